@@ -1,0 +1,64 @@
+namespace Federation.Sdk.Catalog;
+
+/// <summary>A versioned, published dataset: unit, dimensions with code lists, tables and protection policy.</summary>
+public sealed class DatasetDefinition
+{
+    public DatasetDefinition(
+        string id,
+        string title,
+        string description,
+        string unit,
+        string referencePeriod,
+        IReadOnlyList<string> jurisdictions,
+        IReadOnlyList<DimensionDefinition> dimensions,
+        IReadOnlyList<TableDefinition> tables,
+        ProtectionPolicy protection)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        Id = id;
+        Title = title;
+        Description = description;
+        Unit = unit;
+        ReferencePeriod = referencePeriod;
+        Jurisdictions = jurisdictions;
+        Dimensions = dimensions;
+        Tables = tables;
+        Protection = protection;
+        if (tables.Select(t => t.Id).Distinct(StringComparer.Ordinal).Count() != tables.Count)
+        {
+            throw new ArgumentException($"Dataset '{id}' names a table twice.", nameof(tables));
+        }
+    }
+
+    public string Id { get; }
+
+    public string Title { get; }
+
+    public string Description { get; }
+
+    public string Unit { get; }
+
+    public string ReferencePeriod { get; }
+
+    /// <summary>The jurisdictions expected to report, as ISO 3166-2:CA codes without the "CA-" prefix.</summary>
+    public IReadOnlyList<string> Jurisdictions { get; }
+
+    public IReadOnlyList<DimensionDefinition> Dimensions { get; }
+
+    public IReadOnlyList<TableDefinition> Tables { get; }
+
+    public ProtectionPolicy Protection { get; }
+
+    public DimensionDefinition? FindDimension(string id) => Dimensions.FirstOrDefault(d => d.Id == id);
+
+    public TableDefinition? FindTable(string id) => Tables.FirstOrDefault(t => t.Id == id);
+
+    /// <summary>The tables whose dimensions include all of <paramref name="dimensionIds"/>, smallest grid first.</summary>
+    public IReadOnlyList<TableDefinition> TablesCovering(IEnumerable<string> dimensionIds)
+    {
+        var wanted = dimensionIds.ToArray();
+        return Tables.Where(t => t.Covers(wanted)).OrderBy(t => t.CellCount).ThenBy(t => t.Id, StringComparer.Ordinal).ToArray();
+    }
+
+    public override string ToString() => Id;
+}
