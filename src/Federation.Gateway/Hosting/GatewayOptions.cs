@@ -1,0 +1,98 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace Federation.Gateway.Hosting;
+
+/// <summary>Settings of the gateway host (configuration section "Gateway").</summary>
+public sealed class GatewayOptions
+{
+    public const string SectionName = "Gateway";
+
+    /// <summary>Folder holding the gateway's SQLite store (gateway.db) unless <see cref="DatabasePath"/> is set.</summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>Path of the SQLite database file; defaults to DataDirectory/gateway.db.</summary>
+    public string? DatabasePath { get; set; }
+
+    /// <summary>PEM file of the federation root certificate that node certificates must chain to.</summary>
+    public string? TrustRootPath { get; set; }
+
+    /// <summary>IP address to listen on; loopback by default.</summary>
+    public string ListenAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>TCP port; 0 picks a free port.</summary>
+    public int Port { get; set; } = 7443;
+
+    /// <summary>PEM certificate for TLS, issued by the federation CA.</summary>
+    public string? TlsCertificatePath { get; set; }
+
+    /// <summary>PEM (PKCS#8) private key of the TLS certificate.</summary>
+    public string? TlsPrivateKeyPath { get; set; }
+
+    /// <summary>Development only: serve plain HTTP/2 without TLS. Logged as a warning.</summary>
+    public bool AllowInsecureHttp { get; set; }
+
+    /// <summary>gRPC server reflection, so tools such as buf curl can discover the API.</summary>
+    public bool EnableReflection { get; set; } = true;
+
+    /// <summary>Largest request accepted, in bytes. A full release is a few kilobytes.</summary>
+    public int MaxReceiveMessageBytes { get; set; } = 1024 * 1024;
+
+    internal string ResolvedDatabasePath =>
+        DatabasePath ?? Path.Combine(DataDirectory ?? throw new InvalidOperationException("Gateway:DataDirectory is not set."), "gateway.db");
+}
+
+/// <summary>Checks gateway settings at start-up; each failure names the setting.</summary>
+internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
+{
+    public ValidateOptionsResult Validate(string? name, GatewayOptions options)
+    {
+        var failures = new List<string>();
+        var section = GatewayOptions.SectionName;
+        if (string.IsNullOrWhiteSpace(options.DataDirectory) && string.IsNullOrWhiteSpace(options.DatabasePath))
+        {
+            failures.Add($"{section}:DataDirectory (or {section}:DatabasePath) must be set: it is where the gateway keeps its store.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.TrustRootPath))
+        {
+            failures.Add($"{section}:TrustRootPath must name the federation root certificate (PEM).");
+        }
+        else if (!File.Exists(options.TrustRootPath))
+        {
+            failures.Add($"{section}:TrustRootPath: file '{options.TrustRootPath}' does not exist.");
+        }
+
+        if (!IPAddress.TryParse(options.ListenAddress, out _))
+        {
+            failures.Add($"{section}:ListenAddress: '{options.ListenAddress}' is not an IP address.");
+        }
+
+        if (options.Port is < 0 or > 65535)
+        {
+            failures.Add($"{section}:Port: {options.Port} is not a TCP port (0-65535).");
+        }
+
+        if (!options.AllowInsecureHttp)
+        {
+            foreach (var (setting, path) in new[] { ("TlsCertificatePath", options.TlsCertificatePath), ("TlsPrivateKeyPath", options.TlsPrivateKeyPath) })
+            {
+                if (string.IsNullOrWhiteSpace(path))
+                {
+                    failures.Add($"{section}:{setting} must be set (TLS is required unless {section}:AllowInsecureHttp is true for local development).");
+                }
+                else if (!File.Exists(path))
+                {
+                    failures.Add($"{section}:{setting}: file '{path}' does not exist.");
+                }
+            }
+        }
+
+        if (options.MaxReceiveMessageBytes is < 16 * 1024 or > 64 * 1024 * 1024)
+        {
+            failures.Add($"{section}:MaxReceiveMessageBytes: {options.MaxReceiveMessageBytes} is outside 16 KiB - 64 MiB.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

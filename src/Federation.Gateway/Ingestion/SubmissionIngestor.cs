@@ -1,0 +1,162 @@
+using System.Security.Cryptography;
+using Federation.Contracts.V1;
+using Federation.Gateway.Storage;
+using Federation.Sdk.Signing;
+using Federation.Sdk.Submissions;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Logging;
+
+namespace Federation.Gateway.Ingestion;
+
+/// <summary>
+/// Accepts a signed envelope: verifies the signature and the chain to the federation root, checks that certificate
+/// and payload name the same jurisdiction, validates the submission against the catalogue, then appends it in one
+/// transaction. Every refusal is a <see cref="RequestRefusedException"/> and nothing is written.
+/// </summary>
+public sealed partial class SubmissionIngestor
+{
+    private readonly SubmissionVerifier _verifier;
+    private readonly SubmissionValidator _validator;
+    private readonly ISubmissionStore _store;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<SubmissionIngestor> _logger;
+
+    public SubmissionIngestor(
+        SubmissionVerifier verifier,
+        SubmissionValidator validator,
+        ISubmissionStore store,
+        TimeProvider timeProvider,
+        ILogger<SubmissionIngestor> logger)
+    {
+        _verifier = verifier;
+        _validator = validator;
+        _store = store;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    public async Task<Receipt> IngestAsync(SignedEnvelope? envelope, CancellationToken cancellationToken)
+    {
+        if (envelope is null || envelope.Submission.IsEmpty)
+        {
+            throw Invalid("envelope.submission", "The envelope carries no submission bytes.");
+        }
+
+        if (envelope.Signature.IsEmpty)
+        {
+            throw Invalid("envelope.signature", "The envelope carries no signature.");
+        }
+
+        var submissionBytes = envelope.Submission.ToByteArray();
+        var signature = envelope.Signature.ToByteArray();
+        var verification = _verifier.Verify(submissionBytes, signature);
+        if (!verification.IsValid)
+        {
+            var kind = verification.Failure is SignatureFailure.UntrustedCertificate or SignatureFailure.NoJurisdiction
+                ? RefusalKind.PermissionDenied
+                : RefusalKind.InvalidArgument;
+            throw new RequestRefusedException(kind, verification.Message, "envelope.signature");
+        }
+
+        var submission = Parse(submissionBytes);
+        if (!string.Equals(verification.Jurisdiction, submission.Jurisdiction, StringComparison.Ordinal))
+        {
+            throw new RequestRefusedException(
+                RefusalKind.PermissionDenied,
+                $"The submission is for jurisdiction '{submission.Jurisdiction}' but is signed by a node certificate of '{verification.Jurisdiction}'. A node may only submit its own jurisdiction's data.",
+                "submission.jurisdiction");
+        }
+
+        var violations = _validator.Validate(submission);
+        if (violations.Count > 0)
+        {
+            throw new RequestRefusedException(
+                RefusalKind.InvalidArgument,
+                $"The submission does not conform to {submission.DatasetId}: {violations[0].Description}" +
+                (violations.Count > 1 ? $" (and {violations.Count - 1} more violation(s))" : string.Empty),
+                violations);
+        }
+
+        var submissionId = Convert.ToHexStringLower(SHA256.HashData(submissionBytes));
+        var receivedAt = _timeProvider.GetUtcNow();
+        var signer = verification.SignerCertificate!;
+        var stored = new NewSubmission(
+            submissionId,
+            submission.DatasetId,
+            submission.Jurisdiction,
+            submission.ReferenceYear,
+            submission.ProducedAt.ToDateTimeOffset(),
+            receivedAt,
+            signer.Subject,
+            signer.Thumbprint,
+            submissionBytes,
+            signature,
+            submission.Tables.SelectMany(t => t.Cells.Select(c => new StoredCell(t.TableId, c.Codes.ToArray(), c.Value))).ToArray());
+
+        var result = await _store.AppendAsync(
+            stored,
+            (revision, supersedes) => new Receipt
+            {
+                SubmissionId = submissionId,
+                DatasetId = submission.DatasetId,
+                Jurisdiction = submission.Jurisdiction,
+                ReferenceYear = submission.ReferenceYear,
+                ReceivedAt = Timestamp.FromDateTimeOffset(receivedAt),
+                Revision = revision,
+                SupersedesSubmissionId = supersedes ?? string.Empty,
+            }.ToByteArray(),
+            cancellationToken);
+
+        switch (result.Outcome)
+        {
+            case AppendOutcome.OlderThanCurrent:
+                throw new RequestRefusedException(
+                    RefusalKind.FailedPrecondition,
+                    $"A release of {submission.DatasetId} for {submission.Jurisdiction} {submission.ReferenceYear} produced at or after " +
+                    $"{submission.ProducedAt.ToDateTimeOffset():u} is already current ({result.CurrentSubmissionId}); an older release cannot supersede it.",
+                    "submission.produced_at");
+            case AppendOutcome.AlreadyStored:
+                LogDuplicate(submissionId, submission.Jurisdiction);
+                break;
+            default:
+                LogStored(submissionId, submission.DatasetId, submission.Jurisdiction, submission.ReferenceYear);
+                break;
+        }
+
+        return Receipt.Parser.ParseFrom(result.ReceiptBytes);
+    }
+
+    private static Submission Parse(byte[] bytes)
+    {
+        Submission submission;
+        try
+        {
+            submission = Submission.Parser.ParseFrom(bytes);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw Invalid("envelope.submission", $"The submission bytes are not a federation.v1.Submission message: {e.Message}");
+        }
+
+        // Only the canonical encoding is accepted: no unknown fields can smuggle anything past the contract,
+        // and the stored bytes mean exactly what the parsed message says.
+        if (!submission.ToByteArray().AsSpan().SequenceEqual(bytes))
+        {
+            throw Invalid(
+                "envelope.submission",
+                "The submission bytes are not the canonical encoding of a federation.v1.Submission (unknown fields or non-canonical field order).");
+        }
+
+        return submission;
+    }
+
+    private static RequestRefusedException Invalid(string field, string message) =>
+        new(RefusalKind.InvalidArgument, message, field);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stored submission {SubmissionId} of {DatasetId} for {Jurisdiction} {ReferenceYear}")]
+    private partial void LogStored(string submissionId, string datasetId, string jurisdiction, int referenceYear);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Submission {SubmissionId} from {Jurisdiction} was already stored; returned its receipt")]
+    private partial void LogDuplicate(string submissionId, string jurisdiction);
+}

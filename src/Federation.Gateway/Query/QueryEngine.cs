@@ -1,0 +1,244 @@
+using Federation.Contracts.V1;
+using Federation.Gateway.Storage;
+using Federation.Sdk.Catalog;
+using Federation.Sdk.Submissions;
+
+namespace Federation.Gateway.Query;
+
+/// <summary>
+/// Answers aggregate queries from the current releases: picks the covering table with the fewest cells, then sums
+/// the matching cells per reference year, nationally or per jurisdiction, and says who contributed and who is missing.
+/// </summary>
+public sealed class QueryEngine
+{
+    private readonly DatasetCatalog _catalog;
+    private readonly ISubmissionStore _store;
+
+    public QueryEngine(DatasetCatalog catalog, ISubmissionStore store)
+    {
+        _catalog = catalog;
+        _store = store;
+    }
+
+    public async Task<QueryResponse> QueryAsync(QueryRequest request, CancellationToken cancellationToken)
+    {
+        var plan = Plan(request);
+        var years = plan.Years.Count > 0
+            ? plan.Years
+            : await _store.GetReportedYearsAsync(plan.Dataset.Id, cancellationToken);
+        var cells = await _store.GetCurrentCellsAsync(plan.Dataset.Id, plan.Table.Id, years, cancellationToken);
+
+        var response = new QueryResponse { DatasetId = plan.Dataset.Id, TableId = plan.Table.Id };
+        response.GroupBy.AddRange(plan.GroupBy.Select(d => d.Id));
+        foreach (var year in years.Order())
+        {
+            var reported = cells.Where(c => c.ReferenceYear == year && plan.Jurisdictions.Contains(c.Jurisdiction))
+                .Where(plan.Matches)
+                .ToArray();
+            var contributing = plan.Jurisdictions.Where(j => reported.Any(c => c.Jurisdiction == j)).ToArray();
+            var missing = plan.Jurisdictions.Except(contributing).ToArray();
+            foreach (var group in plan.EnumerateGroups())
+            {
+                if (request.ByJurisdiction)
+                {
+                    foreach (var jurisdiction in plan.Jurisdictions)
+                    {
+                        var hasReported = contributing.Contains(jurisdiction);
+                        response.Rows.Add(CreateRow(
+                            year,
+                            jurisdiction,
+                            group,
+                            reported.Where(c => c.Jurisdiction == jurisdiction && plan.InGroup(c, group)).Sum(c => c.Value),
+                            hasReported ? [jurisdiction] : [],
+                            hasReported ? [] : [jurisdiction]));
+                    }
+                }
+                else
+                {
+                    response.Rows.Add(CreateRow(
+                        year,
+                        string.Empty,
+                        group,
+                        reported.Where(c => plan.InGroup(c, group)).Sum(c => c.Value),
+                        contributing,
+                        missing));
+                }
+            }
+        }
+
+        return response;
+    }
+
+    private static QueryRow CreateRow(
+        int year,
+        string jurisdiction,
+        IReadOnlyList<string> group,
+        long value,
+        string[] contributing,
+        string[] missing)
+    {
+        var row = new QueryRow
+        {
+            ReferenceYear = year,
+            Jurisdiction = jurisdiction,
+            Value = value,
+            Status = contributing.Length > 0 ? CellStatus.Available : CellStatus.NotAvailable,
+        };
+        row.Codes.AddRange(group);
+        row.ContributingJurisdictions.AddRange(contributing);
+        row.MissingJurisdictions.AddRange(missing);
+        return row;
+    }
+
+    private QueryPlan Plan(QueryRequest request)
+    {
+        var violations = new List<FieldViolation>();
+        var dataset = _catalog.Find(request.DatasetId);
+        if (dataset is null)
+        {
+            throw new RequestRefusedException(
+                RefusalKind.InvalidArgument,
+                $"Unknown dataset '{request.DatasetId}'. Known datasets: {string.Join(", ", _catalog.Datasets.Select(d => d.Id))}.",
+                "dataset_id");
+        }
+
+        var groupBy = new List<DimensionDefinition>();
+        for (var i = 0; i < request.GroupBy.Count; i++)
+        {
+            var dimension = dataset.FindDimension(request.GroupBy[i]);
+            if (dimension is null)
+            {
+                violations.Add(new FieldViolation($"group_by[{i}]", UnknownDimension(dataset, request.GroupBy[i])));
+            }
+            else if (groupBy.Contains(dimension))
+            {
+                violations.Add(new FieldViolation($"group_by[{i}]", $"Dimension '{dimension.Id}' is named twice."));
+            }
+            else
+            {
+                groupBy.Add(dimension);
+            }
+        }
+
+        var filters = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        for (var i = 0; i < request.Filters.Count; i++)
+        {
+            var filter = request.Filters[i];
+            var dimension = dataset.FindDimension(filter.DimensionId);
+            if (dimension is null)
+            {
+                violations.Add(new FieldViolation($"filters[{i}].dimension_id", UnknownDimension(dataset, filter.DimensionId)));
+                continue;
+            }
+
+            if (filters.ContainsKey(dimension.Id))
+            {
+                violations.Add(new FieldViolation($"filters[{i}].dimension_id", $"Dimension '{dimension.Id}' is filtered twice."));
+                continue;
+            }
+
+            if (filter.Codes.Count == 0)
+            {
+                violations.Add(new FieldViolation($"filters[{i}].codes", $"A filter on '{dimension.Id}' needs at least one code."));
+            }
+
+            for (var j = 0; j < filter.Codes.Count; j++)
+            {
+                if (!dimension.Contains(filter.Codes[j]))
+                {
+                    violations.Add(new FieldViolation(
+                        $"filters[{i}].codes[{j}]",
+                        $"'{filter.Codes[j]}' is not a code of '{dimension.Id}'. Codes: {string.Join(", ", dimension.Codes.Select(c => c.Code))}."));
+                }
+            }
+
+            filters[dimension.Id] = filter.Codes.ToHashSet(StringComparer.Ordinal);
+        }
+
+        for (var i = 0; i < request.Years.Count; i++)
+        {
+            if (request.Years[i] is < 1900 or > 9999)
+            {
+                violations.Add(new FieldViolation($"years[{i}]", $"{request.Years[i]} is not a reference year."));
+            }
+        }
+
+        for (var i = 0; i < request.Jurisdictions.Count; i++)
+        {
+            if (!dataset.Jurisdictions.Contains(request.Jurisdictions[i]))
+            {
+                violations.Add(new FieldViolation(
+                    $"jurisdictions[{i}]",
+                    $"'{request.Jurisdictions[i]}' is not a jurisdiction of {dataset.Id}. Jurisdictions: {string.Join(", ", dataset.Jurisdictions)}."));
+            }
+        }
+
+        if (violations.Count > 0)
+        {
+            throw new RequestRefusedException(RefusalKind.InvalidArgument, "The query is not valid: " + violations[0].Description, violations);
+        }
+
+        var needed = groupBy.Select(d => d.Id).Concat(filters.Keys).ToArray();
+        var covering = dataset.TablesCovering(needed);
+        var table = covering.Count > 0 ? covering[0] : null;
+        if (table is null)
+        {
+            var tables = string.Join("; ", dataset.Tables.Select(t =>
+                $"{t.Id} ({(t.Dimensions.Count == 0 ? "total" : string.Join(" x ", t.Dimensions.Select(d => d.Id)))})"));
+            var message = $"No table of {dataset.Id} covers {string.Join(", ", needed)} together. Tables: {tables}.";
+            throw new RequestRefusedException(RefusalKind.InvalidArgument, message, request.GroupBy.Count > 0 ? "group_by" : "filters");
+        }
+
+        var jurisdictions = request.Jurisdictions.Count > 0
+            ? dataset.Jurisdictions.Where(request.Jurisdictions.Contains).ToArray()
+            : dataset.Jurisdictions.ToArray();
+        return new QueryPlan(dataset, table, groupBy, filters, request.Years.Distinct().ToArray(), jurisdictions);
+    }
+
+    private static string UnknownDimension(DatasetDefinition dataset, string id) =>
+        $"'{id}' is not a dimension of {dataset.Id}. Dimensions: {string.Join(", ", dataset.Dimensions.Select(d => d.Id))}.";
+
+    private sealed record QueryPlan(
+        DatasetDefinition Dataset,
+        TableDefinition Table,
+        IReadOnlyList<DimensionDefinition> GroupBy,
+        IReadOnlyDictionary<string, HashSet<string>> Filters,
+        IReadOnlyList<int> Years,
+        IReadOnlyList<string> Jurisdictions)
+    {
+        private int[] GroupIndexes { get; } = GroupBy.Select(d => Table.IndexOf(d.Id)).ToArray();
+
+        private (int Index, HashSet<string> Codes)[] FilterIndexes { get; } =
+            Filters.Select(f => (Table.IndexOf(f.Key), f.Value)).ToArray();
+
+        public bool Matches(CurrentCell cell) => FilterIndexes.All(f => f.Codes.Contains(cell.Codes[f.Index]));
+
+        public bool InGroup(CurrentCell cell, IReadOnlyList<string> group)
+        {
+            for (var i = 0; i < GroupIndexes.Length; i++)
+            {
+                if (cell.Codes[GroupIndexes[i]] != group[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Every combination of the grouped dimensions' codes (restricted by filters), in code-list order.</summary>
+        public IEnumerable<IReadOnlyList<string>> EnumerateGroups()
+        {
+            IEnumerable<IReadOnlyList<string>> groups = [Array.Empty<string>()];
+            foreach (var dimension in GroupBy)
+            {
+                var codes = dimension.Codes.Select(c => c.Code)
+                    .Where(c => !Filters.TryGetValue(dimension.Id, out var kept) || kept.Contains(c))
+                    .ToArray();
+                groups = groups.SelectMany(g => codes.Select(c => (IReadOnlyList<string>)[.. g, c])).ToArray();
+            }
+
+            return groups;
+        }
+    }
+}

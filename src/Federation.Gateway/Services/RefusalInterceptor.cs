@@ -1,0 +1,23 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+
+namespace Federation.Gateway.Services;
+
+/// <summary>Maps domain refusals thrown by any service to precise gRPC statuses, in one place.</summary>
+internal sealed class RefusalInterceptor : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request,
+        ServerCallContext context,
+        UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (RequestRefusedException refusal)
+        {
+            throw refusal.ToRpcException();
+        }
+    }
+}

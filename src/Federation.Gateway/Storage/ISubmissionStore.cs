@@ -1,0 +1,44 @@
+namespace Federation.Gateway.Storage;
+
+/// <summary>Durable, append-only storage of accepted submissions and their cells.</summary>
+public interface ISubmissionStore
+{
+    /// <summary>Creates the schema if needed.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends a submission, its cells and its receipt in one transaction. A submission already stored returns its
+    /// first receipt. A new submission for the same dataset, jurisdiction and year supersedes the current one for
+    /// queries (history is kept); one produced no later than the current release is refused.
+    /// <paramref name="createReceipt"/> is given the revision number and the superseded submission id.
+    /// </summary>
+    Task<AppendResult> AppendAsync(
+        NewSubmission submission,
+        Func<int, string?, byte[]> createReceipt,
+        CancellationToken cancellationToken);
+
+    /// <summary>The cells of one table of every current submission of a dataset, optionally for some years only.</summary>
+    Task<IReadOnlyList<CurrentCell>> GetCurrentCellsAsync(
+        string datasetId,
+        string tableId,
+        IReadOnlyCollection<int> years,
+        CancellationToken cancellationToken);
+
+    /// <summary>The reference years for which any current submission of the dataset exists.</summary>
+    Task<IReadOnlyList<int>> GetReportedYearsAsync(string datasetId, CancellationToken cancellationToken);
+
+    /// <summary>All submissions stored for a dataset, jurisdiction and year, oldest first (history of revisions).</summary>
+    Task<IReadOnlyList<SubmissionHistoryEntry>> GetHistoryAsync(
+        string datasetId,
+        string jurisdiction,
+        int referenceYear,
+        CancellationToken cancellationToken);
+}
+
+/// <summary>One stored release in the history of a dataset, jurisdiction and year.</summary>
+public sealed record SubmissionHistoryEntry(
+    string SubmissionId,
+    int Revision,
+    DateTimeOffset ProducedAt,
+    DateTimeOffset ReceivedAt,
+    string? SupersededBy);
