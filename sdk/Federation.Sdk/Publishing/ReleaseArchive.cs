@@ -1,0 +1,56 @@
+using Federation.Contracts.V1;
+using Google.Protobuf;
+
+namespace Federation.Sdk.Publishing;
+
+/// <summary>
+/// The node's local record of what it signed and what the gateway acknowledged: the last signed envelope per dataset
+/// and reference year, and every receipt. Files are written atomically (temporary file, then rename).
+/// </summary>
+public sealed class ReleaseArchive
+{
+    private readonly string _directory;
+
+    public ReleaseArchive(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        _directory = directory;
+        Directory.CreateDirectory(Path.Combine(_directory, "releases"));
+        Directory.CreateDirectory(Path.Combine(_directory, "receipts"));
+    }
+
+    /// <summary>The last envelope signed for a dataset and year, or null.</summary>
+    public SignedEnvelope? FindLastEnvelope(string datasetId, int referenceYear)
+    {
+        var path = EnvelopePath(datasetId, referenceYear);
+        return File.Exists(path) ? SignedEnvelope.Parser.ParseFrom(File.ReadAllBytes(path)) : null;
+    }
+
+    public void SaveEnvelope(string datasetId, int referenceYear, SignedEnvelope envelope) =>
+        WriteAtomically(EnvelopePath(datasetId, referenceYear), envelope.ToByteArray());
+
+    /// <summary>Keeps a receipt as JSON (protobuf JSON form), named by its submission id.</summary>
+    public string SaveReceipt(Receipt receipt)
+    {
+        var path = Path.Combine(_directory, "receipts", $"{receipt.DatasetId}_{receipt.ReferenceYear}_{receipt.SubmissionId}.json");
+        WriteAtomically(path, System.Text.Encoding.UTF8.GetBytes(JsonFormatter.Default.Format(receipt) + Environment.NewLine));
+        return path;
+    }
+
+    /// <summary>Every receipt kept, oldest first by time received.</summary>
+    public IReadOnlyList<Receipt> LoadReceipts() =>
+        Directory.EnumerateFiles(Path.Combine(_directory, "receipts"), "*.json")
+            .Select(f => Receipt.Parser.ParseJson(File.ReadAllText(f)))
+            .OrderBy(r => r.ReceivedAt?.ToDateTimeOffset())
+            .ToArray();
+
+    private string EnvelopePath(string datasetId, int referenceYear) =>
+        Path.Combine(_directory, "releases", $"{datasetId}_{referenceYear}.envelope");
+
+    private static void WriteAtomically(string path, byte[] bytes)
+    {
+        var temporary = path + ".tmp";
+        File.WriteAllBytes(temporary, bytes);
+        File.Move(temporary, path, overwrite: true);
+    }
+}

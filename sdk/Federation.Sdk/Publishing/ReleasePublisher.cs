@@ -1,0 +1,85 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Federation.Contracts.V1;
+using Federation.Sdk.Signing;
+using Google.Protobuf;
+
+namespace Federation.Sdk.Publishing;
+
+/// <summary>
+/// Signs protected submissions with the node key, uploads them with a deadline (the channel retries Unavailable) and
+/// keeps the receipts. A release whose content equals the last one signed is not signed again: the same envelope is
+/// re-sent, so the gateway answers with the receipt it already gave and counts it once.
+/// </summary>
+public sealed class ReleasePublisher
+{
+    private readonly SubmissionService.SubmissionServiceClient _client;
+    private readonly X509Certificate2 _signer;
+    private readonly ReleaseArchive _archive;
+    private readonly TimeProvider _timeProvider;
+    private readonly TimeSpan _deadline;
+
+    public ReleasePublisher(
+        SubmissionService.SubmissionServiceClient client,
+        X509Certificate2 signer,
+        ReleaseArchive archive,
+        TimeProvider timeProvider,
+        TimeSpan? deadline = null)
+    {
+        _client = client;
+        _signer = signer;
+        _archive = archive;
+        _timeProvider = timeProvider;
+        _deadline = deadline ?? TimeSpan.FromSeconds(30);
+    }
+
+    /// <summary>Signs (or reuses) and uploads one release; returns the receipt, already kept in the archive.</summary>
+    public async Task<PublishedRelease> PublishAsync(Submission submission, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        var envelope = ReuseUnchanged(submission) ?? Sign(submission);
+        var response = await _client.SubmitAsync(
+            new SubmitRequest { Envelope = envelope },
+            deadline: _timeProvider.GetUtcNow().UtcDateTime.Add(_deadline),
+            cancellationToken: cancellationToken);
+        var receipt = response.Receipt ?? throw new InvalidOperationException("The gateway answered without a receipt.");
+        var expectedId = Convert.ToHexStringLower(SHA256.HashData(envelope.Submission.Span));
+        if (receipt.SubmissionId != expectedId)
+        {
+            throw new InvalidOperationException(
+                $"The gateway's receipt names submission {receipt.SubmissionId}, but {expectedId} was sent. The receipt was not kept.");
+        }
+
+        _archive.SaveReceipt(receipt);
+        return new PublishedRelease(receipt, Reused: envelope.Submission != ByteString.CopyFrom(submission.ToByteArray()));
+    }
+
+    private SignedEnvelope? ReuseUnchanged(Submission submission)
+    {
+        var last = _archive.FindLastEnvelope(submission.DatasetId, submission.ReferenceYear);
+        if (last is null)
+        {
+            return null;
+        }
+
+        var previous = Submission.Parser.ParseFrom(last.Submission);
+        var comparable = previous.Clone();
+        comparable.ProducedAt = submission.ProducedAt;
+        return comparable.Equals(submission) ? last : null;
+    }
+
+    private SignedEnvelope Sign(Submission submission)
+    {
+        var bytes = submission.ToByteArray();
+        var envelope = new SignedEnvelope
+        {
+            Submission = ByteString.CopyFrom(bytes),
+            Signature = ByteString.CopyFrom(SubmissionSigner.Sign(bytes, _signer, _timeProvider.GetUtcNow())),
+        };
+        _archive.SaveEnvelope(submission.DatasetId, submission.ReferenceYear, envelope);
+        return envelope;
+    }
+}
+
+/// <summary>A release the gateway accepted; <see cref="Reused"/> when the unchanged last envelope was re-sent.</summary>
+public sealed record PublishedRelease(Receipt Receipt, bool Reused);
