@@ -1,0 +1,181 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Federation.Node;
+
+/// <summary>
+/// A node's configuration file (node.json): who the node is, where its keys and sources are, and which gateway it
+/// reports to. Relative paths are resolved from the file's folder.
+/// </summary>
+public sealed class NodeConfiguration
+{
+    internal static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    /// <summary>ISO 3166-2:CA code of the jurisdiction this node reports for, for example "ON".</summary>
+    public string Jurisdiction { get; set; } = string.Empty;
+
+    /// <summary>The node's name, also the common name of its certificate.</summary>
+    public string NodeId { get; set; } = string.Empty;
+
+    /// <summary>The dataset this node releases.</summary>
+    public string DatasetId { get; set; } = string.Empty;
+
+    public GatewaySettings Gateway { get; set; } = new();
+
+    public SigningSettings Signing { get; set; } = new();
+
+    public ProtectionSettings Protection { get; set; } = new();
+
+    /// <summary>Where case records come from.</summary>
+    public List<SourceSettings> Sources { get; set; } = [];
+
+    /// <summary>Folder for signed releases and receipts.</summary>
+    public string StateDirectory { get; set; } = "state";
+
+    /// <summary>The folder relative paths are resolved from (the configuration file's folder).</summary>
+    [JsonIgnore]
+    public string BaseDirectory { get; set; } = Directory.GetCurrentDirectory();
+
+    public string Resolve(string path) => Path.GetFullPath(path, BaseDirectory);
+
+    /// <summary>Reads and validates a configuration file; errors name the setting at fault.</summary>
+    public static NodeConfiguration Load(string path)
+    {
+        var fullPath = Path.GetFullPath(path);
+        if (!File.Exists(fullPath))
+        {
+            throw new NodeConfigurationException($"Node configuration '{fullPath}' does not exist.");
+        }
+
+        NodeConfiguration configuration;
+        try
+        {
+            configuration = JsonSerializer.Deserialize<NodeConfiguration>(File.ReadAllText(fullPath), JsonOptions)
+                ?? throw new NodeConfigurationException($"{fullPath}: the file is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new NodeConfigurationException($"{fullPath}: {e.Message}", e);
+        }
+
+        configuration.BaseDirectory = Path.GetDirectoryName(fullPath)!;
+        var problems = configuration.Validate();
+        if (problems.Count > 0)
+        {
+            throw new NodeConfigurationException($"{fullPath}:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems));
+        }
+
+        return configuration;
+    }
+
+    public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions) + Environment.NewLine);
+
+    /// <summary>Every problem with the settings, each naming the setting.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (!Sdk.Catalog.Jurisdiction.IsValid(Jurisdiction))
+        {
+            problems.Add($"jurisdiction: '{Jurisdiction}' is not one of {string.Join(", ", Sdk.Catalog.Jurisdiction.All)}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(NodeId))
+        {
+            problems.Add("nodeId: must be set.");
+        }
+
+        if (Sdk.Catalog.DatasetCatalog.Default.Find(DatasetId) is null)
+        {
+            problems.Add($"datasetId: '{DatasetId}' is not a known dataset ({string.Join(", ", Sdk.Catalog.DatasetCatalog.Default.Datasets.Select(d => d.Id))}).");
+        }
+
+        if (!Uri.TryCreate(Gateway.Address, UriKind.Absolute, out var address) || (address.Scheme != Uri.UriSchemeHttps && address.Scheme != Uri.UriSchemeHttp))
+        {
+            problems.Add($"gateway.address: '{Gateway.Address}' is not an https:// address.");
+        }
+
+        RequireFile(problems, "gateway.trustRoot", Gateway.TrustRoot);
+        RequireFile(problems, "signing.certificate", Signing.Certificate);
+        RequireFile(problems, "signing.privateKey", Signing.PrivateKey);
+        RequireFile(problems, "protection.keyFile", Protection.KeyFile);
+        if (Sources.Count == 0)
+        {
+            problems.Add("sources: at least one source is needed.");
+        }
+
+        for (var i = 0; i < Sources.Count; i++)
+        {
+            if (!string.Equals(Sources[i].Adapter, "csv", StringComparison.OrdinalIgnoreCase))
+            {
+                problems.Add($"sources[{i}].adapter: '{Sources[i].Adapter}' is not a known adapter (csv).");
+            }
+
+            RequireFile(problems, $"sources[{i}].path", Sources[i].Path);
+        }
+
+        return problems;
+    }
+
+    private void RequireFile(List<string> problems, string setting, string? path)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            problems.Add($"{setting}: must be set.");
+        }
+        else if (!File.Exists(Resolve(path)))
+        {
+            problems.Add($"{setting}: file '{Resolve(path)}' does not exist.");
+        }
+    }
+
+    /// <summary>The gateway the node reports to.</summary>
+    public sealed class GatewaySettings
+    {
+        public string Address { get; set; } = string.Empty;
+
+        /// <summary>PEM file of the federation root; the gateway's TLS certificate must chain to it.</summary>
+        public string TrustRoot { get; set; } = string.Empty;
+    }
+
+    /// <summary>The node's signing certificate and key (PEM).</summary>
+    public sealed class SigningSettings
+    {
+        public string Certificate { get; set; } = string.Empty;
+
+        public string PrivateKey { get; set; } = string.Empty;
+    }
+
+    /// <summary>The secret key that fixes each cell's rounding draw (32 or more random bytes, kept on the node).</summary>
+    public sealed class ProtectionSettings
+    {
+        public string KeyFile { get; set; } = string.Empty;
+    }
+
+    /// <summary>One source of case records.</summary>
+    public sealed class SourceSettings
+    {
+        public string Adapter { get; set; } = "csv";
+
+        public string Path { get; set; } = string.Empty;
+    }
+}
+
+/// <summary>A node configuration that cannot be used; the message names the setting.</summary>
+public sealed class NodeConfigurationException : Exception
+{
+    public NodeConfigurationException(string message)
+        : base(message)
+    {
+    }
+
+    public NodeConfigurationException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+}

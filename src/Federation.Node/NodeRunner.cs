@@ -1,0 +1,92 @@
+using Federation.Contracts.V1;
+using Federation.Sdk.Adapters.Csv;
+using Federation.Sdk.Catalog;
+using Federation.Sdk.Client;
+using Federation.Sdk.Pipeline;
+using Federation.Sdk.Protection;
+using Federation.Sdk.Publishing;
+using Federation.Sdk.Records;
+using Federation.Sdk.Trust;
+using Federation.Sdk.Validation;
+
+namespace Federation.Node;
+
+/// <summary>
+/// One run of a node: read its sources, validate and quarantine, aggregate, protect, then sign and upload one release
+/// per reference year and keep the receipts.
+/// </summary>
+public sealed class NodeRunner
+{
+    private readonly NodeConfiguration _configuration;
+    private readonly TimeProvider _timeProvider;
+
+    public NodeRunner(NodeConfiguration configuration, TimeProvider timeProvider)
+    {
+        _configuration = configuration;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>Runs the pipeline without sending anything.</summary>
+    public async Task<PipelineResult> PrepareAsync(CancellationToken cancellationToken)
+    {
+        var dataset = DatasetCatalog.Default.Get(_configuration.DatasetId);
+        var key = await File.ReadAllBytesAsync(_configuration.Resolve(_configuration.Protection.KeyFile), cancellationToken);
+        var protection = new KeyedRandomRounding(key, dataset.Protection.RoundingBase);
+        var pipeline = new CaseStatisticsPipeline(dataset, protection, _timeProvider);
+        return await pipeline.RunAsync(CreateSource(), _configuration.Jurisdiction, _configuration.NodeId, cancellationToken);
+    }
+
+    /// <summary>Prepares, then signs and uploads every release; returns what was sent and what was quarantined.</summary>
+    public async Task<NodeRunReport> RunAsync(CancellationToken cancellationToken)
+    {
+        var prepared = await PrepareAsync(cancellationToken);
+        var trust = FederationTrust.FromPemFile(_configuration.Resolve(_configuration.Gateway.TrustRoot));
+        using var signer = CertificateFiles.LoadWithPrivateKey(
+            _configuration.Resolve(_configuration.Signing.Certificate),
+            _configuration.Resolve(_configuration.Signing.PrivateKey));
+        using var channel = GatewayChannel.Create(new Uri(_configuration.Gateway.Address), trust);
+        var publisher = new ReleasePublisher(
+            new SubmissionService.SubmissionServiceClient(channel),
+            signer,
+            new ReleaseArchive(_configuration.Resolve(_configuration.StateDirectory)),
+            _timeProvider);
+        var published = new List<PublishedRelease>();
+        foreach (var submission in prepared.Submissions)
+        {
+            published.Add(await publisher.PublishAsync(submission, cancellationToken));
+        }
+
+        return new NodeRunReport(_configuration.Jurisdiction, prepared, published);
+    }
+
+    private ICaseRecordSource CreateSource()
+    {
+        var sources = _configuration.Sources
+            .Select(s => (ICaseRecordSource)new CsvCaseRecordSource(_configuration.Resolve(s.Path)))
+            .ToArray();
+        return sources.Length == 1 ? sources[0] : new ConcatenatedSource(sources);
+    }
+
+    private sealed class ConcatenatedSource(IReadOnlyList<ICaseRecordSource> sources) : ICaseRecordSource
+    {
+        public string Name => string.Join(" + ", sources.Select(s => s.Name));
+
+        public async IAsyncEnumerable<SourceRow> ReadAsync(
+            [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            foreach (var source in sources)
+            {
+                await foreach (var row in source.ReadAsync(cancellationToken))
+                {
+                    yield return row;
+                }
+            }
+        }
+    }
+}
+
+/// <summary>What one node run did: records read and quarantined, and the releases the gateway accepted.</summary>
+public sealed record NodeRunReport(string Jurisdiction, PipelineResult Pipeline, IReadOnlyList<PublishedRelease> Published)
+{
+    public IReadOnlyList<QuarantinedRecord> Quarantined => Pipeline.Quarantined;
+}
