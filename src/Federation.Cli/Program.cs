@@ -1,1 +1,11 @@
-return 0;
+using System.CommandLine;
+using Federation.Cli.Commands;
+
+var root = new RootCommand(
+    "fed: the Federation command line. Share de-identified human-trafficking statistics between Canada's provinces and territories and the federal government.")
+{
+    DemoCommand.Create(),
+    QueryCommand.Create(),
+    DatasetsCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();

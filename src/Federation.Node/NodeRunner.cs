@@ -40,6 +40,8 @@ public sealed class NodeRunner
     public async Task<NodeRunReport> RunAsync(CancellationToken cancellationToken)
     {
         var prepared = await PrepareAsync(cancellationToken);
+        var stateDirectory = _configuration.Resolve(_configuration.StateDirectory);
+        var quarantineReport = QuarantineReport.Write(Path.Combine(stateDirectory, "quarantine.csv"), prepared.Quarantined);
         var trust = FederationTrust.FromPemFile(_configuration.Resolve(_configuration.Gateway.TrustRoot));
         using var signer = CertificateFiles.LoadWithPrivateKey(
             _configuration.Resolve(_configuration.Signing.Certificate),
@@ -48,7 +50,7 @@ public sealed class NodeRunner
         var publisher = new ReleasePublisher(
             new SubmissionService.SubmissionServiceClient(channel),
             signer,
-            new ReleaseArchive(_configuration.Resolve(_configuration.StateDirectory)),
+            new ReleaseArchive(stateDirectory),
             _timeProvider);
         var published = new List<PublishedRelease>();
         foreach (var submission in prepared.Submissions)
@@ -56,7 +58,7 @@ public sealed class NodeRunner
             published.Add(await publisher.PublishAsync(submission, cancellationToken));
         }
 
-        return new NodeRunReport(_configuration.Jurisdiction, prepared, published);
+        return new NodeRunReport(_configuration.Jurisdiction, prepared, published, quarantineReport);
     }
 
     private ICaseRecordSource CreateSource()
@@ -86,7 +88,11 @@ public sealed class NodeRunner
 }
 
 /// <summary>What one node run did: records read and quarantined, and the releases the gateway accepted.</summary>
-public sealed record NodeRunReport(string Jurisdiction, PipelineResult Pipeline, IReadOnlyList<PublishedRelease> Published)
+public sealed record NodeRunReport(
+    string Jurisdiction,
+    PipelineResult Pipeline,
+    IReadOnlyList<PublishedRelease> Published,
+    string QuarantineReportPath)
 {
     public IReadOnlyList<QuarantinedRecord> Quarantined => Pipeline.Quarantined;
 }

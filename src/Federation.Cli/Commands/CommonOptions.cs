@@ -1,0 +1,24 @@
+using System.CommandLine;
+using Federation.Cli.Demo;
+
+namespace Federation.Cli.Commands;
+
+/// <summary>Options shared by several commands, defined once.</summary>
+internal static class CommonOptions
+{
+    public static Option<DirectoryInfo> Data() => new("--data")
+    {
+        Description = $"Data folder of a development federation made by `fed demo` (default: {DemoLayout.DefaultRoot}).",
+        DefaultValueFactory = _ => new DirectoryInfo(DemoLayout.DefaultRoot),
+    };
+
+    public static Option<Uri?> Gateway() => new("--gateway")
+    {
+        Description = "Gateway address, for example https://gateway.example.ca:7443. Default: the running demo's, from --data.",
+    };
+
+    public static Option<FileInfo?> TrustRoot() => new("--trust-root")
+    {
+        Description = "PEM file of the federation root certificate the gateway's TLS certificate must chain to. Default: the demo's, from --data.",
+    };
+}

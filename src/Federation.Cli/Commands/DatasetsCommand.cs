@@ -1,0 +1,85 @@
+using System.CommandLine;
+using Federation.Cli.Output;
+using Federation.Contracts.V1;
+using Grpc.Core;
+
+namespace Federation.Cli.Commands;
+
+/// <summary>`fed datasets`: lists and describes the datasets a gateway publishes.</summary>
+internal static class DatasetsCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("datasets", "List the datasets a gateway publishes, or describe one (dimensions, codes, tables, protection).");
+        var data = CommonOptions.Data();
+        var gateway = CommonOptions.Gateway();
+        var trustRoot = CommonOptions.TrustRoot();
+        var id = new Argument<string?>("dataset") { Description = "Dataset id to describe; omit to list.", Arity = ArgumentArity.ZeroOrOne };
+        command.Add(data);
+        command.Add(gateway);
+        command.Add(trustRoot);
+        command.Add(id);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            try
+            {
+                using var channel = GatewayConnection.Open(parse, data, gateway, trustRoot);
+                var client = new CatalogService.CatalogServiceClient(channel);
+                var deadline = DateTime.UtcNow.AddSeconds(30);
+                var datasetId = parse.GetValue(id);
+                if (datasetId is null)
+                {
+                    var list = await client.ListDatasetsAsync(new ListDatasetsRequest(), deadline: deadline, cancellationToken: cancellationToken);
+                    var table = new TextTable("dataset", "title", "unit");
+                    foreach (var d in list.Datasets)
+                    {
+                        table.AddRow(d.Id, d.Title, d.Unit);
+                    }
+
+                    table.Write(Console.Out);
+                    return 0;
+                }
+
+                var dataset = (await client.DescribeDatasetAsync(
+                    new DescribeDatasetRequest { DatasetId = datasetId }, deadline: deadline, cancellationToken: cancellationToken)).Dataset;
+                Describe(dataset, Console.Out);
+                return 0;
+            }
+            catch (RpcException e)
+            {
+                return RpcErrorPrinter.Print(e, Console.Error);
+            }
+            catch (CommandException e)
+            {
+                await Console.Error.WriteLineAsync(e.Message);
+                return 2;
+            }
+        });
+        return command;
+    }
+
+    private static void Describe(Dataset dataset, TextWriter writer)
+    {
+        writer.WriteLine($"{dataset.Id}: {dataset.Title}");
+        writer.WriteLine(dataset.Description);
+        writer.WriteLine($"Unit: {dataset.Unit}. Reference period: {dataset.ReferencePeriod}.");
+        writer.WriteLine($"Jurisdictions: {string.Join(" ", dataset.Jurisdictions)}");
+        writer.WriteLine($"Protection: {dataset.Protection.Mechanism}" +
+            (dataset.Protection.RoundingBase > 0 ? $", base {dataset.Protection.RoundingBase}" : string.Empty));
+        writer.WriteLine();
+        writer.WriteLine("Dimensions:");
+        foreach (var dimension in dataset.Dimensions)
+        {
+            writer.WriteLine($"  {dimension.Id} ({dimension.Title}): {string.Join(", ", dimension.Codes.Select(c => c.Code_))}");
+        }
+
+        writer.WriteLine();
+        var tables = new TextTable("table", "dimensions", "cells", "title");
+        foreach (var t in dataset.Tables)
+        {
+            tables.AddRow(t.Id, t.DimensionIds.Count == 0 ? "(total)" : string.Join(" x ", t.DimensionIds), t.CellCount.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Title);
+        }
+
+        tables.Write(writer);
+    }
+}

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using Federation.Cli.Demo;
+using Grpc.Core;
+
+namespace Federation.Cli.Commands;
+
+/// <summary>`fed demo`: a whole development federation in one command.</summary>
+internal static class DemoCommand
+{
+    public static Command Create()
+    {
+        var data = CommonOptions.Data();
+        var once = new Option<bool>("--once") { Description = "Exit after the report instead of serving until Ctrl+C." };
+        var port = new Option<int>("--port") { Description = "Gateway port on 127.0.0.1 (0 picks a free one).", DefaultValueFactory = _ => 0 };
+        port.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 0 or > 65535)
+            {
+                result.AddError("--port must be between 0 and 65535.");
+            }
+        });
+        var command = new Command(
+            "demo",
+            "Create a development federation (root CA, gateway and 13 node certificates), start the gateway on loopback over TLS, " +
+            "run the 13 nodes on synthetic case records, and print national and per-jurisdiction figures.")
+        {
+            data, once, port,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var runner = new DemoRunner(new DemoLayout(parse.GetValue(data)!.FullName), Console.Out, TimeProvider.System);
+            try
+            {
+                return await runner.RunAsync(parse.GetValue(port), parse.GetValue(once), cancellationToken);
+            }
+            catch (RpcException e)
+            {
+                return RpcErrorPrinter.Print(e, Console.Error);
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,93 @@
+using System.CommandLine;
+using Federation.Cli.Output;
+using Federation.Contracts.V1;
+using Federation.Sdk.Catalog;
+using Grpc.Core;
+
+namespace Federation.Cli.Commands;
+
+/// <summary>`fed query`: asks a running gateway for national or per-jurisdiction figures.</summary>
+internal static class QueryCommand
+{
+    public static Command Create()
+    {
+        var data = CommonOptions.Data();
+        var gateway = CommonOptions.Gateway();
+        var trustRoot = CommonOptions.TrustRoot();
+        var dataset = new Option<string>("--dataset") { Description = "Dataset id.", DefaultValueFactory = _ => "trafficking.victims.v1" };
+        var groupBy = new Option<string[]>("--group-by")
+        {
+            Description = "Dimensions to group by, comma-separated (for example gender,age_group). See `fed datasets describe`.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var filter = new Option<string[]>("--filter")
+        {
+            Description = "Keep only some codes of a dimension: DIMENSION=CODE[,CODE...]. Repeatable.",
+        };
+        var years = new Option<int[]>("--year") { Description = "Reference year(s); all reported years by default. Repeatable.", AllowMultipleArgumentsPerToken = true };
+        var jurisdictions = new Option<string[]>("--jurisdiction")
+        {
+            Description = "Jurisdiction code(s) to include (for example ON NS); all by default.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var byJurisdiction = new Option<bool>("--by-jurisdiction") { Description = "One row per jurisdiction instead of national figures." };
+        var format = new Option<OutputFormat>("--format") { Description = "table, csv or json.", DefaultValueFactory = _ => OutputFormat.Table };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the gateway.", DefaultValueFactory = _ => 30 };
+
+        var command = new Command("query", "Query national or per-jurisdiction figures from a gateway.")
+        {
+            data, gateway, trustRoot, dataset, groupBy, filter, years, jurisdictions, byJurisdiction, format, timeout,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            try
+            {
+                var request = new QueryRequest
+                {
+                    DatasetId = parse.GetValue(dataset)!,
+                    ByJurisdiction = parse.GetValue(byJurisdiction),
+                };
+                request.GroupBy.AddRange(SplitList(parse.GetValue(groupBy)));
+                request.Filters.AddRange((parse.GetValue(filter) ?? []).Select(ParseFilter));
+                request.Years.AddRange(parse.GetValue(years) ?? []);
+                request.Jurisdictions.AddRange(SplitList(parse.GetValue(jurisdictions)).Select(j => j.ToUpperInvariant()));
+
+                using var channel = GatewayConnection.Open(parse, data, gateway, trustRoot);
+                var client = new QueryService.QueryServiceClient(channel);
+                var response = await client.QueryAsync(
+                    request,
+                    deadline: DateTime.UtcNow.AddSeconds(parse.GetValue(timeout)),
+                    cancellationToken: cancellationToken);
+                var expected = DatasetCatalog.Default.Find(request.DatasetId)?.Jurisdictions.Count ?? Jurisdiction.All.Count;
+                QueryResultWriter.Write(response, parse.GetValue(format), Console.Out, expected);
+                return 0;
+            }
+            catch (RpcException e)
+            {
+                return RpcErrorPrinter.Print(e, Console.Error);
+            }
+            catch (CommandException e)
+            {
+                await Console.Error.WriteLineAsync(e.Message);
+                return 2;
+            }
+        });
+        return command;
+    }
+
+    private static IEnumerable<string> SplitList(string[]? values) =>
+        (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    private static DimensionFilter ParseFilter(string text)
+    {
+        var parts = text.Split('=', 2, StringSplitOptions.TrimEntries);
+        if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
+        {
+            throw new CommandException($"--filter '{text}': expected DIMENSION=CODE[,CODE...], for example gender=WOMAN_GIRL.");
+        }
+
+        var filter = new DimensionFilter { DimensionId = parts[0] };
+        filter.Codes.AddRange(parts[1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return filter;
+    }
+}

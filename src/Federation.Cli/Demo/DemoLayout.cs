@@ -1,0 +1,45 @@
+using System.Text.Json;
+
+namespace Federation.Cli.Demo;
+
+/// <summary>Where a development federation keeps its files inside its data folder.</summary>
+internal sealed class DemoLayout(string root)
+{
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    /// <summary>The default data folder: the user's local application data, so the demo needs no flag.</summary>
+    public static string DefaultRoot { get; } = Path.Combine(
+        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),
+        "federation",
+        "demo");
+
+    public string Root { get; } = Path.GetFullPath(root);
+
+    public string FederationDirectory => Path.Combine(Root, "federation");
+
+    public string RootCertificate => Path.Combine(FederationDirectory, "root.pem");
+
+    public string RootPrivateKey => Path.Combine(FederationDirectory, "root.key");
+
+    public string GatewayDirectory => Path.Combine(Root, "gateway");
+
+    public string GatewayCertificate => Path.Combine(GatewayDirectory, "tls.pem");
+
+    public string GatewayPrivateKey => Path.Combine(GatewayDirectory, "tls.key");
+
+    public string EndpointFile => Path.Combine(GatewayDirectory, "endpoint.json");
+
+    public string NodeDirectory(string jurisdiction) => Path.Combine(Root, "nodes", jurisdiction);
+
+    public string NodeConfiguration(string jurisdiction) => Path.Combine(NodeDirectory(jurisdiction), "node.json");
+
+    /// <summary>Records where the running gateway listens, for `fed query --data`.</summary>
+    public void WriteEndpoint(Uri address) =>
+        File.WriteAllText(EndpointFile, JsonSerializer.Serialize(new GatewayEndpoint(address, RootCertificate), s_json));
+
+    public GatewayEndpoint? ReadEndpoint() =>
+        File.Exists(EndpointFile) ? JsonSerializer.Deserialize<GatewayEndpoint>(File.ReadAllText(EndpointFile), s_json) : null;
+}
+
+/// <summary>The address of a running demo gateway and the root its certificate chains to.</summary>
+internal sealed record GatewayEndpoint(Uri Address, string TrustRoot);

@@ -1,0 +1,58 @@
+using System.Globalization;
+using Federation.Cli.Output;
+using Federation.Contracts.V1;
+using Federation.Sdk.Catalog;
+using Grpc.Net.Client;
+
+namespace Federation.Cli.Demo;
+
+/// <summary>The demo's report, computed by querying the gateway as an analyst would.</summary>
+internal sealed class DemoReport(GrpcChannel channel, TextWriter output)
+{
+    private const string DatasetId = "trafficking.victims.v1";
+
+    private readonly QueryService.QueryServiceClient _client = new(channel);
+
+    public async Task PrintAsync(CancellationToken cancellationToken)
+    {
+        var dataset = DatasetCatalog.Default.Get(DatasetId);
+        var expected = dataset.Jurisdictions.Count;
+        output.WriteLine($"National figures: {dataset.Title.ToLowerInvariant()} ({dataset.Id}), protected by unbiased random rounding to base {dataset.Protection.RoundingBase}.");
+        output.WriteLine("Synthetic data shaped by published Canadian figures: not official statistics.");
+        output.WriteLine();
+
+        var totals = await QueryAsync(new QueryRequest { DatasetId = DatasetId }, cancellationToken);
+        QueryResultWriter.Write(totals, OutputFormat.Table, output, expected);
+        output.WriteLine();
+
+        var latest = totals.Rows.Where(r => r.Status == CellStatus.Available).Select(r => r.ReferenceYear).DefaultIfEmpty().Max();
+        if (latest == 0)
+        {
+            output.WriteLine("No jurisdiction has reported yet.");
+            return;
+        }
+
+        output.WriteLine($"Victims identified in {latest}, by gender and age group (national):");
+        var byGenderAndAge = new QueryRequest { DatasetId = DatasetId, GroupBy = { "gender", "age_group" }, Years = { latest } };
+        QueryResultWriter.Write(await QueryAsync(byGenderAndAge, cancellationToken), OutputFormat.Table, output, expected);
+        output.WriteLine();
+
+        output.WriteLine("Victims identified by jurisdiction and year:");
+        var perJurisdiction = await QueryAsync(new QueryRequest { DatasetId = DatasetId, ByJurisdiction = true }, cancellationToken);
+        var years = perJurisdiction.Rows.Select(r => r.ReferenceYear).Distinct().Order().ToArray();
+        var table = new TextTable([.. new[] { "jurisdiction", "name" }.Concat(years.Select(y => y.ToString(CultureInfo.InvariantCulture)))]);
+        foreach (var jurisdiction in dataset.Jurisdictions)
+        {
+            var rows = perJurisdiction.Rows.Where(r => r.Jurisdiction == jurisdiction).ToDictionary(r => r.ReferenceYear);
+            table.AddRow([.. new[] { jurisdiction, Jurisdiction.NameOf(jurisdiction) }.Concat(years.Select(y =>
+                rows.TryGetValue(y, out var row) ? QueryResultWriter.FormatValue(row) : ".."))]);
+        }
+
+        table.Write(output);
+        var complete = totals.Rows.Count(r => r.MissingJurisdictions.Count == 0);
+        output.WriteLine($"Completeness: {complete} of {totals.Rows.Count} years have all {expected} jurisdictions reporting.");
+    }
+
+    private async Task<QueryResponse> QueryAsync(QueryRequest request, CancellationToken cancellationToken) =>
+        await _client.QueryAsync(request, deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: cancellationToken);
+}

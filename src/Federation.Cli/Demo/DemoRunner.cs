@@ -1,0 +1,113 @@
+using System.Globalization;
+using Federation.Contracts.V1;
+using Federation.Gateway.Hosting;
+using Federation.Node;
+using Federation.Sdk.Catalog;
+using Federation.Sdk.Client;
+using Federation.Sdk.Trust;
+
+namespace Federation.Cli.Demo;
+
+/// <summary>Runs the demo: federation files, gateway on loopback, 13 nodes, national report, then serves until stopped.</summary>
+internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvider timeProvider)
+{
+    public async Task<int> RunAsync(int port, bool once, CancellationToken cancellationToken)
+    {
+        output.WriteLine($"Federation demo: development federation in {layout.Root}");
+        var federation = new DevelopmentFederation(layout, timeProvider);
+        foreach (var made in federation.EnsureCreated())
+        {
+            output.WriteLine($"  created {made}");
+        }
+
+        await using var gateway = GatewayApplication.Create(
+            [],
+            options =>
+            {
+                options.DataDirectory = layout.GatewayDirectory;
+                options.TrustRootPath = layout.RootCertificate;
+                options.TlsCertificatePath = layout.GatewayCertificate;
+                options.TlsPrivateKeyPath = layout.GatewayPrivateKey;
+                options.ListenAddress = "127.0.0.1";
+                options.Port = port;
+                options.EnableReflection = true;
+            },
+            builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
+        await gateway.StartAsync(cancellationToken);
+        var address = gateway.GetListeningAddress();
+        layout.WriteEndpoint(address);
+        federation.ConfigureNodes(address);
+        output.WriteLine($"  gateway started on {address} (TLS, certificate from the federation root)");
+        output.WriteLine();
+
+        await RunNodesAsync(cancellationToken);
+
+        using (var channel = GatewayChannel.Create(address, FederationTrust.FromPemFile(layout.RootCertificate)))
+        {
+            await new DemoReport(channel, output).PrintAsync(cancellationToken);
+        }
+
+        if (once)
+        {
+            await gateway.StopAsync(CancellationToken.None);
+            return 0;
+        }
+
+        output.WriteLine();
+        output.WriteLine($"Gateway listening on {address}");
+        output.WriteLine("Query it from another terminal:");
+        var dataFlag = layout.Root == new DemoLayout(DemoLayout.DefaultRoot).Root ? string.Empty : $" --data {layout.Root}";
+        output.WriteLine($"  fed query{dataFlag} --group-by gender,age_group --year 2024");
+        output.WriteLine($"  fed query{dataFlag} --by-jurisdiction --year 2024 --format csv");
+        output.WriteLine($"  npx buf curl --protocol grpc --cacert {layout.RootCertificate} --list-methods {address}");
+        output.WriteLine("Press Ctrl+C to stop.");
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            output.WriteLine("Stopping the gateway.");
+        }
+
+        await gateway.StopAsync(CancellationToken.None);
+        return 0;
+    }
+
+    private async Task RunNodesAsync(CancellationToken cancellationToken)
+    {
+        var years = DevelopmentFederation.Years;
+        output.WriteLine($"Running {Jurisdiction.All.Count} nodes on synthetic case records ({years[0]}-{years[^1]}):");
+        var position = 0;
+        var quarantined = new List<(string Jurisdiction, Sdk.Validation.QuarantinedRecord Record)>();
+        foreach (var jurisdiction in Jurisdiction.All)
+        {
+            position++;
+            var configuration = NodeConfiguration.Load(layout.NodeConfiguration(jurisdiction));
+            var report = await new NodeRunner(configuration, timeProvider).RunAsync(cancellationToken);
+            var pipeline = report.Pipeline;
+            var revisions = report.Published.Count(p => p.Receipt.Revision > 1);
+            var reused = report.Published.Count(p => p.Reused);
+            output.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"  [{position,2}/{Jurisdiction.All.Count}] {jurisdiction} {Jurisdiction.NameOf(jurisdiction),-26} {pipeline.RecordsRead,5} records: " +
+                $"{pipeline.RecordsAccepted,5} accepted, {pipeline.Quarantined.Count,2} quarantined, {pipeline.RecordsOutOfScope,2} out of scope -> " +
+                $"{report.Published.Count} releases signed and accepted" +
+                (reused > 0 ? $" ({reused} unchanged, re-sent)" : string.Empty) +
+                (revisions > 0 ? $" ({revisions} revisions)" : string.Empty)));
+            quarantined.AddRange(report.Quarantined.Select(q => (jurisdiction, q)));
+        }
+
+        if (quarantined.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine($"{quarantined.Count} records were quarantined (not counted). The first few; each node's full list is in nodes/<code>/state/quarantine.csv:");
+            foreach (var (jurisdiction, record) in quarantined.Take(5))
+            {
+                output.WriteLine($"  {jurisdiction} {record.Location}: {record.Reason}");
+            }
+        }
+
+        output.WriteLine();
+    }
+}

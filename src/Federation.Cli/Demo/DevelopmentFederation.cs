@@ -1,0 +1,134 @@
+using System.Net;
+using System.Security.Cryptography;
+using Federation.Node;
+using Federation.Sdk.Catalog;
+using Federation.Sdk.Testing;
+using Federation.Sdk.Trust;
+
+namespace Federation.Cli.Demo;
+
+/// <summary>
+/// Creates (once) the files of a development federation: a root CA, the gateway's TLS certificate, and for each of the
+/// thirteen jurisdictions a node certificate bound to it, a rounding key, synthetic case records and a node
+/// configuration. Existing files are kept, so edited case records lead to revisions on the next run.
+/// </summary>
+internal sealed class DevelopmentFederation(DemoLayout layout, TimeProvider timeProvider)
+{
+    public static readonly IReadOnlyList<int> Years = [2019, 2020, 2021, 2022, 2023, 2024];
+
+    /// <summary>Makes whatever is missing; returns a line per thing created.</summary>
+    public IReadOnlyList<string> EnsureCreated()
+    {
+        var created = new List<string>();
+        Directory.CreateDirectory(layout.FederationDirectory);
+        Directory.CreateDirectory(layout.GatewayDirectory);
+
+        using var authority = LoadOrCreateAuthority(created);
+        if (!File.Exists(layout.GatewayCertificate) || !File.Exists(layout.GatewayPrivateKey))
+        {
+            using var tls = authority.IssueGatewayCertificate(["localhost"], [IPAddress.Loopback, IPAddress.IPv6Loopback]);
+            CertificateFiles.SavePem(tls, layout.GatewayCertificate, layout.GatewayPrivateKey);
+            created.Add("gateway TLS certificate");
+        }
+
+        var nodes = 0;
+        foreach (var jurisdiction in Jurisdiction.All)
+        {
+            if (EnsureNode(authority, jurisdiction))
+            {
+                nodes++;
+            }
+        }
+
+        if (nodes > 0)
+        {
+            created.Add($"{nodes} node certificate(s), rounding keys and synthetic case records");
+        }
+
+        return created;
+    }
+
+    /// <summary>Points every node's configuration at the gateway's current address.</summary>
+    public void ConfigureNodes(Uri gatewayAddress)
+    {
+        foreach (var jurisdiction in Jurisdiction.All)
+        {
+            var configuration = new NodeConfiguration
+            {
+                Jurisdiction = jurisdiction,
+                NodeId = NodeId(jurisdiction),
+                DatasetId = "trafficking.victims.v1",
+                Gateway = new NodeConfiguration.GatewaySettings
+                {
+                    Address = gatewayAddress.ToString(),
+                    TrustRoot = Path.GetRelativePath(layout.NodeDirectory(jurisdiction), layout.RootCertificate),
+                },
+                Signing = new NodeConfiguration.SigningSettings { Certificate = "node.pem", PrivateKey = "node.key" },
+                Protection = new NodeConfiguration.ProtectionSettings { KeyFile = "rounding.key" },
+                Sources = [new NodeConfiguration.SourceSettings { Adapter = "csv", Path = "cases.csv" }],
+                StateDirectory = "state",
+            };
+            configuration.Save(layout.NodeConfiguration(jurisdiction));
+        }
+    }
+
+    private FederationCertificateAuthority LoadOrCreateAuthority(List<string> created)
+    {
+        if (File.Exists(layout.RootCertificate) && File.Exists(layout.RootPrivateKey))
+        {
+            return FederationCertificateAuthority.Load(layout.RootCertificate, layout.RootPrivateKey);
+        }
+
+        var authority = FederationCertificateAuthority.Create("Federation Development Root CA", timeProvider);
+        authority.SaveTo(layout.RootCertificate, layout.RootPrivateKey);
+        created.Add("federation root CA (development)");
+        return authority;
+    }
+
+    private bool EnsureNode(FederationCertificateAuthority authority, string jurisdiction)
+    {
+        var directory = layout.NodeDirectory(jurisdiction);
+        Directory.CreateDirectory(directory);
+        var made = false;
+        var certificate = Path.Combine(directory, "node.pem");
+        var key = Path.Combine(directory, "node.key");
+        if (!File.Exists(certificate) || !File.Exists(key))
+        {
+            using var node = authority.IssueNodeCertificate(jurisdiction, NodeId(jurisdiction));
+            CertificateFiles.SavePem(node, certificate, key);
+            made = true;
+        }
+
+        var roundingKey = Path.Combine(directory, "rounding.key");
+        if (!File.Exists(roundingKey))
+        {
+            WriteSecret(roundingKey, RandomNumberGenerator.GetBytes(32));
+            made = true;
+        }
+
+        var cases = Path.Combine(directory, "cases.csv");
+        if (!File.Exists(cases))
+        {
+            SyntheticCaseData.WriteCsv(cases, jurisdiction, Years, seed: StableSeed(jurisdiction));
+            made = true;
+        }
+
+        return made;
+    }
+
+    private static string NodeId(string jurisdiction) => $"node-{jurisdiction.ToLowerInvariant()}";
+
+    private static int StableSeed(string jurisdiction) => (jurisdiction[0] * 31) + jurisdiction[1];
+
+    private static void WriteSecret(string path, byte[] bytes)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using var stream = new FileStream(path, options);
+        stream.Write(bytes);
+    }
+}

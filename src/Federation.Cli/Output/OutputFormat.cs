@@ -1,0 +1,9 @@
+namespace Federation.Cli.Output;
+
+/// <summary>How query results are printed.</summary>
+internal enum OutputFormat
+{
+    Table,
+    Csv,
+    Json,
+}
