@@ -16,6 +16,9 @@ namespace Federation.Gateway.Ingestion;
 /// </summary>
 public sealed partial class SubmissionIngestor
 {
+    // Unknown fields are dropped on parse, so the canonical-encoding check below catches any that were sent.
+    private static readonly MessageParser<Submission> s_parser = Submission.Parser.WithDiscardUnknownFields(true);
+
     private readonly SubmissionVerifier _verifier;
     private readonly SubmissionValidator _validator;
     private readonly ISubmissionStore _store;
@@ -132,7 +135,7 @@ public sealed partial class SubmissionIngestor
         Submission submission;
         try
         {
-            submission = Submission.Parser.ParseFrom(bytes);
+            submission = s_parser.ParseFrom(bytes);
         }
         catch (InvalidProtocolBufferException e)
         {

@@ -1,0 +1,51 @@
+using Federation.Contracts.V1;
+using Grpc.Core;
+using Grpc.Health.V1;
+
+namespace Federation.Gateway.Tests;
+
+public sealed class CatalogAndHealthTests
+{
+    [Fact]
+    public async Task ListDatasets_names_the_victims_dataset()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+
+        var response = await gateway.Catalog.ListDatasetsAsync(new ListDatasetsRequest());
+
+        Assert.Contains(response.Datasets, d => d.Id == "trafficking.victims.v1");
+    }
+
+    [Fact]
+    public async Task DescribeDataset_publishes_dimensions_tables_and_protection()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+
+        var dataset = (await gateway.Catalog.DescribeDatasetAsync(new DescribeDatasetRequest { DatasetId = "trafficking.victims.v1" })).Dataset;
+
+        Assert.Equal(["T0", "T1", "T2", "T3", "T4", "T5"], dataset.Tables.Select(t => t.Id));
+        Assert.Equal([1, 20, 40, 24, 32, 30], dataset.Tables.Select(t => t.CellCount));
+        Assert.Equal(ProtectionMechanism.RandomRounding, dataset.Protection.Mechanism);
+        Assert.Equal(5, dataset.Protection.RoundingBase);
+        Assert.Equal(13, dataset.Jurisdictions.Count);
+    }
+
+    [Fact]
+    public async Task DescribeDataset_of_an_unknown_dataset_is_not_found()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+
+        await RefusalAssert.RefusedAsync(StatusCode.NotFound, "dataset_id", async () =>
+            await gateway.Catalog.DescribeDatasetAsync(new DescribeDatasetRequest { DatasetId = "nope" }));
+    }
+
+    [Fact]
+    public async Task Health_reports_serving()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+
+        var response = await new Health.HealthClient(gateway.Channel).CheckAsync(new HealthCheckRequest());
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
+    }
+}

@@ -1,0 +1,236 @@
+using Federation.Contracts.V1;
+using Federation.Sdk.Trust;
+using Google.Protobuf;
+using Grpc.Core;
+
+namespace Federation.Gateway.Tests;
+
+public sealed class SubmitTests
+{
+    private static readonly int LastYear = DateTime.UtcNow.Year - 1;
+
+    [Fact]
+    public async Task A_valid_signed_submission_is_stored_and_receipted()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        var submission = TestSubmissions.Complete("ON", LastYear, total: 300);
+        var envelope = TestSubmissions.Sign(submission, gateway.Federation.Node("ON"));
+
+        var receipt = await gateway.SubmitAsync(envelope);
+
+        Assert.Equal(64, receipt.SubmissionId.Length);
+        Assert.Equal("ON", receipt.Jurisdiction);
+        Assert.Equal(LastYear, receipt.ReferenceYear);
+        Assert.Equal(1, receipt.Revision);
+        Assert.Equal(string.Empty, receipt.SupersedesSubmissionId);
+        var total = await gateway.QueryAsync(new QueryRequest { DatasetId = "trafficking.victims.v1", Years = { LastYear } });
+        Assert.Equal(300, Assert.Single(total.Rows).Value);
+    }
+
+    [Fact]
+    public async Task The_same_envelope_sent_twice_returns_the_same_receipt_and_counts_once()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        var envelope = TestSubmissions.Sign(TestSubmissions.Complete("NS", LastYear, total: 40), gateway.Federation.Node("NS"));
+
+        var first = await gateway.SubmitAsync(envelope);
+        var second = await gateway.SubmitAsync(envelope);
+
+        Assert.Equal(first, second);
+        var total = await gateway.QueryAsync(new QueryRequest { DatasetId = "trafficking.victims.v1", Years = { LastYear } });
+        Assert.Equal(40, Assert.Single(total.Rows).Value);
+    }
+
+    [Fact]
+    public async Task The_same_submission_signed_again_is_recognised_as_already_stored()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        var submission = TestSubmissions.Complete("NS", LastYear, total: 40);
+        var first = await gateway.SubmitAsync(TestSubmissions.Sign(submission, gateway.Federation.Node("NS")));
+        var second = await gateway.SubmitAsync(TestSubmissions.Sign(submission, gateway.Federation.Node("NS")));
+
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public async Task A_newer_submission_for_the_same_year_supersedes_the_old_one_and_history_is_kept()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        var node = gateway.Federation.Node("QC");
+        var first = await gateway.SubmitAsync(TestSubmissions.Sign(
+            TestSubmissions.Complete("QC", LastYear, total: 50, producedAt: DateTimeOffset.UtcNow.AddHours(-2)), node));
+        var revised = await gateway.SubmitAsync(TestSubmissions.Sign(
+            TestSubmissions.Complete("QC", LastYear, total: 65, producedAt: DateTimeOffset.UtcNow.AddHours(-1)), node));
+
+        Assert.Equal(2, revised.Revision);
+        Assert.Equal(first.SubmissionId, revised.SupersedesSubmissionId);
+        var total = await gateway.QueryAsync(new QueryRequest { DatasetId = "trafficking.victims.v1", Years = { LastYear } });
+        Assert.Equal(65, Assert.Single(total.Rows).Value);
+        var store = gateway.App.Services.GetRequiredService<Storage.ISubmissionStore>();
+        var history = await store.GetHistoryAsync("trafficking.victims.v1", "QC", LastYear, CancellationToken.None);
+        Assert.Equal([first.SubmissionId, revised.SubmissionId], history.Select(h => h.SubmissionId));
+        Assert.Equal(revised.SubmissionId, history[0].SupersededBy);
+    }
+
+    [Fact]
+    public async Task A_release_older_than_the_current_one_is_refused()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        var node = gateway.Federation.Node("QC");
+        await gateway.SubmitAsync(TestSubmissions.Sign(
+            TestSubmissions.Complete("QC", LastYear, total: 65, producedAt: DateTimeOffset.UtcNow.AddHours(-1)), node));
+
+        await RefusalAssert.RefusedAsync(StatusCode.FailedPrecondition, "submission.produced_at", () => gateway.SubmitAsync(TestSubmissions.Sign(
+            TestSubmissions.Complete("QC", LastYear, total: 50, producedAt: DateTimeOffset.UtcNow.AddHours(-2)), node)));
+    }
+
+    [Fact]
+    public async Task A_submission_with_one_byte_changed_is_refused_with_a_reason()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        var bytes = TestSubmissions.Complete("ON", LastYear, total: 300).ToByteArray();
+        var envelope = TestSubmissions.Sign(bytes, gateway.Federation.Node("ON"));
+        var tampered = envelope.Submission.ToByteArray();
+        tampered[^1] ^= 0x01;
+        envelope.Submission = ByteString.CopyFrom(tampered);
+
+        var refusal = await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, "envelope.signature", () => gateway.SubmitAsync(envelope));
+
+        Assert.Contains("does not match", refusal.Status.Detail, StringComparison.OrdinalIgnoreCase);
+        await AssertNothingStoredAsync(gateway);
+    }
+
+    [Fact]
+    public async Task A_signature_with_one_byte_changed_is_refused()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        var envelope = TestSubmissions.Sign(TestSubmissions.Complete("ON", LastYear), gateway.Federation.Node("ON"));
+        var signature = envelope.Signature.ToByteArray();
+        signature[^10] ^= 0x01;
+        envelope.Signature = ByteString.CopyFrom(signature);
+
+        await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, "envelope.signature", () => gateway.SubmitAsync(envelope));
+        await AssertNothingStoredAsync(gateway);
+    }
+
+    [Fact]
+    public async Task A_submission_signed_by_a_certificate_of_another_root_is_refused()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        using var otherRoot = FederationCertificateAuthority.Create("Somebody Else's Root");
+        using var impostor = otherRoot.IssueNodeCertificate("ON", "node-on");
+        var envelope = TestSubmissions.Sign(TestSubmissions.Complete("ON", LastYear), impostor);
+
+        await RefusalAssert.RefusedAsync(StatusCode.PermissionDenied, "envelope.signature", () => gateway.SubmitAsync(envelope));
+        await AssertNothingStoredAsync(gateway);
+    }
+
+    [Fact]
+    public async Task Submit_with_certificate_of_another_province_is_refused()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        var envelope = TestSubmissions.Sign(TestSubmissions.Complete("NS", LastYear), gateway.Federation.Node("ON"));
+
+        var refusal = await RefusalAssert.RefusedAsync(StatusCode.PermissionDenied, "submission.jurisdiction", () => gateway.SubmitAsync(envelope));
+
+        Assert.Contains("'NS'", refusal.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("'ON'", refusal.Status.Detail, StringComparison.Ordinal);
+        await AssertNothingStoredAsync(gateway);
+    }
+
+    [Fact]
+    public async Task An_incomplete_grid_is_refused_naming_the_missing_cells()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        var submission = TestSubmissions.Complete("ON", LastYear);
+        submission.Tables.First(t => t.TableId == "T1").Cells.RemoveAt(3);
+
+        await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, "submission.tables[1]", () =>
+            gateway.SubmitAsync(TestSubmissions.Sign(submission, gateway.Federation.Node("ON"))));
+        await AssertNothingStoredAsync(gateway);
+    }
+
+    [Fact]
+    public async Task An_unknown_code_is_refused()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        var submission = TestSubmissions.Complete("ON", LastYear);
+        submission.Tables.First(t => t.TableId == "T1").Cells[0].Codes[0] = "FEMALE";
+
+        await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, "submission.tables[1]", () =>
+            gateway.SubmitAsync(TestSubmissions.Sign(submission, gateway.Federation.Node("ON"))));
+    }
+
+    [Fact]
+    public async Task A_negative_value_is_refused()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        var submission = TestSubmissions.Complete("ON", LastYear);
+        submission.Tables.First(t => t.TableId == "T2").Cells[5].Value = -5;
+
+        await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, "submission.tables[2]", () =>
+            gateway.SubmitAsync(TestSubmissions.Sign(submission, gateway.Federation.Node("ON"))));
+    }
+
+    [Fact]
+    public async Task A_future_reference_year_is_refused()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        var submission = TestSubmissions.Complete("ON", DateTime.UtcNow.Year + 1);
+
+        await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, "submission.reference_year", () =>
+            gateway.SubmitAsync(TestSubmissions.Sign(submission, gateway.Federation.Node("ON"))));
+    }
+
+    [Fact]
+    public async Task Submission_bytes_with_an_unknown_field_are_refused_even_when_signed()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        var bytes = TestSubmissions.Complete("ON", LastYear).ToByteArray();
+        // Field 99, wire type 2 (length-delimited), carrying text the contract has no field for.
+        byte[] smuggled = [0x9A, 0x06, 0x05, (byte)'J', (byte)'a', (byte)'n', (byte)'e', (byte)'D'];
+        var envelope = TestSubmissions.Sign([.. bytes, .. smuggled], gateway.Federation.Node("ON"));
+
+        await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, "envelope.submission", () => gateway.SubmitAsync(envelope));
+        await AssertNothingStoredAsync(gateway);
+    }
+
+    [Fact]
+    public async Task Bytes_that_are_not_a_submission_are_refused()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        var envelope = TestSubmissions.Sign([0xFF, 0xFF, 0xFF, 0xFF], gateway.Federation.Node("ON"));
+
+        await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, "envelope.submission", () => gateway.SubmitAsync(envelope));
+    }
+
+    [Fact]
+    public async Task An_envelope_without_a_signature_is_refused()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        var envelope = new SignedEnvelope { Submission = TestSubmissions.Complete("ON", LastYear).ToByteString() };
+
+        await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, "envelope.signature", () => gateway.SubmitAsync(envelope));
+    }
+
+    [Fact]
+    public async Task An_oversized_message_is_refused_with_resource_exhausted()
+    {
+        await using var gateway = await GatewayFixture.StartAsync(options => options.MaxReceiveMessageBytes = 64 * 1024);
+        var envelope = new SignedEnvelope
+        {
+            Submission = ByteString.CopyFrom(new byte[80 * 1024]),
+            Signature = ByteString.CopyFrom(new byte[16]),
+        };
+
+        var exception = await Assert.ThrowsAsync<RpcException>(() => gateway.SubmitAsync(envelope));
+
+        Assert.Equal(StatusCode.ResourceExhausted, exception.StatusCode);
+    }
+
+    private static async Task AssertNothingStoredAsync(GatewayFixture gateway)
+    {
+        var store = gateway.App.Services.GetRequiredService<Storage.ISubmissionStore>();
+        Assert.Empty(await store.GetReportedYearsAsync("trafficking.victims.v1", CancellationToken.None));
+    }
+}
