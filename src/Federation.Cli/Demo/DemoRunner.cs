@@ -20,19 +20,7 @@ internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvi
             output.WriteLine($"  created {made}");
         }
 
-        await using var gateway = GatewayApplication.Create(
-            [],
-            options =>
-            {
-                options.DataDirectory = layout.GatewayDirectory;
-                options.TrustRootPath = layout.RootCertificate;
-                options.TlsCertificatePath = layout.GatewayCertificate;
-                options.TlsPrivateKeyPath = layout.GatewayPrivateKey;
-                options.ListenAddress = "127.0.0.1";
-                options.Port = port;
-                options.EnableReflection = true;
-            },
-            builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
+        await using var gateway = CreateGateway(layout, port);
         await gateway.StartAsync(cancellationToken);
         var address = gateway.GetListeningAddress();
         layout.WriteEndpoint(address);
@@ -73,6 +61,21 @@ internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvi
         await gateway.StopAsync(CancellationToken.None);
         return 0;
     }
+
+    /// <summary>The gateway of a development federation: loopback, TLS with the federation's certificate, reflection on.</summary>
+    public static WebApplication CreateGateway(DemoLayout layout, int port) => GatewayApplication.Create(
+        [],
+        options =>
+        {
+            options.DataDirectory = layout.GatewayDirectory;
+            options.TrustRootPath = layout.RootCertificate;
+            options.TlsCertificatePath = layout.GatewayCertificate;
+            options.TlsPrivateKeyPath = layout.GatewayPrivateKey;
+            options.ListenAddress = "127.0.0.1";
+            options.Port = port;
+            options.EnableReflection = true;
+        },
+        builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
 
     private async Task RunNodesAsync(CancellationToken cancellationToken)
     {

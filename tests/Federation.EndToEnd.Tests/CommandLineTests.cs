@@ -1,0 +1,80 @@
+using System.Text.Json;
+using Federation.Node;
+using Federation.Sdk.Catalog;
+
+namespace Federation.EndToEnd.Tests;
+
+public sealed class CommandLineTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);
+
+    [Fact]
+    public async Task Fed_demo_once_prints_national_figures_and_all_13_jurisdictions()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "federation-e2e", Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (exitCode, output, error) = await ExternalProcess.RunFedAsync(Timeout, "demo", "--once", "--data", data);
+
+            Assert.True(exitCode == 0, $"fed demo exited {exitCode}: {error}\n{output}");
+            Assert.Contains("National figures", output, StringComparison.Ordinal);
+            foreach (var jurisdiction in Jurisdiction.All)
+            {
+                Assert.Contains(Jurisdiction.NameOf(jurisdiction), output, StringComparison.Ordinal);
+            }
+
+            Assert.Contains("Completeness: 6 of 6 years have all 13 jurisdictions reporting.", output, StringComparison.Ordinal);
+            foreach (var jurisdiction in Jurisdiction.All)
+            {
+                Assert.Empty(NodeConfiguration.Load(Path.Combine(data, "nodes", jurisdiction, "node.json")).Validate());
+            }
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Fed_query_with_data_finds_the_running_gateway_and_prints_csv()
+    {
+        await using var fixture = await DemoFederationFixture.StartAsync();
+        await new NodeRunner(NodeConfiguration.Load(fixture.Layout.NodeConfiguration("ON")), TimeProvider.System).RunAsync(CancellationToken.None);
+
+        var (exitCode, output, error) = await ExternalProcess.RunFedAsync(
+            Timeout, "query", "--data", fixture.Layout.Root, "--group-by", "gender", "--year", "2024", "--format", "csv");
+
+        Assert.True(exitCode == 0, error);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal("reference_year,jurisdiction,gender,value,status,contributing_jurisdictions,missing_jurisdictions", lines[0]);
+        Assert.Equal(5, lines.Length);
+        Assert.StartsWith("2024,,WOMAN_GIRL,", lines[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Fed_query_json_output_is_the_protobuf_json_form()
+    {
+        await using var fixture = await DemoFederationFixture.StartAsync();
+        await new NodeRunner(NodeConfiguration.Load(fixture.Layout.NodeConfiguration("NS")), TimeProvider.System).RunAsync(CancellationToken.None);
+
+        var (exitCode, output, error) = await ExternalProcess.RunFedAsync(Timeout, "query", "--data", fixture.Layout.Root, "--format", "json");
+
+        Assert.True(exitCode == 0, error);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal("T0", json.RootElement.GetProperty("tableId").GetString());
+        Assert.Equal(6, json.RootElement.GetProperty("rows").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Fed_query_that_no_table_covers_prints_the_refusal_and_the_tables()
+    {
+        await using var fixture = await DemoFederationFixture.StartAsync();
+
+        var (exitCode, _, error) = await ExternalProcess.RunFedAsync(
+            Timeout, "query", "--data", fixture.Layout.Root, "--group-by", "gender,exploitation_type");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("InvalidArgument", error, StringComparison.Ordinal);
+        Assert.Contains("T5 (recruiter_relationship x age_group)", error, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,51 @@
+using Federation.Cli.Demo;
+using Federation.Gateway.Hosting;
+using Microsoft.AspNetCore.Builder;
+
+namespace Federation.EndToEnd.Tests;
+
+/// <summary>A development federation in a temp folder with its gateway running on loopback over TLS.</summary>
+internal sealed class DemoFederationFixture : IAsyncDisposable
+{
+    private DemoFederationFixture(DemoLayout layout, DevelopmentFederation federation, WebApplication gateway)
+    {
+        Layout = layout;
+        Federation = federation;
+        Gateway = gateway;
+    }
+
+    public DemoLayout Layout { get; }
+
+    public DevelopmentFederation Federation { get; }
+
+    public WebApplication Gateway { get; }
+
+    public Uri Address => Gateway.GetListeningAddress();
+
+    public static async Task<DemoFederationFixture> StartAsync()
+    {
+        var layout = new DemoLayout(Path.Combine(Path.GetTempPath(), "federation-e2e", Guid.NewGuid().ToString("N")));
+        var federation = new DevelopmentFederation(layout, TimeProvider.System);
+        federation.EnsureCreated();
+        var gateway = DemoRunner.CreateGateway(layout, port: 0);
+        await gateway.StartAsync();
+        layout.WriteEndpoint(gateway.GetListeningAddress());
+        federation.ConfigureNodes(gateway.GetListeningAddress());
+        return new DemoFederationFixture(layout, federation, gateway);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Gateway.StopAsync();
+        await Gateway.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(Layout.Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: the OS cleans the temp folder.
+        }
+    }
+}

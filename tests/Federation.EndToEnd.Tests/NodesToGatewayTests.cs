@@ -1,0 +1,78 @@
+using Federation.Contracts.V1;
+using Federation.Node;
+using Federation.Sdk.Catalog;
+using Federation.Sdk.Client;
+using Federation.Sdk.Trust;
+
+namespace Federation.EndToEnd.Tests;
+
+public sealed class NodesToGatewayTests
+{
+    [Fact]
+    public async Task Several_nodes_submit_over_grpc_and_national_figures_are_the_sum_of_their_releases()
+    {
+        await using var fixture = await DemoFederationFixture.StartAsync();
+        string[] reporting = ["NS", "ON", "YT"];
+        var expectedTotals = new Dictionary<int, long>();
+        foreach (var jurisdiction in reporting)
+        {
+            var report = await new NodeRunner(NodeConfiguration.Load(fixture.Layout.NodeConfiguration(jurisdiction)), TimeProvider.System)
+                .RunAsync(CancellationToken.None);
+            Assert.Equal(report.Pipeline.Submissions.Count, report.Published.Count);
+            foreach (var submission in report.Pipeline.Submissions)
+            {
+                var total = submission.Tables.Single(t => t.TableId == "T0").Cells.Single().Value;
+                expectedTotals[submission.ReferenceYear] = expectedTotals.GetValueOrDefault(submission.ReferenceYear) + total;
+            }
+        }
+
+        using var channel = GatewayChannel.Create(fixture.Address, FederationTrust.FromPemFile(fixture.Layout.RootCertificate));
+        var response = await new QueryService.QueryServiceClient(channel).QueryAsync(
+            new QueryRequest { DatasetId = "trafficking.victims.v1" }, deadline: DateTime.UtcNow.AddSeconds(30));
+
+        Assert.Equal(expectedTotals.Keys.Order(), response.Rows.Select(r => r.ReferenceYear));
+        foreach (var row in response.Rows)
+        {
+            Assert.Equal(expectedTotals[row.ReferenceYear], row.Value);
+            Assert.Equal(reporting, row.ContributingJurisdictions);
+            Assert.Equal(Jurisdiction.All.Except(reporting), row.MissingJurisdictions);
+        }
+    }
+
+    [Fact]
+    public async Task Running_a_node_again_on_unchanged_data_gets_the_same_receipts_and_counts_once()
+    {
+        await using var fixture = await DemoFederationFixture.StartAsync();
+        var configuration = NodeConfiguration.Load(fixture.Layout.NodeConfiguration("NS"));
+
+        var first = await new NodeRunner(configuration, TimeProvider.System).RunAsync(CancellationToken.None);
+        var second = await new NodeRunner(configuration, TimeProvider.System).RunAsync(CancellationToken.None);
+
+        Assert.All(second.Published, p => Assert.True(p.Reused));
+        Assert.Equal(first.Published.Select(p => p.Receipt), second.Published.Select(p => p.Receipt));
+        Assert.All(second.Published, p => Assert.Equal(1, p.Receipt.Revision));
+    }
+
+    [Fact]
+    public async Task Changed_case_records_produce_a_revision_that_supersedes_the_first_release()
+    {
+        await using var fixture = await DemoFederationFixture.StartAsync();
+        var configuration = NodeConfiguration.Load(fixture.Layout.NodeConfiguration("PE"));
+        var first = await new NodeRunner(configuration, TimeProvider.System).RunAsync(CancellationToken.None);
+        var cases = configuration.Resolve(configuration.Sources[0].Path);
+        var lines = await File.ReadAllLinesAsync(cases);
+        var lastYear = first.Pipeline.Submissions[^1].ReferenceYear;
+        // Ten more victims identified on 1 July of the last year: the grid values move, so the release is revised.
+        var added = Enumerable.Range(0, 10).Select(i =>
+            $"PE-ADDED-{i},Added Person {i},2000-01-01,{lastYear}-07-01,Feminine,SexualExploitation,NotIndigenous,CA,,IntimatePartner,ActualVictimOfTrafficking");
+        await File.WriteAllLinesAsync(cases, lines.Concat(added));
+
+        var second = await new NodeRunner(configuration, TimeProvider.System).RunAsync(CancellationToken.None);
+
+        var revised = second.Published.Single(p => p.Receipt.ReferenceYear == lastYear);
+        Assert.False(revised.Reused);
+        Assert.Equal(2, revised.Receipt.Revision);
+        Assert.Equal(first.Published.Single(p => p.Receipt.ReferenceYear == lastYear).Receipt.SubmissionId, revised.Receipt.SupersedesSubmissionId);
+        Assert.All(second.Published.Where(p => p.Receipt.ReferenceYear != lastYear), p => Assert.True(p.Reused));
+    }
+}
