@@ -140,7 +140,11 @@ public sealed class FederationCertificateAuthority : IDisposable
             notAfter = Certificate.NotAfter;
         }
 
-        return request.Create(Certificate, now - s_backdating, notAfter, NewSerialNumber());
+        // The generator form signs with the root's ECDSA key whatever the subject's key type is.
+        using var rootKey = Certificate.GetECDsaPrivateKey()
+            ?? throw new InvalidOperationException($"The authority '{Certificate.Subject}' has no ECDSA private key to issue with.");
+        return request.Create(
+            Certificate.SubjectName, X509SignatureGenerator.CreateForECDsa(rootKey), now - s_backdating, notAfter, NewSerialNumber());
     }
 
     private X509Certificate2 IssueEcdsa(string commonName, SubjectAlternativeNameBuilder names, string extendedKeyUsageOid, TimeSpan? validity)
