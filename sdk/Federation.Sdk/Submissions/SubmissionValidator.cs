@@ -1,0 +1,305 @@
+using Federation.Contracts.V1;
+using Federation.Sdk.Catalog;
+
+namespace Federation.Sdk.Submissions;
+
+/// <summary>
+/// Checks a submission against the catalogue: known dataset and jurisdiction, plausible period and production time, the
+/// dataset's protection, and every table's complete grid of valid, protected cells. Node and gateway apply the same rules.
+/// </summary>
+public sealed class SubmissionValidator
+{
+    /// <summary>How many violations are listed before the rest are only counted.</summary>
+    public const int MaxListedViolations = 100;
+
+    /// <summary>The earliest reference year accepted.</summary>
+    public const int EarliestReferenceYear = 1900;
+
+    /// <summary>The maximum length of a node id.</summary>
+    public const int MaxNodeIdLength = 256;
+
+    /// <summary>How far in the future a production time may be, to allow for clocks that disagree.</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+
+    private const string Root = "submission";
+    private const char KeySeparator = '\u001F';
+
+    private readonly DatasetCatalog _catalog;
+    private readonly TimeProvider _timeProvider;
+
+    public SubmissionValidator(DatasetCatalog catalog, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _catalog = catalog;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>Every rule the submission breaks (the first <see cref="MaxListedViolations"/>, then a count); empty when it is valid.</summary>
+    public IReadOnlyList<FieldViolation> Validate(Submission submission)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        var violations = new ViolationList(MaxListedViolations);
+        var now = _timeProvider.GetUtcNow();
+        CheckNodeId(submission, violations);
+        CheckReferenceYear(submission, now, violations);
+        CheckProducedAt(submission, now, violations);
+        var dataset = FindDataset(submission, violations);
+        if (dataset is not null)
+        {
+            CheckJurisdiction(submission, dataset, violations);
+            CheckProtection(submission, dataset, violations);
+            CheckTables(submission, dataset, violations);
+        }
+
+        return violations.ToList();
+    }
+
+    private static void CheckNodeId(Submission submission, ViolationList violations)
+    {
+        const string field = Root + ".node_id";
+        if (string.IsNullOrWhiteSpace(submission.NodeId))
+        {
+            violations.Add(field, "The node_id is missing: name the node that produced the release (its certificate subject).");
+        }
+        else if (submission.NodeId.Length > MaxNodeIdLength)
+        {
+            violations.Add(field, $"The node_id has {submission.NodeId.Length} characters; at most {MaxNodeIdLength} are allowed.");
+        }
+    }
+
+    private static void CheckReferenceYear(Submission submission, DateTimeOffset now, ViolationList violations)
+    {
+        const string field = Root + ".reference_year";
+        var year = submission.ReferenceYear;
+        if (year == 0)
+        {
+            violations.Add(field, "The reference_year is missing.");
+        }
+        else if (year < EarliestReferenceYear)
+        {
+            violations.Add(field, $"Reference year {year} is before {EarliestReferenceYear}; it cannot be a reference year of this federation.");
+        }
+        else if (year > now.Year)
+        {
+            violations.Add(field, $"Reference year {year} is in the future: the current year is {now.Year}.");
+        }
+    }
+
+    private static void CheckProducedAt(Submission submission, DateTimeOffset now, ViolationList violations)
+    {
+        const string field = Root + ".produced_at";
+        if (submission.ProducedAt is null)
+        {
+            violations.Add(field, "The produced_at time is missing.");
+            return;
+        }
+
+        DateTimeOffset producedAt;
+        try
+        {
+            producedAt = submission.ProducedAt.ToDateTimeOffset();
+        }
+        catch (InvalidOperationException)
+        {
+            violations.Add(field, "The produced_at time is not a valid timestamp (seconds or nanos out of range).");
+            return;
+        }
+
+        if (producedAt > now + ClockSkew)
+        {
+            violations.Add(field,
+                $"The produced_at time {producedAt.UtcDateTime:u} is in the future: it is {now.UtcDateTime:u} now "
+                + $"and clocks may differ by at most {ClockSkew.TotalMinutes:0} minutes.");
+        }
+    }
+
+    private DatasetDefinition? FindDataset(Submission submission, ViolationList violations)
+    {
+        const string field = Root + ".dataset_id";
+        var known = string.Join(", ", _catalog.Datasets.Select(d => d.Id));
+        if (string.IsNullOrWhiteSpace(submission.DatasetId))
+        {
+            violations.Add(field, $"The dataset_id is missing. Known datasets: {known}.");
+            return null;
+        }
+
+        var dataset = _catalog.Find(submission.DatasetId);
+        if (dataset is null)
+        {
+            violations.Add(field, $"Unknown dataset '{submission.DatasetId}'. Known datasets: {known}.");
+        }
+
+        return dataset;
+    }
+
+    private static void CheckJurisdiction(Submission submission, DatasetDefinition dataset, ViolationList violations)
+    {
+        const string field = Root + ".jurisdiction";
+        var expected = string.Join(", ", dataset.Jurisdictions);
+        if (string.IsNullOrWhiteSpace(submission.Jurisdiction))
+        {
+            violations.Add(field, $"The jurisdiction is missing; dataset {dataset.Id} is reported by {expected}.");
+        }
+        else if (!dataset.Jurisdictions.Contains(submission.Jurisdiction, StringComparer.Ordinal))
+        {
+            violations.Add(field,
+                $"'{submission.Jurisdiction}' is not a jurisdiction of dataset {dataset.Id}; expected one of {expected} (upper case, without 'CA-').");
+        }
+    }
+
+    private static void CheckProtection(Submission submission, DatasetDefinition dataset, ViolationList violations)
+    {
+        const string field = Root + ".protection";
+        var required = dataset.Protection.ToContract();
+        var declared = submission.Protection;
+        if (declared is null)
+        {
+            violations.Add(field, $"The protection is missing; dataset {dataset.Id} requires {Describe(required)}.");
+            return;
+        }
+
+        if (declared.Mechanism != required.Mechanism)
+        {
+            violations.Add(field + ".mechanism",
+                $"The protection mechanism {declared.Mechanism} does not match dataset {dataset.Id}, which requires {Describe(required)}.");
+        }
+        else if (required.Mechanism == ProtectionMechanism.RandomRounding && declared.RoundingBase != required.RoundingBase)
+        {
+            violations.Add(field + ".rounding_base",
+                $"The rounding base {declared.RoundingBase} does not match dataset {dataset.Id}, which requires {Describe(required)}.");
+        }
+    }
+
+    private static string Describe(Contracts.V1.ProtectionPolicy policy) => policy.Mechanism switch
+    {
+        ProtectionMechanism.RandomRounding => $"random rounding to base {policy.RoundingBase}",
+        var other => other.ToString(),
+    };
+
+    private static void CheckTables(Submission submission, DatasetDefinition dataset, ViolationList violations)
+    {
+        var firstIndexOfTable = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < submission.Tables.Count; i++)
+        {
+            var release = submission.Tables[i];
+            var field = $"{Root}.tables[{i}].table_id";
+            var table = dataset.FindTable(release.TableId);
+            if (string.IsNullOrWhiteSpace(release.TableId))
+            {
+                violations.Add(field, "The table_id is missing.");
+            }
+            else if (table is null)
+            {
+                violations.Add(field,
+                    $"'{release.TableId}' is not a table of dataset {dataset.Id}; its tables are {string.Join(", ", dataset.Tables.Select(t => t.Id))}.");
+            }
+            else if (firstIndexOfTable.TryGetValue(table.Id, out var first))
+            {
+                violations.Add(field, $"Table {table.Id} appears more than once (first at tables[{first}]); send each table exactly once.");
+            }
+            else
+            {
+                firstIndexOfTable.Add(table.Id, i);
+                CheckCells(release, i, table, dataset.Protection, violations);
+            }
+        }
+
+        foreach (var table in dataset.Tables.Where(t => !firstIndexOfTable.ContainsKey(t.Id)))
+        {
+            violations.Add(Root + ".tables",
+                $"Table {table.Id} ({table.Title}) is missing: every table of dataset {dataset.Id} is sent, even when all its cells are zero.");
+        }
+    }
+
+    private static void CheckCells(TableRelease release, int tableIndex, TableDefinition table, Catalog.ProtectionPolicy protection, ViolationList violations)
+    {
+        var cellsField = $"{Root}.tables[{tableIndex}].cells";
+        if (release.Cells.Count == 0)
+        {
+            violations.Add(cellsField, $"Table {table.Id} has no cells: all {table.CellCount} cells of its grid are sent, zeros included.");
+            return;
+        }
+
+        var firstIndexOfCell = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var j = 0; j < release.Cells.Count; j++)
+        {
+            var cell = release.Cells[j];
+            var cellField = $"{cellsField}[{j}]";
+            if (CodesAreValid(cell, cellField, table, violations))
+            {
+                var key = string.Join(KeySeparator, cell.Codes);
+                if (firstIndexOfCell.TryGetValue(key, out var first))
+                {
+                    violations.Add(cellField, $"Cell {Describe(table, cell.Codes)} of table {table.Id} appears more than once (first at cells[{first}]).");
+                }
+                else
+                {
+                    firstIndexOfCell.Add(key, j);
+                }
+            }
+
+            CheckValue(cell.Value, cellField + ".value", protection, violations);
+        }
+
+        foreach (var codes in table.EnumerateCells())
+        {
+            if (!firstIndexOfCell.ContainsKey(string.Join(KeySeparator, codes)))
+            {
+                violations.Add(cellsField, $"Cell {Describe(table, codes)} of table {table.Id} is missing; every cell of the grid is sent, zeros included.");
+            }
+        }
+    }
+
+    private static bool CodesAreValid(Cell cell, string cellField, TableDefinition table, ViolationList violations)
+    {
+        if (cell.Codes.Count != table.Dimensions.Count)
+        {
+            violations.Add(cellField + ".codes",
+                $"The cell has {cell.Codes.Count} codes; table {table.Id} has {table.Dimensions.Count} dimensions "
+                + $"({DimensionList(table)}), one code each in that order.");
+            return false;
+        }
+
+        var valid = true;
+        for (var k = 0; k < cell.Codes.Count; k++)
+        {
+            var dimension = table.Dimensions[k];
+            var code = cell.Codes[k];
+            if (dimension.Contains(code))
+            {
+                continue;
+            }
+
+            valid = false;
+            var hint = table.Dimensions.Any(d => d.Contains(code))
+                ? $" (it is a code of another dimension: codes are given in the order {DimensionList(table)})"
+                : string.Empty;
+            violations.Add($"{cellField}.codes[{k}]",
+                $"'{code}' is not a code of dimension {dimension.Id}{hint}; its codes are {string.Join(", ", dimension.Codes.Select(c => c.Code))}.");
+        }
+
+        return valid;
+    }
+
+    private static void CheckValue(long value, string field, Catalog.ProtectionPolicy protection, ViolationList violations)
+    {
+        if (value < 0)
+        {
+            violations.Add(field, $"The value {value} is negative; a protected count is never below zero.");
+        }
+        else if (protection.Mechanism == ProtectionMechanismKind.RandomRounding && value % protection.RoundingBase != 0)
+        {
+            violations.Add(field,
+                $"The value {value} is not a multiple of {protection.RoundingBase}: under random rounding to base {protection.RoundingBase} every value is.");
+        }
+    }
+
+    private static string DimensionList(TableDefinition table) =>
+        table.Dimensions.Count == 0 ? "none" : string.Join(", ", table.Dimensions.Select(d => d.Id));
+
+    private static string Describe(TableDefinition table, IReadOnlyList<string> codes) =>
+        table.Dimensions.Count == 0
+            ? "(total)"
+            : "(" + string.Join(", ", table.Dimensions.Select((d, k) => $"{d.Id}={codes[k]}")) + ")";
+}
