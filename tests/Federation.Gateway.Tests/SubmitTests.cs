@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Federation.Contracts.V1;
 using Federation.Sdk.Trust;
 using Google.Protobuf;

@@ -15,7 +15,7 @@ using Microsoft.Extensions.Options;
 namespace Federation.Gateway.Hosting;
 
 /// <summary>Builds the gateway web application: Kestrel (TLS, HTTP/2), gRPC services, health and reflection.</summary>
-public static class GatewayApplication
+public static partial class GatewayApplication
 {
     /// <summary>
     /// Creates the gateway. Settings come from configuration (section "Gateway": appsettings, environment, command line),
@@ -79,7 +79,7 @@ public static class GatewayApplication
         var gatewayOptions = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
         if (gatewayOptions.AllowInsecureHttp)
         {
-            app.Logger.LogWarning("Gateway:AllowInsecureHttp is on: serving plain HTTP/2 without TLS. Never do this outside local development.");
+            LogInsecureHttp(app.Logger);
         }
 
         app.MapGrpcService<CatalogGrpcService>();
@@ -101,6 +101,9 @@ public static class GatewayApplication
         var address = addresses?.FirstOrDefault() ?? throw new InvalidOperationException("The gateway is not listening yet.");
         return new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Gateway:AllowInsecureHttp is on: serving plain HTTP/2 without TLS. Never do this outside local development.")]
+    private static partial void LogInsecureHttp(ILogger logger);
 
     private sealed class StoreInitializer(ISubmissionStore store) : IHostedService
     {
