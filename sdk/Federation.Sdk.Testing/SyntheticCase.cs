@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Federation.Sdk.Testing;
 
 /// <summary>One synthetic case as the fields of a CSV row, in <see cref="Columns"/> order.</summary>
@@ -23,15 +25,15 @@ internal sealed record SyntheticCase(
         "indigenous_identity", "citizenship", "residence_status", "relationship_to_trafficker", "trafficking_status",
     ];
 
-    /// <summary>Overrides the date fields with raw text, to write rows the adapter cannot read.</summary>
+    /// <summary>Replaces the identification date with raw text, to write rows that are unreadable or lack the date.</summary>
     public string? IdentificationDateText { get; init; }
 
     public IReadOnlyList<string> Fields() =>
     [
         CaseId,
         PersonName,
-        BirthDate?.ToString(DateFormat, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
-        IdentificationDateText ?? IdentificationDate.ToString(DateFormat, System.Globalization.CultureInfo.InvariantCulture),
+        BirthDate?.ToString(DateFormat, CultureInfo.InvariantCulture) ?? string.Empty,
+        IdentificationDateText ?? IdentificationDate.ToString(DateFormat, CultureInfo.InvariantCulture),
         Gender,
         ExploitationTypes,
         IndigenousIdentity,
