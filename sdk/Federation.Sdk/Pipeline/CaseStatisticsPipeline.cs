@@ -1,0 +1,102 @@
+using Federation.Sdk.Aggregation;
+using Federation.Sdk.Catalog;
+using Federation.Sdk.Protection;
+using Federation.Sdk.Records;
+using Federation.Sdk.Validation;
+
+namespace Federation.Sdk.Pipeline;
+
+/// <summary>
+/// Turns a source's case records into protected, unsigned submissions: read, validate (quarantining what is invalid),
+/// derive codes, aggregate every table per reference year, protect every cell.
+/// </summary>
+public sealed class CaseStatisticsPipeline
+{
+    private readonly DatasetDefinition _dataset;
+    private readonly CaseRecordValidator _validator;
+    private readonly SubmissionBuilder _submissionBuilder;
+    private readonly TimeProvider _timeProvider;
+
+    public CaseStatisticsPipeline(DatasetDefinition dataset, IProtectionMechanism protection, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(protection);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        if (protection.Policy != dataset.Protection)
+        {
+            throw new ArgumentException(
+                $"The protection mechanism implements {protection.Policy}, but dataset '{dataset.Id}' requires {dataset.Protection}.",
+                nameof(protection));
+        }
+
+        var mapper = new HtcdsCodeMapper(dataset);
+        var unmapped = dataset.Tables.SelectMany(t => t.Dimensions).Select(d => d.Id).Distinct().Except(HtcdsCodeMapper.DimensionIds).ToArray();
+        if (unmapped.Length > 0)
+        {
+            throw new ArgumentException(
+                $"Dataset '{dataset.Id}' tabulates dimension(s) {string.Join(", ", unmapped)} that case records are not mapped to.",
+                nameof(dataset));
+        }
+
+        _dataset = dataset;
+        _validator = new CaseRecordValidator(mapper, timeProvider);
+        _submissionBuilder = new SubmissionBuilder(dataset, protection);
+        _timeProvider = timeProvider;
+    }
+
+    public async Task<PipelineResult> RunAsync(
+        ICaseRecordSource source, string jurisdiction, string nodeId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentException.ThrowIfNullOrWhiteSpace(nodeId);
+        if (!_dataset.Jurisdictions.Contains(jurisdiction, StringComparer.Ordinal))
+        {
+            throw new ArgumentException(
+                $"'{jurisdiction}' is not a jurisdiction of dataset '{_dataset.Id}' ({string.Join(", ", _dataset.Jurisdictions)}).",
+                nameof(jurisdiction));
+        }
+
+        var aggregator = new VictimAggregator(_dataset);
+        var caseIds = new CaseIdRegister();
+        var quarantined = new List<QuarantinedRecord>();
+        int read = 0, accepted = 0, outOfScope = 0;
+        await foreach (var row in source.ReadAsync(cancellationToken).WithCancellation(cancellationToken))
+        {
+            read++;
+            switch (Screen(row, caseIds))
+            {
+                case RecordVerdict.Accepted victim:
+                    aggregator.Add(victim.ReferenceYear, victim.Codes);
+                    accepted++;
+                    break;
+                case RecordVerdict.OutOfScope:
+                    outOfScope++;
+                    break;
+                case RecordVerdict.Quarantined problem:
+                    quarantined.Add(new QuarantinedRecord(row.Location, row.Record?.CaseId, problem.Reason));
+                    break;
+            }
+        }
+
+        var producedAt = _timeProvider.GetUtcNow();
+        var submissions = aggregator.Results()
+            .Select(year => _submissionBuilder.Build(year, jurisdiction, nodeId, producedAt))
+            .ToArray();
+        return new PipelineResult(submissions, read, accepted, outOfScope, quarantined);
+    }
+
+    private RecordVerdict Screen(SourceRow row, CaseIdRegister caseIds)
+    {
+        if (row.Record is not { } record)
+        {
+            return new RecordVerdict.Quarantined($"unreadable row: {row.Error ?? "the source gave no record"}");
+        }
+
+        if (!string.IsNullOrWhiteSpace(record.CaseId) && !caseIds.TryRegister(record.CaseId, row.Location, out var firstSeenAt))
+        {
+            return new RecordVerdict.Quarantined($"duplicate {nameof(CaseRecord.CaseId)} '{record.CaseId}' (first seen at {firstSeenAt})");
+        }
+
+        return _validator.Validate(record);
+    }
+}

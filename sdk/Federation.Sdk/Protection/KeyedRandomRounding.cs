@@ -1,0 +1,114 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using Federation.Sdk.Catalog;
+
+namespace Federation.Sdk.Protection;
+
+/// <summary>
+/// Unbiased random rounding to a base b, each cell's draw fixed by a keyed hash so that re-running the same data
+/// gives the same output and repeated releases cannot be averaged.
+/// </summary>
+/// <remarks>
+/// For v = q*b + r the output is (q+1)*b with probability r/b and q*b otherwise, so its expectation is v.
+/// The draw is a uniform integer in [0, b) taken from HMAC-SHA256(key, canonical cell encoding) by rejection
+/// sampling, in integers only; the value rounds up iff draw &lt; r.
+/// </remarks>
+public sealed class KeyedRandomRounding : IProtectionMechanism
+{
+    /// <summary>The shortest node key accepted, in bytes.</summary>
+    public const int MinimumKeyLength = 32;
+
+    // Separates these draws from any other use of the same key.
+    private const string DomainTag = "federation.random-rounding.v1";
+
+    private readonly byte[] _key;
+    private readonly int _roundingBase;
+
+    public KeyedRandomRounding(byte[] key, int roundingBase = 5)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.Length < MinimumKeyLength)
+        {
+            throw new ArgumentException($"The rounding key must be at least {MinimumKeyLength} bytes; it is {key.Length}.", nameof(key));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(roundingBase, 2);
+        _key = (byte[])key.Clone();
+        _roundingBase = roundingBase;
+        Policy = new ProtectionPolicy(ProtectionMechanismKind.RandomRounding, roundingBase);
+    }
+
+    public ProtectionPolicy Policy { get; }
+
+    public long Protect(CellContext cell, long trueValue)
+    {
+        ArgumentNullException.ThrowIfNull(cell);
+        ArgumentOutOfRangeException.ThrowIfNegative(trueValue);
+        var remainder = trueValue % _roundingBase;
+        var roundedDown = trueValue - remainder;
+        if (remainder == 0)
+        {
+            return trueValue;
+        }
+
+        return Draw(cell, trueValue) < remainder ? checked(roundedDown + _roundingBase) : roundedDown;
+    }
+
+    /// <summary>The cell's uniform draw in [0, base): a pure function of the key, the cell and its true value.</summary>
+    internal int Draw(CellContext cell, long trueValue)
+    {
+        var message = Encode(cell, trueValue);
+        // Accept a 64-bit word only below the largest multiple of the base, so every residue is equally likely.
+        var limit = ulong.MaxValue - (((ulong.MaxValue % (ulong)_roundingBase) + 1) % (ulong)_roundingBase);
+        Span<byte> hash = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        for (var block = 0u; ; block++)
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(message.AsSpan(message.Length - sizeof(uint)), block);
+            HMACSHA256.HashData(_key, message, hash);
+            for (var offset = 0; offset < hash.Length; offset += sizeof(ulong))
+            {
+                var word = BinaryPrimitives.ReadUInt64BigEndian(hash[offset..]);
+                if (word <= limit)
+                {
+                    return (int)(word % (ulong)_roundingBase);
+                }
+            }
+        }
+    }
+
+    // Length-prefixed fields, so no two different cells share an encoding; the last four bytes hold the block counter.
+    private byte[] Encode(CellContext cell, long trueValue)
+    {
+        using var stream = new MemoryStream();
+        WriteString(stream, DomainTag);
+        WriteInt64(stream, _roundingBase);
+        WriteString(stream, cell.DatasetId);
+        WriteString(stream, cell.Jurisdiction);
+        WriteInt64(stream, cell.ReferenceYear);
+        WriteString(stream, cell.TableId);
+        WriteInt64(stream, cell.Codes.Count);
+        foreach (var code in cell.Codes)
+        {
+            WriteString(stream, code);
+        }
+
+        WriteInt64(stream, trueValue);
+        stream.Write(new byte[sizeof(uint)]);
+        return stream.ToArray();
+    }
+
+    private static void WriteString(Stream stream, string value)
+    {
+        var bytes = Encoding.UTF8.GetBytes(value);
+        WriteInt64(stream, bytes.Length);
+        stream.Write(bytes);
+    }
+
+    private static void WriteInt64(Stream stream, long value)
+    {
+        Span<byte> buffer = stackalloc byte[sizeof(long)];
+        BinaryPrimitives.WriteInt64BigEndian(buffer, value);
+        stream.Write(buffer);
+    }
+}
