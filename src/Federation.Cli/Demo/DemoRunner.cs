@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
 using System.Globalization;
 using Federation.Contracts.V1;
 using Federation.Gateway.Hosting;
@@ -91,13 +93,10 @@ internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvi
             var pipeline = report.Pipeline;
             var revisions = report.Published.Count(p => p.Receipt.Revision > 1);
             var reused = report.Published.Count(p => p.Reused);
+            var notes = (reused > 0 ? $" ({reused} unchanged, re-sent)" : string.Empty) + (revisions > 0 ? $" ({revisions} revised)" : string.Empty);
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"  [{position,2}/{Jurisdiction.All.Count}] {jurisdiction} {Jurisdiction.NameOf(jurisdiction),-26} {pipeline.RecordsRead,5} records: " +
-                $"{pipeline.RecordsAccepted,5} accepted, {pipeline.Quarantined.Count,2} quarantined, {pipeline.RecordsOutOfScope,2} out of scope -> " +
-                $"{report.Published.Count} releases signed and accepted" +
-                (reused > 0 ? $" ({reused} unchanged, re-sent)" : string.Empty) +
-                (revisions > 0 ? $" ({revisions} revisions)" : string.Empty)));
+                $"  [{position,2}/{Jurisdiction.All.Count}] {jurisdiction} {Jurisdiction.NameOf(jurisdiction),-26} {pipeline.RecordsRead,5} records: {pipeline.RecordsAccepted,5} accepted, {pipeline.Quarantined.Count,2} quarantined, {pipeline.RecordsOutOfScope,2} out of scope -> {report.Published.Count} releases signed and accepted{notes}"));
             quarantined.AddRange(report.Quarantined.Select(q => (jurisdiction, q)));
         }
 

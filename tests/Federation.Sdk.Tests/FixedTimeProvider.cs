@@ -1,4 +1,4 @@
-namespace Federation.Sdk.Tests.Pipeline;
+namespace Federation.Sdk.Tests;
 
 /// <summary>A clock stopped at one instant, in UTC, so date checks and timestamps are deterministic.</summary>
 internal sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider
