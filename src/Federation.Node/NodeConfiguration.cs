@@ -35,6 +35,12 @@ public sealed class NodeConfiguration
     /// <summary>Where case records come from.</summary>
     public List<SourceSettings> Sources { get; set; } = [];
 
+    /// <summary>
+    /// The reference years this node releases, each as a full grid even when no victim was identified in it.
+    /// Empty: every year found in the accepted records.
+    /// </summary>
+    public List<int> ReferenceYears { get; set; } = [];
+
     /// <summary>Folder for signed releases and receipts.</summary>
     public string StateDirectory { get; set; } = "state";
 
@@ -104,6 +110,12 @@ public sealed class NodeConfiguration
         RequireFile(problems, "signing.certificate", Signing.Certificate);
         RequireFile(problems, "signing.privateKey", Signing.PrivateKey);
         RequireFile(problems, "protection.keyFile", Protection.KeyFile);
+        var thisYear = DateTime.UtcNow.Year;
+        foreach (var year in ReferenceYears.Where(y => y < 1900 || y > thisYear))
+        {
+            problems.Add($"referenceYears: {year} is not a past or current year.");
+        }
+
         if (Sources.Count == 0)
         {
             problems.Add("sources: at least one source is needed.");

@@ -33,7 +33,12 @@ public sealed class NodeRunner
         var key = await File.ReadAllBytesAsync(_configuration.Resolve(_configuration.Protection.KeyFile), cancellationToken);
         var protection = new KeyedRandomRounding(key, dataset.Protection.RoundingBase);
         var pipeline = new CaseStatisticsPipeline(dataset, protection, _timeProvider);
-        return await pipeline.RunAsync(CreateSource(), _configuration.Jurisdiction, _configuration.NodeId, cancellationToken);
+        return await pipeline.RunAsync(
+            CreateSource(),
+            _configuration.Jurisdiction,
+            _configuration.NodeId,
+            _configuration.ReferenceYears.Count > 0 ? _configuration.ReferenceYears : null,
+            cancellationToken);
     }
 
     /// <summary>Prepares, then signs and uploads every release; returns what was sent and what was quarantined.</summary>

@@ -17,16 +17,15 @@ public sealed class VictimAggregator
         _grids = dataset.Tables.Select(t => new TableGrid(t)).ToArray();
     }
 
+    /// <summary>Makes sure <paramref name="referenceYear"/> is released even if no victim is counted in it (all zeros).</summary>
+    public void IncludeYear(int referenceYear) => CountsFor(referenceYear);
+
     /// <summary>Counts one victim identified in <paramref name="referenceYear"/> with these codes (dimension id to code).</summary>
     public void Add(int referenceYear, IReadOnlyDictionary<string, string> codes)
     {
         ArgumentNullException.ThrowIfNull(codes);
         var cells = _grids.Select(g => g.CellIndexOf(codes)).ToArray();
-        if (!_countsByYear.TryGetValue(referenceYear, out var counts))
-        {
-            counts = _grids.Select(g => new long[g.Table.CellCount]).ToArray();
-            _countsByYear.Add(referenceYear, counts);
-        }
+        var counts = CountsFor(referenceYear);
 
         for (var t = 0; t < _grids.Length; t++)
         {
@@ -34,9 +33,20 @@ public sealed class VictimAggregator
         }
     }
 
-    /// <summary>The counts of each year that has at least one victim, in year order.</summary>
+    /// <summary>The counts of each year that has at least one victim or was included, in year order.</summary>
     public IReadOnlyList<YearCounts> Results() =>
         _countsByYear.Select(year => new YearCounts(year.Key, _grids.Select((grid, t) => Tabulate(grid, year.Value[t])).ToArray())).ToArray();
+
+    private long[][] CountsFor(int referenceYear)
+    {
+        if (!_countsByYear.TryGetValue(referenceYear, out var counts))
+        {
+            counts = _grids.Select(g => new long[g.Table.CellCount]).ToArray();
+            _countsByYear.Add(referenceYear, counts);
+        }
+
+        return counts;
+    }
 
     private static TableCounts Tabulate(TableGrid grid, long[] counts) =>
         new(grid.Table, grid.Table.EnumerateCells().Select((codes, index) => new CellCount(codes, counts[index])).ToArray());

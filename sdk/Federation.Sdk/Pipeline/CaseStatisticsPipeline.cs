@@ -44,8 +44,17 @@ public sealed class CaseStatisticsPipeline
         _timeProvider = timeProvider;
     }
 
+    /// <summary>
+    /// Runs the pipeline over a source. With <paramref name="referenceYears"/>, exactly those years are released, a year
+    /// without victims as a grid of zeros (a zero is information), and victims identified in other years are counted
+    /// out of scope; without it, every year found in the accepted records is released.
+    /// </summary>
     public async Task<PipelineResult> RunAsync(
-        ICaseRecordSource source, string jurisdiction, string nodeId, CancellationToken cancellationToken = default)
+        ICaseRecordSource source,
+        string jurisdiction,
+        string nodeId,
+        IReadOnlyCollection<int>? referenceYears = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentException.ThrowIfNullOrWhiteSpace(nodeId);
@@ -57,6 +66,11 @@ public sealed class CaseStatisticsPipeline
         }
 
         var aggregator = new VictimAggregator(_dataset);
+        foreach (var year in referenceYears ?? [])
+        {
+            aggregator.IncludeYear(year);
+        }
+
         var caseIds = new CaseIdRegister();
         var quarantined = new List<QuarantinedRecord>();
         int read = 0, accepted = 0, outOfScope = 0;
@@ -65,6 +79,9 @@ public sealed class CaseStatisticsPipeline
             read++;
             switch (Screen(row, caseIds))
             {
+                case RecordVerdict.Accepted victim when referenceYears is not null && !referenceYears.Contains(victim.ReferenceYear):
+                    outOfScope++;
+                    break;
                 case RecordVerdict.Accepted victim:
                     aggregator.Add(victim.ReferenceYear, victim.Codes);
                     accepted++;

@@ -65,6 +65,7 @@ internal sealed class DevelopmentFederation(DemoLayout layout, TimeProvider time
                 },
                 Signing = new NodeConfiguration.SigningSettings { Certificate = "node.pem", PrivateKey = "node.key" },
                 Protection = new NodeConfiguration.ProtectionSettings { KeyFile = "rounding.key" },
+                ReferenceYears = [.. Years],
                 Sources = [new NodeConfiguration.SourceSettings { Adapter = "csv", Path = "cases.csv" }],
                 StateDirectory = "state",
             };

@@ -70,7 +70,7 @@ public static partial class GatewayApplication
                 grpc.MaxReceiveMessageSize = gateway.Value.MaxReceiveMessageBytes;
                 grpc.MaxSendMessageSize = 16 * 1024 * 1024;
             });
-        builder.Services.AddGrpcHealthChecks();
+        builder.Services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store");
         builder.Services.AddGrpcReflection();
 
         configureBuilder?.Invoke(builder);

@@ -6,6 +6,9 @@ public interface ISubmissionStore
     /// <summary>Creates the schema if needed.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 
+    /// <summary>Whether the store answers a trivial read now (for health checks).</summary>
+    Task<bool> IsAvailableAsync(CancellationToken cancellationToken);
+
     /// <summary>
     /// Appends a submission, its cells and its receipt in one transaction. A submission already stored returns its
     /// first receipt. A new submission for the same dataset, jurisdiction and year supersedes the current one for

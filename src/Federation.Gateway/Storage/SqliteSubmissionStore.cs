@@ -57,6 +57,21 @@ public sealed class SqliteSubmissionStore : ISubmissionStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async Task<bool> IsAvailableAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM sqlite_master WHERE name = 'submissions'";
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 1;
+        }
+        catch (SqliteException)
+        {
+            return false;
+        }
+    }
+
     public async Task<AppendResult> AppendAsync(
         NewSubmission submission,
         Func<int, string?, byte[]> createReceipt,

@@ -106,7 +106,7 @@ public class CaseStatisticsPipelineTests
         await cancellation.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
-            () => Pipeline().RunAsync(ThreeVictimsOverTwoYears(), "NS", "node-ns", cancellation.Token));
+            () => Pipeline().RunAsync(ThreeVictimsOverTwoYears(), "NS", "node-ns", cancellationToken: cancellation.Token));
     }
 
     [Fact]
@@ -116,5 +116,25 @@ public class CaseStatisticsPipelineTests
 
         Assert.Empty(result.Submissions);
         Assert.Equal(0, result.RecordsRead);
+    }
+
+    [Fact]
+    public async Task Configured_reference_years_are_all_released_a_year_without_victims_as_zeros()
+    {
+        var result = await Pipeline().RunAsync(ThreeVictimsOverTwoYears(), "NS", "node-ns", referenceYears: [2021, 2022, 2023]);
+
+        Assert.Equal([2021, 2022, 2023], result.Submissions.Select(s => s.ReferenceYear));
+        var empty = result.Submissions[1];
+        Assert.Equal(s_dataset.Tables.Sum(t => t.CellCount), empty.Tables.Sum(t => t.Cells.Count));
+        Assert.All(empty.Tables.SelectMany(t => t.Cells), c => Assert.Equal(0, c.Value));
+    }
+
+    [Fact]
+    public async Task Victims_identified_outside_the_configured_years_are_counted_out_of_scope()
+    {
+        var result = await Pipeline().RunAsync(ThreeVictimsOverTwoYears(), "NS", "node-ns", referenceYears: [2023]);
+
+        Assert.Equal([2023], result.Submissions.Select(s => s.ReferenceYear));
+        Assert.Equal((3, 2, 1), (result.RecordsRead, result.RecordsAccepted, result.RecordsOutOfScope));
     }
 }
