@@ -1,0 +1,101 @@
+namespace Federation.Node.Tests;
+
+public sealed class NodeConfigurationTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "federation-node-tests", Guid.NewGuid().ToString("N"));
+
+    public NodeConfigurationTests()
+    {
+        Directory.CreateDirectory(_directory);
+        foreach (var file in new[] { "root.pem", "node.pem", "node.key", "rounding.key", "cases.csv" })
+        {
+            File.WriteAllText(Path.Combine(_directory, file), "x");
+        }
+    }
+
+    [Fact]
+    public void A_complete_configuration_loads_and_resolves_paths_from_its_folder()
+    {
+        var path = Write(Valid());
+
+        var configuration = NodeConfiguration.Load(path);
+
+        Assert.Equal("NS", configuration.Jurisdiction);
+        Assert.Equal(Path.Combine(_directory, "cases.csv"), configuration.Resolve(configuration.Sources[0].Path));
+    }
+
+    [Theory]
+    [InlineData("jurisdiction", "\"XX\"", "jurisdiction: 'XX'")]
+    [InlineData("datasetId", "\"victims\"", "datasetId: 'victims'")]
+    [InlineData("nodeId", "\"\"", "nodeId: must be set")]
+    [InlineData("referenceYears", "[1850]", "referenceYears: 1850")]
+    public void A_bad_setting_is_refused_with_a_message_that_names_it(string setting, string json, string expected)
+    {
+        var text = Valid().Replace($"\"{setting}\": {DefaultOf(setting)}", $"\"{setting}\": {json}", StringComparison.Ordinal);
+        var path = Write(text);
+
+        var error = Assert.Throws<NodeConfigurationException>(() => NodeConfiguration.Load(path));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_key_file_is_named_with_its_setting_and_path()
+    {
+        File.Delete(Path.Combine(_directory, "rounding.key"));
+
+        var error = Assert.Throws<NodeConfigurationException>(() => NodeConfiguration.Load(Write(Valid())));
+
+        Assert.Contains("protection.keyFile", error.Message, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(_directory, "rounding.key"), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_setting_is_refused_rather_than_ignored()
+    {
+        var error = Assert.Throws<NodeConfigurationException>(() => NodeConfiguration.Load(Write(Valid().Replace("\"nodeId\"", "\"nodeName\"", StringComparison.Ordinal))));
+
+        Assert.Contains("nodeName", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_plain_http_gateway_address_other_than_https_or_http_is_refused()
+    {
+        var error = Assert.Throws<NodeConfigurationException>(() =>
+            NodeConfiguration.Load(Write(Valid().Replace("https://127.0.0.1:7443", "ftp://gateway", StringComparison.Ordinal))));
+
+        Assert.Contains("gateway.address", error.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private string Write(string json)
+    {
+        var path = Path.Combine(_directory, "node.json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    private static string DefaultOf(string setting) => setting switch
+    {
+        "jurisdiction" => "\"NS\"",
+        "datasetId" => "\"trafficking.victims.v1\"",
+        "nodeId" => "\"node-ns\"",
+        "referenceYears" => "[2023, 2024]",
+        _ => throw new ArgumentOutOfRangeException(nameof(setting)),
+    };
+
+    private static string Valid() => """
+        {
+          "jurisdiction": "NS",
+          "nodeId": "node-ns",
+          "datasetId": "trafficking.victims.v1",
+          "gateway": { "address": "https://127.0.0.1:7443", "trustRoot": "root.pem" },
+          "signing": { "certificate": "node.pem", "privateKey": "node.key" },
+          "protection": { "keyFile": "rounding.key" },
+          "referenceYears": [2023, 2024],
+          "sources": [ { "adapter": "csv", "path": "cases.csv" } ],
+          "stateDirectory": "state"
+        }
+        """;
+}
