@@ -25,9 +25,10 @@ internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvi
         await using var gateway = CreateGateway(layout, port);
         await gateway.StartAsync(cancellationToken);
         var address = gateway.GetListeningAddress();
+        var shownAddress = address.GetLeftPart(UriPartial.Authority);
         layout.WriteEndpoint(address);
         federation.ConfigureNodes(address);
-        output.WriteLine($"  gateway started on {address} (TLS, certificate from the federation root)");
+        output.WriteLine($"  gateway started on {shownAddress} (TLS, certificate from the federation root)");
         output.WriteLine();
 
         await RunNodesAsync(cancellationToken);
@@ -44,12 +45,12 @@ internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvi
         }
 
         output.WriteLine();
-        output.WriteLine($"Gateway listening on {address}");
+        output.WriteLine($"Gateway listening on {shownAddress}");
         output.WriteLine("Query it from another terminal:");
         var dataFlag = layout.Root == new DemoLayout(DemoLayout.DefaultRoot).Root ? string.Empty : $" --data {layout.Root}";
         output.WriteLine($"  fed query{dataFlag} --group-by gender,age_group --year 2024");
         output.WriteLine($"  fed query{dataFlag} --by-jurisdiction --year 2024 --format csv");
-        output.WriteLine($"  npx buf curl --protocol grpc --cacert {layout.RootCertificate} --list-methods {address}");
+        output.WriteLine($"  npx buf curl --protocol grpc --cacert {layout.RootCertificate} --list-services {shownAddress}");
         output.WriteLine("Press Ctrl+C to stop.");
         try
         {
