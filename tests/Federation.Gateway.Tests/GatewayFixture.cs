@@ -34,7 +34,7 @@ internal sealed class GatewayFixture : IAsyncDisposable
 
     public CatalogService.CatalogServiceClient Catalog { get; }
 
-    public static async Task<GatewayFixture> StartAsync(Action<GatewayOptions>? configure = null)
+    public static async Task<GatewayFixture> StartAsync(Action<GatewayOptions>? configure = null, Action<WebApplicationBuilder>? configureBuilder = null)
     {
         var federation = new TestFederation();
         var app = GatewayApplication.Create(
@@ -48,7 +48,11 @@ internal sealed class GatewayFixture : IAsyncDisposable
                 options.Port = 0;
                 configure?.Invoke(options);
             },
-            builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
+            builder =>
+            {
+                builder.Logging.SetMinimumLevel(LogLevel.Warning);
+                configureBuilder?.Invoke(builder);
+            });
         await app.StartAsync();
         var channel = GatewayChannel.Create(app.GetListeningAddress(), federation.Trust);
         return new GatewayFixture(federation, app, channel);
