@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Federation.Cli.Output;
 using Federation.Contracts.V1;
-using Grpc.Core;
 
 namespace Federation.Cli.Commands;
 
@@ -19,42 +18,30 @@ internal static class DatasetsCommand
         command.Add(gateway);
         command.Add(trustRoot);
         command.Add(id);
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction(GuardedAction.Of(async (parse, cancellationToken) =>
         {
-            try
+            using var channel = GatewayConnection.Open(parse, data, gateway, trustRoot);
+            var client = new CatalogService.CatalogServiceClient(channel);
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            var datasetId = parse.GetValue(id);
+            if (datasetId is null)
             {
-                using var channel = GatewayConnection.Open(parse, data, gateway, trustRoot);
-                var client = new CatalogService.CatalogServiceClient(channel);
-                var deadline = DateTime.UtcNow.AddSeconds(30);
-                var datasetId = parse.GetValue(id);
-                if (datasetId is null)
+                var list = await client.ListDatasetsAsync(new ListDatasetsRequest(), deadline: deadline, cancellationToken: cancellationToken);
+                var table = new TextTable("dataset", "title", "unit");
+                foreach (var d in list.Datasets)
                 {
-                    var list = await client.ListDatasetsAsync(new ListDatasetsRequest(), deadline: deadline, cancellationToken: cancellationToken);
-                    var table = new TextTable("dataset", "title", "unit");
-                    foreach (var d in list.Datasets)
-                    {
-                        table.AddRow(d.Id, d.Title, d.Unit);
-                    }
-
-                    table.Write(Console.Out);
-                    return 0;
+                    table.AddRow(d.Id, d.Title, d.Unit);
                 }
 
-                var dataset = (await client.DescribeDatasetAsync(
-                    new DescribeDatasetRequest { DatasetId = datasetId }, deadline: deadline, cancellationToken: cancellationToken)).Dataset;
-                Describe(dataset, Console.Out);
+                table.Write(Console.Out);
                 return 0;
             }
-            catch (RpcException e)
-            {
-                return RpcErrorPrinter.Print(e, Console.Error);
-            }
-            catch (CommandException e)
-            {
-                await Console.Error.WriteLineAsync(e.Message);
-                return 2;
-            }
-        });
+
+            var dataset = (await client.DescribeDatasetAsync(
+                new DescribeDatasetRequest { DatasetId = datasetId }, deadline: deadline, cancellationToken: cancellationToken)).Dataset;
+            Describe(dataset, Console.Out);
+            return 0;
+        }));
         return command;
     }
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Federation.Cli.Demo;
-using Grpc.Core;
 
 namespace Federation.Cli.Commands;
 
@@ -26,18 +25,9 @@ internal static class DemoCommand
         {
             data, once, port,
         };
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            var runner = new DemoRunner(new DemoLayout(parse.GetValue(data)!.FullName), Console.Out, TimeProvider.System);
-            try
-            {
-                return await runner.RunAsync(parse.GetValue(port), parse.GetValue(once), cancellationToken);
-            }
-            catch (RpcException e)
-            {
-                return RpcErrorPrinter.Print(e, Console.Error);
-            }
-        });
+        command.SetAction(GuardedAction.Of((parse, cancellationToken) =>
+            new DemoRunner(new DemoLayout(parse.GetValue(data)!.FullName), Console.Out, TimeProvider.System)
+                .RunAsync(parse.GetValue(port), parse.GetValue(once), cancellationToken)));
         return command;
     }
 }

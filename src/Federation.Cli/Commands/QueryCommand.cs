@@ -2,7 +2,6 @@ using System.CommandLine;
 using Federation.Cli.Output;
 using Federation.Contracts.V1;
 using Federation.Sdk.Catalog;
-using Grpc.Core;
 
 namespace Federation.Cli.Commands;
 
@@ -38,40 +37,28 @@ internal static class QueryCommand
         {
             data, gateway, trustRoot, dataset, groupBy, filter, years, jurisdictions, byJurisdiction, format, timeout,
         };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction(GuardedAction.Of(async (parse, cancellationToken) =>
         {
-            try
+            var request = new QueryRequest
             {
-                var request = new QueryRequest
-                {
-                    DatasetId = parse.GetValue(dataset)!,
-                    ByJurisdiction = parse.GetValue(byJurisdiction),
-                };
-                request.GroupBy.AddRange(SplitList(parse.GetValue(groupBy)));
-                request.Filters.AddRange((parse.GetValue(filter) ?? []).Select(ParseFilter));
-                request.Years.AddRange(parse.GetValue(years) ?? []);
-                request.Jurisdictions.AddRange(SplitList(parse.GetValue(jurisdictions)).Select(j => j.ToUpperInvariant()));
+                DatasetId = parse.GetValue(dataset)!,
+                ByJurisdiction = parse.GetValue(byJurisdiction),
+            };
+            request.GroupBy.AddRange(SplitList(parse.GetValue(groupBy)));
+            request.Filters.AddRange((parse.GetValue(filter) ?? []).Select(ParseFilter));
+            request.Years.AddRange(parse.GetValue(years) ?? []);
+            request.Jurisdictions.AddRange(SplitList(parse.GetValue(jurisdictions)).Select(j => j.ToUpperInvariant()));
 
-                using var channel = GatewayConnection.Open(parse, data, gateway, trustRoot);
-                var client = new QueryService.QueryServiceClient(channel);
-                var response = await client.QueryAsync(
-                    request,
-                    deadline: DateTime.UtcNow.AddSeconds(parse.GetValue(timeout)),
-                    cancellationToken: cancellationToken);
-                var expected = DatasetCatalog.Default.Find(request.DatasetId)?.Jurisdictions.Count ?? Jurisdiction.All.Count;
-                QueryResultWriter.Write(response, parse.GetValue(format), Console.Out, expected);
-                return 0;
-            }
-            catch (RpcException e)
-            {
-                return RpcErrorPrinter.Print(e, Console.Error);
-            }
-            catch (CommandException e)
-            {
-                await Console.Error.WriteLineAsync(e.Message);
-                return 2;
-            }
-        });
+            using var channel = GatewayConnection.Open(parse, data, gateway, trustRoot);
+            var client = new QueryService.QueryServiceClient(channel);
+            var response = await client.QueryAsync(
+                request,
+                deadline: DateTime.UtcNow.AddSeconds(parse.GetValue(timeout)),
+                cancellationToken: cancellationToken);
+            var expected = DatasetCatalog.Default.Find(request.DatasetId)?.Jurisdictions.Count ?? Jurisdiction.All.Count;
+            QueryResultWriter.Write(response, parse.GetValue(format), Console.Out, expected);
+            return 0;
+        }));
         return command;
     }
 
