@@ -22,6 +22,16 @@ public static class MerkleProof
             return ProofResult.Invalid($"leaf index {leafIndex} is outside a tree of size {treeSize}");
         }
 
+        if (leafHash.Length != MerkleHash.Size)
+        {
+            return ProofResult.Invalid($"the leaf hash is {leafHash.Length} bytes, not {MerkleHash.Size}");
+        }
+
+        if (rootHash.Length != MerkleHash.Size)
+        {
+            return ProofResult.Invalid($"the root hash is {rootHash.Length} bytes, not {MerkleHash.Size}");
+        }
+
         var badLength = CheckLengths(proof);
         if (badLength is not null)
         {
