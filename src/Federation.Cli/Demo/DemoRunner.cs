@@ -74,6 +74,8 @@ internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvi
             options.TrustRootPath = layout.RootCertificate;
             options.TlsCertificatePath = layout.GatewayCertificate;
             options.TlsPrivateKeyPath = layout.GatewayPrivateKey;
+            options.LogSigningKeyPath = layout.LogSigningKey;
+            options.LogOrigin = DevelopmentFederation.LogOrigin;
             options.ListenAddress = "127.0.0.1";
             options.Port = port;
             options.EnableReflection = true;
