@@ -76,7 +76,7 @@ public sealed partial class SqliteSubmissionStore
         {
             entries.Add(new StoredLogEntry(
                 reader.GetInt64(0),
-                LogLeaf.Encode((byte[])reader[1], (byte[])reader[2]),
+                LogLeaf.Encode(reader.GetFieldValue<byte[]>(1), reader.GetFieldValue<byte[]>(2)),
                 reader.GetString(3),
                 ParseTime(reader.GetString(4))));
         }
@@ -166,7 +166,7 @@ public sealed partial class SqliteSubmissionStore
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                missing.Add((reader.GetString(0), (byte[])reader[1], (byte[])reader[2], reader.GetString(3)));
+                missing.Add((reader.GetString(0), reader.GetFieldValue<byte[]>(1), reader.GetFieldValue<byte[]>(2), reader.GetString(3)));
             }
         }
 
@@ -272,7 +272,7 @@ public sealed partial class SqliteSubmissionStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            hashes.Add((byte[])reader[0]);
+            hashes.Add(reader.GetFieldValue<byte[]>(0));
         }
 
         return hashes;
