@@ -178,6 +178,24 @@ public sealed class TransparencyLogTests
             new QueryRequest(request) { AsOfTreeSize = 1, AsOfTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) }));
     }
 
+    [Fact]
+    public async Task The_gateway_does_not_start_without_a_p256_log_key_and_names_the_setting()
+    {
+        var missing = await Assert.ThrowsAnyAsync<Exception>(() => GatewayFixture.StartAsync(options => options.LogSigningKeyPath = null));
+        var rsa = Path.Combine(Path.GetTempPath(), $"rsa-{Guid.NewGuid():N}.key");
+        using (var key = System.Security.Cryptography.RSA.Create(2048))
+        {
+            await File.WriteAllTextAsync(rsa, key.ExportPkcs8PrivateKeyPem());
+        }
+
+        var wrongType = await Assert.ThrowsAnyAsync<Exception>(() => GatewayFixture.StartAsync(options => options.LogSigningKeyPath = rsa));
+        File.Delete(rsa);
+
+        Assert.Contains("Gateway:LogSigningKeyPath must name", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("Gateway:LogSigningKeyPath:", wrongType.Message, StringComparison.Ordinal);
+        Assert.Contains("ECDSA P-256", wrongType.Message, StringComparison.Ordinal);
+    }
+
     private static SignedEnvelope Revision(string jurisdiction, int hoursAgo, GatewayFixture gateway) => TestSubmissions.Sign(
         TestSubmissions.Complete(jurisdiction, LastYear, producedAt: DateTimeOffset.UtcNow.AddHours(-hoursAgo)),
         gateway.Federation.Node(jurisdiction));
