@@ -107,6 +107,7 @@ public sealed class NodeConfiguration
         }
 
         RequireFile(problems, "gateway.trustRoot", Gateway.TrustRoot);
+        RequireFile(problems, "gateway.logVerifierKey", Gateway.LogVerifierKey);
         RequireFile(problems, "signing.certificate", Signing.Certificate);
         RequireFile(problems, "signing.privateKey", Signing.PrivateKey);
         RequireFile(problems, "protection.keyFile", Protection.KeyFile);
@@ -153,6 +154,12 @@ public sealed class NodeConfiguration
 
         /// <summary>PEM file of the federation root; the gateway's TLS certificate must chain to it.</summary>
         public string TrustRoot { get; set; } = string.Empty;
+
+        /// <summary>
+        /// File holding the transparency log's verifier key (one line, &lt;name&gt;+&lt;key id&gt;+&lt;key&gt;), obtained from
+        /// the federation operator. Receipts are kept only when their checkpoint is signed by it.
+        /// </summary>
+        public string LogVerifierKey { get; set; } = string.Empty;
     }
 
     /// <summary>The node's signing certificate and key (PEM).</summary>

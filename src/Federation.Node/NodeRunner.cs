@@ -6,6 +6,7 @@ using Federation.Sdk.Pipeline;
 using Federation.Sdk.Protection;
 using Federation.Sdk.Publishing;
 using Federation.Sdk.Records;
+using Federation.Sdk.Transparency;
 using Federation.Sdk.Trust;
 using Federation.Sdk.Validation;
 
@@ -51,12 +52,14 @@ public sealed class NodeRunner
         using var signer = CertificateFiles.LoadWithPrivateKey(
             _configuration.Resolve(_configuration.Signing.Certificate),
             _configuration.Resolve(_configuration.Signing.PrivateKey));
+        using var logKey = LogVerifierKey.Load(_configuration.Resolve(_configuration.Gateway.LogVerifierKey));
         using var channel = GatewayChannel.Create(new Uri(_configuration.Gateway.Address), trust);
         var publisher = new ReleasePublisher(
             new SubmissionService.SubmissionServiceClient(channel),
             signer,
             new ReleaseArchive(stateDirectory),
-            _timeProvider);
+            _timeProvider,
+            new ReceiptVerifier(logKey));
         var published = new List<PublishedRelease>();
         foreach (var submission in prepared.Submissions)
         {

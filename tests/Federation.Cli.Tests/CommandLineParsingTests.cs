@@ -26,6 +26,26 @@ public sealed class CommandLineParsingTests
     }
 
     [Fact]
+    public async Task An_as_of_that_is_neither_a_tree_size_nor_a_time_is_refused_before_anything_is_sent()
+    {
+        var error = new StringWriter();
+        var root = new RootCommand { QueryCommand.Create() };
+        var originalError = Console.Error;
+        Console.SetError(error);
+        try
+        {
+            var exitCode = await root.Parse(["query", "--gateway", "http://127.0.0.1:1", "--as-of", "last tuesday"]).InvokeAsync();
+
+            Assert.Equal(2, exitCode);
+            Assert.Contains("--as-of 'last tuesday'", error.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Console.SetError(originalError);
+        }
+    }
+
+    [Fact]
     public void A_port_out_of_range_is_a_parse_error()
     {
         var root = new RootCommand { DemoCommand.Create() };

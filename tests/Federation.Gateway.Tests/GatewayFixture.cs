@@ -45,6 +45,8 @@ internal sealed class GatewayFixture : IAsyncDisposable
                 options.TrustRootPath = federation.RootPem;
                 options.TlsCertificatePath = federation.GatewayCertificatePem;
                 options.TlsPrivateKeyPath = federation.GatewayKeyPem;
+                options.LogSigningKeyPath = federation.LogKeyPem;
+                options.LogOrigin = TestFederation.LogOrigin;
                 options.Port = 0;
                 configure?.Invoke(options);
             },

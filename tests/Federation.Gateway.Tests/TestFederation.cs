@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using Federation.Sdk.Transparency;
 using Federation.Sdk.Trust;
 
 namespace Federation.Gateway.Tests;
@@ -21,7 +22,19 @@ internal sealed class TestFederation : IDisposable
         GatewayCertificatePem = Path.Combine(Directory, "tls.pem");
         GatewayKeyPem = Path.Combine(Directory, "tls.key");
         CertificateFiles.SavePem(tls, GatewayCertificatePem, GatewayKeyPem);
+        LogKey = LogSigningKey.Create(LogOrigin);
+        LogKeyPem = Path.Combine(Directory, "log.key");
+        LogKey.Save(LogKeyPem, Path.Combine(Directory, "log.pub"));
     }
+
+    public const string LogOrigin = "test.federation/log";
+
+    /// <summary>The transparency log key the gateway signs checkpoints with.</summary>
+    public LogSigningKey LogKey { get; }
+
+    public string LogKeyPem { get; }
+
+    public LogVerifierKey LogVerifierKey => LogKey.VerifierKey;
 
     public string Directory { get; }
 
@@ -47,6 +60,7 @@ internal sealed class TestFederation : IDisposable
         }
 
         Authority.Dispose();
+        LogKey.Dispose();
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);

@@ -7,7 +7,7 @@ public sealed class NodeConfigurationTests : IDisposable
     public NodeConfigurationTests()
     {
         Directory.CreateDirectory(_directory);
-        foreach (var file in new[] { "root.pem", "node.pem", "node.key", "rounding.key", "cases.csv" })
+        foreach (var file in new[] { "root.pem", "log.pub", "node.pem", "node.key", "rounding.key", "cases.csv" })
         {
             File.WriteAllText(Path.Combine(_directory, file), "x");
         }
@@ -51,6 +51,15 @@ public sealed class NodeConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void A_node_without_the_log_verifier_key_is_refused_naming_the_setting()
+    {
+        var error = Assert.Throws<NodeConfigurationException>(() =>
+            NodeConfiguration.Load(Write(Valid().Replace(", \"logVerifierKey\": \"log.pub\"", string.Empty, StringComparison.Ordinal))));
+
+        Assert.Contains("gateway.logVerifierKey: must be set", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_unknown_setting_is_refused_rather_than_ignored()
     {
         var error = Assert.Throws<NodeConfigurationException>(() => NodeConfiguration.Load(Write(Valid().Replace("\"nodeId\"", "\"nodeName\"", StringComparison.Ordinal))));
@@ -90,7 +99,7 @@ public sealed class NodeConfigurationTests : IDisposable
           "jurisdiction": "NS",
           "nodeId": "node-ns",
           "datasetId": "trafficking.victims.v1",
-          "gateway": { "address": "https://127.0.0.1:7443", "trustRoot": "root.pem" },
+          "gateway": { "address": "https://127.0.0.1:7443", "trustRoot": "root.pem", "logVerifierKey": "log.pub" },
           "signing": { "certificate": "node.pem", "privateKey": "node.key" },
           "protection": { "keyFile": "rounding.key" },
           "referenceYears": [2023, 2024],

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Federation.Contracts.V1;
 using Federation.Sdk.Signing;
+using Federation.Sdk.Transparency;
 using Google.Protobuf;
 
 namespace Federation.Sdk.Publishing;
@@ -9,7 +10,8 @@ namespace Federation.Sdk.Publishing;
 /// <summary>
 /// Signs protected submissions with the node key, uploads them with a deadline (the channel retries Unavailable) and
 /// keeps the receipts. A release whose content equals the last one signed is not signed again: the same envelope is
-/// re-sent, so the gateway answers with the receipt it already gave and counts it once.
+/// re-sent, so the gateway answers with the receipt it already gave and counts it once. A receipt is kept only when
+/// its transparency log checkpoint and inclusion proof verify against the pinned log key.
 /// </summary>
 public sealed class ReleasePublisher
 {
@@ -17,6 +19,7 @@ public sealed class ReleasePublisher
     private readonly X509Certificate2 _signer;
     private readonly ReleaseArchive _archive;
     private readonly TimeProvider _timeProvider;
+    private readonly ReceiptVerifier _receiptVerifier;
     private readonly TimeSpan _deadline;
 
     public ReleasePublisher(
@@ -24,12 +27,14 @@ public sealed class ReleasePublisher
         X509Certificate2 signer,
         ReleaseArchive archive,
         TimeProvider timeProvider,
+        ReceiptVerifier receiptVerifier,
         TimeSpan? deadline = null)
     {
         _client = client;
         _signer = signer;
         _archive = archive;
         _timeProvider = timeProvider;
+        _receiptVerifier = receiptVerifier;
         _deadline = deadline ?? TimeSpan.FromSeconds(30);
     }
 
@@ -48,6 +53,13 @@ public sealed class ReleasePublisher
         {
             throw new InvalidOperationException(
                 $"The gateway's receipt names submission {receipt.SubmissionId}, but {expectedId} was sent. The receipt was not kept.");
+        }
+
+        var verification = _receiptVerifier.Verify(receipt, envelope);
+        if (!verification.IsValid)
+        {
+            throw new InvalidOperationException(
+                $"The gateway's receipt for submission {receipt.SubmissionId} does not prove it was logged: {verification.Failure}. The receipt was not kept.");
         }
 
         _archive.SaveReceipt(receipt);

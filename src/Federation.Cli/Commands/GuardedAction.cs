@@ -1,11 +1,12 @@
 using System.CommandLine;
+using Federation.Node;
 using Grpc.Core;
 
 namespace Federation.Cli.Commands;
 
 /// <summary>
 /// Wraps a command's action so user errors and gateway refusals print plainly instead of as stack traces:
-/// a <see cref="CommandException"/> exits 2, a gateway refusal exits 1 with its status and fields.
+/// a <see cref="CommandException"/>, an unusable configuration or file exits 2, a gateway refusal exits 1 with its status and fields.
 /// </summary>
 internal static class GuardedAction
 {
@@ -20,7 +21,7 @@ internal static class GuardedAction
             {
                 return RpcErrorPrinter.Print(e, Console.Error);
             }
-            catch (CommandException e)
+            catch (Exception e) when (e is CommandException or NodeConfigurationException or FormatException or IOException)
             {
                 await Console.Error.WriteLineAsync(e.Message);
                 return 2;

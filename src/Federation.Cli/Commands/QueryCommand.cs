@@ -31,11 +31,16 @@ internal static class QueryCommand
         };
         var byJurisdiction = new Option<bool>("--by-jurisdiction") { Description = "One row per jurisdiction instead of national figures." };
         var format = new Option<OutputFormat>("--format") { Description = "table, csv or json.", DefaultValueFactory = _ => OutputFormat.Table };
+        var asOf = new Option<string?>("--as-of")
+        {
+            Description = "Answer from what had been accepted then: a transparency log tree size (for example 40), a time " +
+                "(2025-03-01T12:00:00Z) or a date (2025-03-01, meaning the end of that day, UTC).",
+        };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the gateway.", DefaultValueFactory = _ => 30 };
 
         var command = new Command("query", "Query national or per-jurisdiction figures from a gateway.")
         {
-            data, gateway, trustRoot, dataset, groupBy, filter, years, jurisdictions, byJurisdiction, format, timeout,
+            data, gateway, trustRoot, dataset, groupBy, filter, years, jurisdictions, byJurisdiction, format, asOf, timeout,
         };
         command.SetAction(GuardedAction.Of(async (parse, cancellationToken) =>
         {
@@ -48,6 +53,7 @@ internal static class QueryCommand
             request.Filters.AddRange((parse.GetValue(filter) ?? []).Select(ParseFilter));
             request.Years.AddRange(parse.GetValue(years) ?? []);
             request.Jurisdictions.AddRange(SplitList(parse.GetValue(jurisdictions)).Select(j => j.ToUpperInvariant()));
+            SetAsOf(request, parse.GetValue(asOf));
 
             using var channel = GatewayConnection.Open(parse, data, gateway, trustRoot);
             var client = new QueryService.QueryServiceClient(channel);
@@ -57,6 +63,11 @@ internal static class QueryCommand
                 cancellationToken: cancellationToken);
             var expected = DatasetCatalog.Default.Find(request.DatasetId)?.Jurisdictions.Count ?? Jurisdiction.All.Count;
             QueryResultWriter.Write(response, parse.GetValue(format), Console.Out, expected);
+            if (parse.GetValue(format) == OutputFormat.Table && parse.GetValue(asOf) is not null)
+            {
+                Console.WriteLine($"As of transparency log tree size {response.TreeSize}.");
+            }
+
             return 0;
         }));
         return command;
@@ -64,6 +75,32 @@ internal static class QueryCommand
 
     private static IEnumerable<string> SplitList(string[]? values) =>
         (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    private static void SetAsOf(QueryRequest request, string? text)
+    {
+        if (text is null)
+        {
+            return;
+        }
+
+        if (ulong.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var treeSize) && treeSize > 0)
+        {
+            request.AsOfTreeSize = treeSize;
+        }
+        else if (DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date))
+        {
+            var endOfDay = new DateTimeOffset(date.ToDateTime(TimeOnly.MaxValue), TimeSpan.Zero);
+            request.AsOfTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(endOfDay);
+        }
+        else if (DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var time))
+        {
+            request.AsOfTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(time);
+        }
+        else
+        {
+            throw new CommandException($"--as-of '{text}': expected a tree size (1 or more), a date (2025-03-01) or a time (2025-03-01T12:00:00Z).");
+        }
+    }
 
     private static DimensionFilter ParseFilter(string text)
     {

@@ -29,6 +29,15 @@ internal sealed class DemoLayout(string root)
 
     public string EndpointFile => Path.Combine(GatewayDirectory, "endpoint.json");
 
+    /// <summary>The transparency log's private key (PEM, ECDSA P-256).</summary>
+    public string LogSigningKey => Path.Combine(GatewayDirectory, "log.key");
+
+    /// <summary>The log's public verifier key (one line), which nodes and auditors pin.</summary>
+    public string LogVerifierKey => Path.Combine(GatewayDirectory, "log.pub");
+
+    /// <summary>Where `fed log verify --data` keeps the last checkpoint it verified.</summary>
+    public string AuditorDirectory => Path.Combine(Root, "auditor");
+
     public string NodeDirectory(string jurisdiction) => Path.Combine(Root, "nodes", jurisdiction);
 
     public string NodeConfiguration(string jurisdiction) => Path.Combine(NodeDirectory(jurisdiction), "node.json");

@@ -50,6 +50,7 @@ internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvi
         var dataFlag = layout.Root == new DemoLayout(DemoLayout.DefaultRoot).Root ? string.Empty : $" --data {layout.Root}";
         output.WriteLine($"  fed query{dataFlag} --group-by gender,age_group --year 2024");
         output.WriteLine($"  fed query{dataFlag} --by-jurisdiction --year 2024 --format csv");
+        output.WriteLine($"  fed log verify{dataFlag}          (check the transparency log and every receipt)");
         output.WriteLine($"  npx buf curl --protocol grpc --cacert {layout.RootCertificate} --list-services {shownAddress}");
         output.WriteLine("Press Ctrl+C to stop.");
         try
@@ -74,6 +75,8 @@ internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvi
             options.TrustRootPath = layout.RootCertificate;
             options.TlsCertificatePath = layout.GatewayCertificate;
             options.TlsPrivateKeyPath = layout.GatewayPrivateKey;
+            options.LogSigningKeyPath = layout.LogSigningKey;
+            options.LogOrigin = DevelopmentFederation.LogOrigin;
             options.ListenAddress = "127.0.0.1";
             options.Port = port;
             options.EnableReflection = true;

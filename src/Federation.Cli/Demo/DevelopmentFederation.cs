@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Federation.Node;
 using Federation.Sdk.Catalog;
 using Federation.Sdk.Testing;
+using Federation.Sdk.Transparency;
 using Federation.Sdk.Trust;
 
 namespace Federation.Cli.Demo;
@@ -15,6 +16,9 @@ namespace Federation.Cli.Demo;
 internal sealed class DevelopmentFederation(DemoLayout layout, TimeProvider timeProvider)
 {
     public static readonly IReadOnlyList<int> Years = [2019, 2020, 2021, 2022, 2023, 2024];
+
+    /// <summary>The demo log's origin (checkpoint first line and key name).</summary>
+    public const string LogOrigin = "localhost/federation-demo-log";
 
     /// <summary>Makes whatever is missing; returns a line per thing created.</summary>
     public IReadOnlyList<string> EnsureCreated()
@@ -29,6 +33,13 @@ internal sealed class DevelopmentFederation(DemoLayout layout, TimeProvider time
             using var tls = authority.IssueGatewayCertificate(["localhost"], [IPAddress.Loopback, IPAddress.IPv6Loopback]);
             CertificateFiles.SavePem(tls, layout.GatewayCertificate, layout.GatewayPrivateKey);
             created.Add("gateway TLS certificate");
+        }
+
+        if (!File.Exists(layout.LogSigningKey) || !File.Exists(layout.LogVerifierKey))
+        {
+            using var logKey = LogSigningKey.Create(LogOrigin);
+            logKey.Save(layout.LogSigningKey, layout.LogVerifierKey);
+            created.Add("transparency log key (ECDSA P-256)");
         }
 
         var nodes = 0;
@@ -62,6 +73,7 @@ internal sealed class DevelopmentFederation(DemoLayout layout, TimeProvider time
                 {
                     Address = gatewayAddress.ToString(),
                     TrustRoot = Path.GetRelativePath(layout.NodeDirectory(jurisdiction), layout.RootCertificate),
+                    LogVerifierKey = Path.GetRelativePath(layout.NodeDirectory(jurisdiction), layout.LogVerifierKey),
                 },
                 Signing = new NodeConfiguration.SigningSettings { Certificate = "node.pem", PrivateKey = "node.key" },
                 Protection = new NodeConfiguration.ProtectionSettings { KeyFile = "rounding.key" },

@@ -6,7 +6,9 @@ using Federation.Gateway.Storage;
 using Federation.Sdk.Catalog;
 using Federation.Sdk.Signing;
 using Federation.Sdk.Submissions;
+using Federation.Sdk.Transparency;
 using Federation.Sdk.Trust;
+using Federation.Gateway.Transparency;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -50,8 +52,17 @@ public static partial class GatewayApplication
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(DatasetCatalog.Default);
-        builder.Services.AddSingleton<ISubmissionStore>(sp =>
-            new SqliteSubmissionStore(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.ResolvedDatabasePath));
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;
+            return LogSigningKey.Load(options.LogOrigin, options.LogSigningKeyPath!);
+        });
+        builder.Services.AddSingleton(sp => new SqliteSubmissionStore(
+            sp.GetRequiredService<IOptions<GatewayOptions>>().Value.ResolvedDatabasePath,
+            sp.GetRequiredService<LogSigningKey>()));
+        builder.Services.AddSingleton<ISubmissionStore>(sp => sp.GetRequiredService<SqliteSubmissionStore>());
+        builder.Services.AddSingleton<ITransparencyLogStore>(sp => sp.GetRequiredService<SqliteSubmissionStore>());
+        builder.Services.AddSingleton<TransparencyLog>();
         builder.Services.AddSingleton(sp =>
             FederationTrust.FromPemFile(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.TrustRootPath!));
         builder.Services.AddSingleton<SubmissionVerifier>();
@@ -85,6 +96,7 @@ public static partial class GatewayApplication
         app.MapGrpcService<CatalogGrpcService>();
         app.MapGrpcService<SubmissionGrpcService>();
         app.MapGrpcService<QueryGrpcService>();
+        app.MapGrpcService<TransparencyLogGrpcService>();
         app.MapGrpcHealthChecksService();
         if (gatewayOptions.EnableReflection)
         {

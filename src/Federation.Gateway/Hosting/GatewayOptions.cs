@@ -35,6 +35,15 @@ public sealed class GatewayOptions
     /// <summary>gRPC server reflection, so tools such as buf curl can discover the API.</summary>
     public bool EnableReflection { get; set; } = true;
 
+    /// <summary>
+    /// PEM file of the transparency log's private key (ECDSA P-256, PKCS#8 or SEC1). It signs every checkpoint; its
+    /// public verifier key is what nodes and auditors pin.
+    /// </summary>
+    public string? LogSigningKeyPath { get; set; }
+
+    /// <summary>The log's origin: first line of every checkpoint and the signature's key name (no spaces or '+').</summary>
+    public string LogOrigin { get; set; } = "federation-gateway/transparency-log";
+
     /// <summary>Largest request accepted, in bytes. A full release is a few kilobytes.</summary>
     public int MaxReceiveMessageBytes { get; set; } = 1024 * 1024;
 
@@ -86,6 +95,31 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
                     failures.Add($"{section}:{setting}: file '{path}' does not exist.");
                 }
             }
+        }
+
+        if (string.IsNullOrWhiteSpace(options.LogSigningKeyPath))
+        {
+            failures.Add($"{section}:LogSigningKeyPath must name the transparency log's private key (PEM, ECDSA P-256).");
+        }
+        else if (!File.Exists(options.LogSigningKeyPath))
+        {
+            failures.Add($"{section}:LogSigningKeyPath: file '{options.LogSigningKeyPath}' does not exist.");
+        }
+        else
+        {
+            try
+            {
+                using var key = Federation.Sdk.Transparency.LogSigningKey.Load("check", options.LogSigningKeyPath);
+            }
+            catch (System.Security.Cryptography.CryptographicException e)
+            {
+                failures.Add($"{section}:LogSigningKeyPath: {e.Message}");
+            }
+        }
+
+        if (options.LogOrigin.Length == 0 || options.LogOrigin.Any(c => c == '+' || char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            failures.Add($"{section}:LogOrigin: '{options.LogOrigin}' must be non-empty, without spaces or '+' (for example gateway.example.ca/log).");
         }
 
         if (options.MaxReceiveMessageBytes is < 16 * 1024 or > 64 * 1024 * 1024)

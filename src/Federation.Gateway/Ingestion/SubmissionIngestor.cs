@@ -99,7 +99,7 @@ public sealed partial class SubmissionIngestor
 
         var result = await _store.AppendAsync(
             stored,
-            (revision, supersedes) => new Receipt
+            (revision, supersedes, log) => new Receipt
             {
                 SubmissionId = submissionId,
                 DatasetId = submission.DatasetId,
@@ -108,6 +108,11 @@ public sealed partial class SubmissionIngestor
                 ReceivedAt = Timestamp.FromDateTimeOffset(receivedAt),
                 Revision = revision,
                 SupersedesSubmissionId = supersedes ?? string.Empty,
+                LeafIndex = (ulong)log.LeafIndex,
+                LeafHash = ByteString.CopyFrom(log.LeafHash),
+                TreeSize = (ulong)log.TreeSize,
+                Checkpoint = log.Checkpoint,
+                InclusionProof = { log.Proof.Select(ByteString.CopyFrom) },
             }.ToByteArray(),
             cancellationToken);
 

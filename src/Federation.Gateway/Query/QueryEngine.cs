@@ -1,5 +1,6 @@
 using Federation.Contracts.V1;
 using Federation.Gateway.Storage;
+using Federation.Gateway.Transparency;
 using Federation.Sdk.Catalog;
 using Federation.Sdk.Submissions;
 
@@ -8,27 +9,40 @@ namespace Federation.Gateway.Query;
 /// <summary>
 /// Answers aggregate queries from the current releases: picks the covering table with the fewest cells, then sums
 /// the matching cells per reference year, nationally or per jurisdiction, and says who contributed and who is missing.
+/// "As of" a checkpoint or time, the releases current then are used instead of the current ones.
 /// </summary>
 public sealed class QueryEngine
 {
     private readonly DatasetCatalog _catalog;
     private readonly ISubmissionStore _store;
+    private readonly TransparencyLog _log;
 
-    public QueryEngine(DatasetCatalog catalog, ISubmissionStore store)
+    public QueryEngine(DatasetCatalog catalog, ISubmissionStore store, TransparencyLog log)
     {
         _catalog = catalog;
         _store = store;
+        _log = log;
     }
 
     public async Task<QueryResponse> QueryAsync(QueryRequest request, CancellationToken cancellationToken)
     {
         var plan = Plan(request);
+        var asOf = await _log.ResolveAsOfAsync(
+            request.AsOfTreeSize > long.MaxValue ? -1 : (long)request.AsOfTreeSize,
+            request.AsOfTime?.ToDateTimeOffset(),
+            cancellationToken);
         var years = plan.Years.Count > 0
             ? plan.Years
-            : await _store.GetReportedYearsAsync(plan.Dataset.Id, cancellationToken);
-        var cells = await _store.GetCurrentCellsAsync(plan.Dataset.Id, plan.Table.Id, years, cancellationToken);
+            : asOf is null
+                ? await _store.GetReportedYearsAsync(plan.Dataset.Id, cancellationToken)
+                : await _store.GetReportedYearsAsOfAsync(plan.Dataset.Id, asOf.TreeSize, cancellationToken);
+        var cells = asOf is null
+            ? await _store.GetCurrentCellsAsync(plan.Dataset.Id, plan.Table.Id, years, cancellationToken)
+            : await _store.GetCellsAsOfAsync(plan.Dataset.Id, plan.Table.Id, years, asOf.TreeSize, cancellationToken);
 
-        var response = new QueryResponse { DatasetId = plan.Dataset.Id, TableId = plan.Table.Id };
+        // Read after the cells: every release the answer used is within the first tree_size leaves.
+        var treeSize = (asOf ?? await _log.GetLatestCheckpointAsync(cancellationToken)).TreeSize;
+        var response = new QueryResponse { DatasetId = plan.Dataset.Id, TableId = plan.Table.Id, TreeSize = (ulong)treeSize };
         response.GroupBy.AddRange(plan.GroupBy.Select(d => d.Id));
         foreach (var year in years.Order())
         {

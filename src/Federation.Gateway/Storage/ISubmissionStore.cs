@@ -13,11 +13,12 @@ public interface ISubmissionStore
     /// Appends a submission, its cells and its receipt in one transaction. A submission already stored returns its
     /// first receipt. A new submission for the same dataset, jurisdiction and year supersedes the current one for
     /// queries (history is kept); one produced no later than the current release is refused.
-    /// <paramref name="createReceipt"/> is given the revision number and the superseded submission id.
+    /// <paramref name="createReceipt"/> is given the revision number, the superseded submission id and the
+    /// submission's place in the transparency log (leaf, signed checkpoint, inclusion proof), all in the same transaction.
     /// </summary>
     Task<AppendResult> AppendAsync(
         NewSubmission submission,
-        Func<int, string?, byte[]> createReceipt,
+        Func<int, string?, LogInclusion, byte[]> createReceipt,
         CancellationToken cancellationToken);
 
     /// <summary>The cells of one table of every current submission of a dataset, optionally for some years only.</summary>
@@ -29,6 +30,20 @@ public interface ISubmissionStore
 
     /// <summary>The reference years for which any current submission of the dataset exists.</summary>
     Task<IReadOnlyList<int>> GetReportedYearsAsync(string datasetId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The cells of one table of the submissions that were current when the log held <paramref name="treeSize"/>
+    /// leaves: of those appended by then, the latest revision per jurisdiction and year.
+    /// </summary>
+    Task<IReadOnlyList<CurrentCell>> GetCellsAsOfAsync(
+        string datasetId,
+        string tableId,
+        IReadOnlyCollection<int> years,
+        long treeSize,
+        CancellationToken cancellationToken);
+
+    /// <summary>The reference years reported within the first <paramref name="treeSize"/> leaves of the log.</summary>
+    Task<IReadOnlyList<int>> GetReportedYearsAsOfAsync(string datasetId, long treeSize, CancellationToken cancellationToken);
 
     /// <summary>All submissions stored for a dataset, jurisdiction and year, oldest first (history of revisions).</summary>
     Task<IReadOnlyList<SubmissionHistoryEntry>> GetHistoryAsync(

@@ -1,18 +1,25 @@
 using System.Globalization;
+using Federation.Sdk.Transparency;
 using Microsoft.Data.Sqlite;
 
 namespace Federation.Gateway.Storage;
 
-/// <summary>The submission store in one SQLite file (WAL mode); every append is one immediate transaction.</summary>
-public sealed class SqliteSubmissionStore : ISubmissionStore
+/// <summary>
+/// The submission store in one SQLite file (WAL mode); every append is one immediate transaction, which also appends
+/// the envelope's leaf to the transparency log and stores the checkpoint signed with <see cref="LogSigningKey"/>.
+/// </summary>
+public sealed partial class SqliteSubmissionStore : ISubmissionStore, ITransparencyLogStore
 {
     private const char CodeSeparator = '|';
 
     private readonly string _connectionString;
+    private readonly LogSigningKey _logKey;
 
-    public SqliteSubmissionStore(string databasePath)
+    public SqliteSubmissionStore(string databasePath, LogSigningKey logKey)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        ArgumentNullException.ThrowIfNull(logKey);
+        _logKey = logKey;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = databasePath,
@@ -55,6 +62,7 @@ public sealed class SqliteSubmissionStore : ISubmissionStore
             ) WITHOUT ROWID;
             """;
         await command.ExecuteNonQueryAsync(cancellationToken);
+        await InitializeLogAsync(connection, cancellationToken);
     }
 
     public async Task<bool> IsAvailableAsync(CancellationToken cancellationToken)
@@ -74,7 +82,7 @@ public sealed class SqliteSubmissionStore : ISubmissionStore
 
     public async Task<AppendResult> AppendAsync(
         NewSubmission submission,
-        Func<int, string?, byte[]> createReceipt,
+        Func<int, string?, LogInclusion, byte[]> createReceipt,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(submission);
@@ -123,7 +131,8 @@ public sealed class SqliteSubmissionStore : ISubmissionStore
         }
 
         var revision = currentRevision + 1;
-        var receipt = createReceipt(revision, currentId);
+        var log = await PrepareLeafAsync(connection, transaction, submission, cancellationToken);
+        var receipt = createReceipt(revision, currentId, log.Inclusion);
         await using (var insert = connection.CreateCommand())
         {
             insert.Transaction = transaction;
@@ -147,6 +156,7 @@ public sealed class SqliteSubmissionStore : ISubmissionStore
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        await AppendLeafAsync(connection, transaction, submission, log, cancellationToken);
         if (currentId is not null)
         {
             await using var supersede = connection.CreateCommand();
