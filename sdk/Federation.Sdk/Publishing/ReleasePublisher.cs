@@ -18,14 +18,18 @@ public sealed class ReleasePublisher
     private readonly ReleaseArchive _archive;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _deadline;
+    private readonly ReceiptVerifier? _receiptVerifier;
 
+    /// <summary>A publisher; with a <see cref="ReceiptVerifier"/> every receipt must carry a valid gateway signature, kept beside it.</summary>
     public ReleasePublisher(
         SubmissionService.SubmissionServiceClient client,
         X509Certificate2 signer,
         ReleaseArchive archive,
         TimeProvider timeProvider,
-        TimeSpan? deadline = null)
+        TimeSpan? deadline = null,
+        ReceiptVerifier? receiptVerifier = null)
     {
+        _receiptVerifier = receiptVerifier;
         _client = client;
         _signer = signer;
         _archive = archive;
@@ -50,7 +54,20 @@ public sealed class ReleasePublisher
                 $"The gateway's receipt names submission {receipt.SubmissionId}, but {expectedId} was sent. The receipt was not kept.");
         }
 
-        _archive.SaveReceipt(receipt);
+        if (_receiptVerifier is null)
+        {
+            _archive.SaveReceipt(receipt);
+        }
+        else
+        {
+            var verification = _receiptVerifier.Verify(response);
+            if (!verification.IsValid)
+            {
+                throw new InvalidOperationException($"{verification.Message} The receipt for submission {receipt.SubmissionId} was not kept.");
+            }
+
+            _archive.SaveSignedReceipt(receipt, response.SignedReceipt.ToByteArray(), response.ReceiptSignature.ToByteArray());
+        }
         return new PublishedRelease(receipt, Reused: envelope.Submission != ByteString.CopyFrom(submission.ToByteArray()));
     }
 
