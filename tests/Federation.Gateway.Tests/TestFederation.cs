@@ -21,7 +21,16 @@ internal sealed class TestFederation : IDisposable
         GatewayCertificatePem = Path.Combine(Directory, "tls.pem");
         GatewayKeyPem = Path.Combine(Directory, "tls.key");
         CertificateFiles.SavePem(tls, GatewayCertificatePem, GatewayKeyPem);
+        using var signing = Authority.IssueGatewaySigningCertificate("Test Gateway Signer");
+        GatewaySigningCertificatePem = Path.Combine(Directory, "signing.pem");
+        GatewaySigningKeyPem = Path.Combine(Directory, "signing.key");
+        CertificateFiles.SavePem(signing, GatewaySigningCertificatePem, GatewaySigningKeyPem);
     }
+
+    /// <summary>The gateway's signing certificate (receipts, access tokens).</summary>
+    public string GatewaySigningCertificatePem { get; }
+
+    public string GatewaySigningKeyPem { get; }
 
     public string Directory { get; }
 

@@ -19,7 +19,7 @@ public sealed class UploadRetryTests
             builder.Services.AddGrpc(options => options.Interceptors.Add<FlakySubmitInterceptor>());
         });
         var archive = new ReleaseArchive(Path.Combine(gateway.Federation.Directory, "node-state"));
-        using var channel = GatewayChannel.Create(gateway.Address, gateway.Federation.Trust, new GatewayRetryPolicy(5, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200)));
+        using var channel = GatewayChannel.Create(gateway.Address, gateway.Federation.Trust, new GatewayRetryPolicy(5, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200)), await gateway.NodeTokensAsync("NS"));
         var publisher = new ReleasePublisher(new SubmissionService.SubmissionServiceClient(channel), gateway.Federation.Node("NS"), archive, TimeProvider.System);
 
         var published = await publisher.PublishAsync(TestSubmissions.Complete("NS", DateTime.UtcNow.Year - 1, total: 30));
@@ -39,7 +39,7 @@ public sealed class UploadRetryTests
             builder.Services.AddGrpc(options => options.Interceptors.Add<FlakySubmitInterceptor>());
         });
         var archive = new ReleaseArchive(Path.Combine(gateway.Federation.Directory, "node-state"));
-        using var channel = GatewayChannel.Create(gateway.Address, gateway.Federation.Trust, new GatewayRetryPolicy(3, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100)));
+        using var channel = GatewayChannel.Create(gateway.Address, gateway.Federation.Trust, new GatewayRetryPolicy(3, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100)), await gateway.NodeTokensAsync("NS"));
         var publisher = new ReleasePublisher(new SubmissionService.SubmissionServiceClient(channel), gateway.Federation.Node("NS"), archive, TimeProvider.System);
 
         var exception = await Assert.ThrowsAsync<RpcException>(() => publisher.PublishAsync(TestSubmissions.Complete("NS", DateTime.UtcNow.Year - 1)));
