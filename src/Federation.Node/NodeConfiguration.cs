@@ -107,6 +107,11 @@ public sealed class NodeConfiguration
         }
 
         RequireFile(problems, "gateway.trustRoot", Gateway.TrustRoot);
+        if (Gateway.TokenIssuer is { } issuer && !Uri.TryCreate(issuer, UriKind.Absolute, out _))
+        {
+            problems.Add($"gateway.tokenIssuer: '{issuer}' is not an absolute address.");
+        }
+
         RequireFile(problems, "signing.certificate", Signing.Certificate);
         RequireFile(problems, "signing.privateKey", Signing.PrivateKey);
         RequireFile(problems, "protection.keyFile", Protection.KeyFile);
@@ -153,6 +158,12 @@ public sealed class NodeConfiguration
 
         /// <summary>PEM file of the federation root; the gateway's TLS certificate must chain to it.</summary>
         public string TrustRoot { get; set; } = string.Empty;
+
+        /// <summary>The node's OAuth 2.0 client id; defaults to <see cref="NodeId"/> (the certificate's common name).</summary>
+        public string? ClientId { get; set; }
+
+        /// <summary>The token server's issuer address; defaults to the gateway's address (the gateway hosts it).</summary>
+        public string? TokenIssuer { get; set; }
     }
 
     /// <summary>The node's signing certificate and key (PEM).</summary>

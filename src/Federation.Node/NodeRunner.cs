@@ -2,10 +2,12 @@ using Federation.Contracts.V1;
 using Federation.Sdk.Adapters.Csv;
 using Federation.Sdk.Catalog;
 using Federation.Sdk.Client;
+using Federation.Sdk.Identity;
 using Federation.Sdk.Pipeline;
 using Federation.Sdk.Protection;
 using Federation.Sdk.Publishing;
 using Federation.Sdk.Records;
+using Federation.Sdk.Signing;
 using Federation.Sdk.Trust;
 using Federation.Sdk.Validation;
 
@@ -51,12 +53,19 @@ public sealed class NodeRunner
         using var signer = CertificateFiles.LoadWithPrivateKey(
             _configuration.Resolve(_configuration.Signing.Certificate),
             _configuration.Resolve(_configuration.Signing.PrivateKey));
-        using var channel = GatewayChannel.Create(new Uri(_configuration.Gateway.Address), trust);
+        var address = new Uri(_configuration.Gateway.Address);
+        using var tokens = new GatewayTokenProvider(
+            _configuration.Gateway.TokenIssuer is { } issuer ? new Uri(issuer) : address,
+            GatewayCredentials.ForNode(_configuration.Gateway.ClientId ?? _configuration.NodeId, signer),
+            trust,
+            _timeProvider);
+        using var channel = GatewayChannel.Create(address, trust, tokens: tokens);
         var publisher = new ReleasePublisher(
             new SubmissionService.SubmissionServiceClient(channel),
             signer,
             new ReleaseArchive(stateDirectory),
-            _timeProvider);
+            _timeProvider,
+            receiptVerifier: new ReceiptVerifier(trust, _timeProvider));
         var published = new List<PublishedRelease>();
         foreach (var submission in prepared.Submissions)
         {

@@ -30,6 +30,7 @@ internal sealed class DemoFederationFixture : IAsyncDisposable
         var gateway = DemoRunner.CreateGateway(layout, port: 0);
         await gateway.StartAsync();
         layout.WriteEndpoint(gateway.GetListeningAddress());
+        await federation.EnrolAsync(gateway.Services, CancellationToken.None);
         federation.ConfigureNodes(gateway.GetListeningAddress());
         return new DemoFederationFixture(layout, federation, gateway);
     }

@@ -14,6 +14,7 @@ internal static class QueryCommand
         var data = CommonOptions.Data();
         var gateway = CommonOptions.Gateway();
         var trustRoot = CommonOptions.TrustRoot();
+        var credentials = CommonOptions.Credentials();
         var dataset = new Option<string>("--dataset") { Description = "Dataset id.", DefaultValueFactory = _ => "trafficking.victims.v1" };
         var groupBy = new Option<string[]>("--group-by")
         {
@@ -36,7 +37,7 @@ internal static class QueryCommand
 
         var command = new Command("query", "Query national or per-jurisdiction figures from a gateway.")
         {
-            data, gateway, trustRoot, dataset, groupBy, filter, years, jurisdictions, byJurisdiction, format, timeout,
+            data, gateway, trustRoot, credentials, dataset, groupBy, filter, years, jurisdictions, byJurisdiction, format, timeout,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -52,7 +53,7 @@ internal static class QueryCommand
                 request.Years.AddRange(parse.GetValue(years) ?? []);
                 request.Jurisdictions.AddRange(SplitList(parse.GetValue(jurisdictions)).Select(j => j.ToUpperInvariant()));
 
-                using var channel = GatewayConnection.Open(parse, data, gateway, trustRoot);
+                using var channel = GatewayConnection.Open(parse, data, gateway, trustRoot, credentials);
                 var client = new QueryService.QueryServiceClient(channel);
                 var response = await client.QueryAsync(
                     request,
