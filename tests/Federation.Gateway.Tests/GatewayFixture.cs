@@ -51,6 +51,9 @@ internal sealed class GatewayFixture : IAsyncDisposable
 
     public Uri Address => App.GetListeningAddress();
 
+    /// <summary>A channel without a token: pass one per call in the Authorization header.</summary>
+    public GrpcChannel AnonymousChannel => _anonymous;
+
     /// <summary>Submission client on a channel without a token: pass one per call, or use <see cref="SubmitAsync"/>.</summary>
     public SubmissionService.SubmissionServiceClient Submissions { get; }
 
