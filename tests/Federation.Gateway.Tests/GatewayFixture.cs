@@ -89,7 +89,17 @@ internal sealed class GatewayFixture : IAsyncDisposable
                 builder.Logging.SetMinimumLevel(LogLevel.Warning);
                 configureBuilder?.Invoke(builder);
             });
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            federation.Dispose();
+            throw;
+        }
+
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var registry = scope.ServiceProvider.GetRequiredService<ClientRegistry>();
