@@ -31,3 +31,17 @@ public sealed class GatewayIdentityOptionsTests
         Assert.Contains("is not a gateway signing certificate", exception.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class InsecureDevelopmentGatewayTests
+{
+    [Fact]
+    public async Task With_the_development_switch_tokens_and_calls_work_over_plain_http()
+    {
+        await using var gateway = await GatewayFixture.StartAsync(options => options.AllowInsecureHttp = true);
+
+        var response = await gateway.QueryAsync(new Contracts.V1.QueryRequest { DatasetId = "trafficking.victims.v1" });
+
+        Assert.Equal(Uri.UriSchemeHttp, gateway.Address.Scheme);
+        Assert.Equal("T0", response.TableId);
+    }
+}

@@ -112,22 +112,22 @@ public sealed class SqliteAuditLog : IAuditLog
         {
             // Idempotent, so two first calls racing each other do no harm.
             await using var command = connection.CreateCommand();
-                    command.CommandText = """
-                        CREATE TABLE IF NOT EXISTS audit_log (
-                            sequence    INTEGER PRIMARY KEY AUTOINCREMENT,
-                            occurred_at TEXT    NOT NULL,
-                            client_id   TEXT    NOT NULL,
-                            method      TEXT    NOT NULL,
-                            parameters  TEXT    NOT NULL,
-                            outcome     TEXT    NOT NULL,
-                            detail      TEXT    NOT NULL,
-                            refused     INTEGER NOT NULL
-                        );
-                        CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
-                            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-                        CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
-                            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-                        """;
+            command.CommandText = """
+                CREATE TABLE IF NOT EXISTS audit_log (
+                    sequence    INTEGER PRIMARY KEY AUTOINCREMENT,
+                    occurred_at TEXT    NOT NULL,
+                    client_id   TEXT    NOT NULL,
+                    method      TEXT    NOT NULL,
+                    parameters  TEXT    NOT NULL,
+                    outcome     TEXT    NOT NULL,
+                    detail      TEXT    NOT NULL,
+                    refused     INTEGER NOT NULL
+                );
+                CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
+                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
+                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                """;
             await command.ExecuteNonQueryAsync(cancellationToken);
             _created = true;
         }
