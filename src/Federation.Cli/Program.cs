@@ -8,5 +8,7 @@ var root = new RootCommand(
     QueryCommand.Create(),
     DatasetsCommand.Create(),
     LogCommand.Create(),
+    AdminCommand.Create(),
+    NodeCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -9,6 +9,8 @@ public enum RefusalKind
     NotFound,
     PermissionDenied,
     FailedPrecondition,
+    AlreadyExists,
+    Unauthenticated,
 }
 
 /// <summary>A request the gateway refuses, with the fields at fault. Nothing was written.</summary>

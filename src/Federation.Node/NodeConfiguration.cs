@@ -108,6 +108,11 @@ public sealed class NodeConfiguration
 
         RequireFile(problems, "gateway.trustRoot", Gateway.TrustRoot);
         RequireFile(problems, "gateway.logVerifierKey", Gateway.LogVerifierKey);
+        if (Gateway.TokenIssuer is { } issuer && !Uri.TryCreate(issuer, UriKind.Absolute, out _))
+        {
+            problems.Add($"gateway.tokenIssuer: '{issuer}' is not an absolute address.");
+        }
+
         RequireFile(problems, "signing.certificate", Signing.Certificate);
         RequireFile(problems, "signing.privateKey", Signing.PrivateKey);
         RequireFile(problems, "protection.keyFile", Protection.KeyFile);
@@ -160,6 +165,12 @@ public sealed class NodeConfiguration
         /// the federation operator. Receipts are kept only when their checkpoint is signed by it.
         /// </summary>
         public string LogVerifierKey { get; set; } = string.Empty;
+
+        /// <summary>The node's OAuth 2.0 client id; defaults to <see cref="NodeId"/> (the certificate's common name).</summary>
+        public string? ClientId { get; set; }
+
+        /// <summary>The token server's issuer address; defaults to the gateway's address (the gateway hosts it).</summary>
+        public string? TokenIssuer { get; set; }
     }
 
     /// <summary>The node's signing certificate and key (PEM).</summary>

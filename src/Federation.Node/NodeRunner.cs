@@ -2,10 +2,12 @@ using Federation.Contracts.V1;
 using Federation.Sdk.Adapters.Csv;
 using Federation.Sdk.Catalog;
 using Federation.Sdk.Client;
+using Federation.Sdk.Identity;
 using Federation.Sdk.Pipeline;
 using Federation.Sdk.Protection;
 using Federation.Sdk.Publishing;
 using Federation.Sdk.Records;
+using Federation.Sdk.Signing;
 using Federation.Sdk.Transparency;
 using Federation.Sdk.Trust;
 using Federation.Sdk.Validation;
@@ -48,18 +50,15 @@ public sealed class NodeRunner
         var prepared = await PrepareAsync(cancellationToken);
         var stateDirectory = _configuration.Resolve(_configuration.StateDirectory);
         var quarantineReport = QuarantineReport.Write(Path.Combine(stateDirectory, "quarantine.csv"), prepared.Quarantined);
-        var trust = FederationTrust.FromPemFile(_configuration.Resolve(_configuration.Gateway.TrustRoot));
-        using var signer = CertificateFiles.LoadWithPrivateKey(
-            _configuration.Resolve(_configuration.Signing.Certificate),
-            _configuration.Resolve(_configuration.Signing.PrivateKey));
+        using var connection = NodeGatewayConnection.Open(_configuration, _timeProvider);
         using var logKey = LogVerifierKey.Load(_configuration.Resolve(_configuration.Gateway.LogVerifierKey));
-        using var channel = GatewayChannel.Create(new Uri(_configuration.Gateway.Address), trust);
         var publisher = new ReleasePublisher(
-            new SubmissionService.SubmissionServiceClient(channel),
-            signer,
+            new SubmissionService.SubmissionServiceClient(connection.Channel),
+            connection.Signer,
             new ReleaseArchive(stateDirectory),
             _timeProvider,
-            new ReceiptVerifier(logKey));
+            new ReceiptVerifier(logKey),
+            new ReceiptSignatureVerifier(connection.Trust, _timeProvider));
         var published = new List<PublishedRelease>();
         foreach (var submission in prepared.Submissions)
         {

@@ -30,6 +30,7 @@ public sealed class BufCurlTests
         var (exitCode, output, error) = await ExternalProcess.RunAsync(
             Buf(),
             ["curl", "--protocol", "grpc", "--cacert", fixture.Layout.RootCertificate,
+             "-H", "Authorization: Bearer " + await fixture.Analyst.GetAccessTokenAsync(),
              "-d", """{"datasetId":"trafficking.victims.v1","groupBy":["age_group"],"years":[2024]}""",
              $"{fixture.Address.ToString().TrimEnd('/')}/federation.v1.QueryService/Query"],
             Timeout);
@@ -48,6 +49,7 @@ public sealed class BufCurlTests
         var (exitCode, _, error) = await ExternalProcess.RunAsync(
             Buf(),
             ["curl", "--protocol", "grpc", "--cacert", fixture.Layout.RootCertificate,
+             "-H", "Authorization: Bearer " + await fixture.Analyst.GetAccessTokenAsync(),
              "-d", """{"datasetId":"trafficking.victims.v1","groupBy":["colour"]}""",
              $"{fixture.Address.ToString().TrimEnd('/')}/federation.v1.QueryService/Query"],
             Timeout);
@@ -55,6 +57,26 @@ public sealed class BufCurlTests
         Assert.NotEqual(0, exitCode);
         Assert.Contains("invalid_argument", error, StringComparison.Ordinal);
         Assert.Contains("google.rpc.BadRequest", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_running_gateway_refuses_an_anonymous_query_and_answers_an_anonymous_health_check()
+    {
+        await using var fixture = await DemoFederationFixture.StartAsync();
+        var address = fixture.Address.ToString().TrimEnd('/');
+
+        var query = await ExternalProcess.RunAsync(
+            Buf(),
+            ["curl", "--protocol", "grpc", "--cacert", fixture.Layout.RootCertificate, "-d", """{"datasetId":"trafficking.victims.v1"}""",
+             $"{address}/federation.v1.QueryService/Query"],
+            Timeout);
+        var health = await ExternalProcess.RunAsync(
+            Buf(), ["curl", "--protocol", "grpc", "--cacert", fixture.Layout.RootCertificate, $"{address}/grpc.health.v1.Health/Check"], Timeout);
+
+        Assert.NotEqual(0, query.ExitCode);
+        Assert.Contains("unauthenticated", query.Error, StringComparison.Ordinal);
+        Assert.True(health.ExitCode == 0, health.Error);
+        Assert.Contains("SERVING", health.Output, StringComparison.Ordinal);
     }
 
     private static Task<(int ExitCode, string Output, string Error)> BufAsync(string flag, DemoFederationFixture fixture) =>

@@ -1,5 +1,7 @@
 using Federation.Cli.Demo;
 using Federation.Gateway.Hosting;
+using Federation.Sdk.Identity;
+using Federation.Sdk.Trust;
 using Microsoft.AspNetCore.Builder;
 
 namespace Federation.EndToEnd.Tests;
@@ -12,7 +14,12 @@ internal sealed class DemoFederationFixture : IAsyncDisposable
         Layout = layout;
         Federation = federation;
         Gateway = gateway;
+        Analyst = new GatewayTokenProvider(
+            gateway.GetListeningAddress(), ClientSecretFile.Load(layout.AnalystCredentials).ToCredentials(), FederationTrust.FromPemFile(layout.RootCertificate));
     }
+
+    /// <summary>Tokens of the demo analyst (scope federation.query), for clients the tests make themselves.</summary>
+    public GatewayTokenProvider Analyst { get; }
 
     public DemoLayout Layout { get; }
 
@@ -30,12 +37,14 @@ internal sealed class DemoFederationFixture : IAsyncDisposable
         var gateway = DemoRunner.CreateGateway(layout, port: 0);
         await gateway.StartAsync();
         layout.WriteEndpoint(gateway.GetListeningAddress());
+        await federation.EnrolAsync(gateway.Services, CancellationToken.None);
         federation.ConfigureNodes(gateway.GetListeningAddress());
         return new DemoFederationFixture(layout, federation, gateway);
     }
 
     public async ValueTask DisposeAsync()
     {
+        Analyst.Dispose();
         await Gateway.StopAsync();
         await Gateway.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -26,7 +26,7 @@ public sealed class NodesToGatewayTests
             }
         }
 
-        using var channel = GatewayChannel.Create(fixture.Address, FederationTrust.FromPemFile(fixture.Layout.RootCertificate));
+        using var channel = GatewayChannel.Create(fixture.Address, FederationTrust.FromPemFile(fixture.Layout.RootCertificate), tokens: fixture.Analyst);
         var response = await new QueryService.QueryServiceClient(channel).QueryAsync(
             new QueryRequest { DatasetId = "trafficking.victims.v1" }, deadline: DateTime.UtcNow.AddSeconds(30));
 

@@ -25,6 +25,10 @@ internal sealed class TestFederation : IDisposable
         LogKey = LogSigningKey.Create(LogOrigin);
         LogKeyPem = Path.Combine(Directory, "log.key");
         LogKey.Save(LogKeyPem, Path.Combine(Directory, "log.pub"));
+        using var signing = Authority.IssueGatewaySigningCertificate("Test Gateway Signer");
+        GatewaySigningCertificatePem = Path.Combine(Directory, "signing.pem");
+        GatewaySigningKeyPem = Path.Combine(Directory, "signing.key");
+        CertificateFiles.SavePem(signing, GatewaySigningCertificatePem, GatewaySigningKeyPem);
     }
 
     public const string LogOrigin = "test.federation/log";
@@ -35,6 +39,11 @@ internal sealed class TestFederation : IDisposable
     public string LogKeyPem { get; }
 
     public LogVerifierKey LogVerifierKey => LogKey.VerifierKey;
+
+    /// <summary>The gateway's signing certificate (receipts, access tokens).</summary>
+    public string GatewaySigningCertificatePem { get; }
+
+    public string GatewaySigningKeyPem { get; }
 
     public string Directory { get; }
 

@@ -1,6 +1,7 @@
 using Federation.Contracts.V1;
 using Federation.Sdk.Client;
 using Federation.Sdk.Publishing;
+using Federation.Sdk.Signing;
 using Federation.Sdk.Transparency;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
@@ -20,8 +21,8 @@ public sealed class UploadRetryTests
             builder.Services.AddGrpc(options => options.Interceptors.Add<FlakySubmitInterceptor>());
         });
         var archive = new ReleaseArchive(Path.Combine(gateway.Federation.Directory, "node-state"));
-        using var channel = GatewayChannel.Create(gateway.Address, gateway.Federation.Trust, new GatewayRetryPolicy(5, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200)));
-        var publisher = new ReleasePublisher(new SubmissionService.SubmissionServiceClient(channel), gateway.Federation.Node("NS"), archive, TimeProvider.System, new ReceiptVerifier(gateway.Federation.LogVerifierKey));
+        using var channel = GatewayChannel.Create(gateway.Address, gateway.Federation.Trust, new GatewayRetryPolicy(5, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200)), await gateway.NodeTokensAsync("NS"));
+        var publisher = new ReleasePublisher(new SubmissionService.SubmissionServiceClient(channel), gateway.Federation.Node("NS"), archive, TimeProvider.System, new ReceiptVerifier(gateway.Federation.LogVerifierKey), new ReceiptSignatureVerifier(gateway.Federation.Trust, TimeProvider.System));
 
         var published = await publisher.PublishAsync(TestSubmissions.Complete("NS", DateTime.UtcNow.Year - 1, total: 30));
 
@@ -40,8 +41,8 @@ public sealed class UploadRetryTests
             builder.Services.AddGrpc(options => options.Interceptors.Add<FlakySubmitInterceptor>());
         });
         var archive = new ReleaseArchive(Path.Combine(gateway.Federation.Directory, "node-state"));
-        using var channel = GatewayChannel.Create(gateway.Address, gateway.Federation.Trust, new GatewayRetryPolicy(3, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100)));
-        var publisher = new ReleasePublisher(new SubmissionService.SubmissionServiceClient(channel), gateway.Federation.Node("NS"), archive, TimeProvider.System, new ReceiptVerifier(gateway.Federation.LogVerifierKey));
+        using var channel = GatewayChannel.Create(gateway.Address, gateway.Federation.Trust, new GatewayRetryPolicy(3, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100)), await gateway.NodeTokensAsync("NS"));
+        var publisher = new ReleasePublisher(new SubmissionService.SubmissionServiceClient(channel), gateway.Federation.Node("NS"), archive, TimeProvider.System, new ReceiptVerifier(gateway.Federation.LogVerifierKey), new ReceiptSignatureVerifier(gateway.Federation.Trust, TimeProvider.System));
 
         var exception = await Assert.ThrowsAsync<RpcException>(() => publisher.PublishAsync(TestSubmissions.Complete("NS", DateTime.UtcNow.Year - 1)));
 

@@ -1,4 +1,5 @@
 using System.Net.Security;
+using Federation.Sdk.Identity;
 using Federation.Sdk.Trust;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -17,9 +18,68 @@ public static class GatewayChannel
     /// <paramref name="trust"/>; plain http is only for local development. Submit is retried on Unavailable
     /// (it is idempotent: the gateway returns the first receipt for a submission it already holds).
     /// </summary>
-    public static GrpcChannel Create(Uri address, FederationTrust? trust, GatewayRetryPolicy? retry = null)
+    /// <remarks>
+    /// With <paramref name="tokens"/> every call carries an access token (Authorization: Bearer) the provider fetches and
+    /// refreshes; a token the server refuses to issue surfaces as status Unauthenticated (Unavailable when it cannot be reached).
+    /// </remarks>
+    public static GrpcChannel Create(Uri address, FederationTrust? trust, GatewayRetryPolicy? retry = null, GatewayTokenProvider? tokens = null)
     {
         ArgumentNullException.ThrowIfNull(address);
+        var handler = CreateHttpHandler(address, trust);
+        retry ??= GatewayRetryPolicy.Default;
+        return GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            DisposeHttpClient = true,
+            MaxReceiveMessageSize = MaxReceiveMessageBytes,
+            Credentials = tokens is null ? null : ChannelCredentials.Create(
+                address.Scheme == Uri.UriSchemeHttps ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure,
+                BearerCredentials(tokens)),
+            UnsafeUseInsecureChannelCallCredentials = tokens is not null && address.Scheme == Uri.UriSchemeHttp,
+            ServiceConfig = new ServiceConfig
+            {
+                MethodConfigs =
+                {
+                    new MethodConfig
+                    {
+                        Names = { new MethodName { Service = "federation.v1.SubmissionService", Method = "Submit" } },
+                        RetryPolicy = new RetryPolicy
+                        {
+                            MaxAttempts = retry.MaxAttempts,
+                            InitialBackoff = retry.InitialBackoff,
+                            MaxBackoff = retry.MaxBackoff,
+                            BackoffMultiplier = 2,
+                            RetryableStatusCodes = { StatusCode.Unavailable },
+                        },
+                    },
+                },
+            },
+        });
+    }
+
+    /// <summary>Call credentials that add the provider's current access token to every call.</summary>
+    public static CallCredentials BearerCredentials(GatewayTokenProvider tokens)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        return CallCredentials.FromInterceptor(async (context, metadata) =>
+        {
+            string token;
+            try
+            {
+                token = await tokens.GetAccessTokenAsync(context.CancellationToken);
+            }
+            catch (GatewayAuthenticationException e)
+            {
+                throw new RpcException(new Status(e.IsTransient ? StatusCode.Unavailable : StatusCode.Unauthenticated, e.Message));
+            }
+
+            metadata.Add("Authorization", "Bearer " + token);
+        });
+    }
+
+    /// <summary>The HTTP handler of gateway channels and token requests: https trusts only the federation root.</summary>
+    internal static SocketsHttpHandler CreateHttpHandler(Uri address, FederationTrust? trust)
+    {
         var handler = new SocketsHttpHandler
         {
             EnableMultipleHttp2Connections = true,
@@ -43,31 +103,7 @@ public static class GatewayChannel
             throw new ArgumentException($"Gateway address '{address}' must use https (or http for local development).", nameof(address));
         }
 
-        retry ??= GatewayRetryPolicy.Default;
-        return GrpcChannel.ForAddress(address, new GrpcChannelOptions
-        {
-            HttpHandler = handler,
-            DisposeHttpClient = true,
-            MaxReceiveMessageSize = MaxReceiveMessageBytes,
-            ServiceConfig = new ServiceConfig
-            {
-                MethodConfigs =
-                {
-                    new MethodConfig
-                    {
-                        Names = { new MethodName { Service = "federation.v1.SubmissionService", Method = "Submit" } },
-                        RetryPolicy = new RetryPolicy
-                        {
-                            MaxAttempts = retry.MaxAttempts,
-                            InitialBackoff = retry.InitialBackoff,
-                            MaxBackoff = retry.MaxBackoff,
-                            BackoffMultiplier = 2,
-                            RetryableStatusCodes = { StatusCode.Unavailable },
-                        },
-                    },
-                },
-            },
-        });
+        return handler;
     }
 }
 

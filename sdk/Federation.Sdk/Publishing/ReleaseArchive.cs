@@ -37,6 +37,30 @@ public sealed class ReleaseArchive
         return path;
     }
 
+    /// <summary>
+    /// Keeps a receipt the gateway signed: the JSON form, the exact signed bytes (<c>.receipt</c>) and the gateway's
+    /// detached CMS signature over them (<c>.receipt.p7s</c>), so anyone can check it later.
+    /// </summary>
+    public string SaveSignedReceipt(Receipt receipt, byte[] signedReceipt, byte[] signature)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        var json = SaveReceipt(receipt);
+        var stem = Path.ChangeExtension(json, null);
+        WriteAtomically(stem + ".receipt", signedReceipt);
+        WriteAtomically(stem + ".receipt.p7s", signature);
+        return json;
+    }
+
+    /// <summary>The signed bytes and signature kept for a receipt, or null when it was kept unsigned.</summary>
+    public (byte[] SignedReceipt, byte[] Signature)? FindReceiptSignature(Receipt receipt)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        var stem = Path.Combine(_directory, "receipts", $"{receipt.DatasetId}_{receipt.ReferenceYear}_{receipt.SubmissionId}");
+        return File.Exists(stem + ".receipt") && File.Exists(stem + ".receipt.p7s")
+            ? (File.ReadAllBytes(stem + ".receipt"), File.ReadAllBytes(stem + ".receipt.p7s"))
+            : null;
+    }
+
     /// <summary>Every receipt kept, oldest first by time received.</summary>
     public IReadOnlyList<Receipt> LoadReceipts() =>
         Directory.EnumerateFiles(Path.Combine(_directory, "receipts"), "*.json")

@@ -11,7 +11,8 @@ namespace Federation.Sdk.Publishing;
 /// Signs protected submissions with the node key, uploads them with a deadline (the channel retries Unavailable) and
 /// keeps the receipts. A release whose content equals the last one signed is not signed again: the same envelope is
 /// re-sent, so the gateway answers with the receipt it already gave and counts it once. A receipt is kept only when
-/// its transparency log checkpoint and inclusion proof verify against the pinned log key.
+/// its gateway signature verifies and its transparency log checkpoint and inclusion proof verify against the pinned
+/// log key; the signed receipt bytes and their signature are kept.
 /// </summary>
 public sealed class ReleasePublisher
 {
@@ -19,7 +20,8 @@ public sealed class ReleasePublisher
     private readonly X509Certificate2 _signer;
     private readonly ReleaseArchive _archive;
     private readonly TimeProvider _timeProvider;
-    private readonly ReceiptVerifier _receiptVerifier;
+    private readonly ReceiptVerifier _logVerifier;
+    private readonly ReceiptSignatureVerifier _signatureVerifier;
     private readonly TimeSpan _deadline;
 
     public ReleasePublisher(
@@ -27,14 +29,16 @@ public sealed class ReleasePublisher
         X509Certificate2 signer,
         ReleaseArchive archive,
         TimeProvider timeProvider,
-        ReceiptVerifier receiptVerifier,
+        ReceiptVerifier logVerifier,
+        ReceiptSignatureVerifier signatureVerifier,
         TimeSpan? deadline = null)
     {
         _client = client;
         _signer = signer;
         _archive = archive;
         _timeProvider = timeProvider;
-        _receiptVerifier = receiptVerifier;
+        _logVerifier = logVerifier;
+        _signatureVerifier = signatureVerifier;
         _deadline = deadline ?? TimeSpan.FromSeconds(30);
     }
 
@@ -55,14 +59,20 @@ public sealed class ReleasePublisher
                 $"The gateway's receipt names submission {receipt.SubmissionId}, but {expectedId} was sent. The receipt was not kept.");
         }
 
-        var verification = _receiptVerifier.Verify(receipt, envelope);
-        if (!verification.IsValid)
+        var signature = _signatureVerifier.Verify(response);
+        if (!signature.IsValid)
         {
-            throw new InvalidOperationException(
-                $"The gateway's receipt for submission {receipt.SubmissionId} does not prove it was logged: {verification.Failure}. The receipt was not kept.");
+            throw new InvalidOperationException($"{signature.Message} The receipt for submission {receipt.SubmissionId} was not kept.");
         }
 
-        _archive.SaveReceipt(receipt);
+        var inclusion = _logVerifier.Verify(receipt, envelope);
+        if (!inclusion.IsValid)
+        {
+            throw new InvalidOperationException(
+                $"The gateway's receipt for submission {receipt.SubmissionId} does not prove it was logged: {inclusion.Failure}. The receipt was not kept.");
+        }
+
+        _archive.SaveSignedReceipt(receipt, response.SignedReceipt.ToByteArray(), response.ReceiptSignature.ToByteArray());
         return new PublishedRelease(receipt, Reused: envelope.Submission != ByteString.CopyFrom(submission.ToByteArray()));
     }
 

@@ -21,6 +21,14 @@ public static class CertificateFiles
         File.WriteAllText(certificatePath, certificate.ExportCertificatePem() + "\n");
     }
 
+    /// <summary>Writes a private key as unencrypted PKCS#8 PEM, owner-only on Unix.</summary>
+    public static void SavePrivateKeyPem(AsymmetricAlgorithm key, string privateKeyPath)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentException.ThrowIfNullOrWhiteSpace(privateKeyPath);
+        WritePrivateKey(privateKeyPath, key.ExportPkcs8PrivateKeyPem());
+    }
+
     /// <summary>The first certificate of a PEM file.</summary>
     public static X509Certificate2 LoadCertificate(string pemPath)
     {

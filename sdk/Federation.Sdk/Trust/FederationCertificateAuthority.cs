@@ -109,6 +109,68 @@ public sealed class FederationCertificateAuthority : IDisposable
         return IssueEcdsa(commonName, names, ServerAuthenticationOid, validity);
     }
 
+    /// <summary>
+    /// Issues the gateway's signing certificate (receipts and access tokens): ECDSA P-256, digital signature, bound to
+    /// the gateway role by the <see cref="FederationIdentity.GatewaySignerUri"/> URI name, with its private key.
+    /// </summary>
+    public X509Certificate2 IssueGatewaySigningCertificate(string commonName, TimeSpan? validity = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(commonName);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddUri(new Uri(FederationIdentity.GatewaySignerUri));
+        return IssueEcdsa(commonName, names, ClientAuthenticationOid, validity);
+    }
+
+    /// <summary>
+    /// Enrolment: issues a node certificate for the key of a PKCS#10 request (PEM) the node made. The request's
+    /// signature proves the node holds the key; its subject common name is the node id. The jurisdiction is the one the
+    /// administrator names, whatever the request asked for. Returns the certificate without a private key (the key
+    /// never leaves the node).
+    /// </summary>
+    public X509Certificate2 IssueNodeCertificateFromRequest(string certificateRequestPem, string jurisdiction, TimeSpan? validity = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(certificateRequestPem);
+        if (!Jurisdiction.IsValid(jurisdiction))
+        {
+            throw new ArgumentException(
+                $"Unknown jurisdiction '{jurisdiction}'. Known jurisdictions: {string.Join(", ", Jurisdiction.All)}.", nameof(jurisdiction));
+        }
+
+        CertificateRequest requested;
+        try
+        {
+            // Loading checks the request's self-signature: whoever made it holds the private key.
+            requested = CertificateRequest.LoadSigningRequestPem(certificateRequestPem, HashAlgorithmName.SHA256);
+        }
+        catch (CryptographicException e)
+        {
+            throw new InvalidDataException($"The certificate request is not a valid, self-signed PKCS#10 request: {e.Message}", e);
+        }
+
+        using var publicKey = requested.PublicKey.GetECDsaPublicKey();
+        if (publicKey is null || publicKey.KeySize != 256 || publicKey.ExportParameters(false).Curve.Oid.Value != "1.2.840.10045.3.1.7")
+        {
+            throw new InvalidDataException("The certificate request's key is not an ECDSA P-256 key; federation nodes sign with ECDSA P-256 only.");
+        }
+
+        var nodeId = requested.SubjectName.EnumerateRelativeDistinguishedNames()
+            .Where(n => n.HasMultipleElements is false && n.GetSingleElementType().Value == "2.5.4.3")
+            .Select(n => n.GetSingleElementValue())
+            .FirstOrDefault();
+        if (string.IsNullOrWhiteSpace(nodeId))
+        {
+            throw new InvalidDataException("The certificate request has no subject common name (CN=<node id>).");
+        }
+
+        var subject = new X500DistinguishedNameBuilder();
+        subject.AddCommonName(nodeId);
+        var request = new CertificateRequest(subject.Build(), requested.PublicKey, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddUri(new Uri(FederationIdentity.UriFor(jurisdiction)));
+        AddLeafExtensions(request, names, ClientAuthenticationOid);
+        return Issue(request, validity);
+    }
+
     /// <summary>Writes the root certificate and its private key (owner-only on Unix) as PEM.</summary>
     public void SaveTo(string certificatePemPath, string privateKeyPemPath) =>
         CertificateFiles.SavePem(Certificate, certificatePemPath, privateKeyPemPath);
@@ -153,11 +215,16 @@ public sealed class FederationCertificateAuthority : IDisposable
         var subject = new X500DistinguishedNameBuilder();
         subject.AddCommonName(commonName);
         var request = new CertificateRequest(subject.Build(), key, HashAlgorithmName.SHA256);
+        AddLeafExtensions(request, names, extendedKeyUsageOid);
+        using var certificate = Issue(request, validity);
+        return certificate.CopyWithPrivateKey(key);
+    }
+
+    private static void AddLeafExtensions(CertificateRequest request, SubjectAlternativeNameBuilder names, string extendedKeyUsageOid)
+    {
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(extendedKeyUsageOid)], critical: false));
         request.CertificateExtensions.Add(names.Build());
-        using var certificate = Issue(request, validity);
-        return certificate.CopyWithPrivateKey(key);
     }
 
     private static byte[] NewSerialNumber()

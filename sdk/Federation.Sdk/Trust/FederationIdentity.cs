@@ -13,6 +13,20 @@ public static class FederationIdentity
     private const string SubjectAlternativeNameOid = "2.5.29.17";
     private static readonly Asn1Tag s_uniformResourceIdentifierTag = new(TagClass.ContextSpecific, 6);
 
+    /// <summary>The URI name that marks the gateway's signing certificate (receipts, access tokens); nodes never carry it.</summary>
+    public const string GatewaySignerUri = "urn:federation:gateway:signer";
+
+    /// <summary>Whether the certificate is a gateway signing certificate: it carries <see cref="GatewaySignerUri"/> and binds no jurisdiction.</summary>
+    public static bool IsGatewaySigner(X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        var uris = certificate.Extensions
+            .Where(e => e.Oid?.Value == SubjectAlternativeNameOid)
+            .SelectMany(e => ReadUris(e.RawData))
+            .ToList();
+        return uris.Contains(GatewaySignerUri) && !uris.Any(u => u.StartsWith(JurisdictionUriPrefix, StringComparison.Ordinal));
+    }
+
     /// <summary>The URI that binds a certificate to <paramref name="jurisdiction"/>, for example urn:federation:jurisdiction:ON.</summary>
     public static string UriFor(string jurisdiction) => JurisdictionUriPrefix + jurisdiction;
 

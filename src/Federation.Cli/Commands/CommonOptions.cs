@@ -17,6 +17,11 @@ internal static class CommonOptions
         Description = "Gateway address, for example https://gateway.example.ca:7443. Default: the running demo's, from --data.",
     };
 
+    public static Option<FileInfo?> Credentials() => new("--credentials")
+    {
+        Description = "JSON file with the client id and secret to get access tokens with ({\"clientId\": ..., \"clientSecret\": ...}). Default: the demo's, from --data.",
+    };
+
     public static Option<FileInfo?> TrustRoot() => new("--trust-root")
     {
         Description = "PEM file of the federation root certificate the gateway's TLS certificate must chain to. Default: the demo's, from --data.",

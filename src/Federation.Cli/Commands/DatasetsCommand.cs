@@ -13,14 +13,16 @@ internal static class DatasetsCommand
         var data = CommonOptions.Data();
         var gateway = CommonOptions.Gateway();
         var trustRoot = CommonOptions.TrustRoot();
+        var credentials = CommonOptions.Credentials();
         var id = new Argument<string?>("dataset") { Description = "Dataset id to describe; omit to list.", Arity = ArgumentArity.ZeroOrOne };
         command.Add(data);
         command.Add(gateway);
         command.Add(trustRoot);
+        command.Add(credentials);
         command.Add(id);
         command.SetAction(GuardedAction.Of(async (parse, cancellationToken) =>
         {
-            using var channel = GatewayConnection.Open(parse, data, gateway, trustRoot);
+            using var channel = GatewayConnection.Open(parse, data, gateway, trustRoot, credentials);
             var client = new CatalogService.CatalogServiceClient(channel);
             var deadline = DateTime.UtcNow.AddSeconds(30);
             var datasetId = parse.GetValue(id);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Federation.Cli.Demo;
 using Federation.Sdk.Client;
+using Federation.Sdk.Identity;
 using Federation.Sdk.Trust;
 using Grpc.Net.Client;
 
@@ -9,7 +10,17 @@ namespace Federation.Cli.Commands;
 /// <summary>Finds the gateway address and trust root from explicit options or from a demo data folder.</summary>
 internal static class GatewayConnection
 {
-    public static GrpcChannel Open(ParseResult parse, Option<DirectoryInfo> data, Option<Uri?> gateway, Option<FileInfo?> trustRoot)
+    /// <summary>
+    /// A channel to the gateway whose calls carry tokens for the client of the <c>--credentials</c> file, or of the
+    /// demo's <paramref name="demoCredentials"/> file under --data (the analyst's unless said otherwise).
+    /// </summary>
+    public static GrpcChannel Open(
+        ParseResult parse,
+        Option<DirectoryInfo> data,
+        Option<Uri?> gateway,
+        Option<FileInfo?> trustRoot,
+        Option<FileInfo?>? credentials = null,
+        Func<DemoLayout, string>? demoCredentials = null)
     {
         var layout = new DemoLayout(parse.GetValue(data)!.FullName);
         var address = parse.GetValue(gateway);
@@ -28,7 +39,27 @@ internal static class GatewayConnection
             throw new CommandException($"Trust root '{root}' does not exist: pass --trust-root PEM.");
         }
 
-        return GatewayChannel.Create(address, address.Scheme == Uri.UriSchemeHttps ? FederationTrust.FromPemFile(root) : null);
+        var trust = address.Scheme == Uri.UriSchemeHttps ? FederationTrust.FromPemFile(root) : null;
+        var secretFile = (credentials is null ? null : parse.GetValue(credentials)?.FullName) ?? (demoCredentials ?? (l => l.AnalystCredentials))(layout);
+        if (!File.Exists(secretFile))
+        {
+            throw new CommandException(
+                $"No client credentials: '{secretFile}' does not exist. Pass --credentials FILE (a JSON file with clientId and clientSecret from your federation administrator).");
+        }
+
+        ClientSecretFile file;
+        try
+        {
+            file = ClientSecretFile.Load(secretFile);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException)
+        {
+            throw new CommandException($"'{secretFile}' is not a client credentials file: {e.Message}");
+        }
+
+        // The provider lives as long as the command; the process ends with it.
+        var tokens = new GatewayTokenProvider(address, file.ToCredentials(), trust);
+        return GatewayChannel.Create(address, trust, tokens: tokens);
     }
 }
 

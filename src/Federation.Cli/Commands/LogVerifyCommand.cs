@@ -27,6 +27,7 @@ internal static class LogVerifyCommand
         var data = CommonOptions.Data();
         var gateway = CommonOptions.Gateway();
         var trustRoot = CommonOptions.TrustRoot();
+        var credentials = CommonOptions.Credentials();
         var logKey = new Option<FileInfo?>("--log-key")
         {
             Description = "Auditor: file with the log's verifier key (<name>+<key id>+<key>). Default: the demo's, from --data.",
@@ -41,13 +42,13 @@ internal static class LogVerifyCommand
             "verified here, and includes every receipt held (an auditor with --data also recomputes the tree from all entries). " +
             "Exit 0 when all verified, 1 when history was rewritten or an entry altered, 2 for unusable input.")
         {
-            config, data, gateway, trustRoot, logKey, state,
+            config, data, gateway, trustRoot, credentials, logKey, state,
         };
         command.SetAction(GuardedAction.Of(async (parse, cancellationToken) =>
         {
             var target = parse.GetValue(config) is { } nodeFile
                 ? ForNode(nodeFile.FullName, parse.GetValue(state)?.FullName)
-                : ForAuditor(parse, data, gateway, trustRoot, logKey, parse.GetValue(state)?.FullName);
+                : ForAuditor(parse, data, gateway, trustRoot, credentials, logKey, parse.GetValue(state)?.FullName);
             using (target)
             {
                 var auditor = new LogAuditor(new TransparencyLogService.TransparencyLogServiceClient(target.Channel), target.Key, TimeProvider.System);
@@ -75,14 +76,15 @@ internal static class LogVerifyCommand
             ? new ReleaseArchive(stateDirectory).LoadReceipts().Select(r => new HeldReceipt(configuration.NodeId, r)).ToArray()
             : [];
         var key = LogVerifierKey.Load(configuration.Resolve(configuration.Gateway.LogVerifierKey));
-        var channel = GatewayChannel.Create(new Uri(configuration.Gateway.Address), FederationTrust.FromPemFile(configuration.Resolve(configuration.Gateway.TrustRoot)));
+        var connection = NodeGatewayConnection.Open(configuration, TimeProvider.System);
         return new VerifyTarget(
             $"node {configuration.NodeId} ({configuration.Jurisdiction}), {receipts.Length} receipt(s)",
-            channel,
+            connection.Channel,
             key,
             stateFile ?? Path.Combine(stateDirectory, "log", "last-verified-checkpoint.json"),
             receipts,
-            RecomputeFromEntries: false);
+            RecomputeFromEntries: false,
+            connection);
     }
 
     private static VerifyTarget ForAuditor(
@@ -90,6 +92,7 @@ internal static class LogVerifyCommand
         Option<DirectoryInfo> data,
         Option<Uri?> gateway,
         Option<FileInfo?> trustRoot,
+        Option<FileInfo?> credentials,
         Option<FileInfo?> logKey,
         string? stateFile)
     {
@@ -116,11 +119,12 @@ internal static class LogVerifyCommand
 
         return new VerifyTarget(
             $"an auditor of {layout.Root} ({receipts.Count} receipt(s) of its nodes)",
-            GatewayConnection.Open(parse, data, gateway, trustRoot),
+            GatewayConnection.Open(parse, data, gateway, trustRoot, credentials),
             key,
             stateFile ?? Path.Combine(layout.AuditorDirectory, "last-verified-checkpoint.json"),
             receipts,
-            RecomputeFromEntries: true);
+            RecomputeFromEntries: true,
+            Connection: null);
     }
 
     private sealed record VerifyTarget(
@@ -129,11 +133,13 @@ internal static class LogVerifyCommand
         LogVerifierKey Key,
         string StateFile,
         IReadOnlyList<HeldReceipt> Receipts,
-        bool RecomputeFromEntries) : IDisposable
+        bool RecomputeFromEntries,
+        NodeGatewayConnection? Connection) : IDisposable
     {
         public void Dispose()
         {
             Channel.Dispose();
+            Connection?.Dispose();
             Key.Dispose();
         }
     }

@@ -13,6 +13,7 @@ internal static class QueryCommand
         var data = CommonOptions.Data();
         var gateway = CommonOptions.Gateway();
         var trustRoot = CommonOptions.TrustRoot();
+        var credentials = CommonOptions.Credentials();
         var dataset = new Option<string>("--dataset") { Description = "Dataset id.", DefaultValueFactory = _ => "trafficking.victims.v1" };
         var groupBy = new Option<string[]>("--group-by")
         {
@@ -40,7 +41,7 @@ internal static class QueryCommand
 
         var command = new Command("query", "Query national or per-jurisdiction figures from a gateway.")
         {
-            data, gateway, trustRoot, dataset, groupBy, filter, years, jurisdictions, byJurisdiction, format, asOf, timeout,
+            data, gateway, trustRoot, credentials, dataset, groupBy, filter, years, jurisdictions, byJurisdiction, format, asOf, timeout,
         };
         command.SetAction(GuardedAction.Of(async (parse, cancellationToken) =>
         {
@@ -55,7 +56,7 @@ internal static class QueryCommand
             request.Jurisdictions.AddRange(SplitList(parse.GetValue(jurisdictions)).Select(j => j.ToUpperInvariant()));
             SetAsOf(request, parse.GetValue(asOf));
 
-            using var channel = GatewayConnection.Open(parse, data, gateway, trustRoot);
+            using var channel = GatewayConnection.Open(parse, data, gateway, trustRoot, credentials);
             var client = new QueryService.QueryServiceClient(channel);
             var response = await client.QueryAsync(
                 request,

@@ -38,6 +38,19 @@ internal sealed class DemoLayout(string root)
     /// <summary>Where `fed log verify --data` keeps the last checkpoint it verified.</summary>
     public string AuditorDirectory => Path.Combine(Root, "auditor");
 
+    /// <summary>The gateway's signing certificate (receipts, access tokens).</summary>
+    public string GatewaySigningCertificate => Path.Combine(GatewayDirectory, "signing.pem");
+
+    public string GatewaySigningPrivateKey => Path.Combine(GatewayDirectory, "signing.key");
+
+    public string ClientsDirectory => Path.Combine(Root, "clients");
+
+    /// <summary>The demo analyst's client id and secret (owner-only), used by `fed query` and `fed datasets`.</summary>
+    public string AnalystCredentials => Path.Combine(ClientsDirectory, "analyst.json");
+
+    /// <summary>The demo administrator's client id and secret (owner-only), used by `fed admin`.</summary>
+    public string AdminCredentials => Path.Combine(ClientsDirectory, "admin.json");
+
     public string NodeDirectory(string jurisdiction) => Path.Combine(Root, "nodes", jurisdiction);
 
     public string NodeConfiguration(string jurisdiction) => Path.Combine(NodeDirectory(jurisdiction), "node.json");

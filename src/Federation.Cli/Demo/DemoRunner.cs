@@ -6,6 +6,7 @@ using Federation.Gateway.Hosting;
 using Federation.Node;
 using Federation.Sdk.Catalog;
 using Federation.Sdk.Client;
+using Federation.Sdk.Identity;
 using Federation.Sdk.Trust;
 
 namespace Federation.Cli.Demo;
@@ -27,13 +28,17 @@ internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvi
         var address = gateway.GetListeningAddress();
         var shownAddress = address.GetLeftPart(UriPartial.Authority);
         layout.WriteEndpoint(address);
+        await federation.EnrolAsync(gateway.Services, cancellationToken);
         federation.ConfigureNodes(address);
         output.WriteLine($"  gateway started on {shownAddress} (TLS, certificate from the federation root)");
+        output.WriteLine($"  enrolled {Jurisdiction.All.Count} nodes (private_key_jwt with their node keys), an analyst and an administrator (secrets in {layout.ClientsDirectory})");
         output.WriteLine();
 
         await RunNodesAsync(cancellationToken);
 
-        using (var channel = GatewayChannel.Create(address, FederationTrust.FromPemFile(layout.RootCertificate)))
+        var trust = FederationTrust.FromPemFile(layout.RootCertificate);
+        using (var analyst = new GatewayTokenProvider(address, ClientSecretFile.Load(layout.AnalystCredentials).ToCredentials(), trust, timeProvider))
+        using (var channel = GatewayChannel.Create(address, trust, tokens: analyst))
         {
             await new DemoReport(channel, output).PrintAsync(cancellationToken);
         }
@@ -51,6 +56,7 @@ internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvi
         output.WriteLine($"  fed query{dataFlag} --group-by gender,age_group --year 2024");
         output.WriteLine($"  fed query{dataFlag} --by-jurisdiction --year 2024 --format csv");
         output.WriteLine($"  fed log verify{dataFlag}          (check the transparency log and every receipt)");
+        output.WriteLine($"  fed admin audit{dataFlag}");
         output.WriteLine($"  npx buf curl --protocol grpc --cacert {layout.RootCertificate} --list-services {shownAddress}");
         output.WriteLine("Press Ctrl+C to stop.");
         try
@@ -77,6 +83,8 @@ internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvi
             options.TlsPrivateKeyPath = layout.GatewayPrivateKey;
             options.LogSigningKeyPath = layout.LogSigningKey;
             options.LogOrigin = DevelopmentFederation.LogOrigin;
+            options.SigningCertificatePath = layout.GatewaySigningCertificate;
+            options.SigningPrivateKeyPath = layout.GatewaySigningPrivateKey;
             options.ListenAddress = "127.0.0.1";
             options.Port = port;
             options.EnableReflection = true;

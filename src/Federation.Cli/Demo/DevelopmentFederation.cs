@@ -1,16 +1,19 @@
 using System.Net;
 using System.Security.Cryptography;
+using Federation.Gateway.Identity;
 using Federation.Node;
 using Federation.Sdk.Catalog;
+using Federation.Sdk.Identity;
 using Federation.Sdk.Testing;
 using Federation.Sdk.Transparency;
 using Federation.Sdk.Trust;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Federation.Cli.Demo;
 
 /// <summary>
 /// Creates (once) the files of a development federation: a root CA, the gateway's TLS certificate, and for each of the
-/// thirteen jurisdictions a node certificate bound to it, a rounding key, synthetic case records and a node
+/// thirteen jurisdictions a node certificate bound to it, the gateway's signing certificate, analyst and administrator secrets, a rounding key, synthetic case records and a node
 /// configuration. Existing files are kept, so edited case records lead to revisions on the next run.
 /// </summary>
 internal sealed class DevelopmentFederation(DemoLayout layout, TimeProvider timeProvider)
@@ -42,6 +45,27 @@ internal sealed class DevelopmentFederation(DemoLayout layout, TimeProvider time
             created.Add("transparency log key (ECDSA P-256)");
         }
 
+        if (!File.Exists(layout.GatewaySigningCertificate) || !File.Exists(layout.GatewaySigningPrivateKey))
+        {
+            using var signing = authority.IssueGatewaySigningCertificate("Federation Development Gateway Signer");
+            CertificateFiles.SavePem(signing, layout.GatewaySigningCertificate, layout.GatewaySigningPrivateKey);
+            created.Add("gateway signing certificate (receipts, access tokens)");
+        }
+
+        Directory.CreateDirectory(layout.ClientsDirectory);
+        foreach (var (path, clientId, scope) in new[]
+        {
+            (layout.AnalystCredentials, AnalystClientId, FederationScopes.Query),
+            (layout.AdminCredentials, AdminClientId, FederationScopes.Admin),
+        })
+        {
+            if (!File.Exists(path))
+            {
+                new ClientSecretFile(clientId, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), [scope]).Save(path);
+                created.Add($"client secret of '{clientId}' ({Path.GetRelativePath(layout.Root, path)}, owner-only)");
+            }
+        }
+
         var nodes = 0;
         foreach (var jurisdiction in Jurisdiction.All)
         {
@@ -57,6 +81,30 @@ internal sealed class DevelopmentFederation(DemoLayout layout, TimeProvider time
         }
 
         return created;
+    }
+
+    public const string AnalystClientId = "demo-analyst";
+    public const string AdminClientId = "demo-admin";
+
+    /// <summary>
+    /// Enrols everything with a started gateway, as an administrator would: each node's certificate (its key becomes
+    /// the node's private_key_jwt key) and the analyst and administrator with their secrets. Idempotent.
+    /// </summary>
+    public async Task EnrolAsync(IServiceProvider gatewayServices, CancellationToken cancellationToken)
+    {
+        await using var scope = gatewayServices.CreateAsyncScope();
+        var registry = scope.ServiceProvider.GetRequiredService<ClientRegistry>();
+        foreach (var jurisdiction in Jurisdiction.All)
+        {
+            using var certificate = CertificateFiles.LoadCertificate(Path.Combine(layout.NodeDirectory(jurisdiction), "node.pem"));
+            await registry.RegisterNodeAsync(certificate, cancellationToken);
+        }
+
+        foreach (var (path, kind) in new[] { (layout.AnalystCredentials, ClientKind.Analyst), (layout.AdminCredentials, ClientKind.Admin) })
+        {
+            var file = ClientSecretFile.Load(path);
+            await registry.EnsureSecretClientAsync(file.ClientId, kind, file.ClientSecret, replaceSecret: true, cancellationToken);
+        }
     }
 
     /// <summary>Points every node's configuration at the gateway's current address.</summary>

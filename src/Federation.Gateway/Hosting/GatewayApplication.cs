@@ -1,18 +1,23 @@
 using System.Net;
+using Federation.Gateway.Audit;
+using Federation.Gateway.Identity;
 using Federation.Gateway.Ingestion;
 using Federation.Gateway.Query;
 using Federation.Gateway.Services;
 using Federation.Gateway.Storage;
+using Federation.Gateway.Transparency;
 using Federation.Sdk.Catalog;
+using Federation.Sdk.Identity;
 using Federation.Sdk.Signing;
 using Federation.Sdk.Submissions;
 using Federation.Sdk.Transparency;
 using Federation.Sdk.Trust;
-using Federation.Gateway.Transparency;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using OpenIddict.Validation.AspNetCore;
 
 namespace Federation.Gateway.Hosting;
 
@@ -38,12 +43,16 @@ public static partial class GatewayApplication
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             var options = kestrel.ApplicationServices.GetRequiredService<IOptions<GatewayOptions>>().Value;
-            kestrel.Limits.MaxRequestBodySize = options.MaxReceiveMessageBytes + 1024;
+            // gRPC's own limit gives the precise refusal (ResourceExhausted) as soon as it reads a message's length;
+            // Kestrel's is a backstop with room, since a body that arrived whole before it was read counts at once.
+            kestrel.Limits.MaxRequestBodySize = (2L * options.MaxReceiveMessageBytes) + (1024 * 1024);
             kestrel.Listen(IPAddress.Parse(options.ListenAddress), options.Port, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
                 if (!options.AllowInsecureHttp)
                 {
+                    // With TLS, ALPN picks the protocol: gRPC gets HTTP/2, plain OAuth clients of the token endpoint HTTP/1.1.
+                    listen.Protocols = HttpProtocols.Http1AndHttp2;
                     using var certificate = CertificateFiles.LoadWithPrivateKey(options.TlsCertificatePath!, options.TlsPrivateKeyPath!);
                     listen.UseHttps(CertificateFiles.ForTlsServer(certificate));
                 }
@@ -70,10 +79,12 @@ public static partial class GatewayApplication
         builder.Services.AddSingleton<SubmissionIngestor>();
         builder.Services.AddSingleton<QueryEngine>();
         builder.Services.AddHostedService<StoreInitializer>();
+        AddIdentity(builder.Services);
 
         builder.Services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<RefusalInterceptor>();
+            grpc.Interceptors.Add<AuditParametersInterceptor>();
         });
         builder.Services.AddOptions<Grpc.AspNetCore.Server.GrpcServiceOptions>()
             .Configure<IOptions<GatewayOptions>>((grpc, gateway) =>
@@ -93,17 +104,52 @@ public static partial class GatewayApplication
             LogInsecureHttp(app.Logger);
         }
 
+        app.UseMiddleware<AuditMiddleware>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapFederationTokenEndpoint();
         app.MapGrpcService<CatalogGrpcService>();
         app.MapGrpcService<SubmissionGrpcService>();
         app.MapGrpcService<QueryGrpcService>();
         app.MapGrpcService<TransparencyLogGrpcService>();
-        app.MapGrpcHealthChecksService();
+        app.MapGrpcService<AdminGrpcService>();
+        app.MapGrpcHealthChecksService().AllowAnonymous();
         if (gatewayOptions.EnableReflection)
         {
-            app.MapGrpcReflectionService();
+            app.MapGrpcReflectionService().AllowAnonymous();
         }
 
         return app;
+    }
+
+    /// <summary>
+    /// Identity and access: the token server (hosted here), token validation for every call, the authorization policies,
+    /// the gateway's signing key and the audit log.
+    /// </summary>
+    private static void AddIdentity(IServiceCollection services)
+    {
+        services.AddSingleton<GatewaySigningKey>();
+        services.AddSingleton<IAuditLog>(sp => new SqliteAuditLog(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.ResolvedDatabasePath));
+        services.AddFederationTokenServer(
+            sp => sp.GetRequiredService<IOptions<GatewayOptions>>().Value.ResolvedIdentityDatabasePath,
+            (sp, settings) =>
+            {
+                var options = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;
+                settings.SigningKey = sp.GetRequiredService<GatewaySigningKey>().SecurityKey;
+                settings.Issuer = string.IsNullOrWhiteSpace(options.TokenIssuer) ? null : new Uri(options.TokenIssuer);
+                settings.AccessTokenLifetime = TimeSpan.FromSeconds(options.AccessTokenLifetimeSeconds);
+                settings.AllowInsecureHttp = options.AllowInsecureHttp;
+            });
+        services.AddOpenIddict().AddValidation(validation =>
+        {
+            validation.UseLocalServer();
+            validation.AddAudiences(FederationScopes.GatewayAudience);
+            validation.UseAspNetCore();
+        });
+        services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        services.AddAuthorization(AccessPolicies.Configure);
+        services.AddScoped<IAuthorizationHandler, ActiveClientHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, GrpcAuthorizationResultHandler>();
     }
 
     /// <summary>The address the started gateway listens on, for example https://127.0.0.1:7443.</summary>

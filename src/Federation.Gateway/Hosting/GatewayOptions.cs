@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Federation.Sdk.Trust;
 using Microsoft.Extensions.Options;
 
 namespace Federation.Gateway.Hosting;
@@ -29,6 +31,24 @@ public sealed class GatewayOptions
     /// <summary>PEM (PKCS#8) private key of the TLS certificate.</summary>
     public string? TlsPrivateKeyPath { get; set; }
 
+    /// <summary>PEM certificate the gateway signs receipts and access tokens with, issued by the federation CA as a gateway signer.</summary>
+    public string? SigningCertificatePath { get; set; }
+
+    /// <summary>PEM (PKCS#8) private key of the signing certificate. Keep it as secret as the TLS key.</summary>
+    public string? SigningPrivateKeyPath { get; set; }
+
+    /// <summary>Path of the identity store (clients, keys, used assertions); defaults to DataDirectory/identity.db.</summary>
+    public string? IdentityDatabasePath { get; set; }
+
+    /// <summary>
+    /// The token issuer (the address clients reach the token server at, for example https://gateway.example.ca:7443/).
+    /// Unset: the address each request came to, which suits a gateway reached under one name.
+    /// </summary>
+    public string? TokenIssuer { get; set; }
+
+    /// <summary>How long an access token lives, in seconds (revocation takes effect at once regardless).</summary>
+    public int AccessTokenLifetimeSeconds { get; set; } = 600;
+
     /// <summary>Development only: serve plain HTTP/2 without TLS. Logged as a warning.</summary>
     public bool AllowInsecureHttp { get; set; }
 
@@ -46,6 +66,9 @@ public sealed class GatewayOptions
 
     /// <summary>Largest request accepted, in bytes. A full release is a few kilobytes.</summary>
     public int MaxReceiveMessageBytes { get; set; } = 1024 * 1024;
+
+    internal string ResolvedIdentityDatabasePath =>
+        IdentityDatabasePath ?? Path.Combine(DataDirectory ?? throw new InvalidOperationException("Gateway:DataDirectory is not set."), "identity.db");
 
     internal string ResolvedDatabasePath =>
         DatabasePath ?? Path.Combine(DataDirectory ?? throw new InvalidOperationException("Gateway:DataDirectory is not set."), "gateway.db");
@@ -122,11 +145,70 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add($"{section}:LogOrigin: '{options.LogOrigin}' must be non-empty, without spaces or '+' (for example gateway.example.ca/log).");
         }
 
+        ValidateSigningCertificate(options, failures);
+        if (!string.IsNullOrWhiteSpace(options.TokenIssuer)
+            && (!Uri.TryCreate(options.TokenIssuer, UriKind.Absolute, out var issuer) || (issuer.Scheme != Uri.UriSchemeHttps && !options.AllowInsecureHttp)))
+        {
+            failures.Add($"{section}:TokenIssuer: '{options.TokenIssuer}' is not an https:// address.");
+        }
+
+        if (options.AccessTokenLifetimeSeconds is < 30 or > 86_400)
+        {
+            failures.Add($"{section}:AccessTokenLifetimeSeconds: {options.AccessTokenLifetimeSeconds} is outside 30 - 86400.");
+        }
+
         if (options.MaxReceiveMessageBytes is < 16 * 1024 or > 64 * 1024 * 1024)
         {
             failures.Add($"{section}:MaxReceiveMessageBytes: {options.MaxReceiveMessageBytes} is outside 16 KiB - 64 MiB.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateSigningCertificate(GatewayOptions options, List<string> failures)
+    {
+        var section = GatewayOptions.SectionName;
+        var missing = false;
+        foreach (var (setting, path) in new[] { ("SigningCertificatePath", options.SigningCertificatePath), ("SigningPrivateKeyPath", options.SigningPrivateKeyPath) })
+        {
+            if (string.IsNullOrWhiteSpace(path))
+            {
+                failures.Add($"{section}:{setting} must be set: the gateway signs receipts and access tokens with its own certificate from the federation CA.");
+                missing = true;
+            }
+            else if (!File.Exists(path))
+            {
+                failures.Add($"{section}:{setting}: file '{path}' does not exist.");
+                missing = true;
+            }
+        }
+
+        if (missing || string.IsNullOrWhiteSpace(options.TrustRootPath) || !File.Exists(options.TrustRootPath))
+        {
+            return;
+        }
+
+        try
+        {
+            using var certificate = CertificateFiles.LoadWithPrivateKey(options.SigningCertificatePath!, options.SigningPrivateKeyPath!);
+            using var key = certificate.GetECDsaPrivateKey();
+            var chain = FederationTrust.FromPemFile(options.TrustRootPath).Validate(certificate, DateTimeOffset.UtcNow);
+            if (key is null || key.KeySize != 256)
+            {
+                failures.Add($"{section}:SigningCertificatePath: '{certificate.Subject}' does not hold an ECDSA P-256 key.");
+            }
+            else if (!FederationIdentity.IsGatewaySigner(certificate))
+            {
+                failures.Add($"{section}:SigningCertificatePath: '{certificate.Subject}' is not a gateway signing certificate (it lacks the {FederationIdentity.GatewaySignerUri} name).");
+            }
+            else if (!chain.IsTrusted)
+            {
+                failures.Add($"{section}:SigningCertificatePath: {chain.Message}");
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            failures.Add($"{section}:SigningCertificatePath: {e.Message}");
+        }
     }
 }

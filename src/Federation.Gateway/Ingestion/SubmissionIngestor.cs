@@ -39,7 +39,17 @@ public sealed partial class SubmissionIngestor
         _logger = logger;
     }
 
-    public async Task<Receipt> IngestAsync(SignedEnvelope? envelope, CancellationToken cancellationToken)
+    public Task<Receipt> IngestAsync(SignedEnvelope? envelope, CancellationToken cancellationToken) =>
+        IngestAsync(envelope, authorizeSigner: null, cancellationToken);
+
+    /// <summary>
+    /// Ingests an envelope; <paramref name="authorizeSigner"/> (the caller's identity check) runs once the signature is
+    /// verified and before anything else is looked at, and refuses by throwing <see cref="RequestRefusedException"/>.
+    /// </summary>
+    public async Task<Receipt> IngestAsync(
+        SignedEnvelope? envelope,
+        Func<SignatureVerification, CancellationToken, Task>? authorizeSigner,
+        CancellationToken cancellationToken)
     {
         if (envelope is null || envelope.Submission.IsEmpty)
         {
@@ -60,6 +70,11 @@ public sealed partial class SubmissionIngestor
                 ? RefusalKind.PermissionDenied
                 : RefusalKind.InvalidArgument;
             throw new RequestRefusedException(kind, verification.Message, "envelope.signature");
+        }
+
+        if (authorizeSigner is not null)
+        {
+            await authorizeSigner(verification, cancellationToken);
         }
 
         var submission = Parse(submissionBytes);

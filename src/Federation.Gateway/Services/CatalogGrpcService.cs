@@ -1,10 +1,13 @@
 using Federation.Contracts.V1;
 using Federation.Sdk.Catalog;
 using Grpc.Core;
+using Federation.Gateway.Identity;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Federation.Gateway.Services;
 
 /// <summary>Serves the dataset catalogue so clients discover datasets, tables and protection policy.</summary>
+[Authorize(Policy = AccessPolicies.Query)]
 internal sealed class CatalogGrpcService(DatasetCatalog catalog) : CatalogService.CatalogServiceBase
 {
     public override Task<ListDatasetsResponse> ListDatasets(ListDatasetsRequest request, ServerCallContext context)

@@ -26,6 +26,8 @@ internal static class RpcRefusal
         RefusalKind.NotFound => Code.NotFound,
         RefusalKind.PermissionDenied => Code.PermissionDenied,
         RefusalKind.FailedPrecondition => Code.FailedPrecondition,
+        RefusalKind.AlreadyExists => Code.AlreadyExists,
+        RefusalKind.Unauthenticated => Code.Unauthenticated,
         _ => Code.Internal,
     };
 }

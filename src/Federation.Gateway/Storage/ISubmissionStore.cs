@@ -9,6 +9,12 @@ public interface ISubmissionStore
     /// <summary>Whether the store answers a trivial read now (for health checks).</summary>
     Task<bool> IsAvailableAsync(CancellationToken cancellationToken);
 
+    /// <summary>Who sent a stored submission and where it stands, or null when no such submission is stored.</summary>
+    Task<StoredSubmissionOrigin?> FindOriginAsync(string submissionId, CancellationToken cancellationToken);
+
+    /// <summary>How many stored submissions were signed by the certificate with this SHA-1 thumbprint.</summary>
+    Task<int> CountSignedByAsync(string signerThumbprint, CancellationToken cancellationToken);
+
     /// <summary>
     /// Appends a submission, its cells and its receipt in one transaction. A submission already stored returns its
     /// first receipt. A new submission for the same dataset, jurisdiction and year supersedes the current one for
@@ -59,4 +65,17 @@ public sealed record SubmissionHistoryEntry(
     int Revision,
     DateTimeOffset ProducedAt,
     DateTimeOffset ReceivedAt,
+    string? SupersededBy);
+
+/// <summary>Where a stored submission came from: its signer, when it arrived, and whether a revision superseded it.</summary>
+public sealed record StoredSubmissionOrigin(
+    string SubmissionId,
+    string DatasetId,
+    string Jurisdiction,
+    int ReferenceYear,
+    int Revision,
+    DateTimeOffset ReceivedAt,
+    string SignerSubject,
+    string SignerThumbprint,
+    byte[] Signature,
     string? SupersededBy);

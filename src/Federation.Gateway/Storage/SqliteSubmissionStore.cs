@@ -80,6 +80,44 @@ public sealed partial class SqliteSubmissionStore : ISubmissionStore, ITranspare
         }
     }
 
+    public async Task<StoredSubmissionOrigin?> FindOriginAsync(string submissionId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT submission_id, dataset_id, jurisdiction, reference_year, revision, received_at, signer_subject, signer_thumbprint,
+                   signature, superseded_by
+            FROM submissions WHERE submission_id = $id
+            """;
+        command.Parameters.AddWithValue("$id", submissionId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return new StoredSubmissionOrigin(
+            reader.GetString(0),
+            reader.GetString(1),
+            reader.GetString(2),
+            reader.GetInt32(3),
+            reader.GetInt32(4),
+            ParseTime(reader.GetString(5)),
+            reader.GetString(6),
+            reader.GetString(7),
+            (byte[])reader.GetValue(8),
+            reader.IsDBNull(9) ? null : reader.GetString(9));
+    }
+
+    public async Task<int> CountSignedByAsync(string signerThumbprint, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM submissions WHERE signer_thumbprint = $thumbprint";
+        command.Parameters.AddWithValue("$thumbprint", signerThumbprint);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
     public async Task<AppendResult> AppendAsync(
         NewSubmission submission,
         Func<int, string?, LogInclusion, byte[]> createReceipt,

@@ -1,0 +1,248 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
+using Federation.Cli.Output;
+using Federation.Contracts.V1;
+using Federation.Sdk.Identity;
+using Federation.Sdk.Trust;
+using Google.Protobuf;
+using Grpc.Core;
+
+namespace Federation.Cli.Commands;
+
+/// <summary>`fed admin`: enrolment, rotation and revocation of nodes and clients, the audit log, provenance.</summary>
+internal static class AdminCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("admin", "Federation administration: issue and register node certificates, register clients, revoke, read the audit log.");
+        command.Add(IssueCertificate());
+        command.Add(GatewayCall("register-node", "Register a node certificate with the gateway (enrolment, or the new certificate of a key rotation).",
+            [new Option<FileInfo>("--certificate") { Description = "The node certificate (PEM) issued with `fed admin issue-certificate`.", Required = true }],
+            async (parse, options, client, deadline, ct) =>
+            {
+                var path = parse.GetValue((Option<FileInfo>)options[0])!.FullName;
+                var response = await client.RegisterNodeAsync(new RegisterNodeRequest { CertificatePem = await File.ReadAllTextAsync(path, ct) }, deadline: deadline, cancellationToken: ct);
+                Console.WriteLine($"Registered certificate {response.Certificate.Thumbprint} for node '{response.Client.ClientId}' ({response.Client.Jurisdiction}).");
+                var active = response.Client.Certificates.Count(c => c.RevokedAt is null);
+                if (active > 1)
+                {
+                    Console.WriteLine($"The node now has {active} valid certificates (key rotation): both work until you revoke the old one with `fed admin revoke-certificate THUMBPRINT`.");
+                }
+            }));
+        command.Add(GatewayCall("register-client", "Register an analyst or administrator; writes its client id and secret to a file only you can read.",
+            [
+                new Argument<string>("client-id") { Description = "The new client's id, for example analyst-statcan-1." },
+                new Option<string>("--role") { Description = "analyst or admin.", DefaultValueFactory = _ => "analyst" },
+                new Option<FileInfo>("--out") { Description = "Where to write the credentials file (mode 0600).", Required = true },
+            ],
+            async (parse, symbols, client, deadline, ct) =>
+            {
+                var role = parse.GetValue((Option<string>)symbols[1]) switch
+                {
+                    "analyst" => ClientRole.Analyst,
+                    "admin" => ClientRole.Admin,
+                    var other => throw new CommandException($"--role '{other}': expected analyst or admin."),
+                };
+                var response = await client.RegisterClientAsync(
+                    new RegisterClientRequest { ClientId = parse.GetValue((Argument<string>)symbols[0])!, Role = role }, deadline: deadline, cancellationToken: ct);
+                var output = parse.GetValue((Option<FileInfo>)symbols[2])!.FullName;
+                new ClientSecretFile(response.Client.ClientId, response.ClientSecret, [role == ClientRole.Admin ? FederationScopes.Admin : FederationScopes.Query]).Save(output);
+                Console.WriteLine($"Registered {role.ToString().ToLowerInvariant()} '{response.Client.ClientId}'. Its secret is in {output} (owner-only); the gateway keeps only a hash. Give the file to its owner over a secure channel.");
+            }));
+        command.Add(GatewayCall("revoke-certificate", "Revoke one node certificate (for example the old one after a key rotation): its tokens and signatures are refused from now on.",
+            [
+                new Argument<string>("thumbprint") { Description = "The certificate's SHA-256 thumbprint (see `fed admin clients`), or a PEM file of it." },
+                new Option<string>("--reason") { Description = "Why (kept with the revocation).", DefaultValueFactory = _ => string.Empty },
+            ],
+            async (parse, symbols, client, deadline, ct) =>
+            {
+                var thumbprint = parse.GetValue((Argument<string>)symbols[0])!;
+                if (File.Exists(thumbprint))
+                {
+                    using var certificate = CertificateFiles.LoadCertificate(thumbprint);
+                    thumbprint = GatewayCredentials.KeyIdOf(certificate);
+                }
+
+                var response = await client.RevokeCertificateAsync(
+                    new RevokeCertificateRequest { Thumbprint = thumbprint, Reason = parse.GetValue((Option<string>)symbols[1])! }, deadline: deadline, cancellationToken: ct);
+                Console.WriteLine($"Revoked certificate {response.Certificate.Thumbprint} ({response.Certificate.Subject}, {response.Certificate.Jurisdiction}) at {response.Certificate.RevokedAt.ToDateTimeOffset():u}.");
+                Console.WriteLine($"{response.SignedSubmissions} submission(s) it signed stay stored; their provenance shows the revocation.");
+            }));
+        command.Add(GatewayCall("revoke-client", "Revoke a client (a node with all its certificates, an analyst, an administrator): its tokens and signatures are refused from now on.",
+            [
+                new Argument<string>("client-id") { Description = "The client id, for example node-on." },
+                new Option<string>("--reason") { Description = "Why (kept with the revocation).", DefaultValueFactory = _ => string.Empty },
+            ],
+            async (parse, symbols, client, deadline, ct) =>
+            {
+                var response = await client.RevokeClientAsync(
+                    new RevokeClientRequest { ClientId = parse.GetValue((Argument<string>)symbols[0])!, Reason = parse.GetValue((Option<string>)symbols[1])! },
+                    deadline: deadline, cancellationToken: ct);
+                Console.WriteLine($"Revoked '{response.Client.ClientId}' at {response.Client.RevokedAt.ToDateTimeOffset():u}.");
+                Console.WriteLine($"{response.SignedSubmissions} submission(s) it signed stay stored; their provenance shows the revocation.");
+            }));
+        command.Add(GatewayCall("clients", "List the registered clients and node certificates.", [], async (parse, symbols, client, deadline, ct) =>
+        {
+            var response = await client.ListClientsAsync(new ListClientsRequest(), deadline: deadline, cancellationToken: ct);
+            var table = new TextTable(["client", "role", "jurisdiction", "status", "certificates (thumbprint: status)"]);
+            foreach (var c in response.Clients)
+            {
+                table.AddRow([
+                    c.ClientId,
+                    c.Role.ToString().ToLowerInvariant(),
+                    c.Jurisdiction,
+                    c.RevokedAt is null ? "active" : $"revoked {c.RevokedAt.ToDateTimeOffset():u}",
+                    string.Join("; ", c.Certificates.Select(x => $"{x.Thumbprint[..16]}..: {(x.RevokedAt is null ? $"valid to {x.NotAfter.ToDateTimeOffset():yyyy-MM-dd}" : "revoked")}")),
+                ]);
+            }
+
+            table.Write(Console.Out);
+        }));
+        command.Add(GatewayCall("audit", "Show the audit log: every query and every refusal (who, what, parameters, outcome, when), newest first.",
+            [
+                new Option<string?>("--client") { Description = "Only this client's entries." },
+                new Option<bool>("--refusals") { Description = "Only refusals." },
+                new Option<int>("--limit") { Description = "At most this many entries.", DefaultValueFactory = _ => 50 },
+                new Option<OutputFormat>("--format") { Description = "table or json.", DefaultValueFactory = _ => OutputFormat.Table },
+            ],
+            async (parse, symbols, client, deadline, ct) =>
+            {
+                var response = await client.ListAuditEntriesAsync(
+                    new ListAuditEntriesRequest
+                    {
+                        ClientId = parse.GetValue((Option<string?>)symbols[0]) ?? string.Empty,
+                        RefusalsOnly = parse.GetValue((Option<bool>)symbols[1]),
+                        Limit = parse.GetValue((Option<int>)symbols[2]),
+                    },
+                    deadline: deadline,
+                    cancellationToken: ct);
+                if (parse.GetValue((Option<OutputFormat>)symbols[3]) == OutputFormat.Json)
+                {
+                    Console.WriteLine(JsonFormatter.Default.Format(response));
+                    return;
+                }
+
+                var table = new TextTable(["#", "time (UTC)", "client", "method", "outcome", "parameters / detail"]);
+                foreach (var e in response.Entries)
+                {
+                    table.AddRow([
+                        e.Sequence.ToString(CultureInfo.InvariantCulture),
+                        e.Time.ToDateTimeOffset().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                        e.ClientId,
+                        e.Method,
+                        e.Outcome,
+                        Shorten(e.Refused && e.Detail.Length > 0 ? e.Detail : e.Parameters, 90),
+                    ]);
+                }
+
+                table.Write(Console.Out);
+                Console.WriteLine($"{response.Entries.Count} entries.");
+            }));
+        command.Add(GatewayCall("provenance", "Show who sent a stored submission and whether its signer was revoked since.",
+            [new Argument<string>("submission-id") { Description = "The submission id (from a receipt)." }],
+            async (parse, symbols, client, deadline, ct) =>
+            {
+                var p = (await client.GetSubmissionProvenanceAsync(
+                    new GetSubmissionProvenanceRequest { SubmissionId = parse.GetValue((Argument<string>)symbols[0])! }, deadline: deadline, cancellationToken: ct)).Provenance;
+                Console.WriteLine($"Submission {p.SubmissionId}: {p.DatasetId} {p.Jurisdiction} {p.ReferenceYear}, revision {p.Revision}, received {p.ReceivedAt.ToDateTimeOffset():u}");
+                Console.WriteLine($"Signed by {p.SignerSubject} (certificate {p.SignerThumbprint})");
+                Console.WriteLine(p.SignerRevoked
+                    ? $"SIGNER REVOKED at {p.SignerRevokedAt.ToDateTimeOffset():u} ({p.SignerRevocationReason}): accepted before the revocation; kept."
+                    : "Signer certificate not revoked.");
+                if (p.SupersededBy.Length > 0)
+                {
+                    Console.WriteLine($"Superseded by {p.SupersededBy}.");
+                }
+            }));
+        return command;
+    }
+
+    /// <summary>
+    /// `fed admin issue-certificate`: offline, with the federation CA's key. Turns a node's certificate request into a
+    /// certificate bound to one jurisdiction.
+    /// </summary>
+    private static Command IssueCertificate()
+    {
+        var request = new Option<FileInfo>("--request") { Description = "The node's certificate request (PEM), from `fed node enrol`.", Required = true };
+        var jurisdiction = new Option<string>("--jurisdiction") { Description = "The one jurisdiction the certificate binds (for example ON).", Required = true };
+        var caCertificate = new Option<FileInfo>("--ca-certificate") { Description = "The federation root certificate (PEM).", Required = true };
+        var caKey = new Option<FileInfo>("--ca-key") { Description = "The federation root's private key (PEM). Keep it offline.", Required = true };
+        var output = new Option<FileInfo>("--out") { Description = "Where to write the node certificate (PEM).", Required = true };
+        var days = new Option<int>("--days") { Description = "Validity in days.", DefaultValueFactory = _ => 365 };
+        var command = new Command("issue-certificate", "Issue a node certificate from its certificate request with the federation CA (offline; no gateway needed).")
+        {
+            request, jurisdiction, caCertificate, caKey, output, days,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            try
+            {
+                using var authority = FederationCertificateAuthority.Load(parse.GetValue(caCertificate)!.FullName, parse.GetValue(caKey)!.FullName);
+                var pem = await File.ReadAllTextAsync(parse.GetValue(request)!.FullName, cancellationToken);
+                using var certificate = authority.IssueNodeCertificateFromRequest(
+                    pem, parse.GetValue(jurisdiction)!.ToUpperInvariant(), TimeSpan.FromDays(parse.GetValue(days)));
+                var path = parse.GetValue(output)!.FullName;
+                CertificateFiles.SavePem(certificate, path);
+                Console.WriteLine($"Issued {certificate.Subject} for {FederationIdentity.GetJurisdiction(certificate)}, valid to {certificate.NotAfter.ToUniversalTime():u}: {path}");
+                Console.WriteLine($"Thumbprint (key id): {GatewayCredentials.KeyIdOf(certificate)}");
+                Console.WriteLine($"Next: `fed admin register-node --certificate {path}`, then send the certificate to the node.");
+                return 0;
+            }
+            catch (Exception e) when (e is InvalidDataException or ArgumentException or IOException)
+            {
+                await Console.Error.WriteLineAsync(e.Message);
+                return 2;
+            }
+        });
+        return command;
+    }
+
+    private static Command GatewayCall(
+        string name,
+        string description,
+        Symbol[] symbols,
+        Func<ParseResult, Symbol[], AdminService.AdminServiceClient, DateTime, CancellationToken, Task> call)
+    {
+        var data = CommonOptions.Data();
+        var gateway = CommonOptions.Gateway();
+        var trustRoot = CommonOptions.TrustRoot();
+        var credentials = CommonOptions.Credentials();
+        credentials.Description = "JSON file with the administrator's client id and secret. Default: the demo administrator's, from --data.";
+        var command = new Command(name, description) { data, gateway, trustRoot, credentials };
+        foreach (var symbol in symbols)
+        {
+            switch (symbol)
+            {
+                case Option option:
+                    command.Add(option);
+                    break;
+                case Argument argument:
+                    command.Add(argument);
+                    break;
+            }
+        }
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            try
+            {
+                using var channel = GatewayConnection.Open(parse, data, gateway, trustRoot, credentials, layout => layout.AdminCredentials);
+                await call(parse, symbols, new AdminService.AdminServiceClient(channel), DateTime.UtcNow.AddSeconds(30), cancellationToken);
+                return 0;
+            }
+            catch (RpcException e)
+            {
+                return RpcErrorPrinter.Print(e, Console.Error);
+            }
+            catch (CommandException e)
+            {
+                await Console.Error.WriteLineAsync(e.Message);
+                return 2;
+            }
+        });
+        return command;
+    }
+
+    private static string Shorten(string text, int length) => text.Length <= length ? text : text[..(length - 3)] + "...";
+}

@@ -1,0 +1,120 @@
+using System.Security.Cryptography;
+using Federation.Contracts.V1;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.AspNetCore.Http.Features;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Federation.Gateway.Audit;
+
+/// <summary>
+/// Records every gRPC query (catalogue, query and admin methods) and every refused call, whatever refused it
+/// (authentication, authorization, validation, size limits), after the response is complete.
+/// </summary>
+internal sealed partial class AuditMiddleware(RequestDelegate next, IAuditLog audit, TimeProvider timeProvider, ILogger<AuditMiddleware> logger)
+{
+    internal const string ParametersKey = "federation.audit.parameters";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) != true)
+        {
+            await next(context);
+            return;
+        }
+
+        await next(context);
+        var method = context.Request.Path.Value ?? string.Empty;
+        var (code, message) = ReadStatus(context);
+        var refused = code != StatusCode.OK;
+        if (!refused && !IsQuery(method))
+        {
+            return;
+        }
+
+        var client = context.User.GetClaim(Claims.Subject) ?? "anonymous";
+        var parameters = context.Items.TryGetValue(ParametersKey, out var value) ? value as string ?? string.Empty : string.Empty;
+        try
+        {
+            await audit.AppendAsync(new AuditRecord(timeProvider.GetUtcNow(), client, method, parameters, code.ToString(), message, refused), CancellationToken.None);
+        }
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
+        {
+            LogAuditFailure(e, method, client);
+        }
+    }
+
+    // Health and reflection are plumbing; submissions are recorded in the store itself. Everything else reads data.
+    private static bool IsQuery(string method) =>
+        !method.StartsWith("/grpc.", StringComparison.Ordinal) && !method.StartsWith("/federation.v1.SubmissionService/", StringComparison.Ordinal);
+
+    private static (StatusCode Code, string Message) ReadStatus(HttpContext context)
+    {
+        var trailers = context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers;
+        var status = FirstOf("grpc-status", trailers, context.Response.Headers);
+        var message = FirstOf("grpc-message", trailers, context.Response.Headers);
+        if (status is null)
+        {
+            return context.Response.StatusCode switch
+            {
+                StatusCodes.Status401Unauthorized => (StatusCode.Unauthenticated, "HTTP 401"),
+                StatusCodes.Status403Forbidden => (StatusCode.PermissionDenied, "HTTP 403"),
+                StatusCodes.Status413PayloadTooLarge => (StatusCode.ResourceExhausted, "HTTP 413"),
+                >= 400 => (StatusCode.Unknown, $"HTTP {context.Response.StatusCode}"),
+                _ => (StatusCode.Unknown, "no gRPC status"),
+            };
+        }
+
+        var code = int.TryParse(status, out var number) ? (StatusCode)number : StatusCode.Unknown;
+        return (code, message is null ? string.Empty : Uri.UnescapeDataString(message));
+    }
+
+    private static string? FirstOf(string name, IHeaderDictionary? trailers, IHeaderDictionary headers)
+    {
+        if (trailers is not null && trailers.TryGetValue(name, out var fromTrailers) && fromTrailers.Count > 0)
+        {
+            return fromTrailers[0];
+        }
+
+        return headers.TryGetValue(name, out var fromHeaders) && fromHeaders.Count > 0 ? fromHeaders[0] : null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not write the audit record of {Method} by {Client}")]
+    private partial void LogAuditFailure(Exception exception, string method, string client);
+}
+
+/// <summary>Puts each request's parameters where the audit middleware finds them: JSON, but for Submit only ids and sizes.</summary>
+internal sealed class AuditParametersInterceptor : Interceptor
+{
+    private const int MaxParameterChars = 4096;
+
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request,
+        ServerCallContext context,
+        UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        context.GetHttpContext().Items[AuditMiddleware.ParametersKey] = Describe(request);
+        return continuation(request, context);
+    }
+
+    private static string Describe(object? request)
+    {
+        var text = request switch
+        {
+            SubmitRequest submit => DescribeSubmit(submit),
+            RegisterClientRequest register => $"{{\"clientId\":\"{register.ClientId}\",\"role\":\"{register.Role}\"}}",
+            IMessage message => JsonFormatter.Default.Format(message),
+            _ => string.Empty,
+        };
+        return text.Length <= MaxParameterChars ? text : text[..MaxParameterChars] + "...";
+    }
+
+    private static string DescribeSubmit(SubmitRequest submit)
+    {
+        var bytes = submit.Envelope?.Submission ?? ByteString.Empty;
+        var id = Convert.ToHexStringLower(SHA256.HashData(bytes.Span));
+        return $"{{\"submissionId\":\"{id}\",\"submissionBytes\":{bytes.Length},\"signatureBytes\":{submit.Envelope?.Signature.Length ?? 0}}}";
+    }
+}

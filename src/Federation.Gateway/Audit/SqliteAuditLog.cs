@@ -1,0 +1,137 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Federation.Gateway.Audit;
+
+/// <summary>One recorded call: who, what, with which parameters, what came of it, when.</summary>
+public sealed record AuditRecord(
+    DateTimeOffset Time,
+    string ClientId,
+    string Method,
+    string Parameters,
+    string Outcome,
+    string Detail,
+    bool Refused)
+{
+    /// <summary>The position in the log, from 1; 0 before the record is appended.</summary>
+    public long Sequence { get; init; }
+}
+
+/// <summary>Which audit records to read.</summary>
+public sealed record AuditQuery(string? ClientId = null, bool RefusalsOnly = false, DateTimeOffset? Since = null, int Limit = 100);
+
+/// <summary>The append-only audit log of every query and every refusal.</summary>
+public interface IAuditLog
+{
+    Task AppendAsync(AuditRecord record, CancellationToken cancellationToken);
+
+    /// <summary>Matching records, newest first.</summary>
+    Task<IReadOnlyList<AuditRecord>> ReadAsync(AuditQuery query, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The audit log as a table of the gateway's SQLite store. Triggers refuse UPDATE and DELETE, so the log can only grow.
+/// </summary>
+public sealed class SqliteAuditLog : IAuditLog
+{
+    private readonly string _connectionString;
+    private volatile bool _created;
+
+    public SqliteAuditLog(string databasePath)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public async Task AppendAsync(AuditRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO audit_log (occurred_at, client_id, method, parameters, outcome, detail, refused)
+            VALUES ($time, $client, $method, $parameters, $outcome, $detail, $refused)
+            """;
+        command.Parameters.AddWithValue("$time", record.Time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$client", record.ClientId);
+        command.Parameters.AddWithValue("$method", record.Method);
+        command.Parameters.AddWithValue("$parameters", record.Parameters);
+        command.Parameters.AddWithValue("$outcome", record.Outcome);
+        command.Parameters.AddWithValue("$detail", record.Detail);
+        command.Parameters.AddWithValue("$refused", record.Refused ? 1 : 0);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<AuditRecord>> ReadAsync(AuditQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT sequence, occurred_at, client_id, method, parameters, outcome, detail, refused FROM audit_log
+            WHERE ($client IS NULL OR client_id = $client) AND ($refusals = 0 OR refused = 1) AND ($since IS NULL OR occurred_at >= $since)
+            ORDER BY sequence DESC LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$client", (object?)query.ClientId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$refusals", query.RefusalsOnly ? 1 : 0);
+        command.Parameters.AddWithValue("$since", query.Since is { } since
+            ? since.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture)
+            : DBNull.Value);
+        command.Parameters.AddWithValue("$limit", Math.Clamp(query.Limit, 1, 10_000));
+        var records = new List<AuditRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            records.Add(new AuditRecord(
+                DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.GetString(4),
+                reader.GetString(5),
+                reader.GetString(6),
+                reader.GetInt32(7) == 1)
+            {
+                Sequence = reader.GetInt64(0),
+            });
+        }
+
+        return records;
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        if (!_created)
+        {
+            // Idempotent, so two first calls racing each other do no harm.
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE IF NOT EXISTS audit_log (
+                    sequence    INTEGER PRIMARY KEY AUTOINCREMENT,
+                    occurred_at TEXT    NOT NULL,
+                    client_id   TEXT    NOT NULL,
+                    method      TEXT    NOT NULL,
+                    parameters  TEXT    NOT NULL,
+                    outcome     TEXT    NOT NULL,
+                    detail      TEXT    NOT NULL,
+                    refused     INTEGER NOT NULL
+                );
+                CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
+                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
+                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                """;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            _created = true;
+        }
+
+        return connection;
+    }
+}

@@ -1,0 +1,112 @@
+using Federation.Sdk.Identity;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using OpenIddict.Abstractions;
+using OpenIddict.Validation.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Federation.Gateway.Identity;
+
+/// <summary>The gateway's authorization policies: one per scope, and a fallback that needs any valid token of an active client.</summary>
+public static class AccessPolicies
+{
+    public const string Submit = "federation.submit";
+    public const string Query = "federation.query";
+    public const string Admin = "federation.admin";
+
+    internal static void Configure(AuthorizationOptions options)
+    {
+        foreach (var scope in new[] { FederationScopes.Submit, FederationScopes.Query, FederationScopes.Admin })
+        {
+            options.AddPolicy(scope, policy => policy
+                .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
+                .RequireAuthenticatedUser()
+                .AddRequirements(new ActiveClientRequirement(scope)));
+        }
+
+        // Any endpoint that names no policy (a service added later) still needs a token of an active client.
+        options.FallbackPolicy = new AuthorizationPolicyBuilder(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
+            .RequireAuthenticatedUser()
+            .AddRequirements(new ActiveClientRequirement(null))
+            .Build();
+    }
+}
+
+/// <summary>The token carries <see cref="Scope"/> (when set) and its client is registered and not revoked.</summary>
+internal sealed record ActiveClientRequirement(string? Scope) : IAuthorizationRequirement;
+
+/// <summary>Checks <see cref="ActiveClientRequirement"/>; revocation takes effect on the next call, whatever the token's expiry.</summary>
+internal sealed class ActiveClientHandler(ClientRegistry registry) : AuthorizationHandler<ActiveClientRequirement>
+{
+    protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, ActiveClientRequirement requirement)
+    {
+        var clientId = context.User.GetClaim(Claims.Subject);
+        if (clientId is null)
+        {
+            return;
+        }
+
+        if (requirement.Scope is { } scope && !context.User.HasScope(scope))
+        {
+            var held = string.Join(' ', context.User.GetScopes());
+            context.Fail(new AuthorizationFailureReason(this,
+                $"The token of '{clientId}' does not carry scope {scope} (it has: {(held.Length == 0 ? "none" : held)}); this method needs {scope}."));
+            return;
+        }
+
+        var inactive = await registry.DescribeInactiveAsync(clientId, CancellationToken.None);
+        if (inactive is not null)
+        {
+            context.Fail(new AuthorizationFailureReason(this, inactive + " Its tokens are refused."));
+            return;
+        }
+
+        context.Succeed(requirement);
+    }
+}
+
+/// <summary>
+/// Answers a gRPC call that fails authentication or authorization with a proper gRPC status and a message that says
+/// why (Unauthenticated: no or invalid token; PermissionDenied: wrong scope, revoked client), instead of a bare HTTP 401/403.
+/// </summary>
+internal sealed class GrpcAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
+{
+    private readonly AuthorizationMiddlewareResultHandler _default = new();
+
+    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
+        if (authorizeResult.Succeeded || context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) != true)
+        {
+            await _default.HandleAsync(next, context, policy, authorizeResult);
+            return;
+        }
+
+        var (code, message) = authorizeResult.Challenged
+            ? (StatusCode.Unauthenticated, await DescribeAuthenticationFailureAsync(context))
+            : (StatusCode.PermissionDenied, string.Join(" ", authorizeResult.AuthorizationFailure?.FailureReasons.Select(r => r.Message) ?? [])
+                is { Length: > 0 } reasons ? reasons : "The token does not allow this method.");
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/grpc";
+        if (code == StatusCode.Unauthenticated)
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+        }
+
+        context.Response.Headers["grpc-status"] = ((int)code).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Response.Headers["grpc-message"] = Uri.EscapeDataString(message);
+    }
+
+    private static async Task<string> DescribeAuthenticationFailureAsync(HttpContext context)
+    {
+        if (!context.Request.Headers.Authorization.Any(h => h?.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) == true))
+        {
+            return "No access token: call with 'Authorization: Bearer <token>', a token from the federation's token server (POST /connect/token, client credentials).";
+        }
+
+        var result = await context.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        var description = result.Properties?.Items.TryGetValue(OpenIddictValidationAspNetCoreConstants.Properties.ErrorDescription, out var d) == true ? d : null;
+        return $"The access token was refused: {description ?? result.Failure?.Message ?? "it is not valid for this gateway"}";
+    }
+}

@@ -1,0 +1,385 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Federation.Sdk.Identity;
+using Federation.Sdk.Trust;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Federation.Gateway.Identity;
+
+/// <summary>
+/// The federation's clients and node certificates: enrolment, key rotation, revocation. Keeps OpenIddict's
+/// applications in step: a node's JWK set holds the public keys of its certificates that are not revoked; a revoked
+/// client has no application, so it gets no token.
+/// </summary>
+public sealed class ClientRegistry
+{
+    private readonly FederationIdentityDbContext _db;
+    private readonly IOpenIddictApplicationManager _applications;
+    private readonly FederationTrust _trust;
+    private readonly TimeProvider _timeProvider;
+
+    public ClientRegistry(
+        FederationIdentityDbContext db,
+        IOpenIddictApplicationManager applications,
+        FederationTrust trust,
+        TimeProvider timeProvider)
+    {
+        _db = db;
+        _applications = applications;
+        _trust = trust;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>The scopes a kind of client may ask for.</summary>
+    public static IReadOnlyList<string> ScopesOf(ClientKind kind) => kind switch
+    {
+        ClientKind.Node => [FederationScopes.Submit],
+        ClientKind.Analyst => [FederationScopes.Query],
+        ClientKind.Admin => [FederationScopes.Admin],
+        _ => [],
+    };
+
+    /// <summary>
+    /// Registers a node certificate (enrolment, or the new certificate of a key rotation). The client id is the
+    /// certificate's common name. Registering the same certificate again changes nothing.
+    /// </summary>
+    public async Task<(ClientView Client, CertificateView Certificate)> RegisterNodeAsync(X509Certificate2 certificate, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        var now = _timeProvider.GetUtcNow();
+        var chain = _trust.Validate(certificate, now);
+        if (!chain.IsTrusted)
+        {
+            throw new RequestRefusedException(RefusalKind.PermissionDenied, chain.Message, "certificate_pem");
+        }
+
+        var jurisdiction = FederationIdentity.GetJurisdiction(certificate) ?? throw new RequestRefusedException(
+            RefusalKind.InvalidArgument,
+            $"The certificate '{certificate.Subject}' binds no single jurisdiction; a node certificate binds exactly one.",
+            "certificate_pem");
+        using var publicKey = certificate.GetECDsaPublicKey();
+        if (publicKey is null || publicKey.KeySize != 256)
+        {
+            throw new RequestRefusedException(RefusalKind.InvalidArgument,
+                $"The certificate '{certificate.Subject}' does not hold an ECDSA P-256 key; nodes sign and authenticate with ECDSA P-256.",
+                "certificate_pem");
+        }
+
+        var clientId = certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
+        if (string.IsNullOrWhiteSpace(clientId))
+        {
+            throw new RequestRefusedException(RefusalKind.InvalidArgument, "The certificate has no common name (the node id).", "certificate_pem");
+        }
+
+        var client = await _db.Clients.FindAsync([clientId], cancellationToken);
+        if (client is null)
+        {
+            client = new RegisteredClient { ClientId = clientId, Kind = ClientKind.Node, Jurisdiction = jurisdiction, RegisteredAt = now.UtcDateTime };
+            _db.Clients.Add(client);
+        }
+        else if (client.Kind != ClientKind.Node || client.Jurisdiction != jurisdiction)
+        {
+            throw new RequestRefusedException(RefusalKind.FailedPrecondition,
+                $"Client '{clientId}' is already registered as {Describe(client)}; a certificate for {jurisdiction} cannot be added to it.",
+                "certificate_pem");
+        }
+        else if (client.RevokedAt is not null)
+        {
+            throw new RequestRefusedException(RefusalKind.FailedPrecondition,
+                $"Node '{clientId}' was revoked at {client.RevokedAt:u}; a revoked node cannot be re-enrolled under the same id.", "certificate_pem");
+        }
+
+        var thumbprint = GatewayCredentials.KeyIdOf(certificate);
+        var registered = await _db.Certificates.FindAsync([thumbprint], cancellationToken);
+        if (registered?.RevokedAt is not null)
+        {
+            throw new RequestRefusedException(RefusalKind.FailedPrecondition,
+                $"Certificate {thumbprint} was revoked at {registered.RevokedAt:u}; a revoked certificate cannot be registered again.", "certificate_pem");
+        }
+
+        if (registered is null)
+        {
+            registered = new RegisteredCertificate
+            {
+                Thumbprint = thumbprint,
+                Sha1Thumbprint = certificate.Thumbprint,
+                ClientId = clientId,
+                Jurisdiction = jurisdiction,
+                Subject = certificate.Subject,
+                NotBefore = certificate.NotBefore.ToUniversalTime(),
+                NotAfter = certificate.NotAfter.ToUniversalTime(),
+                RegisteredAt = now.UtcDateTime,
+                CertificatePem = certificate.ExportCertificatePem(),
+            };
+            _db.Certificates.Add(registered);
+        }
+
+        await _db.SaveChangesAsync(cancellationToken);
+        await SynchronizeApplicationAsync(client, cancellationToken);
+        return (await ViewAsync(client, cancellationToken), View(registered));
+    }
+
+    /// <summary>Registers an analyst or administrator; returns the secret, which is stored only hashed.</summary>
+    public async Task<(ClientView Client, string Secret)> RegisterSecretClientAsync(string clientId, ClientKind kind, CancellationToken cancellationToken)
+    {
+        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var client = await EnsureSecretClientAsync(clientId, kind, secret, replaceSecret: false, cancellationToken);
+        return (client, secret);
+    }
+
+    /// <summary>
+    /// Registers an analyst or administrator with a given secret, or (with <paramref name="replaceSecret"/>) sets the
+    /// secret of an existing one of the same kind. For set-up tools such as the demo.
+    /// </summary>
+    public async Task<ClientView> EnsureSecretClientAsync(string clientId, ClientKind kind, string secret, bool replaceSecret, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(clientId) || clientId.Length > 100 || clientId.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            throw new RequestRefusedException(RefusalKind.InvalidArgument, $"'{clientId}' is not a client id: 1-100 characters, no spaces.", "client_id");
+        }
+
+        if (kind is not (ClientKind.Analyst or ClientKind.Admin))
+        {
+            throw new RequestRefusedException(RefusalKind.InvalidArgument,
+                "Only analysts and administrators authenticate with a secret; nodes are registered with their certificate (RegisterNode).", "role");
+        }
+
+        var client = await _db.Clients.FindAsync([clientId], cancellationToken);
+        if (client is not null && (!replaceSecret || client.Kind != kind || client.RevokedAt is not null))
+        {
+            throw new RequestRefusedException(RefusalKind.AlreadyExists,
+                $"Client '{clientId}' is already registered as {Describe(client)}.", "client_id");
+        }
+
+        var now = _timeProvider.GetUtcNow().UtcDateTime;
+        if (client is null)
+        {
+            client = new RegisteredClient { ClientId = clientId, Kind = kind, RegisteredAt = now };
+            _db.Clients.Add(client);
+            await _db.SaveChangesAsync(cancellationToken);
+        }
+
+        var application = await _applications.FindByClientIdAsync(clientId, cancellationToken);
+        if (application is null)
+        {
+            await _applications.CreateAsync(Descriptor(client, secret, null), cancellationToken);
+        }
+        else
+        {
+            await _applications.UpdateAsync(application, secret, cancellationToken);
+        }
+
+        return await ViewAsync(client, cancellationToken);
+    }
+
+    /// <summary>Revokes one node certificate: its key gets no more tokens and its signatures are refused.</summary>
+    public async Task<CertificateView> RevokeCertificateAsync(string thumbprint, string reason, CancellationToken cancellationToken)
+    {
+        var certificate = await _db.Certificates.FindAsync([thumbprint.Trim().ToLowerInvariant()], cancellationToken)
+            ?? throw new RequestRefusedException(RefusalKind.NotFound, $"No node certificate with thumbprint '{thumbprint}' is registered.", "thumbprint");
+        if (certificate.RevokedAt is null)
+        {
+            certificate.RevokedAt = _timeProvider.GetUtcNow().UtcDateTime;
+            certificate.RevocationReason = Reason(reason);
+            await _db.SaveChangesAsync(cancellationToken);
+            var client = await _db.Clients.FindAsync([certificate.ClientId], cancellationToken);
+            await SynchronizeApplicationAsync(client!, cancellationToken);
+        }
+
+        return View(certificate);
+    }
+
+    /// <summary>Revokes a client (and every certificate of a node): no more tokens, its signatures refused.</summary>
+    public async Task<ClientView> RevokeClientAsync(string clientId, string reason, CancellationToken cancellationToken)
+    {
+        var client = await _db.Clients.FindAsync([clientId], cancellationToken)
+            ?? throw new RequestRefusedException(RefusalKind.NotFound, $"No client '{clientId}' is registered.", "client_id");
+        if (client.RevokedAt is null)
+        {
+            var now = _timeProvider.GetUtcNow().UtcDateTime;
+            client.RevokedAt = now;
+            client.RevocationReason = Reason(reason);
+            foreach (var certificate in await _db.Certificates.Where(c => c.ClientId == clientId && c.RevokedAt == null).ToListAsync(cancellationToken))
+            {
+                certificate.RevokedAt = now;
+                certificate.RevocationReason = client.RevocationReason;
+            }
+
+            await _db.SaveChangesAsync(cancellationToken);
+            await SynchronizeApplicationAsync(client, cancellationToken);
+        }
+
+        return await ViewAsync(client, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ClientView>> ListAsync(CancellationToken cancellationToken)
+    {
+        var clients = await _db.Clients.AsNoTracking().OrderBy(c => c.ClientId).ToListAsync(cancellationToken);
+        var certificates = (await _db.Certificates.AsNoTracking().ToListAsync(cancellationToken)).ToLookup(c => c.ClientId);
+        return clients.Select(c => View(c, certificates[c.ClientId])).ToList();
+    }
+
+    /// <summary>The client, or null when it is not registered.</summary>
+    public async Task<ClientView?> FindAsync(string clientId, CancellationToken cancellationToken)
+    {
+        var client = await _db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.ClientId == clientId, cancellationToken);
+        return client is null ? null : await ViewAsync(client, cancellationToken);
+    }
+
+    /// <summary>Why the client may not act now (not registered, revoked), or null when it may.</summary>
+    public async Task<string?> DescribeInactiveAsync(string clientId, CancellationToken cancellationToken)
+    {
+        var client = await _db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.ClientId == clientId, cancellationToken);
+        return client switch
+        {
+            null => $"Client '{clientId}' is not registered with this gateway.",
+            { RevokedAt: { } at } => $"Client '{clientId}' was revoked at {DateTime.SpecifyKind(at, DateTimeKind.Utc):u} ({client.RevocationReason}).",
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// Why <paramref name="clientId"/> may not submit what <paramref name="signer"/> signed (certificate not
+    /// registered to it, or revoked), or null when it may.
+    /// </summary>
+    public async Task<string?> DescribeSignerProblemAsync(string clientId, X509Certificate2 signer, CancellationToken cancellationToken)
+    {
+        var thumbprint = GatewayCredentials.KeyIdOf(signer);
+        var certificate = await _db.Certificates.AsNoTracking().FirstOrDefaultAsync(c => c.Thumbprint == thumbprint, cancellationToken);
+        return certificate switch
+        {
+            null => $"The signing certificate '{signer.Subject}' ({thumbprint}) is not registered with this gateway; an administrator registers a node's certificate at enrolment.",
+            { RevokedAt: { } at } => $"The signing certificate '{signer.Subject}' ({thumbprint}) was revoked at {DateTime.SpecifyKind(at, DateTimeKind.Utc):u} ({certificate.RevocationReason}); its signatures are refused.",
+            _ when certificate.ClientId != clientId => $"The envelope is signed with the certificate of node '{certificate.ClientId}', but the caller is '{clientId}'. A node submits only what it signed itself.",
+            _ => null,
+        };
+    }
+
+    /// <summary>The registered certificate with this SHA-1 thumbprint (as the submission store records signers), or null.</summary>
+    public async Task<CertificateView?> FindCertificateBySha1Async(string sha1Thumbprint, CancellationToken cancellationToken)
+    {
+        var certificate = await _db.Certificates.AsNoTracking().FirstOrDefaultAsync(c => c.Sha1Thumbprint == sha1Thumbprint, cancellationToken);
+        return certificate is null ? null : View(certificate);
+    }
+
+    private async Task SynchronizeApplicationAsync(RegisteredClient client, CancellationToken cancellationToken)
+    {
+        var application = await _applications.FindByClientIdAsync(client.ClientId, cancellationToken);
+        var active = client.RevokedAt is null && client.Kind == ClientKind.Node
+            ? await _db.Certificates.AsNoTracking().Where(c => c.ClientId == client.ClientId && c.RevokedAt == null).ToListAsync(cancellationToken)
+            : [];
+        if (client.RevokedAt is not null || (client.Kind == ClientKind.Node && active.Count == 0))
+        {
+            // No application, no token: the simplest state OpenIddict cannot get wrong.
+            if (application is not null)
+            {
+                await _applications.DeleteAsync(application, cancellationToken);
+            }
+
+            return;
+        }
+
+        if (client.Kind != ClientKind.Node)
+        {
+            return;
+        }
+
+        var keys = new JsonWebKeySet();
+        foreach (var certificate in active)
+        {
+            using var loaded = X509Certificate2.CreateFromPem(certificate.CertificatePem);
+            var key = loaded.GetECDsaPublicKey()!;
+            keys.Keys.Add(JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(key) { KeyId = certificate.Thumbprint }));
+        }
+
+        var descriptor = Descriptor(client, null, keys);
+        if (application is null)
+        {
+            await _applications.CreateAsync(descriptor, cancellationToken);
+        }
+        else
+        {
+            await _applications.UpdateAsync(application, descriptor, cancellationToken);
+        }
+    }
+
+    private static OpenIddictApplicationDescriptor Descriptor(RegisteredClient client, string? secret, JsonWebKeySet? keys)
+    {
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = client.ClientId,
+            ClientSecret = secret,
+            ClientType = ClientTypes.Confidential,
+            DisplayName = Describe(client),
+            JsonWebKeySet = keys,
+            Permissions = { Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials },
+        };
+        foreach (var scope in ScopesOf(client.Kind))
+        {
+            descriptor.Permissions.Add(Permissions.Prefixes.Scope + scope);
+        }
+
+        return descriptor;
+    }
+
+    private static string Describe(RegisteredClient client) => client.Kind switch
+    {
+        ClientKind.Node => $"the node of {client.Jurisdiction}",
+        ClientKind.Analyst => "an analyst",
+        _ => "an administrator",
+    };
+
+    private static string Reason(string reason) => string.IsNullOrWhiteSpace(reason) ? "no reason given" : reason.Trim();
+
+    private async Task<ClientView> ViewAsync(RegisteredClient client, CancellationToken cancellationToken) =>
+        View(client, await _db.Certificates.AsNoTracking().Where(c => c.ClientId == client.ClientId).ToListAsync(cancellationToken));
+
+    private static ClientView View(RegisteredClient client, IEnumerable<RegisteredCertificate> certificates) => new(
+        client.ClientId,
+        client.Kind,
+        client.Jurisdiction,
+        Utc(client.RegisteredAt),
+        client.RevokedAt is { } at ? Utc(at) : null,
+        client.RevocationReason,
+        certificates.OrderBy(c => c.RegisteredAt).Select(View).ToList());
+
+    private static CertificateView View(RegisteredCertificate certificate) => new(
+        certificate.Thumbprint,
+        certificate.Sha1Thumbprint,
+        certificate.ClientId,
+        certificate.Jurisdiction,
+        certificate.Subject,
+        Utc(certificate.NotBefore),
+        Utc(certificate.NotAfter),
+        Utc(certificate.RegisteredAt),
+        certificate.RevokedAt is { } at ? Utc(at) : null,
+        certificate.RevocationReason);
+
+    private static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
+}
+
+/// <summary>A registered client and its certificates.</summary>
+public sealed record ClientView(
+    string ClientId,
+    ClientKind Kind,
+    string? Jurisdiction,
+    DateTimeOffset RegisteredAt,
+    DateTimeOffset? RevokedAt,
+    string? RevocationReason,
+    IReadOnlyList<CertificateView> Certificates);
+
+/// <summary>A registered node certificate.</summary>
+public sealed record CertificateView(
+    string Thumbprint,
+    string Sha1Thumbprint,
+    string ClientId,
+    string Jurisdiction,
+    string Subject,
+    DateTimeOffset NotBefore,
+    DateTimeOffset NotAfter,
+    DateTimeOffset RegisteredAt,
+    DateTimeOffset? RevokedAt,
+    string? RevocationReason);
