@@ -223,24 +223,12 @@ internal static class AdminCommand
             }
         }
 
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction(GuardedAction.Of(async (parse, cancellationToken) =>
         {
-            try
-            {
-                using var channel = GatewayConnection.Open(parse, data, gateway, trustRoot, credentials, layout => layout.AdminCredentials);
-                await call(parse, symbols, new AdminService.AdminServiceClient(channel), DateTime.UtcNow.AddSeconds(30), cancellationToken);
-                return 0;
-            }
-            catch (RpcException e)
-            {
-                return RpcErrorPrinter.Print(e, Console.Error);
-            }
-            catch (CommandException e)
-            {
-                await Console.Error.WriteLineAsync(e.Message);
-                return 2;
-            }
-        });
+            using var channel = GatewayConnection.Open(parse, data, gateway, trustRoot, credentials, layout => layout.AdminCredentials);
+            await call(parse, symbols, new AdminService.AdminServiceClient(channel), DateTime.UtcNow.AddSeconds(30), cancellationToken);
+            return 0;
+        }));
         return command;
     }
 
