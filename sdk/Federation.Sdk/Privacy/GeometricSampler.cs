@@ -1,0 +1,38 @@
+using System.Numerics;
+
+namespace Federation.Sdk.Privacy;
+
+/// <summary>
+/// Exact geometric draws: k &gt;= 0 with probability (1 - exp(-x)) exp(-k x) for a rational x = s/t &gt; 0, in time
+/// independent of x's size (the geometric part of Algorithm 2 of Canonne, Kamath and Steinke 2020).
+/// </summary>
+public sealed class GeometricSampler(IRandomBitSource source)
+{
+    private readonly BernoulliExpSampler _bernoulli = new(source);
+
+    public BigInteger Sample(Rational x)
+    {
+        if (x.Sign <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(x), x, "The rate of a geometric draw must be positive.");
+        }
+
+        var s = x.Numerator;
+        var t = x.Denominator;
+        // U uniform on {0..t-1} kept with probability exp(-U/t), and V ~ Geometric(exp(-1)), make U + tV ~ Geometric(exp(-1/t)).
+        BigInteger u;
+        do
+        {
+            u = source.UniformBelow(t);
+        }
+        while (!_bernoulli.Sample(u, t));
+
+        var v = BigInteger.Zero;
+        while (_bernoulli.Sample(BigInteger.One, BigInteger.One))
+        {
+            v++;
+        }
+
+        return BigInteger.Divide(u + (t * v), s);
+    }
+}
