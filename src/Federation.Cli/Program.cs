@@ -7,5 +7,7 @@ var root = new RootCommand(
     DemoCommand.Create(),
     QueryCommand.Create(),
     DatasetsCommand.Create(),
+    PrivacyCommand.Create(),
+    NodeCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

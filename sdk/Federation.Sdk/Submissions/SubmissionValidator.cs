@@ -55,6 +55,13 @@ public sealed class SubmissionValidator
         return violations.ToList();
     }
 
+    /// <summary>The catalogue's definition of a submission's dataset (known once the submission is valid).</summary>
+    public DatasetDefinition DatasetOf(Submission submission)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        return _catalog.Get(submission.DatasetId);
+    }
+
     private static void CheckNodeId(Submission submission, ViolationList violations)
     {
         const string field = Root + ".node_id";

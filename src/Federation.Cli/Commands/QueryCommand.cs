@@ -31,12 +31,16 @@ internal static class QueryCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var byJurisdiction = new Option<bool>("--by-jurisdiction") { Description = "One row per jurisdiction instead of national figures." };
+        var publication = new Option<bool>("--publication")
+        {
+            Description = "Publication view: consistent, non-negative integers (national and jurisdiction figures add up), unreliable cells flagged F.",
+        };
         var format = new Option<OutputFormat>("--format") { Description = "table, csv or json.", DefaultValueFactory = _ => OutputFormat.Table };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the gateway.", DefaultValueFactory = _ => 30 };
 
         var command = new Command("query", "Query national or per-jurisdiction figures from a gateway.")
         {
-            data, gateway, trustRoot, dataset, groupBy, filter, years, jurisdictions, byJurisdiction, format, timeout,
+            data, gateway, trustRoot, dataset, groupBy, filter, years, jurisdictions, byJurisdiction, publication, format, timeout,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -46,6 +50,7 @@ internal static class QueryCommand
                 {
                     DatasetId = parse.GetValue(dataset)!,
                     ByJurisdiction = parse.GetValue(byJurisdiction),
+                    Publication = parse.GetValue(publication),
                 };
                 request.GroupBy.AddRange(SplitList(parse.GetValue(groupBy)));
                 request.Filters.AddRange((parse.GetValue(filter) ?? []).Select(ParseFilter));
