@@ -10,7 +10,7 @@ namespace Federation.Sdk.Privacy;
 public sealed class BernoulliExpSampler(IRandomBitSource source)
 {
     /// <summary>True with probability <paramref name="numerator"/>/<paramref name="denominator"/> (0 &lt;= n &lt;= d).</summary>
-    public bool SampleRational(BigInteger numerator, BigInteger denominator) => source.UniformBelow(denominator) < numerator;
+    public bool SampleRational(BigInteger numerator, BigInteger denominator) => source.Bernoulli(numerator, denominator);
 
     /// <summary>True with probability exp(-gamma).</summary>
     public bool Sample(Rational gamma) => Sample(gamma.Numerator, gamma.Denominator);

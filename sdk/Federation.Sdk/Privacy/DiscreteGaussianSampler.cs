@@ -9,13 +9,23 @@ namespace Federation.Sdk.Privacy;
 /// </summary>
 public sealed class DiscreteGaussianSampler
 {
-    private readonly BernoulliExpSampler _bernoulli;
-    private readonly DiscreteLaplaceSampler _laplace;
+    private readonly Func<BigInteger, BigInteger, bool> _bernoulliExp;
+    private readonly Func<BigInteger> _laplace;
     private readonly BigInteger _n;
     private readonly BigInteger _d;
     private readonly BigInteger _t;
 
     public DiscreteGaussianSampler(IRandomBitSource source, Rational variance)
+        : this(source, variance, null, null)
+    {
+    }
+
+    // Tests pass exact Bernoulli(exp(-n/d)) and discrete Laplace (scale t) oracles so the distribution can be enumerated.
+    internal DiscreteGaussianSampler(
+        IRandomBitSource source,
+        Rational variance,
+        Func<BigInteger, BigInteger, bool>? bernoulliExp,
+        Func<Rational, BigInteger>? laplace)
     {
         ArgumentNullException.ThrowIfNull(source);
         if (variance.Sign <= 0)
@@ -28,8 +38,9 @@ public sealed class DiscreteGaussianSampler
         _d = variance.Denominator;
         // t = floor(sigma) + 1, with floor(sqrt(n/d)) = floor(sqrt(floor(n/d))).
         _t = IntegerSquareRoot(BigInteger.Divide(_n, _d)) + 1;
-        _bernoulli = new BernoulliExpSampler(source);
-        _laplace = new DiscreteLaplaceSampler(source, new Rational(_t, 1));
+        _bernoulliExp = bernoulliExp ?? new BernoulliExpSampler(source).Sample;
+        var scale = new Rational(_t, 1);
+        _laplace = laplace is null ? new DiscreteLaplaceSampler(source, scale, _bernoulliExp).Sample : () => laplace(scale);
     }
 
     /// <summary>The parameter sigma^2 (for large sigma^2 it is the variance; exactly, the variance is slightly smaller).</summary>
@@ -37,18 +48,23 @@ public sealed class DiscreteGaussianSampler
 
     public BigInteger Sample()
     {
-        // Accept a discrete Laplace draw Y (scale t) with probability exp(-(|Y| - sigma^2/t)^2 / (2 sigma^2)),
-        // = exp(-(|Y| d t - n)^2 / (2 n d t^2)) for sigma^2 = n/d.
-        var denominator = 2 * _n * _d * _t * _t;
-        while (true)
+        BigInteger y;
+        while (!TryAttempt(out y))
         {
-            var y = _laplace.Sample();
-            var offset = (BigInteger.Abs(y) * _d * _t) - _n;
-            if (_bernoulli.Sample(offset * offset, denominator))
-            {
-                return y;
-            }
         }
+
+        return y;
+    }
+
+    /// <summary>
+    /// One pass of the rejection loop: a discrete Laplace draw Y (scale t) accepted with probability
+    /// exp(-(|Y| - sigma^2/t)^2 / (2 sigma^2)) = exp(-(|Y| d t - n)^2 / (2 n d t^2)) for sigma^2 = n/d.
+    /// </summary>
+    internal bool TryAttempt(out BigInteger y)
+    {
+        y = _laplace();
+        var offset = (BigInteger.Abs(y) * _d * _t) - _n;
+        return _bernoulliExp(offset * offset, 2 * _n * _d * _t * _t);
     }
 
     internal static BigInteger IntegerSquareRoot(BigInteger value)

@@ -13,6 +13,11 @@ public sealed class DiscreteLaplaceSampler
     private readonly Rational _rate;
 
     public DiscreteLaplaceSampler(IRandomBitSource source, Rational scale)
+        : this(source, scale, null)
+    {
+    }
+
+    internal DiscreteLaplaceSampler(IRandomBitSource source, Rational scale, Func<BigInteger, BigInteger, bool>? bernoulliExp)
     {
         ArgumentNullException.ThrowIfNull(source);
         if (scale.Sign <= 0)
@@ -21,7 +26,7 @@ public sealed class DiscreteLaplaceSampler
         }
 
         _source = source;
-        _geometric = new GeometricSampler(source);
+        _geometric = new GeometricSampler(source, bernoulliExp);
         _rate = scale.Reciprocal();
         Scale = scale;
     }
@@ -30,17 +35,21 @@ public sealed class DiscreteLaplaceSampler
 
     public BigInteger Sample()
     {
-        while (true)
+        BigInteger y;
+        while (!TryAttempt(out y))
         {
-            var negative = _source.UniformBelow(2).IsOne;
-            var magnitude = _geometric.Sample(_rate);
-            // Zero would otherwise be drawn twice as often as it should (as +0 and -0).
-            if (negative && magnitude.IsZero)
-            {
-                continue;
-            }
-
-            return negative ? -magnitude : magnitude;
         }
+
+        return y;
+    }
+
+    /// <summary>One pass of the rejection loop: false when the draw is rejected (the output is the accepted draws' distribution).</summary>
+    internal bool TryAttempt(out BigInteger y)
+    {
+        var negative = _source.UniformBelow(2).IsOne;
+        var magnitude = _geometric.Sample(_rate);
+        // Zero would otherwise be drawn twice as often as it should (as +0 and -0).
+        y = negative ? -magnitude : magnitude;
+        return !(negative && magnitude.IsZero);
     }
 }

@@ -6,9 +6,23 @@ namespace Federation.Sdk.Privacy;
 /// Exact geometric draws: k &gt;= 0 with probability (1 - exp(-x)) exp(-k x) for a rational x = s/t &gt; 0, in time
 /// independent of x's size (the geometric part of Algorithm 2 of Canonne, Kamath and Steinke 2020).
 /// </summary>
-public sealed class GeometricSampler(IRandomBitSource source)
+public sealed class GeometricSampler
 {
-    private readonly BernoulliExpSampler _bernoulli = new(source);
+    private readonly IRandomBitSource _source;
+    private readonly Func<BigInteger, BigInteger, bool> _bernoulliExp;
+
+    public GeometricSampler(IRandomBitSource source)
+        : this(source, null)
+    {
+    }
+
+    // Tests pass an exact Bernoulli(exp(-n/d)) oracle so the output distribution can be enumerated.
+    internal GeometricSampler(IRandomBitSource source, Func<BigInteger, BigInteger, bool>? bernoulliExp)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        _source = source;
+        _bernoulliExp = bernoulliExp ?? new BernoulliExpSampler(source).Sample;
+    }
 
     public BigInteger Sample(Rational x)
     {
@@ -23,12 +37,12 @@ public sealed class GeometricSampler(IRandomBitSource source)
         BigInteger u;
         do
         {
-            u = source.UniformBelow(t);
+            u = _source.UniformBelow(t);
         }
-        while (!_bernoulli.Sample(u, t));
+        while (!_bernoulliExp(u, t));
 
         var v = BigInteger.Zero;
-        while (_bernoulli.Sample(BigInteger.One, BigInteger.One))
+        while (_bernoulliExp(BigInteger.One, BigInteger.One))
         {
             v++;
         }

@@ -22,6 +22,9 @@ public interface IRandomBitSource
 
     /// <summary>A uniformly random integer in [0, <paramref name="bound"/>), by rejection sampling (no modulo bias).</summary>
     BigInteger UniformBelow(BigInteger bound) => UniformIntegers.Below(this, bound);
+
+    /// <summary>True with probability <paramref name="numerator"/>/<paramref name="denominator"/> (0 &lt;= n &lt;= d): one uniform integer below d.</summary>
+    bool Bernoulli(BigInteger numerator, BigInteger denominator) => UniformBelow(denominator) < numerator;
 }
 
 /// <summary>Exact uniform integers from random bytes.</summary>
