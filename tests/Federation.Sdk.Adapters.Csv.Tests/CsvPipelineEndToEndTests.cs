@@ -1,6 +1,6 @@
-using Federation.Sdk.Privacy;
 using Federation.Sdk.Catalog;
 using Federation.Sdk.Pipeline;
+using Federation.Sdk.Privacy;
 using Federation.Sdk.Protection;
 
 namespace Federation.Sdk.Adapters.Csv.Tests;

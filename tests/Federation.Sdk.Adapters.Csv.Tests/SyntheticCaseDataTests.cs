@@ -1,6 +1,6 @@
-using Federation.Sdk.Privacy;
 using Federation.Sdk.Catalog;
 using Federation.Sdk.Pipeline;
+using Federation.Sdk.Privacy;
 using Federation.Sdk.Protection;
 using Federation.Sdk.Testing;
 
