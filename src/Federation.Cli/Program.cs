@@ -9,6 +9,7 @@ var root = new RootCommand(
     DatasetsCommand.Create(),
     LogCommand.Create(),
     AdminCommand.Create(),
+    PrivacyCommand.Create(),
     NodeCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -41,7 +41,7 @@ public sealed class NodeConfiguration
     /// </summary>
     public List<int> ReferenceYears { get; set; } = [];
 
-    /// <summary>Folder for signed releases and receipts.</summary>
+    /// <summary>Folder for signed releases, receipts and the privacy ledger (privacy/privacy-ledger.json: back it up, never edit it).</summary>
     public string StateDirectory { get; set; } = "state";
 
     /// <summary>The folder relative paths are resolved from (the configuration file's folder).</summary>
@@ -181,7 +181,11 @@ public sealed class NodeConfiguration
         public string PrivateKey { get; set; } = string.Empty;
     }
 
-    /// <summary>The secret key that fixes each cell's rounding draw (32 or more random bytes, kept on the node).</summary>
+    /// <summary>
+    /// The node's secret key (32 or more random bytes, kept on the node): it keys the digest by which the node recognizes
+    /// unchanged data under noise (so it re-sends its release instead of drawing fresh noise), and each cell's draw
+    /// under random rounding.
+    /// </summary>
     public sealed class ProtectionSettings
     {
         public string KeyFile { get; set; } = string.Empty;

@@ -4,6 +4,7 @@ using Federation.Sdk.Catalog;
 using Federation.Sdk.Client;
 using Federation.Sdk.Identity;
 using Federation.Sdk.Pipeline;
+using Federation.Sdk.Privacy;
 using Federation.Sdk.Protection;
 using Federation.Sdk.Publishing;
 using Federation.Sdk.Records;
@@ -29,20 +30,38 @@ public sealed class NodeRunner
         _timeProvider = timeProvider;
     }
 
-    /// <summary>Runs the pipeline without sending anything.</summary>
+    /// <summary>The folder of the node's privacy ledger.</summary>
+    public static string PrivacyDirectory(NodeConfiguration configuration) =>
+        Path.Combine(configuration.Resolve(configuration.StateDirectory), "privacy");
+
+    /// <summary>
+    /// Runs the pipeline without sending anything. Under a noise mechanism the protected releases are made (and
+    /// charged to the privacy ledger) here, so what this returns is exactly what a run sends; preparing again on
+    /// unchanged data returns the same releases and spends nothing.
+    /// </summary>
     public async Task<PipelineResult> PrepareAsync(CancellationToken cancellationToken)
     {
         var dataset = DatasetCatalog.Default.Get(_configuration.DatasetId);
         var key = await File.ReadAllBytesAsync(_configuration.Resolve(_configuration.Protection.KeyFile), cancellationToken);
-        var protection = new KeyedRandomRounding(key, dataset.Protection.RoundingBase);
-        var pipeline = new CaseStatisticsPipeline(dataset, protection, _timeProvider);
-        return await pipeline.RunAsync(
+        if (!dataset.Protection.IsNoise)
+        {
+            var rounding = new KeyedRandomRounding(key, dataset.Protection.RoundingBase);
+            return await RunPipelineAsync(new CaseStatisticsPipeline(dataset, rounding, _timeProvider), cancellationToken);
+        }
+
+        using var ledger = PrivacyLedger.Open(PrivacyDirectory(_configuration));
+        var noise = new DiscreteGaussianNoise(dataset.Protection, new CryptoRandomBitSource());
+        var releases = new LedgeredReleaseMaker(dataset, noise, ledger, key, _timeProvider);
+        return await RunPipelineAsync(new CaseStatisticsPipeline(dataset, releases, _timeProvider), cancellationToken);
+    }
+
+    private Task<PipelineResult> RunPipelineAsync(CaseStatisticsPipeline pipeline, CancellationToken cancellationToken) =>
+        pipeline.RunAsync(
             CreateSource(),
             _configuration.Jurisdiction,
             _configuration.NodeId,
             _configuration.ReferenceYears.Count > 0 ? _configuration.ReferenceYears : null,
             cancellationToken);
-    }
 
     /// <summary>Prepares, then signs and uploads every release; returns what was sent and what was quarantined.</summary>
     public async Task<NodeRunReport> RunAsync(CancellationToken cancellationToken)

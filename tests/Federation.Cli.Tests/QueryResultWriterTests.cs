@@ -15,7 +15,12 @@ public sealed class QueryResultWriterTests
             new QueryRow
             {
                 ReferenceYear = 2024, Codes = { "WOMAN_GIRL" }, Value = 1235, Status = CellStatus.Available,
-                ContributingJurisdictions = { "NS", "ON" }, MissingJurisdictions = { "YT" },
+                ContributingJurisdictions = { "NS", "ON" }, MissingJurisdictions = { "YT" }, Variance = 40, Margin = 12.396,
+            },
+            new QueryRow
+            {
+                ReferenceYear = 2024, Codes = { "MAN_BOY" }, Value = 3, Status = CellStatus.TooUnreliable,
+                ContributingJurisdictions = { "NS", "ON" }, MissingJurisdictions = { "YT" }, Variance = 40, Margin = 12.396,
             },
             new QueryRow { ReferenceYear = 2025, Codes = { "WOMAN_GIRL" }, Status = CellStatus.NotAvailable, MissingJurisdictions = { "NS", "ON", "YT" } },
         },
@@ -30,22 +35,24 @@ public sealed class QueryResultWriterTests
 
         Assert.Equal(
             [
-                "reference_year,jurisdiction,gender,value,status,contributing_jurisdictions,missing_jurisdictions",
-                "2024,,WOMAN_GIRL,1235,A,NS ON,YT",
-                "2025,,WOMAN_GIRL,,..,,NS ON YT",
+                "reference_year,jurisdiction,gender,value,status,contributing_jurisdictions,missing_jurisdictions,variance,margin_95",
+                "2024,,WOMAN_GIRL,1235,A,NS ON,YT,40,12.4",
+                "2024,,MAN_BOY,3,F,NS ON,YT,40,12.4",
+                "2025,,WOMAN_GIRL,,..,,NS ON YT,,",
             ],
             writer.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
     }
 
     [Fact]
-    public void The_table_shows_reporting_counts_and_the_not_available_symbol()
+    public void The_table_shows_margins_reporting_counts_and_the_statcan_symbols()
     {
         var writer = new StringWriter();
 
         QueryResultWriter.Write(Response(), OutputFormat.Table, writer, expectedJurisdictions: 3);
 
         var lines = writer.ToString().Split(Environment.NewLine);
-        Assert.Contains(lines, l => l.StartsWith("2024  WOMAN_GIRL", StringComparison.Ordinal) && l.Contains("1,235  2/3", StringComparison.Ordinal) && l.EndsWith("YT", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("2024  WOMAN_GIRL", StringComparison.Ordinal) && l.Contains("1,235  ±12         2/3", StringComparison.Ordinal) && l.EndsWith("YT", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("2024  MAN_BOY     F      ±12", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("2025", StringComparison.Ordinal) && l.Contains("..", StringComparison.Ordinal) && l.Contains("0/3", StringComparison.Ordinal));
     }
 

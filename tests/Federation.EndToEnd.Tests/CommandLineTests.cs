@@ -18,6 +18,9 @@ public sealed class CommandLineTests
 
             Assert.True(exitCode == 0, $"fed demo exited {exitCode}: {error}\n{output}");
             Assert.Contains("National figures", output, StringComparison.Ordinal);
+            Assert.Contains("exact discrete Gaussian noise", output, StringComparison.Ordinal);
+            // The national total's 95% margin with 13 jurisdictions at noise variance 4: 1.96 x sqrt(52) = 14.1.
+            Assert.Contains("±14", output, StringComparison.Ordinal);
             foreach (var jurisdiction in Jurisdiction.All)
             {
                 Assert.Contains(Jurisdiction.NameOf(jurisdiction), output, StringComparison.Ordinal);
@@ -46,9 +49,11 @@ public sealed class CommandLineTests
 
         Assert.True(exitCode == 0, error);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.Equal("reference_year,jurisdiction,gender,value,status,contributing_jurisdictions,missing_jurisdictions", lines[0]);
+        Assert.Equal("reference_year,jurisdiction,gender,value,status,contributing_jurisdictions,missing_jurisdictions,variance,margin_95", lines[0]);
         Assert.Equal(5, lines.Length);
         Assert.StartsWith("2024,,WOMAN_GIRL,", lines[1], StringComparison.Ordinal);
+        // By gender from T1: 5 cells of noise variance 20 each, 95% margin 1.96 x 10.
+        Assert.EndsWith(",100,19.6", lines[1], StringComparison.Ordinal);
     }
 
     [Fact]

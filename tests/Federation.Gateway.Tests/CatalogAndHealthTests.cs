@@ -25,8 +25,9 @@ public sealed class CatalogAndHealthTests
 
         Assert.Equal(["T0", "T1", "T2", "T3", "T4", "T5"], dataset.Tables.Select(t => t.Id));
         Assert.Equal([1, 20, 40, 24, 32, 30], dataset.Tables.Select(t => t.CellCount));
-        Assert.Equal(ProtectionMechanism.RandomRounding, dataset.Protection.Mechanism);
-        Assert.Equal(5, dataset.Protection.RoundingBase);
+        Assert.Equal(ProtectionMechanism.DiscreteGaussian, dataset.Protection.Mechanism);
+        Assert.Equal(["T0 4", "T1 20", "T2 20", "T3 20", "T4 20", "T5 20"], dataset.Protection.TableNoise.Select(t => $"{t.TableId} {t.Variance}"));
+        Assert.Equal("0.5", dataset.Protection.BudgetRho);
         Assert.Equal(13, dataset.Jurisdictions.Count);
     }
 

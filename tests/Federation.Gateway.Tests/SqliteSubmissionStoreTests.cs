@@ -17,7 +17,7 @@ public sealed class SqliteSubmissionStoreTests : IDisposable
         var store = new SqliteSubmissionStore(Path.Combine(_directory, "gateway.db"), _logKey);
         await store.InitializeAsync(CancellationToken.None);
         // The second cell repeats the first one's key: the insert fails after the submission row was written.
-        var broken = Submission("a", [new StoredCell("T0", [], 5), new StoredCell("T0", [], 10)]);
+        var broken = Submission("a", [new StoredCell("T0", [], 5, 4), new StoredCell("T0", [], 10, 4)]);
 
         await Assert.ThrowsAsync<SqliteException>(() => store.AppendAsync(broken, (_, _, _) => [1], CancellationToken.None));
 
@@ -31,7 +31,7 @@ public sealed class SqliteSubmissionStoreTests : IDisposable
         var path = Path.Combine(_directory, "gateway.db");
         var store = new SqliteSubmissionStore(path, _logKey);
         await store.InitializeAsync(CancellationToken.None);
-        await store.AppendAsync(Submission("a", [new StoredCell("T0", [], 5)]), (_, _, _) => [1], CancellationToken.None);
+        await store.AppendAsync(Submission("a", [new StoredCell("T0", [], 5, 4)]), (_, _, _) => [1], CancellationToken.None);
 
         var reopened = new SqliteSubmissionStore(path, _logKey);
         await reopened.InitializeAsync(CancellationToken.None);

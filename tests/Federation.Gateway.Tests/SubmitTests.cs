@@ -163,13 +163,37 @@ public sealed class SubmitTests
     }
 
     [Fact]
-    public async Task A_negative_value_is_refused()
+    public async Task A_negative_noisy_value_is_accepted_and_kept_as_drawn()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        var submission = TestSubmissions.Complete("ON", LastYear, total: -2);
+
+        await gateway.SubmitAsync(TestSubmissions.Sign(submission, gateway.Federation.Node("ON")));
+
+        var row = Assert.Single((await gateway.QueryAsync(new QueryRequest { DatasetId = "trafficking.victims.v1" })).Rows);
+        Assert.Equal(-2, row.Value);
+        Assert.Equal(CellStatus.TooUnreliable, row.Status);
+    }
+
+    [Fact]
+    public async Task A_declared_noise_variance_other_than_the_catalogue_is_refused_at_its_field()
     {
         await using var gateway = await GatewayFixture.StartAsync();
         var submission = TestSubmissions.Complete("ON", LastYear);
-        submission.Tables.First(t => t.TableId == "T2").Cells[5].Value = -5;
+        submission.Protection.TableNoise[0].Variance = "1";
 
-        await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, "submission.tables[2]", () =>
+        await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, "submission.protection.table_noise[0].variance", () =>
+            gateway.SubmitAsync(TestSubmissions.Sign(submission, gateway.Federation.Node("ON"))));
+    }
+
+    [Fact]
+    public async Task A_release_declaring_random_rounding_is_refused_where_the_catalogue_requires_noise()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        var submission = TestSubmissions.Complete("ON", LastYear);
+        submission.Protection = new ProtectionPolicy { Mechanism = ProtectionMechanism.RandomRounding, RoundingBase = 5 };
+
+        await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, "submission.protection.mechanism", () =>
             gateway.SubmitAsync(TestSubmissions.Sign(submission, gateway.Federation.Node("ON"))));
     }
 

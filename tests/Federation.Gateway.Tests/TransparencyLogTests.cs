@@ -165,6 +165,9 @@ public sealed class TransparencyLogTests
         Assert.Equal(1UL, atFirst.TreeSize);
         Assert.Equal(atFirst.Rows, atTime.Rows);
         Assert.Equal(1UL, atTime.TreeSize);
+        // An earlier answer is as honest about its uncertainty as a current one: T0's declared noise variance.
+        Assert.Equal(now.Rows[1].Variance, atFirst.Rows[0].Variance);
+        Assert.True(atFirst.Rows[0].Margin > 0);
     }
 
     [Fact]

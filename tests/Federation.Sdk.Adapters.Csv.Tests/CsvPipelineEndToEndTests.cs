@@ -1,5 +1,6 @@
 using Federation.Sdk.Catalog;
 using Federation.Sdk.Pipeline;
+using Federation.Sdk.Privacy;
 using Federation.Sdk.Protection;
 
 namespace Federation.Sdk.Adapters.Csv.Tests;
@@ -46,17 +47,18 @@ public class CsvPipelineEndToEndTests
     }
 
     [Fact]
-    public async Task Protected_submission_from_csv_has_only_multiples_of_five()
+    public async Task Protected_submission_from_csv_declares_the_catalogue_policy_and_passes_the_gateway_rules()
     {
         using var file = TempCsv.Empty();
         Federation.Sdk.Testing.SyntheticCaseData.WriteCsv(file.Path, "NS", [2023], seed: 3);
         var dataset = DatasetCatalog.Default.Get("trafficking.victims.v1");
-        var pipeline = new CaseStatisticsPipeline(dataset, new KeyedRandomRounding(new byte[32]), TimeProvider.System);
+        var pipeline = new CaseStatisticsPipeline(dataset, new DiscreteGaussianNoise(dataset.Protection, new SeededRandomBitSource(3)), TimeProvider.System);
 
         var result = await pipeline.RunAsync(new CsvCaseRecordSource(file.Path), "NS", "node-ns");
 
         var submission = Assert.Single(result.Submissions);
-        Assert.All(submission.Tables.SelectMany(t => t.Cells), c => Assert.Equal(0, c.Value % 5));
+        Assert.Equal(dataset.Protection.ToContract(), submission.Protection);
+        Assert.Empty(new Federation.Sdk.Submissions.SubmissionValidator(DatasetCatalog.Default, TimeProvider.System).Validate(submission));
     }
 
     private sealed class TrueCounts(ProtectionPolicy policy) : IProtectionMechanism

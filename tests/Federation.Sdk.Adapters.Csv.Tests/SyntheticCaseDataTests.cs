@@ -1,5 +1,6 @@
 using Federation.Sdk.Catalog;
 using Federation.Sdk.Pipeline;
+using Federation.Sdk.Privacy;
 using Federation.Sdk.Protection;
 using Federation.Sdk.Testing;
 
@@ -48,7 +49,7 @@ public class SyntheticCaseDataTests
         using var file = TempCsv.Empty();
         var written = SyntheticCaseData.WriteCsv(file.Path, jurisdiction, s_years, seed: 7);
         var dataset = DatasetCatalog.Default.Get("trafficking.victims.v1");
-        var pipeline = new CaseStatisticsPipeline(dataset, new KeyedRandomRounding(new byte[32]), TimeProvider.System);
+        var pipeline = new CaseStatisticsPipeline(dataset, new DiscreteGaussianNoise(dataset.Protection, new SeededRandomBitSource(7)), TimeProvider.System);
 
         var result = await pipeline.RunAsync(new CsvCaseRecordSource(file.Path), jurisdiction, "node");
 
@@ -67,7 +68,7 @@ public class SyntheticCaseDataTests
         using var file = TempCsv.Empty();
         SyntheticCaseData.WriteCsv(file.Path, "ON", s_years, seed: 7);
         var dataset = DatasetCatalog.Default.Get("trafficking.victims.v1");
-        var pipeline = new CaseStatisticsPipeline(dataset, new KeyedRandomRounding(new byte[32]), TimeProvider.System);
+        var pipeline = new CaseStatisticsPipeline(dataset, new DiscreteGaussianNoise(dataset.Protection, new SeededRandomBitSource(7)), TimeProvider.System);
 
         var reasons = (await pipeline.RunAsync(new CsvCaseRecordSource(file.Path), "ON", "node")).Quarantined.Select(q => q.Reason).ToArray();
 

@@ -44,6 +44,12 @@ public static class CatalogContract
             Mechanism = ProtectionMechanism.RandomRounding,
             RoundingBase = policy.RoundingBase,
         },
+        ProtectionMechanismKind.DiscreteGaussian => new Contracts.V1.ProtectionPolicy
+        {
+            Mechanism = ProtectionMechanism.DiscreteGaussian,
+            BudgetRho = policy.BudgetRho.ToString(),
+            TableNoise = { policy.TableNoise.Select(t => new Contracts.V1.TableNoise { TableId = t.TableId, Variance = t.Variance.ToString() }) },
+        },
         _ => throw new ArgumentOutOfRangeException(nameof(policy), policy.Mechanism, "Unknown protection mechanism."),
     };
 }

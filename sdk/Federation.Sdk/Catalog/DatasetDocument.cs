@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Federation.Sdk.Privacy;
 
 namespace Federation.Sdk.Catalog;
 
@@ -37,13 +38,7 @@ public static class DatasetDocument
                 t.Dimensions.Select(id => dimensions.FirstOrDefault(d => d.Id == id)
                     ?? throw new InvalidDataException($"{source}: table '{t.Id}' names unknown dimension '{id}'.")).ToArray()))
             .ToArray();
-        var protection = document.Protection.Mechanism switch
-        {
-            "random-rounding" when document.Protection.RoundingBase >= 2 =>
-                new ProtectionPolicy(ProtectionMechanismKind.RandomRounding, document.Protection.RoundingBase),
-            "random-rounding" => throw new InvalidDataException($"{source}: random rounding needs a roundingBase of at least 2."),
-            var other => throw new InvalidDataException($"{source}: unknown protection mechanism '{other}'."),
-        };
+        var protection = ParseProtection(document.Protection, tables, source);
         return new DatasetDefinition(
             document.Id,
             document.Title,
@@ -55,6 +50,54 @@ public static class DatasetDocument
             tables,
             protection);
     }
+
+    private static ProtectionPolicy ParseProtection(ProtectionJson json, IReadOnlyList<TableDefinition> tables, string source)
+    {
+        switch (json.Mechanism)
+        {
+            case "random-rounding":
+                if (json.RoundingBase < 2)
+                {
+                    throw new InvalidDataException($"{source}: random rounding needs a roundingBase of at least 2.");
+                }
+
+                if (json.NoiseVariance is not null || json.BudgetRho is not null)
+                {
+                    throw new InvalidDataException($"{source}: random rounding takes no noiseVariance or budgetRho.");
+                }
+
+                return new ProtectionPolicy(ProtectionMechanismKind.RandomRounding, json.RoundingBase);
+            case "discrete-gaussian":
+                var variances = json.NoiseVariance ?? throw new InvalidDataException(
+                    $"{source}: discrete Gaussian noise needs a noiseVariance for every table ({string.Join(", ", tables.Select(t => t.Id))}).");
+                foreach (var unknown in variances.Keys.Where(id => tables.All(t => t.Id != id)))
+                {
+                    throw new InvalidDataException($"{source}: noiseVariance names unknown table '{unknown}'.");
+                }
+
+                var noise = tables.Select(t => new TableNoise(
+                    t.Id,
+                    variances.TryGetValue(t.Id, out var text)
+                        ? PositiveRational(text, $"noiseVariance.{t.Id}", source)
+                        : throw new InvalidDataException($"{source}: noiseVariance has no variance for table '{t.Id}'."))).ToArray();
+                var budget = PositiveRational(json.BudgetRho, "budgetRho", source);
+                var policy = ProtectionPolicy.DiscreteGaussian(noise, budget);
+                if (policy.ReleaseRho > budget)
+                {
+                    throw new InvalidDataException(
+                        $"{source}: one release costs rho {policy.ReleaseRho}, more than the budget {budget}: no node could ever release.");
+                }
+
+                return policy;
+            default:
+                throw new InvalidDataException($"{source}: unknown protection mechanism '{json.Mechanism}' (random-rounding, discrete-gaussian).");
+        }
+    }
+
+    private static Rational PositiveRational(string? text, string setting, string source) =>
+        Rational.TryParse(text, out var value) && value.Sign > 0
+            ? value
+            : throw new InvalidDataException($"{source}: {setting} must be a positive exact number such as \"20\" or \"0.5\"; it is '{text}'.");
 
     private sealed record DatasetJson(
         string Id,
@@ -73,5 +116,5 @@ public static class DatasetDocument
 
     private sealed record TableJson(string Id, string Title, string[] Dimensions);
 
-    private sealed record ProtectionJson(string Mechanism, int RoundingBase);
+    private sealed record ProtectionJson(string Mechanism, int RoundingBase, Dictionary<string, string>? NoiseVariance, string? BudgetRho);
 }

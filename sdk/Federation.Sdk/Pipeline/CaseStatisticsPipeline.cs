@@ -14,20 +14,20 @@ public sealed class CaseStatisticsPipeline
 {
     private readonly DatasetDefinition _dataset;
     private readonly CaseRecordValidator _validator;
-    private readonly SubmissionBuilder _submissionBuilder;
+    private readonly IReleaseMaker _releaseMaker;
     private readonly TimeProvider _timeProvider;
 
     public CaseStatisticsPipeline(DatasetDefinition dataset, IProtectionMechanism protection, TimeProvider timeProvider)
+        : this(dataset, new SubmissionBuilder(dataset, protection), timeProvider)
+    {
+    }
+
+    /// <summary>A pipeline whose protected releases come from <paramref name="releaseMaker"/> (for example one that keeps a privacy ledger).</summary>
+    public CaseStatisticsPipeline(DatasetDefinition dataset, IReleaseMaker releaseMaker, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        ArgumentNullException.ThrowIfNull(protection);
+        ArgumentNullException.ThrowIfNull(releaseMaker);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        if (protection.Policy != dataset.Protection)
-        {
-            throw new ArgumentException(
-                $"The protection mechanism implements {protection.Policy}, but dataset '{dataset.Id}' requires {dataset.Protection}.",
-                nameof(protection));
-        }
 
         var mapper = new HtcdsCodeMapper(dataset);
         var unmapped = dataset.Tables.SelectMany(t => t.Dimensions).Select(d => d.Id).Distinct().Except(HtcdsCodeMapper.DimensionIds).ToArray();
@@ -40,7 +40,7 @@ public sealed class CaseStatisticsPipeline
 
         _dataset = dataset;
         _validator = new CaseRecordValidator(mapper, timeProvider);
-        _submissionBuilder = new SubmissionBuilder(dataset, protection);
+        _releaseMaker = releaseMaker;
         _timeProvider = timeProvider;
     }
 
@@ -96,9 +96,7 @@ public sealed class CaseStatisticsPipeline
         }
 
         var producedAt = _timeProvider.GetUtcNow();
-        var submissions = aggregator.Results()
-            .Select(year => _submissionBuilder.Build(year, jurisdiction, nodeId, producedAt))
-            .ToArray();
+        var submissions = _releaseMaker.Make(aggregator.Results().ToArray(), jurisdiction, nodeId, producedAt);
         return new PipelineResult(submissions, read, accepted, outOfScope, quarantined);
     }
 

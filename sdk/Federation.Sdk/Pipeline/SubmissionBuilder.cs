@@ -7,7 +7,7 @@ using Google.Protobuf.WellKnownTypes;
 namespace Federation.Sdk.Pipeline;
 
 /// <summary>Protects a year's true counts cell by cell and puts them in a (not yet signed) submission.</summary>
-public sealed class SubmissionBuilder
+public sealed class SubmissionBuilder : IReleaseMaker
 {
     private readonly DatasetDefinition _dataset;
     private readonly IProtectionMechanism _protection;
@@ -16,9 +16,19 @@ public sealed class SubmissionBuilder
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(protection);
+        if (protection.Policy != dataset.Protection)
+        {
+            throw new ArgumentException(
+                $"The protection mechanism implements {protection.Policy}, but dataset '{dataset.Id}' requires {dataset.Protection}.",
+                nameof(protection));
+        }
+
         _dataset = dataset;
         _protection = protection;
     }
+
+    public IReadOnlyList<Submission> Make(IReadOnlyList<YearCounts> years, string jurisdiction, string nodeId, DateTimeOffset producedAt) =>
+        years.Select(year => Build(year, jurisdiction, nodeId, producedAt)).ToArray();
 
     public Submission Build(YearCounts counts, string jurisdiction, string nodeId, DateTimeOffset producedAt)
     {

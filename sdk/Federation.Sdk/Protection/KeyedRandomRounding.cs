@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using System.Text;
 using Federation.Sdk.Catalog;
+using static Federation.Sdk.Protection.CanonicalWriter;
 
 namespace Federation.Sdk.Protection;
 
@@ -96,19 +96,5 @@ public sealed class KeyedRandomRounding : IProtectionMechanism
         WriteInt64(stream, trueValue);
         stream.Write(new byte[sizeof(uint)]);
         return stream.ToArray();
-    }
-
-    private static void WriteString(Stream stream, string value)
-    {
-        var bytes = Encoding.UTF8.GetBytes(value);
-        WriteInt64(stream, bytes.Length);
-        stream.Write(bytes);
-    }
-
-    private static void WriteInt64(Stream stream, long value)
-    {
-        Span<byte> buffer = stackalloc byte[sizeof(long)];
-        BinaryPrimitives.WriteInt64BigEndian(buffer, value);
-        stream.Write(buffer);
     }
 }

@@ -46,7 +46,8 @@ public sealed class ReleasePublisher
     public async Task<PublishedRelease> PublishAsync(Submission submission, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(submission);
-        var envelope = ReuseUnchanged(submission) ?? Sign(submission);
+        var unchanged = ReuseUnchanged(submission);
+        var envelope = unchanged ?? Sign(submission);
         var response = await _client.SubmitAsync(
             new SubmitRequest { Envelope = envelope },
             deadline: _timeProvider.GetUtcNow().UtcDateTime.Add(_deadline),
@@ -73,7 +74,7 @@ public sealed class ReleasePublisher
         }
 
         _archive.SaveSignedReceipt(receipt, response.SignedReceipt.ToByteArray(), response.ReceiptSignature.ToByteArray());
-        return new PublishedRelease(receipt, Reused: envelope.Submission != ByteString.CopyFrom(submission.ToByteArray()));
+        return new PublishedRelease(receipt, Reused: unchanged is not null);
     }
 
     private SignedEnvelope? ReuseUnchanged(Submission submission)

@@ -55,6 +55,13 @@ public sealed class SubmissionValidator
         return violations.ToList();
     }
 
+    /// <summary>The catalogue's definition of a submission's dataset (known once the submission is valid).</summary>
+    public DatasetDefinition DatasetOf(Submission submission)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        return _catalog.Get(submission.DatasetId);
+    }
+
     private static void CheckNodeId(Submission submission, ViolationList violations)
     {
         const string field = Root + ".node_id";
@@ -169,11 +176,56 @@ public sealed class SubmissionValidator
             violations.Add(field + ".rounding_base",
                 $"The rounding base {declared.RoundingBase} does not match dataset {dataset.Id}, which requires {Describe(required)}.");
         }
+        else if (dataset.Protection.IsNoise)
+        {
+            CheckTableNoise(declared, dataset, violations);
+        }
+    }
+
+    private static void CheckTableNoise(Contracts.V1.ProtectionPolicy declared, DatasetDefinition dataset, ViolationList violations)
+    {
+        const string field = Root + ".protection";
+        var policy = dataset.Protection;
+        if (declared.BudgetRho != policy.BudgetRho.ToString())
+        {
+            violations.Add(field + ".budget_rho",
+                $"The budget_rho '{declared.BudgetRho}' does not match dataset {dataset.Id}, whose budget is rho {policy.BudgetRho} per node and reference year.");
+        }
+
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < declared.TableNoise.Count; i++)
+        {
+            var entry = declared.TableNoise[i];
+            var entryField = $"{field}.table_noise[{i}]";
+            var required = policy.NoiseOf(entry.TableId);
+            if (required is null)
+            {
+                violations.Add(entryField + ".table_id",
+                    $"'{entry.TableId}' is not a table of dataset {dataset.Id}; its tables are {string.Join(", ", dataset.Tables.Select(t => t.Id))}.");
+            }
+            else if (!seen.TryAdd(entry.TableId, i))
+            {
+                violations.Add(entryField + ".table_id", $"The noise of table {entry.TableId} is declared twice (first at table_noise[{seen[entry.TableId]}]).");
+            }
+            else if (!Privacy.Rational.TryParse(entry.Variance, out var variance) || variance != required.Variance)
+            {
+                violations.Add(entryField + ".variance",
+                    $"The noise variance '{entry.Variance}' of table {entry.TableId} does not match dataset {dataset.Id}, which requires variance {required.Variance}.");
+            }
+        }
+
+        foreach (var missing in policy.TableNoise.Where(t => !seen.ContainsKey(t.TableId)))
+        {
+            violations.Add(field + ".table_noise",
+                $"The noise of table {missing.TableId} is not declared: a release under {dataset.Id} declares the variance of every table (variance {missing.Variance} for {missing.TableId}).");
+        }
     }
 
     private static string Describe(Contracts.V1.ProtectionPolicy policy) => policy.Mechanism switch
     {
         ProtectionMechanism.RandomRounding => $"random rounding to base {policy.RoundingBase}",
+        ProtectionMechanism.DiscreteGaussian =>
+            $"discrete Gaussian noise (variance {string.Join(", ", policy.TableNoise.Select(t => $"{t.TableId} {t.Variance}"))})",
         var other => other.ToString(),
     };
 
@@ -284,9 +336,16 @@ public sealed class SubmissionValidator
 
     private static void CheckValue(long value, string field, Catalog.ProtectionPolicy protection, ViolationList violations)
     {
+        if (protection.IsNoise)
+        {
+            // Noise may take a small count below zero: that is the protection working, and the value is kept as drawn so
+            // national sums stay unbiased. Publication rules at the gateway make published figures non-negative.
+            return;
+        }
+
         if (value < 0)
         {
-            violations.Add(field, $"The value {value} is negative; a protected count is never below zero.");
+            violations.Add(field, $"The value {value} is negative; under {protection} a protected count is never below zero.");
         }
         else if (protection.Mechanism == ProtectionMechanismKind.RandomRounding && value % protection.RoundingBase != 0)
         {

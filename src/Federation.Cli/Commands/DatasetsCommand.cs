@@ -53,8 +53,7 @@ internal static class DatasetsCommand
         writer.WriteLine(dataset.Description);
         writer.WriteLine($"Unit: {dataset.Unit}. Reference period: {dataset.ReferencePeriod}.");
         writer.WriteLine($"Jurisdictions: {string.Join(" ", dataset.Jurisdictions)}");
-        writer.WriteLine($"Protection: {dataset.Protection.Mechanism}" +
-            (dataset.Protection.RoundingBase > 0 ? $", base {dataset.Protection.RoundingBase}" : string.Empty));
+        writer.WriteLine($"Protection: {ProtectionText.Describe(dataset.Protection)}");
         writer.WriteLine();
         writer.WriteLine("Dimensions:");
         foreach (var dimension in dataset.Dimensions)
@@ -63,10 +62,16 @@ internal static class DatasetsCommand
         }
 
         writer.WriteLine();
-        var tables = new TextTable("table", "dimensions", "cells", "title");
+        var noise = dataset.Protection.TableNoise.ToDictionary(n => n.TableId, n => n.Variance);
+        var tables = new TextTable("table", "dimensions", "cells", "noise variance", "title");
         foreach (var t in dataset.Tables)
         {
-            tables.AddRow(t.Id, t.DimensionIds.Count == 0 ? "(total)" : string.Join(" x ", t.DimensionIds), t.CellCount.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Title);
+            tables.AddRow(
+                t.Id,
+                t.DimensionIds.Count == 0 ? "(total)" : string.Join(" x ", t.DimensionIds),
+                t.CellCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                noise.GetValueOrDefault(t.Id, "-"),
+                t.Title);
         }
 
         tables.Write(writer);

@@ -31,6 +31,10 @@ internal static class QueryCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var byJurisdiction = new Option<bool>("--by-jurisdiction") { Description = "One row per jurisdiction instead of national figures." };
+        var publication = new Option<bool>("--publication")
+        {
+            Description = "Publication view: consistent, non-negative integers (national and jurisdiction figures add up), unreliable cells flagged F.",
+        };
         var format = new Option<OutputFormat>("--format") { Description = "table, csv or json.", DefaultValueFactory = _ => OutputFormat.Table };
         var asOf = new Option<string?>("--as-of")
         {
@@ -41,7 +45,7 @@ internal static class QueryCommand
 
         var command = new Command("query", "Query national or per-jurisdiction figures from a gateway.")
         {
-            data, gateway, trustRoot, credentials, dataset, groupBy, filter, years, jurisdictions, byJurisdiction, format, asOf, timeout,
+            data, gateway, trustRoot, credentials, dataset, groupBy, filter, years, jurisdictions, byJurisdiction, publication, format, asOf, timeout,
         };
         command.SetAction(GuardedAction.Of(async (parse, cancellationToken) =>
         {
@@ -49,6 +53,7 @@ internal static class QueryCommand
             {
                 DatasetId = parse.GetValue(dataset)!,
                 ByJurisdiction = parse.GetValue(byJurisdiction),
+                Publication = parse.GetValue(publication),
             };
             request.GroupBy.AddRange(SplitList(parse.GetValue(groupBy)));
             request.Filters.AddRange((parse.GetValue(filter) ?? []).Select(ParseFilter));

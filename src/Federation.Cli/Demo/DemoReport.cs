@@ -17,7 +17,8 @@ internal sealed class DemoReport(GrpcChannel channel, TextWriter output)
     {
         var dataset = DatasetCatalog.Default.Get(DatasetId);
         var expected = dataset.Jurisdictions.Count;
-        output.WriteLine($"National figures: {dataset.Title.ToLowerInvariant()} ({dataset.Id}), protected by unbiased random rounding to base {dataset.Protection.RoundingBase}.");
+        output.WriteLine($"National figures: {dataset.Title.ToLowerInvariant()} ({dataset.Id}), protected by {ProtectionText.Describe(dataset.Protection.ToContract())}.");
+        output.WriteLine("Every figure carries its 95% margin of error; the jurisdiction table is the publication view (consistent, non-negative integers).");
         output.WriteLine("Synthetic data shaped by published Canadian figures: not official statistics.");
         output.WriteLine();
 
@@ -38,7 +39,7 @@ internal sealed class DemoReport(GrpcChannel channel, TextWriter output)
         output.WriteLine();
 
         output.WriteLine("Victims identified by jurisdiction and year:");
-        var perJurisdiction = await QueryAsync(new QueryRequest { DatasetId = DatasetId, ByJurisdiction = true }, cancellationToken);
+        var perJurisdiction = await QueryAsync(new QueryRequest { DatasetId = DatasetId, ByJurisdiction = true, Publication = true }, cancellationToken);
         var years = perJurisdiction.Rows.Select(r => r.ReferenceYear).Distinct().Order().ToArray();
         var table = new TextTable([.. new[] { "jurisdiction", "name" }.Concat(years.Select(y => y.ToString(CultureInfo.InvariantCulture)))]);
         foreach (var jurisdiction in dataset.Jurisdictions)
@@ -49,6 +50,14 @@ internal sealed class DemoReport(GrpcChannel channel, TextWriter output)
         }
 
         table.Write(output);
+        var margin = perJurisdiction.Rows.Where(r => r.Margin > 0).Select(r => r.Margin).DefaultIfEmpty().Max();
+        if (margin > 0)
+        {
+            output.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"(publication view; each jurisdiction's yearly total is within about ±{margin:0} of the truth 19 times in 20; \"E\" = use with caution, \"F\" = too unreliable to be published)"));
+        }
+
         var complete = totals.Rows.Count(r => r.MissingJurisdictions.Count == 0);
         output.WriteLine($"Completeness: {complete} of {totals.Rows.Count} years have all {expected} jurisdictions reporting.");
     }

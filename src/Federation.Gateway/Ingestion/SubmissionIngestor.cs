@@ -110,7 +110,7 @@ public sealed partial class SubmissionIngestor
             signer.Thumbprint,
             submissionBytes,
             signature,
-            submission.Tables.SelectMany(t => t.Cells.Select(c => new StoredCell(t.TableId, c.Codes.ToArray(), c.Value))).ToArray());
+            StoredCells(submission));
 
         var result = await _store.AppendAsync(
             stored,
@@ -148,6 +148,15 @@ public sealed partial class SubmissionIngestor
         }
 
         return Receipt.Parser.ParseFrom(result.ReceiptBytes);
+    }
+
+    // The validator has checked that the declared protection is the catalogue's, so each table's error variance is the policy's.
+    private StoredCell[] StoredCells(Submission submission)
+    {
+        var policy = _validator.DatasetOf(submission).Protection;
+        return submission.Tables
+            .SelectMany(t => t.Cells.Select(c => new StoredCell(t.TableId, c.Codes.ToArray(), c.Value, policy.CellVariance(t.TableId))))
+            .ToArray();
     }
 
     private static Submission Parse(byte[] bytes)

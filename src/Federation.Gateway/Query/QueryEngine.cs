@@ -7,8 +7,9 @@ using Federation.Sdk.Submissions;
 namespace Federation.Gateway.Query;
 
 /// <summary>
-/// Answers aggregate queries from the current releases: picks the covering table with the fewest cells, then sums
-/// the matching cells per reference year, nationally or per jurisdiction, and says who contributed and who is missing.
+/// Answers aggregate queries from the current releases: picks the covering table that answers with the least variance,
+/// then sums the matching cells (and their noise variances) per reference year, nationally or per jurisdiction, says
+/// who contributed and who is missing, and how reliable each figure is. On request, the publication view.
 /// "As of" a checkpoint or time, the releases current then are used instead of the current ones.
 /// </summary>
 public sealed class QueryEngine
@@ -62,7 +63,7 @@ public sealed class QueryEngine
                             year,
                             jurisdiction,
                             group,
-                            reported.Where(c => c.Jurisdiction == jurisdiction && plan.InGroup(c, group)).Sum(c => c.Value),
+                            reported.Where(c => c.Jurisdiction == jurisdiction && plan.InGroup(c, group)).ToArray(),
                             hasReported ? [jurisdiction] : [],
                             hasReported ? [] : [jurisdiction]));
                     }
@@ -73,11 +74,31 @@ public sealed class QueryEngine
                         year,
                         string.Empty,
                         group,
-                        reported.Where(c => plan.InGroup(c, group)).Sum(c => c.Value),
+                        reported.Where(c => plan.InGroup(c, group)).ToArray(),
                         contributing,
                         missing));
                 }
             }
+        }
+
+        if (request.Publication)
+        {
+            // The rows partition the national total only when grouped and unfiltered; then they are combined with it.
+            QueryResponse? totals = null;
+            if (plan.GroupBy.Count > 0 && plan.Filters.Count == 0)
+            {
+                var totalsRequest = new QueryRequest { DatasetId = plan.Dataset.Id };
+                totalsRequest.Years.AddRange(years);
+                totalsRequest.Jurisdictions.AddRange(plan.Jurisdictions);
+                if (asOf is not null)
+                {
+                    totalsRequest.AsOfTreeSize = (ulong)asOf.TreeSize;
+                }
+
+                totals = await QueryAsync(totalsRequest, cancellationToken);
+            }
+
+            PublicationView.Apply(response, totals, request.ByJurisdiction);
         }
 
         return response;
@@ -87,16 +108,20 @@ public sealed class QueryEngine
         int year,
         string jurisdiction,
         IReadOnlyList<string> group,
-        long value,
+        IReadOnlyList<CurrentCell> cells,
         string[] contributing,
         string[] missing)
     {
+        var value = cells.Sum(c => c.Value);
+        var variance = cells.Sum(c => c.Variance);
         var row = new QueryRow
         {
             ReferenceYear = year,
             Jurisdiction = jurisdiction,
             Value = value,
-            Status = contributing.Length > 0 ? CellStatus.Available : CellStatus.NotAvailable,
+            Variance = variance,
+            Margin = Reliability.Margin(variance),
+            Status = contributing.Length > 0 ? Reliability.Classify(value, variance) : CellStatus.NotAvailable,
         };
         row.Codes.AddRange(group);
         row.ContributingJurisdictions.AddRange(contributing);
@@ -194,7 +219,7 @@ public sealed class QueryEngine
 
         var needed = groupBy.Select(d => d.Id).Concat(filters.Keys).ToArray();
         var covering = dataset.TablesCovering(needed);
-        var table = covering.Count > 0 ? covering[0] : null;
+        var table = covering.Count > 0 ? TableChoice.LeastVariance(dataset, covering, groupBy.Select(d => d.Id).ToArray(), filters) : null;
         if (table is null)
         {
             var tables = string.Join("; ", dataset.Tables.Select(t =>

@@ -94,7 +94,7 @@ public sealed partial class SqliteSubmissionStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = VisibleThen + """
-            SELECT v.jurisdiction, v.reference_year, c.codes, c.value
+            SELECT v.jurisdiction, v.reference_year, c.codes, c.value, c.variance
             FROM visible v JOIN cells c ON c.submission_id = v.submission_id
             WHERE c.table_id = $table
               AND NOT EXISTS (SELECT 1 FROM visible w
@@ -112,7 +112,7 @@ public sealed partial class SqliteSubmissionStore
             var year = reader.GetInt32(1);
             if (wanted is null || wanted.Contains(year))
             {
-                cells.Add(new CurrentCell(reader.GetString(0), year, SplitCodes(reader.GetString(2)), reader.GetInt64(3)));
+                cells.Add(new CurrentCell(reader.GetString(0), year, SplitCodes(reader.GetString(2)), reader.GetInt64(3), reader.GetDouble(4)));
             }
         }
 

@@ -57,7 +57,8 @@ public sealed partial class SqliteSubmissionStore : ISubmissionStore, ITranspare
                 submission_id TEXT    NOT NULL REFERENCES submissions (submission_id),
                 table_id      TEXT    NOT NULL,
                 codes         TEXT    NOT NULL,
-                value         INTEGER NOT NULL CHECK (value >= 0),
+                value         INTEGER NOT NULL,
+                variance      REAL    NOT NULL DEFAULT 0,
                 PRIMARY KEY (submission_id, table_id, codes)
             ) WITHOUT ROWID;
             """;
@@ -208,17 +209,19 @@ public sealed partial class SqliteSubmissionStore : ISubmissionStore, ITranspare
         await using (var insertCell = connection.CreateCommand())
         {
             insertCell.Transaction = transaction;
-            insertCell.CommandText = "INSERT INTO cells (submission_id, table_id, codes, value) VALUES ($id, $table, $codes, $value)";
+            insertCell.CommandText = "INSERT INTO cells (submission_id, table_id, codes, value, variance) VALUES ($id, $table, $codes, $value, $variance)";
             insertCell.Parameters.AddWithValue("$id", submission.SubmissionId);
             var table = insertCell.Parameters.Add("$table", SqliteType.Text);
             var codes = insertCell.Parameters.Add("$codes", SqliteType.Text);
             var value = insertCell.Parameters.Add("$value", SqliteType.Integer);
+            var variance = insertCell.Parameters.Add("$variance", SqliteType.Real);
             await insertCell.PrepareAsync(cancellationToken);
             foreach (var cell in submission.Cells)
             {
                 table.Value = cell.TableId;
                 codes.Value = JoinCodes(cell.Codes);
                 value.Value = cell.Value;
+                variance.Value = cell.Variance;
                 await insertCell.ExecuteNonQueryAsync(cancellationToken);
             }
         }
@@ -236,7 +239,7 @@ public sealed partial class SqliteSubmissionStore : ISubmissionStore, ITranspare
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT s.jurisdiction, s.reference_year, c.codes, c.value
+            SELECT s.jurisdiction, s.reference_year, c.codes, c.value, c.variance
             FROM submissions s JOIN cells c ON c.submission_id = s.submission_id
             WHERE s.dataset_id = $dataset AND s.superseded_by IS NULL AND c.table_id = $table
             ORDER BY s.reference_year, s.jurisdiction
@@ -254,7 +257,7 @@ public sealed partial class SqliteSubmissionStore : ISubmissionStore, ITranspare
                 continue;
             }
 
-            cells.Add(new CurrentCell(reader.GetString(0), year, SplitCodes(reader.GetString(2)), reader.GetInt64(3)));
+            cells.Add(new CurrentCell(reader.GetString(0), year, SplitCodes(reader.GetString(2)), reader.GetInt64(3), reader.GetDouble(4)));
         }
 
         return cells;

@@ -14,11 +14,14 @@ public sealed record NewSubmission(
     byte[] Signature,
     IReadOnlyList<StoredCell> Cells);
 
-/// <summary>One protected cell of a stored submission; codes in the table's dimension order.</summary>
-public sealed record StoredCell(string TableId, IReadOnlyList<string> Codes, long Value);
+/// <summary>
+/// One protected cell of a stored submission; codes in the table's dimension order. <see cref="Variance"/> is the
+/// variance of its protection error, from the policy the submission declared.
+/// </summary>
+public sealed record StoredCell(string TableId, IReadOnlyList<string> Codes, long Value, double Variance);
 
-/// <summary>One cell of a current (not superseded) submission, as a query reads it.</summary>
-public sealed record CurrentCell(string Jurisdiction, int ReferenceYear, IReadOnlyList<string> Codes, long Value);
+/// <summary>One cell of a current (not superseded) submission, as a query reads it, with its protection error variance.</summary>
+public sealed record CurrentCell(string Jurisdiction, int ReferenceYear, IReadOnlyList<string> Codes, long Value, double Variance);
 
 /// <summary>What the store did with a submission.</summary>
 public enum AppendOutcome

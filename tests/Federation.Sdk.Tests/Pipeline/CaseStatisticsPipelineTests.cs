@@ -1,5 +1,6 @@
 using Federation.Contracts.V1;
 using Federation.Sdk.Catalog;
+using Federation.Sdk.Tests.Catalog;
 using Federation.Sdk.Pipeline;
 using Federation.Sdk.Protection;
 using Federation.Sdk.Records;
@@ -10,7 +11,7 @@ namespace Federation.Sdk.Tests.Pipeline;
 
 public class CaseStatisticsPipelineTests
 {
-    private static readonly DatasetDefinition s_dataset = DatasetCatalog.Default.Get("trafficking.victims.v1");
+    private static readonly DatasetDefinition s_dataset = TestDatasets.Rounded;
     private static readonly DateTimeOffset s_now = new(2024, 6, 30, 12, 0, 0, TimeSpan.Zero);
     private static readonly byte[] s_key = Enumerable.Repeat((byte)42, 32).ToArray();
 

@@ -1,5 +1,6 @@
 using Federation.Contracts.V1;
 using Federation.Sdk.Catalog;
+using Federation.Sdk.Tests.Catalog;
 using Federation.Sdk.Submissions;
 using Federation.Sdk.Tests.Trust;
 using Google.Protobuf.WellKnownTypes;
@@ -9,9 +10,9 @@ namespace Federation.Sdk.Tests.Submissions;
 public sealed class SubmissionValidatorTests
 {
     private static readonly DateTimeOffset s_now = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
-    private static readonly DatasetDefinition s_dataset = DatasetCatalog.Default.Get("trafficking.victims.v1");
+    private static readonly DatasetDefinition s_dataset = TestDatasets.Rounded;
 
-    private readonly SubmissionValidator _validator = new(DatasetCatalog.Default, new FixedTimeProvider(s_now));
+    private readonly SubmissionValidator _validator = new(TestDatasets.RoundedCatalog, new FixedTimeProvider(s_now));
     private readonly Submission _submission = ValidSubmissions.For(s_dataset, "ON", 2024, s_now.AddMinutes(-1));
 
     [Fact]

@@ -27,7 +27,9 @@ internal static class ValidSubmissions
                 var cell = new Cell { Value = value };
                 cell.Codes.AddRange(codes);
                 release.Cells.Add(cell);
-                value = (value + dataset.Protection.RoundingBase) % (10L * dataset.Protection.RoundingBase);
+                // Values the policy allows: multiples of the rounding base, or any small integers under noise.
+                var step = Math.Max(1, dataset.Protection.RoundingBase);
+                value = (value + step) % (10L * step);
             }
 
             submission.Tables.Add(release);

@@ -1,5 +1,6 @@
 using Federation.Sdk.Catalog;
 using Federation.Sdk.Pipeline;
+using Federation.Sdk.Privacy;
 using Federation.Sdk.Protection;
 using Federation.Sdk.Records;
 using Federation.Sdk.Tests.Pipeline;
@@ -15,7 +16,7 @@ public class QuarantineTests
     private static async Task<PipelineResult> RunAsync(params SourceRow[] rows)
     {
         var dataset = DatasetCatalog.Default.Get("trafficking.victims.v1");
-        var pipeline = new CaseStatisticsPipeline(dataset, new KeyedRandomRounding(new byte[32]), s_clock);
+        var pipeline = new CaseStatisticsPipeline(dataset, new DiscreteGaussianNoise(dataset.Protection, new SeededRandomBitSource(1)), s_clock);
         return await pipeline.RunAsync(new InMemoryCaseSource(rows), "NS", "node-ns");
     }
 

@@ -1,0 +1,88 @@
+using Federation.Contracts.V1;
+
+namespace Federation.Gateway.Tests;
+
+/// <summary>Every answer carries its variance and 95% margin, comes from the least-variance table, and has a publication view.</summary>
+public sealed class QueryMarginTests
+{
+    private const string DatasetId = "trafficking.victims.v1";
+    private static readonly int Year = DateTime.UtcNow.Year - 1;
+
+    [Fact]
+    public async Task National_total_adds_the_jurisdictions_noise_variances_and_comes_from_the_total_table()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        foreach (var jurisdiction in new[] { "ON", "NS", "QC" })
+        {
+            await Submit(gateway, jurisdiction, total: 100, cell: 5);
+        }
+
+        var row = Assert.Single((await gateway.QueryAsync(new QueryRequest { DatasetId = DatasetId })).Rows);
+
+        // T0 has noise variance 4 per jurisdiction: 3 x 4 = 12, margin 1.96 * sqrt(12).
+        Assert.Equal(12, row.Variance);
+        Assert.Equal(1.959963984540054 * Math.Sqrt(12), row.Margin, 12);
+    }
+
+    [Fact]
+    public async Task A_group_is_answered_from_the_table_whose_summed_cells_have_the_least_variance()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        await Submit(gateway, "ON", total: 100, cell: 5);
+
+        var response = await gateway.QueryAsync(new QueryRequest
+        {
+            DatasetId = DatasetId,
+            GroupBy = { "age_group" },
+            Filters = { new DimensionFilter { DimensionId = "gender", Codes = { "WOMAN_GIRL" } } },
+        });
+
+        // age_group with gender=WOMAN_GIRL: T1 sums 1 cell per group (variance 20); T2, T5 would sum 8 or 6 cells.
+        Assert.Equal("T1", response.TableId);
+        Assert.All(response.Rows, r => Assert.Equal(20, r.Variance));
+    }
+
+    [Fact]
+    public async Task Publication_view_gives_non_negative_integers_that_add_up_nationally_and_across_jurisdictions()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        await Submit(gateway, "ON", total: 40, cell: 3);
+        await Submit(gateway, "PE", total: 1, cell: -2);
+        await Submit(gateway, "YT", total: 0, cell: 1);
+
+        var national = await gateway.QueryAsync(new QueryRequest { DatasetId = DatasetId, GroupBy = { "gender" }, Publication = true });
+        var total = Assert.Single((await gateway.QueryAsync(new QueryRequest { DatasetId = DatasetId, Publication = true })).Rows);
+        var perJurisdiction = await gateway.QueryAsync(new QueryRequest
+        {
+            DatasetId = DatasetId,
+            GroupBy = { "gender" },
+            ByJurisdiction = true,
+            Publication = true,
+        });
+
+        Assert.All(national.Rows.Concat(perJurisdiction.Rows), r => Assert.True(r.Value >= 0));
+        // The gender rows are combined with the national total (T0, 41) and add up to an integer close to it.
+        Assert.InRange(national.Rows.Sum(r => r.Value), 38, 44);
+        Assert.Equal(41, total.Value);
+        foreach (var group in national.Rows)
+        {
+            var parts = perJurisdiction.Rows.Where(r => r.Codes[0] == group.Codes[0] && r.Status != CellStatus.NotAvailable);
+            Assert.Equal(group.Value, parts.Sum(r => r.Value));
+        }
+    }
+
+    [Fact]
+    public async Task Small_noisy_cells_are_flagged_too_unreliable()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        await Submit(gateway, "PE", total: 3, cell: 1);
+
+        var response = await gateway.QueryAsync(new QueryRequest { DatasetId = DatasetId, GroupBy = { "gender", "age_group" } });
+
+        Assert.All(response.Rows, r => Assert.Equal(CellStatus.TooUnreliable, r.Status));
+        Assert.All(response.Rows, r => Assert.Equal(1.959963984540054 * Math.Sqrt(20), r.Margin, 12));
+    }
+
+    private static Task<Receipt> Submit(GatewayFixture gateway, string jurisdiction, long total, long cell) =>
+        gateway.SubmitAsync(TestSubmissions.Sign(TestSubmissions.Complete(jurisdiction, Year, total, cell), gateway.Federation.Node(jurisdiction)));
+}

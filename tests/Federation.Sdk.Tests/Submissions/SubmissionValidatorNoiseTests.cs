@@ -1,0 +1,77 @@
+using Federation.Contracts.V1;
+using Federation.Sdk.Catalog;
+using Federation.Sdk.Submissions;
+using Federation.Sdk.Tests.Catalog;
+using Federation.Sdk.Tests.Trust;
+
+namespace Federation.Sdk.Tests.Submissions;
+
+/// <summary>The rules for releases under the default policy, discrete Gaussian noise.</summary>
+public sealed class SubmissionValidatorNoiseTests
+{
+    private static readonly DateTimeOffset s_now = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private readonly SubmissionValidator _validator = new(DatasetCatalog.Default, new FixedTimeProvider(s_now));
+    private readonly Submission _submission = ValidSubmissions.For(TestDatasets.Default, "ON", 2024, s_now.AddMinutes(-1));
+
+    [Fact]
+    public void Noisy_values_below_zero_and_off_any_base_are_valid()
+    {
+        _submission.Tables[1].Cells[0].Value = -3;
+        _submission.Tables[2].Cells[4].Value = 7;
+
+        Assert.Empty(_validator.Validate(_submission));
+    }
+
+    [Fact]
+    public void Declared_variance_other_than_the_catalogue_is_refused_at_its_path()
+    {
+        _submission.Protection.TableNoise[2].Variance = "5";
+
+        var violation = Assert.Single(_validator.Validate(_submission));
+
+        Assert.Equal("submission.protection.table_noise[2].variance", violation.Field);
+        Assert.Contains("The noise variance '5' of table T2 does not match dataset trafficking.victims.v1, which requires variance 20.", violation.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Random_rounding_declared_where_the_catalogue_requires_noise_is_refused()
+    {
+        _submission.Protection = new Contracts.V1.ProtectionPolicy { Mechanism = ProtectionMechanism.RandomRounding, RoundingBase = 5 };
+
+        var violation = Assert.Single(_validator.Validate(_submission));
+
+        Assert.Equal("submission.protection.mechanism", violation.Field);
+        Assert.Contains("requires discrete Gaussian noise (variance T0 4, T1 20", violation.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Undeclared_table_noise_is_refused_by_table()
+    {
+        _submission.Protection.TableNoise.RemoveAt(0);
+
+        var violation = Assert.Single(_validator.Validate(_submission));
+
+        Assert.Equal("submission.protection.table_noise", violation.Field);
+        Assert.Contains("The noise of table T0 is not declared", violation.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Different_budget_is_refused()
+    {
+        _submission.Protection.BudgetRho = "5";
+
+        Assert.Equal("submission.protection.budget_rho", Assert.Single(_validator.Validate(_submission)).Field);
+    }
+
+    [Fact]
+    public void Incomplete_grid_is_still_refused_under_noise()
+    {
+        _submission.Tables[3].Cells.RemoveAt(5);
+
+        var violation = Assert.Single(_validator.Validate(_submission));
+
+        Assert.Equal("submission.tables[3].cells", violation.Field);
+        Assert.Contains("is missing; every cell of the grid is sent", violation.Description, StringComparison.Ordinal);
+    }
+}
