@@ -14,8 +14,8 @@ public static class GatewayChannel
 
     /// <summary>
     /// A channel to <paramref name="address"/>. For https the server certificate must chain to the federation root in
-    /// <paramref name="trust"/>; plain http is only for local development. Submit is retried on Unavailable
-    /// (it is idempotent: the gateway returns the first receipt for a submission it already holds).
+    /// <paramref name="trust"/>; plain http is only for local development. Submit and SubmitDirectory are retried on
+    /// Unavailable (both are idempotent: the gateway returns the first receipt for a submission it already holds).
     /// </summary>
     public static GrpcChannel Create(Uri address, FederationTrust? trust, GatewayRetryPolicy? retry = null)
     {
@@ -55,7 +55,11 @@ public static class GatewayChannel
                 {
                     new MethodConfig
                     {
-                        Names = { new MethodName { Service = "federation.v1.SubmissionService", Method = "Submit" } },
+                        Names =
+                        {
+                            new MethodName { Service = "federation.v1.SubmissionService", Method = "Submit" },
+                            new MethodName { Service = "federation.v1.DirectoryService", Method = "SubmitDirectory" },
+                        },
                         RetryPolicy = new RetryPolicy
                         {
                             MaxAttempts = retry.MaxAttempts,
