@@ -8,6 +8,7 @@ namespace Federation.Sdk.ServiceDirectory;
 public static class LanguageCodes
 {
     private static readonly Lazy<Dictionary<string, string>> s_names = new(Load);
+    private static readonly Lazy<Dictionary<string, string>> s_canonical = new(LoadCanonical);
 
     /// <summary>Whether <paramref name="code"/> is an ISO 639 code (case-insensitive).</summary>
     public static bool IsValid(string? code) => code is not null && s_names.Value.ContainsKey(code.Trim().ToLowerInvariant());
@@ -19,7 +20,15 @@ public static class LanguageCodes
     /// <summary>The canonical form of a code: trimmed and lower case.</summary>
     public static string Normalize(string code) => code.Trim().ToLowerInvariant();
 
-    private static Dictionary<string, string> Load()
+    /// <summary>The ISO 639-3 code a valid code stands for ("fr", "fre" and "fra" are all "fra"), so codes of different parts compare equal.</summary>
+    public static string? ToIso6393(string code) =>
+        s_canonical.Value.TryGetValue(Normalize(code), out var canonical) ? canonical : null;
+
+    private static Dictionary<string, string> Load() => Read(fields => fields[4]);
+
+    private static Dictionary<string, string> LoadCanonical() => Read(fields => fields[0]);
+
+    private static Dictionary<string, string> Read(Func<string[], string> value)
     {
         using var stream = typeof(LanguageCodes).Assembly.GetManifestResourceStream("Federation.Sdk.ServiceDirectory.Languages.iso639.tsv")
             ?? throw new InvalidOperationException("The ISO 639 code table is missing from the SDK assembly.");
@@ -37,7 +46,7 @@ public static class LanguageCodes
             {
                 if (code.Length > 0)
                 {
-                    names.TryAdd(code, fields[4]);
+                    names.TryAdd(code, value(fields));
                 }
             }
         }

@@ -59,6 +59,7 @@ public static partial class GatewayApplication
         builder.Services.AddSingleton<SubmissionIngestor>();
         builder.Services.AddSingleton<QueryEngine>();
         builder.Services.AddHostedService<StoreInitializer>();
+        builder.Services.AddServiceDirectory();
 
         builder.Services.AddGrpc(grpc =>
         {
@@ -85,6 +86,7 @@ public static partial class GatewayApplication
         app.MapGrpcService<CatalogGrpcService>();
         app.MapGrpcService<SubmissionGrpcService>();
         app.MapGrpcService<QueryGrpcService>();
+        app.MapGrpcService<DirectoryGrpcService>();
         app.MapGrpcHealthChecksService();
         if (gatewayOptions.EnableReflection)
         {
