@@ -7,5 +7,6 @@ var root = new RootCommand(
     DemoCommand.Create(),
     QueryCommand.Create(),
     DatasetsCommand.Create(),
+    ServicesCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -32,10 +32,12 @@ internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvi
         output.WriteLine();
 
         await RunNodesAsync(cancellationToken);
+        await new DemoDirectories(layout, output, timeProvider).PublishAsync(cancellationToken);
 
         using (var channel = GatewayChannel.Create(address, FederationTrust.FromPemFile(layout.RootCertificate)))
         {
             await new DemoReport(channel, output).PrintAsync(cancellationToken);
+            await DemoDirectories.PrintSummaryAsync(channel, output, cancellationToken);
         }
 
         if (once)
@@ -50,6 +52,9 @@ internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvi
         var dataFlag = layout.Root == new DemoLayout(DemoLayout.DefaultRoot).Root ? string.Empty : $" --data {layout.Root}";
         output.WriteLine($"  fed query{dataFlag} --group-by gender,age_group --year 2024");
         output.WriteLine($"  fed query{dataFlag} --by-jurisdiction --year 2024 --format csv");
+        output.WriteLine($"  fed services capacity{dataFlag}");
+        output.WriteLine($"  fed services find{dataFlag} --jurisdiction ON --type emergency_shelter --available");
+        output.WriteLine($"  fed services coverage{dataFlag}");
         output.WriteLine($"  npx buf curl --protocol grpc --cacert {layout.RootCertificate} --list-services {shownAddress}");
         output.WriteLine("Press Ctrl+C to stop.");
         try

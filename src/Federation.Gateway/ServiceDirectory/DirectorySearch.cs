@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Federation.Contracts.V1;
 using Federation.Sdk.Catalog;
@@ -252,21 +251,22 @@ public sealed class DirectorySearch(CurrentDirectories directories, IDirectorySt
         }
     }
 
-    /// <summary>Upper case without accents, so "montreal" finds "Montréal".</summary>
+    /// <summary>Upper case without accents, so "montreal" finds "Montréal" (the gateway runs with invariant globalization, so no ICU normalization).</summary>
     internal static string Fold(string text)
     {
-        var decomposed = text.Normalize(NormalizationForm.FormD);
-        var folded = new StringBuilder(decomposed.Length);
-        foreach (var c in decomposed)
+        var folded = new StringBuilder(text.Length);
+        foreach (var c in text)
         {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
-            {
-                folded.Append(char.ToUpperInvariant(c));
-            }
+            var index = AccentedLetters.IndexOf(char.ToLowerInvariant(c), StringComparison.Ordinal);
+            folded.Append(index >= 0 ? BaseLetters[index] : char.ToUpperInvariant(c));
         }
 
-        return folded.ToString();
+        return folded.Replace("Æ", "AE").Replace("Œ", "OE").Replace("ß", "SS").ToString();
     }
+
+    // Latin-1 and Latin Extended-A letters with diacritics, and the letter each folds to (same position).
+    private const string AccentedLetters = "àáâãäåāăąçćĉċčďđèéêëēĕėęěĝğġģĥħìíîïĩīĭįıĵķĺļľŀłñńņňòóôõöøōŏőŕŗřśŝşšţťŧùúûüũūŭůűųŵýÿŷźżž";
+    private const string BaseLetters = "AAAAAAAAACCCCCDDEEEEEEEEEGGGGHHIIIIIIIIIJKLLLLLNNNNOOOOOOOOORRRSSSSTTTUUUUUUUUUUWYYYZZZ";
 
     private sealed record Criteria(
         HashSet<string> Jurisdictions,
