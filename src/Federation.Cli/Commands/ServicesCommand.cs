@@ -169,7 +169,7 @@ internal static class ServicesCommand
     }
 
     // National rows cover the listed jurisdictions only when some are listed.
-    private static string NationalLabel(ICollection<string> jurisdictions) => jurisdictions.Count == 0 ? "Canada" : "total";
+    private static string NationalLabel(Google.Protobuf.Collections.RepeatedField<string> jurisdictions) => jurisdictions.Count == 0 ? "Canada" : "total";
 
     private static Option<string[]> Jurisdictions() => new("--jurisdiction")
     {
