@@ -159,7 +159,7 @@ public sealed partial class DirectoryValidator
 
         if (service.ServiceTypes.Count == 0)
         {
-            violations.Add($"{path}.types", $"Service '{service.Id}' has no type. Types: {string.Join(", ", DirectoryCodes.ServiceTypeNames)}.");
+            violations.Add($"{path}.service_types", $"Service '{service.Id}' has no type. Types: {string.Join(", ", DirectoryCodes.ServiceTypeNames)}.");
         }
 
         for (var i = 0; i < service.ServiceTypes.Count; i++)
@@ -167,11 +167,11 @@ public sealed partial class DirectoryValidator
             var type = service.ServiceTypes[i];
             if (type == ServiceType.Unspecified || !Enum.IsDefined(type))
             {
-                violations.Add($"{path}.types[{i}]", $"{(int)type} is not a service type. Types: {string.Join(", ", DirectoryCodes.ServiceTypeNames)}.");
+                violations.Add($"{path}.service_types[{i}]", $"{(int)type} is not a service type. Types: {string.Join(", ", DirectoryCodes.ServiceTypeNames)}.");
             }
             else if (service.ServiceTypes.Take(i).Contains(type))
             {
-                violations.Add($"{path}.types[{i}]", $"Type {DirectoryCodes.NameOf(type)} is listed twice.");
+                violations.Add($"{path}.service_types[{i}]", $"Type {DirectoryCodes.NameOf(type)} is listed twice.");
             }
         }
 
