@@ -45,7 +45,7 @@ public sealed class SqliteDirectoryStore : IDirectoryStore
                 receipt           BLOB    NOT NULL,
                 superseded_by     TEXT    NULL REFERENCES directory_releases (release_id)
             );
-            CREATE UNIQUE INDEX IF NOT EXISTS directory_current_snapshot
+            CREATE INDEX IF NOT EXISTS directory_current_snapshot
                 ON directory_releases (jurisdiction) WHERE kind = 'snapshot' AND superseded_by IS NULL;
             CREATE TABLE IF NOT EXISTS capacity_readings (
                 release_id   TEXT    NOT NULL REFERENCES directory_releases (release_id),
@@ -187,13 +187,15 @@ public sealed class SqliteDirectoryStore : IDirectoryStore
             ("$signature", release.Signature),
             ("$receipt", receiptBytes)))
         {
-            if (isSnapshot && currentId is not null)
-            {
-                await using var supersede = Command(connection, transaction, "UPDATE directory_releases SET superseded_by = $new WHERE release_id = $old", ("$new", release.ReleaseId), ("$old", currentId));
-                await supersede.ExecuteNonQueryAsync(cancellationToken);
-            }
-
             await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        if (isSnapshot && currentId is not null)
+        {
+            // superseded_by references the new row, so it is written after it; appends are serialized (immediate
+            // transactions), so there is never more than one current snapshot once the transaction commits.
+            await using var supersede = Command(connection, transaction, "UPDATE directory_releases SET superseded_by = $new WHERE release_id = $old", ("$new", release.ReleaseId), ("$old", currentId));
+            await supersede.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await InsertReadingsAsync(connection, transaction, release, readings, cancellationToken);
