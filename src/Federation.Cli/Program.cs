@@ -11,5 +11,6 @@ var root = new RootCommand(
     AdminCommand.Create(),
     PrivacyCommand.Create(),
     NodeCommand.Create(),
+    ServicesCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

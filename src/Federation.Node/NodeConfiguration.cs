@@ -41,6 +41,9 @@ public sealed class NodeConfiguration
     /// </summary>
     public List<int> ReferenceYears { get; set; } = [];
 
+    /// <summary>The province's service directory and capacity feed, when this node publishes them (optional).</summary>
+    public ServiceDirectorySettings? ServiceDirectory { get; set; }
+
     /// <summary>Folder for signed releases, receipts and the privacy ledger (privacy/privacy-ledger.json: back it up, never edit it).</summary>
     public string StateDirectory { get; set; } = "state";
 
@@ -137,6 +140,7 @@ public sealed class NodeConfiguration
             RequireFile(problems, $"sources[{i}].path", Sources[i].Path);
         }
 
+        ValidateServiceDirectory(problems);
         return problems;
     }
 
@@ -149,6 +153,40 @@ public sealed class NodeConfiguration
         else if (!File.Exists(Resolve(path)))
         {
             problems.Add($"{setting}: file '{Resolve(path)}' does not exist.");
+        }
+    }
+
+    private void ValidateServiceDirectory(List<string> problems)
+    {
+        if (ServiceDirectory is null)
+        {
+            return;
+        }
+
+        if (ServiceDirectory.Sources.Count == 0)
+        {
+            problems.Add("serviceDirectory.sources: at least one directory source is needed.");
+        }
+
+        for (var i = 0; i < ServiceDirectory.Sources.Count; i++)
+        {
+            var source = ServiceDirectory.Sources[i];
+            var setting = $"serviceDirectory.sources[{i}]";
+            if (source.Adapter is not ("csv" or "hsds"))
+            {
+                problems.Add($"{setting}.adapter: '{source.Adapter}' is not a known directory adapter (csv, hsds).");
+            }
+            else if (source.Adapter == "hsds" && !string.IsNullOrWhiteSpace(source.Path) && System.IO.Directory.Exists(Resolve(source.Path)))
+            {
+                continue;
+            }
+
+            RequireFile(problems, $"{setting}.path", source.Path);
+        }
+
+        if (ServiceDirectory.CapacityFeed is not null)
+        {
+            RequireFile(problems, "serviceDirectory.capacityFeed", ServiceDirectory.CapacityFeed);
         }
     }
 
@@ -189,6 +227,16 @@ public sealed class NodeConfiguration
     public sealed class ProtectionSettings
     {
         public string KeyFile { get; set; } = string.Empty;
+    }
+
+    /// <summary>Where the node's service directory comes from: directory sources, and an optional capacity feed (CSV) for frequent updates.</summary>
+    public sealed class ServiceDirectorySettings
+    {
+        /// <summary>Directory sources: adapter "csv" (a file) or "hsds" (an HSDS 3.1 JSON file or folder).</summary>
+        public List<SourceSettings> Sources { get; set; } = [];
+
+        /// <summary>CSV capacity feed; counts newer than the last sent go out as small capacity-only updates.</summary>
+        public string? CapacityFeed { get; set; }
     }
 
     /// <summary>One source of case records.</summary>

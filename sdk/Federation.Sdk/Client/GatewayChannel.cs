@@ -15,8 +15,8 @@ public static class GatewayChannel
 
     /// <summary>
     /// A channel to <paramref name="address"/>. For https the server certificate must chain to the federation root in
-    /// <paramref name="trust"/>; plain http is only for local development. Submit is retried on Unavailable
-    /// (it is idempotent: the gateway returns the first receipt for a submission it already holds).
+    /// <paramref name="trust"/>; plain http is only for local development. Submit and SubmitDirectory are retried on
+    /// Unavailable (both are idempotent: the gateway returns the first receipt for a submission it already holds).
     /// </summary>
     /// <remarks>
     /// With <paramref name="tokens"/> every call carries an access token (Authorization: Bearer) the provider fetches and
@@ -42,7 +42,11 @@ public static class GatewayChannel
                 {
                     new MethodConfig
                     {
-                        Names = { new MethodName { Service = "federation.v1.SubmissionService", Method = "Submit" } },
+                        Names =
+                        {
+                            new MethodName { Service = "federation.v1.SubmissionService", Method = "Submit" },
+                            new MethodName { Service = "federation.v1.DirectoryService", Method = "SubmitDirectory" },
+                        },
                         RetryPolicy = new RetryPolicy
                         {
                             MaxAttempts = retry.MaxAttempts,

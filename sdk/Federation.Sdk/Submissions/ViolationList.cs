@@ -1,7 +1,7 @@
 namespace Federation.Sdk.Submissions;
 
 /// <summary>Collects violations up to a limit and counts the rest, so one broken submission cannot produce an unbounded report.</summary>
-internal sealed class ViolationList(int limit)
+internal sealed class ViolationList(int limit, string overflowField = "submission")
 {
     private readonly List<FieldViolation> _violations = [];
     private int _unlisted;
@@ -25,6 +25,6 @@ internal sealed class ViolationList(int limit)
             return _violations.ToArray();
         }
 
-        return [.. _violations, new FieldViolation("submission", $"... and {_unlisted} more violations not listed.")];
+        return [.. _violations, new FieldViolation(overflowField, $"... and {_unlisted} more violations not listed.")];
     }
 }

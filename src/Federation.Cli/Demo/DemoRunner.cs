@@ -35,12 +35,14 @@ internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvi
         output.WriteLine();
 
         await RunNodesAsync(cancellationToken);
+        await new DemoDirectories(layout, output, timeProvider).PublishAsync(cancellationToken);
 
         var trust = FederationTrust.FromPemFile(layout.RootCertificate);
         using (var analyst = new GatewayTokenProvider(address, ClientSecretFile.Load(layout.AnalystCredentials).ToCredentials(), trust, timeProvider))
         using (var channel = GatewayChannel.Create(address, trust, tokens: analyst))
         {
             await new DemoReport(channel, output).PrintAsync(cancellationToken);
+            await DemoDirectories.PrintSummaryAsync(channel, output, cancellationToken);
         }
 
         if (once)
@@ -57,6 +59,9 @@ internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvi
         output.WriteLine($"  fed query{dataFlag} --by-jurisdiction --year 2024 --format csv");
         output.WriteLine($"  fed log verify{dataFlag}          (check the transparency log and every receipt)");
         output.WriteLine($"  fed admin audit{dataFlag}");
+        output.WriteLine($"  fed services capacity{dataFlag}");
+        output.WriteLine($"  fed services find{dataFlag} --jurisdiction ON --type emergency_shelter --available");
+        output.WriteLine($"  fed services coverage{dataFlag}");
         output.WriteLine($"  npx buf curl --protocol grpc --cacert {layout.RootCertificate} --list-services {shownAddress}");
         output.WriteLine("Press Ctrl+C to stop.");
         try

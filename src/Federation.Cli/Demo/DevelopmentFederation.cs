@@ -77,7 +77,7 @@ internal sealed class DevelopmentFederation(DemoLayout layout, TimeProvider time
 
         if (nodes > 0)
         {
-            created.Add($"{nodes} node certificate(s), rounding keys and synthetic case records");
+            created.Add($"{nodes} node certificate(s), rounding keys, synthetic case records and service directories");
         }
 
         return created;
@@ -127,6 +127,11 @@ internal sealed class DevelopmentFederation(DemoLayout layout, TimeProvider time
                 Protection = new NodeConfiguration.ProtectionSettings { KeyFile = "rounding.key" },
                 ReferenceYears = [.. Years],
                 Sources = [new NodeConfiguration.SourceSettings { Adapter = "csv", Path = "cases.csv" }],
+                ServiceDirectory = new NodeConfiguration.ServiceDirectorySettings
+                {
+                    Sources = [new NodeConfiguration.SourceSettings { Adapter = "csv", Path = ServicesFile }],
+                    CapacityFeed = CapacityFile,
+                },
                 StateDirectory = "state",
             };
             configuration.Save(layout.NodeConfiguration(jurisdiction));
@@ -174,8 +179,20 @@ internal sealed class DevelopmentFederation(DemoLayout layout, TimeProvider time
             made = true;
         }
 
+        if (!File.Exists(Path.Combine(directory, ServicesFile)) || !File.Exists(Path.Combine(directory, CapacityFile)))
+        {
+            SyntheticDirectoryData.Write(
+                Path.Combine(directory, ServicesFile), Path.Combine(directory, CapacityFile), jurisdiction, StableSeed(jurisdiction), timeProvider.GetUtcNow(), Years[0]);
+            made = true;
+        }
+
         return made;
     }
+
+    /// <summary>A node's synthetic service directory export and capacity feed (CSV directory adapter format).</summary>
+    public const string ServicesFile = "services.csv";
+
+    public const string CapacityFile = "capacity.csv";
 
     private static string NodeId(string jurisdiction) => $"node-{jurisdiction.ToLowerInvariant()}";
 

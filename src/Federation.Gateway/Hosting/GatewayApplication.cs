@@ -80,6 +80,7 @@ public static partial class GatewayApplication
         builder.Services.AddSingleton<QueryEngine>();
         builder.Services.AddHostedService<StoreInitializer>();
         AddIdentity(builder.Services);
+        builder.Services.AddServiceDirectory();
 
         builder.Services.AddGrpc(grpc =>
         {
@@ -113,6 +114,7 @@ public static partial class GatewayApplication
         app.MapGrpcService<QueryGrpcService>();
         app.MapGrpcService<TransparencyLogGrpcService>();
         app.MapGrpcService<AdminGrpcService>();
+        app.MapGrpcService<DirectoryGrpcService>();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         if (gatewayOptions.EnableReflection)
         {

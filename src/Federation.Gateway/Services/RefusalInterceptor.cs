@@ -20,4 +20,20 @@ internal sealed class RefusalInterceptor : Interceptor
             throw refusal.ToRpcException();
         }
     }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request,
+        IServerStreamWriter<TResponse> responseStream,
+        ServerCallContext context,
+        ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (RequestRefusedException refusal)
+        {
+            throw refusal.ToRpcException();
+        }
+    }
 }

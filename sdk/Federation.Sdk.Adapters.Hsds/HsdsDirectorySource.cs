@@ -1,0 +1,421 @@
+using System.Globalization;
+using System.Text.Json;
+using Federation.Contracts.V1;
+using Federation.Sdk.Catalog;
+using Federation.Sdk.ServiceDirectory;
+using Federation.Sdk.Validation;
+using Google.Protobuf.WellKnownTypes;
+
+namespace Federation.Sdk.Adapters.Hsds;
+
+/// <summary>
+/// Reads Open Referral HSDS 3.1 JSON as publishers and the HSDS API return it: single organization, service,
+/// location or service_at_location documents (with their nested objects) and paged list responses ("contents"),
+/// from one file or every .json file of a folder. What maps onto the directory is kept; what cannot be read is
+/// quarantined with its file, JSON path and reason. Addresses and coordinates of redacted locations are never read
+/// into the directory.
+/// </summary>
+public sealed class HsdsDirectorySource : IDirectorySource
+{
+    private readonly string _path;
+    private readonly HsdsDirectoryOptions _options;
+
+    public HsdsDirectorySource(string path, HsdsDirectoryOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        _path = path;
+        _options = options ?? new HsdsDirectoryOptions();
+        Name = Path.GetFileName(Path.TrimEndingDirectorySeparator(path));
+    }
+
+    public string Name { get; }
+
+    public async Task<DirectoryContent> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        var files = System.IO.Directory.Exists(_path)
+            ? System.IO.Directory.EnumerateFiles(_path, "*.json").Order(StringComparer.Ordinal).ToArray()
+            : File.Exists(_path) ? [_path] : throw new FileNotFoundException($"HSDS source '{_path}' is neither a file nor a folder.", _path);
+        var content = new DirectoryContent();
+        foreach (var file in files)
+        {
+            await using var stream = File.OpenRead(file);
+            JsonDocument document;
+            try
+            {
+                document = await JsonDocument.ParseAsync(stream, default, cancellationToken);
+            }
+            catch (JsonException e)
+            {
+                content.Quarantined.Add(new QuarantinedRecord(Path.GetFileName(file), null, $"not JSON: {e.Message}"));
+                continue;
+            }
+
+            using (document)
+            {
+                new HsdsDocumentReader(Path.GetFileName(file), _options, content).Read(document.RootElement);
+            }
+        }
+
+        return content;
+    }
+}
+
+/// <summary>Maps one HSDS document into directory content.</summary>
+internal sealed class HsdsDocumentReader(string file, HsdsDirectoryOptions options, DirectoryContent content)
+{
+    public void Read(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            Quarantine("$", null, $"an HSDS document is a JSON object, not {root.ValueKind}");
+            return;
+        }
+
+        if (root.TryGetProperty("contents", out var contents) && contents.ValueKind == JsonValueKind.Array)
+        {
+            var i = 0;
+            foreach (var item in contents.EnumerateArray())
+            {
+                ReadObject(item, $"$.contents[{i++}]");
+            }
+
+            return;
+        }
+
+        ReadObject(root, "$");
+    }
+
+    private void ReadObject(JsonElement item, string path)
+    {
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            Quarantine(path, null, "not a JSON object");
+        }
+        else if (item.TryGetProperty("location_type", out _))
+        {
+            ReadLocation(item, path);
+        }
+        else if (item.TryGetProperty("service", out var service) && service.ValueKind == JsonValueKind.Object)
+        {
+            ReadServiceAtLocation(item, path, serviceId: null);
+        }
+        else if (item.TryGetProperty("status", out _))
+        {
+            ReadService(item, path, organizationId: null);
+        }
+        else if (item.TryGetProperty("name", out _))
+        {
+            ReadOrganization(item, path);
+        }
+        else
+        {
+            Quarantine(path, Text(item, "id"), "cannot tell which HSDS object this is (no location_type, service, status or name)");
+        }
+    }
+
+    private string? ReadOrganization(JsonElement item, string path)
+    {
+        var id = Text(item, "id");
+        var terms = Terms(item);
+        content.Organizations.Add(new Organization
+        {
+            Id = id ?? string.Empty,
+            Name = Text(item, "name") ?? string.Empty,
+            Description = Text(item, "description") ?? string.Empty,
+            Website = Text(item, "website") ?? string.Empty,
+            IndigenousLed = terms.Contains("indigenous_led"),
+        });
+        ForEach(item, "services", path, (s, p) => ReadService(s, p, id));
+        ForEach(item, "locations", path, (l, p) => ReadLocation(l, p));
+        return id;
+    }
+
+    private void ReadService(JsonElement item, string path, string? organizationId)
+    {
+        var id = Text(item, "id") ?? string.Empty;
+        var status = Text(item, "status");
+        if (status is not null && !string.Equals(status, "active", StringComparison.OrdinalIgnoreCase))
+        {
+            Quarantine(path, id, $"service status is '{status}': only active services are published");
+            return;
+        }
+
+        if (item.TryGetProperty("organization", out var organization) && organization.ValueKind == JsonValueKind.Object)
+        {
+            organizationId = ReadOrganization(organization, $"{path}.organization");
+        }
+
+        organizationId ??= Text(item, "organization_id");
+        var terms = Terms(item);
+        var service = new Service
+        {
+            Id = id,
+            OrganizationId = organizationId ?? string.Empty,
+            Name = Text(item, "name") ?? string.Empty,
+            Description = Text(item, "description") ?? string.Empty,
+            Url = Text(item, "url") ?? string.Empty,
+            Eligibility = new Eligibility
+            {
+                IndigenousSpecific = terms.Contains("indigenous_specific"),
+                TwoSpiritLgbtqiPlus = terms.Contains("two_spirit_lgbtqi_plus"),
+            },
+        };
+        foreach (var term in terms)
+        {
+            if (DirectoryCodes.TryParseServiceType(term, out var type) && !service.ServiceTypes.Contains(type))
+            {
+                service.ServiceTypes.Add(type);
+            }
+
+            if (DirectoryCodes.TryParseGender(term, out var gender) && !service.Eligibility.Genders.Contains(gender))
+            {
+                service.Eligibility.Genders.Add(gender);
+            }
+        }
+
+        // A service without a recognised type is still read: the snapshot builder quarantines it with the reason.
+        ReadAges(item, path, service);
+        service.Languages.AddRange(Languages(item));
+        ForEach(item, "service_areas", path, (a, _) => service.ServiceAreas.Add(new ServiceArea { Name = Text(a, "name") ?? string.Empty }));
+        service.Phone = FirstPhone(item) ?? string.Empty;
+        ForEach(item, "capacities", path, (c, p) => ReadCapacity(c, p, service));
+        content.Services.Add(service);
+        ForEach(item, "service_at_locations", path, (l, p) => ReadServiceAtLocation(l, p, id));
+    }
+
+    private void ReadAges(JsonElement item, string path, Service service)
+    {
+        foreach (var (name, set) in new (string, Action<int>)[] { ("minimum_age", a => service.Eligibility.MinimumAge = a), ("maximum_age", a => service.Eligibility.MaximumAge = a) })
+        {
+            if (!item.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            {
+                continue;
+            }
+
+            if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var age) && age >= 0 && age <= int.MaxValue)
+            {
+                set((int)Math.Floor(age));
+            }
+            else
+            {
+                Quarantine($"{path}.{name}", service.Id, $"{name} '{value}' is not an age; the service is published without it");
+            }
+        }
+
+        // HSDS has no field for minors; a service open to people under 18 accepts them.
+        service.Eligibility.AcceptsMinors = service.Eligibility.HasMinimumAge && service.Eligibility.MinimumAge < 18;
+    }
+
+    private void ReadCapacity(JsonElement item, string path, Service service)
+    {
+        var id = Text(item, "id") ?? string.Empty;
+        var unitName = item.TryGetProperty("unit", out var unit) && unit.ValueKind == JsonValueKind.Object ? Text(unit, "name") ?? Text(unit, "identifier") : Text(item, "unit");
+        var capacity = new ServiceCapacity { Id = id, Description = Text(item, "description") ?? string.Empty };
+        if (DirectoryCodes.TryParseUnit(unitName, out var parsed))
+        {
+            capacity.Unit = parsed;
+        }
+        else
+        {
+            Quarantine($"{path}.unit", service.Id, $"capacity '{id}': unit '{unitName}' is not a directory unit ({string.Join(", ", DirectoryCodes.UnitNames)})");
+        }
+
+        capacity.Available = Count(item, "available", path, service.Id);
+        capacity.Maximum = Count(item, "maximum", path, service.Id);
+        var updated = Text(item, "updated");
+        if (updated is not null && DateTimeOffset.TryParse(updated, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+        {
+            capacity.Updated = Timestamp.FromDateTimeOffset(time);
+        }
+
+        // Problems left (unit, counts, time) are reported by the snapshot builder, which withholds the capacity.
+        service.Capacities.Add(capacity);
+    }
+
+    private int Count(JsonElement item, string name, string path, string serviceId)
+    {
+        if (item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var count))
+        {
+            return count;
+        }
+
+        Quarantine($"{path}.{name}", serviceId, $"{name} '{(item.TryGetProperty(name, out var raw) ? raw.ToString() : "missing")}' is not a whole number");
+        return -1;
+    }
+
+    private void ReadServiceAtLocation(JsonElement item, string path, string? serviceId)
+    {
+        if (item.TryGetProperty("service", out var service) && service.ValueKind == JsonValueKind.Object)
+        {
+            ReadService(service, $"{path}.service", organizationId: null);
+            serviceId = Text(service, "id");
+        }
+
+        serviceId ??= Text(item, "service_id");
+        string? locationId = null;
+        if (item.TryGetProperty("location", out var location) && location.ValueKind == JsonValueKind.Object)
+        {
+            locationId = ReadLocation(location, $"{path}.location");
+        }
+
+        locationId ??= Text(item, "location_id");
+        content.ServiceAtLocations.Add(new ServiceAtLocation
+        {
+            Id = Text(item, "id") ?? string.Empty,
+            ServiceId = serviceId ?? string.Empty,
+            LocationId = locationId ?? string.Empty,
+        });
+    }
+
+    private string? ReadLocation(JsonElement item, string path)
+    {
+        var id = Text(item, "id") ?? string.Empty;
+        var location = new Location { Id = id, Name = Text(item, "name") ?? string.Empty };
+        location.Languages.AddRange(Languages(item));
+        var type = Text(item, "location_type")?.ToLowerInvariant();
+        var address = Address(item);
+        switch (type)
+        {
+            case "physical" or "postal":
+                if (address is { Country: { } country } && country is not ("CA" or "CAN" or "Canada"))
+                {
+                    Quarantine(path, id, $"location '{id}': the address is in country '{country}', not Canada");
+                    return id;
+                }
+
+                location.Physical = new PhysicalLocation
+                {
+                    StreetAddress = address?.Street ?? string.Empty,
+                    Municipality = address?.City ?? string.Empty,
+                    Province = address?.Province ?? string.Empty,
+                    PostalCode = address?.PostalCode ?? string.Empty,
+                };
+                if (Number(item, "latitude") is { } latitude && Number(item, "longitude") is { } longitude)
+                {
+                    location.Physical.Latitude = latitude;
+                    location.Physical.Longitude = longitude;
+                }
+
+                break;
+            case "redacted":
+                // Only the area is read. Whatever else the feed exposes stays in the province; say so, so it can be fixed at the source.
+                location.Redacted = new RedactedLocation { ServiceArea = address?.City ?? address?.Region ?? string.Empty };
+                if (address?.Street is not null || address?.PostalCode is not null || Number(item, "latitude") is not null)
+                {
+                    Quarantine(path, id, $"location '{id}' is redacted but the feed exposes its address or coordinates: withheld, only the area is published");
+                }
+
+                break;
+            case "virtual":
+                location.Virtual = new VirtualLocation { Url = Text(item, "url") ?? string.Empty };
+                break;
+            default:
+                Quarantine(path, id, $"location '{id}': location_type '{type}' is not physical, postal, virtual or redacted");
+                return id;
+        }
+
+        content.Locations.Add(location);
+        return id;
+    }
+
+    private static HsdsAddress? Address(JsonElement item)
+    {
+        if (!item.TryGetProperty("addresses", out var addresses) || addresses.ValueKind != JsonValueKind.Array || addresses.GetArrayLength() == 0)
+        {
+            return null;
+        }
+
+        var chosen = addresses.EnumerateArray().FirstOrDefault(a => Text(a, "address_type") == "physical");
+        if (chosen.ValueKind != JsonValueKind.Object)
+        {
+            chosen = addresses[0];
+        }
+
+        var street = string.Join(", ", new[] { Text(chosen, "address_1"), Text(chosen, "address_2") }.Where(s => s is not null));
+        var province = Text(chosen, "state_province");
+        var code = Jurisdiction.All.FirstOrDefault(j => string.Equals(j, province, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(Jurisdiction.NameOf(j), province, StringComparison.OrdinalIgnoreCase));
+        return new HsdsAddress(
+            street.Length == 0 ? null : street,
+            Text(chosen, "city"),
+            Text(chosen, "region"),
+            code ?? province,
+            Text(chosen, "postal_code"),
+            Text(chosen, "country"));
+    }
+
+    private static IEnumerable<Language> Languages(JsonElement item) =>
+        item.TryGetProperty("languages", out var languages) && languages.ValueKind == JsonValueKind.Array
+            ? languages.EnumerateArray().Select(l => new Language { Code = (Text(l, "code") ?? string.Empty).Trim().ToLowerInvariant(), Name = Text(l, "name") ?? string.Empty })
+            : [];
+
+    private static string? FirstPhone(JsonElement item) =>
+        item.TryGetProperty("phones", out var phones) && phones.ValueKind == JsonValueKind.Array
+            ? phones.EnumerateArray().Select(p => Text(p, "number")).FirstOrDefault(n => n is not null)
+            : null;
+
+    /// <summary>The directory codes an item's attributes stand for: terms of the federation taxonomy, and mapped publisher terms.</summary>
+    private HashSet<string> Terms(JsonElement item)
+    {
+        var codes = new HashSet<string>(StringComparer.Ordinal);
+        if (!item.TryGetProperty("attributes", out var attributes) || attributes.ValueKind != JsonValueKind.Array)
+        {
+            return codes;
+        }
+
+        foreach (var attribute in attributes.EnumerateArray())
+        {
+            if (!attribute.TryGetProperty("taxonomy_term", out var term) || term.ValueKind != JsonValueKind.Object)
+            {
+                continue;
+            }
+
+            var code = Text(term, "code");
+            var name = Text(term, "name");
+            var taxonomy = Text(term, "taxonomy")
+                ?? (term.TryGetProperty("taxonomy_detail", out var detail) && detail.ValueKind == JsonValueKind.Object ? Text(detail, "name") : null);
+            if (string.Equals(taxonomy, HsdsDirectoryOptions.FederationTaxonomy, StringComparison.OrdinalIgnoreCase) && code is not null)
+            {
+                codes.Add(code.Trim().ToLowerInvariant());
+            }
+
+            foreach (var key in new[] { code, name })
+            {
+                if (key is not null && options.Terms.TryGetValue(key, out var mapped))
+                {
+                    codes.Add(mapped.Trim().ToLowerInvariant());
+                }
+            }
+        }
+
+        return codes;
+    }
+
+    private static void ForEach(JsonElement item, string property, string path, Action<JsonElement, string> read)
+    {
+        if (!item.TryGetProperty(property, out var array) || array.ValueKind != JsonValueKind.Array)
+        {
+            return;
+        }
+
+        var i = 0;
+        foreach (var element in array.EnumerateArray())
+        {
+            read(element, $"{path}.{property}[{i++}]");
+        }
+    }
+
+    private static string? Text(JsonElement item, string property) =>
+        item.ValueKind == JsonValueKind.Object && item.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
+            && !string.IsNullOrWhiteSpace(value.GetString())
+            ? value.GetString()!.Trim()
+            : null;
+
+    private static double? Number(JsonElement item, string property) =>
+        item.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
+
+    private void Quarantine(string path, string? id, string reason) =>
+        content.Quarantined.Add(new QuarantinedRecord($"{file} {path}", id, reason));
+
+    private sealed record HsdsAddress(string? Street, string? City, string? Region, string? Province, string? PostalCode, string? Country);
+}
