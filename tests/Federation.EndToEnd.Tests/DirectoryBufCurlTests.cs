@@ -19,6 +19,7 @@ public sealed class DirectoryBufCurlTests
         var (exitCode, output, error) = await ExternalProcess.RunAsync(
             buf,
             ["curl", "--protocol", "grpc", "--cacert", fixture.Layout.RootCertificate,
+             "-H", "Authorization: Bearer " + await fixture.Analyst.GetAccessTokenAsync(),
              "-d", """{"jurisdictions":["NS"],"serviceTypes":["SERVICE_TYPE_EMERGENCY_SHELTER"],"availableNow":true,"pageSize":5}""",
              $"{fixture.Address.ToString().TrimEnd('/')}/federation.v1.DirectoryService/FindServices"],
             Timeout);

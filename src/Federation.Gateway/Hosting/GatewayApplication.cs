@@ -76,6 +76,7 @@ public static partial class GatewayApplication
             FederationTrust.FromPemFile(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.TrustRootPath!));
         builder.Services.AddSingleton<SubmissionVerifier>();
         builder.Services.AddSingleton<SubmissionValidator>();
+        builder.Services.AddSingleton<SignedEnvelopeOpener>();
         builder.Services.AddSingleton<SubmissionIngestor>();
         builder.Services.AddSingleton<QueryEngine>();
         builder.Services.AddHostedService<StoreInitializer>();

@@ -16,23 +16,20 @@ namespace Federation.Gateway.Ingestion;
 /// </summary>
 public sealed partial class SubmissionIngestor
 {
-    // Unknown fields are dropped on parse, so the canonical-encoding check below catches any that were sent.
-    private static readonly MessageParser<Submission> s_parser = Submission.Parser.WithDiscardUnknownFields(true);
-
-    private readonly SubmissionVerifier _verifier;
+    private readonly SignedEnvelopeOpener _opener;
     private readonly SubmissionValidator _validator;
     private readonly ISubmissionStore _store;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<SubmissionIngestor> _logger;
 
     public SubmissionIngestor(
-        SubmissionVerifier verifier,
+        SignedEnvelopeOpener opener,
         SubmissionValidator validator,
         ISubmissionStore store,
         TimeProvider timeProvider,
         ILogger<SubmissionIngestor> logger)
     {
-        _verifier = verifier;
+        _opener = opener;
         _validator = validator;
         _store = store;
         _timeProvider = timeProvider;
@@ -51,40 +48,8 @@ public sealed partial class SubmissionIngestor
         Func<SignatureVerification, CancellationToken, Task>? authorizeSigner,
         CancellationToken cancellationToken)
     {
-        if (envelope is null || envelope.Submission.IsEmpty)
-        {
-            throw Invalid("envelope.submission", "The envelope carries no submission bytes.");
-        }
-
-        if (envelope.Signature.IsEmpty)
-        {
-            throw Invalid("envelope.signature", "The envelope carries no signature.");
-        }
-
-        var submissionBytes = envelope.Submission.ToByteArray();
-        var signature = envelope.Signature.ToByteArray();
-        var verification = _verifier.Verify(submissionBytes, signature);
-        if (!verification.IsValid)
-        {
-            var kind = verification.Failure is SignatureFailure.UntrustedCertificate or SignatureFailure.NoJurisdiction
-                ? RefusalKind.PermissionDenied
-                : RefusalKind.InvalidArgument;
-            throw new RequestRefusedException(kind, verification.Message, "envelope.signature");
-        }
-
-        if (authorizeSigner is not null)
-        {
-            await authorizeSigner(verification, cancellationToken);
-        }
-
-        var submission = Parse(submissionBytes);
-        if (!string.Equals(verification.Jurisdiction, submission.Jurisdiction, StringComparison.Ordinal))
-        {
-            throw new RequestRefusedException(
-                RefusalKind.PermissionDenied,
-                $"The submission is for jurisdiction '{submission.Jurisdiction}' but is signed by a node certificate of '{verification.Jurisdiction}'. A node may only submit its own jurisdiction's data.",
-                "submission.jurisdiction");
-        }
+        var opened = await _opener.OpenAsync<Submission>(envelope, s => s.Jurisdiction, "submission.jurisdiction", authorizeSigner, cancellationToken);
+        var (submission, submissionBytes, signature, verification) = opened;
 
         var violations = _validator.Validate(submission);
         if (violations.Count > 0)
@@ -158,33 +123,6 @@ public sealed partial class SubmissionIngestor
             .SelectMany(t => t.Cells.Select(c => new StoredCell(t.TableId, c.Codes.ToArray(), c.Value, policy.CellVariance(t.TableId))))
             .ToArray();
     }
-
-    private static Submission Parse(byte[] bytes)
-    {
-        Submission submission;
-        try
-        {
-            submission = s_parser.ParseFrom(bytes);
-        }
-        catch (InvalidProtocolBufferException e)
-        {
-            throw Invalid("envelope.submission", $"The submission bytes are not a federation.v1.Submission message: {e.Message}");
-        }
-
-        // Only the canonical encoding is accepted: no unknown fields can smuggle anything past the contract,
-        // and the stored bytes mean exactly what the parsed message says.
-        if (!submission.ToByteArray().AsSpan().SequenceEqual(bytes))
-        {
-            throw Invalid(
-                "envelope.submission",
-                "The submission bytes are not the canonical encoding of a federation.v1.Submission (unknown fields or non-canonical field order).");
-        }
-
-        return submission;
-    }
-
-    private static RequestRefusedException Invalid(string field, string message) =>
-        new(RefusalKind.InvalidArgument, message, field);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stored submission {SubmissionId} of {DatasetId} for {Jurisdiction} {ReferenceYear}")]
     private partial void LogStored(string submissionId, string datasetId, string jurisdiction, int referenceYear);

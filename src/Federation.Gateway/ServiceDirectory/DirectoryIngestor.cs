@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Federation.Contracts.V1;
+using Federation.Gateway.Ingestion;
 using Federation.Sdk.ServiceDirectory;
 using Federation.Sdk.Signing;
 using Google.Protobuf;
@@ -16,9 +17,7 @@ namespace Federation.Gateway.ServiceDirectory;
 /// </summary>
 public sealed partial class DirectoryIngestor
 {
-    private static readonly MessageParser<DirectoryRelease> s_parser = DirectoryRelease.Parser.WithDiscardUnknownFields(true);
-
-    private readonly SubmissionVerifier _verifier;
+    private readonly SignedEnvelopeOpener _opener;
     private readonly DirectoryValidator _validator;
     private readonly IDirectoryStore _store;
     private readonly CurrentDirectories _directories;
@@ -27,14 +26,14 @@ public sealed partial class DirectoryIngestor
     private readonly ILogger<DirectoryIngestor> _logger;
 
     public DirectoryIngestor(
-        SubmissionVerifier verifier,
+        SignedEnvelopeOpener opener,
         IDirectoryStore store,
         CurrentDirectories directories,
         CapacityBroadcast broadcast,
         TimeProvider timeProvider,
         ILogger<DirectoryIngestor> logger)
     {
-        _verifier = verifier;
+        _opener = opener;
         _validator = new DirectoryValidator(timeProvider);
         _store = store;
         _directories = directories;
@@ -53,7 +52,9 @@ public sealed partial class DirectoryIngestor
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(authorizeSigner);
-        var (release, bytes, signature, signer) = await VerifyAsync(envelope, authorizeSigner, cancellationToken);
+        var opened = await _opener.OpenAsync<DirectoryRelease>(envelope, r => r.Jurisdiction, "release.jurisdiction", authorizeSigner, cancellationToken);
+        var (release, bytes, signature, verification) = opened;
+        var signer = verification.SignerCertificate!;
         var violations = _validator.Validate(release);
         if (violations.Count > 0)
         {
@@ -160,65 +161,6 @@ public sealed partial class DirectoryIngestor
 
     private static NewCapacityReading Reading(Service service, ServiceCapacity capacity) =>
         new(service.Id, capacity, service.ServiceTypes.FirstOrDefault(), service.ServiceTypes.Any(DirectoryCodes.IsResidential));
-
-    private async Task<(DirectoryRelease Release, byte[] Bytes, byte[] Signature, System.Security.Cryptography.X509Certificates.X509Certificate2 Signer)> VerifyAsync(
-        SignedEnvelope? envelope,
-        Func<SignatureVerification, CancellationToken, Task> authorizeSigner,
-        CancellationToken cancellationToken)
-    {
-        if (envelope is null || envelope.Submission.IsEmpty)
-        {
-            throw new RequestRefusedException(RefusalKind.InvalidArgument, "The envelope carries no directory release bytes.", "envelope.submission");
-        }
-
-        if (envelope.Signature.IsEmpty)
-        {
-            throw new RequestRefusedException(RefusalKind.InvalidArgument, "The envelope carries no signature.", "envelope.signature");
-        }
-
-        var bytes = envelope.Submission.ToByteArray();
-        var signature = envelope.Signature.ToByteArray();
-        var verification = _verifier.Verify(bytes, signature);
-        if (!verification.IsValid)
-        {
-            var kind = verification.Failure is SignatureFailure.UntrustedCertificate or SignatureFailure.NoJurisdiction
-                ? RefusalKind.PermissionDenied
-                : RefusalKind.InvalidArgument;
-            throw new RequestRefusedException(kind, verification.Message, "envelope.signature");
-        }
-
-        await authorizeSigner(verification, cancellationToken);
-
-        DirectoryRelease release;
-        try
-        {
-            release = s_parser.ParseFrom(bytes);
-        }
-        catch (InvalidProtocolBufferException e)
-        {
-            throw new RequestRefusedException(RefusalKind.InvalidArgument, $"The envelope bytes are not a federation.v1.DirectoryRelease message: {e.Message}", "envelope.submission");
-        }
-
-        // Only the canonical encoding is accepted: no unknown field (an address smuggled onto a redacted location,
-        // say) can ride along in the stored bytes.
-        if (!release.ToByteArray().AsSpan().SequenceEqual(bytes))
-        {
-            throw new RequestRefusedException(
-                RefusalKind.InvalidArgument,
-                "The release bytes are not the canonical encoding of a federation.v1.DirectoryRelease (unknown fields or non-canonical field order).",
-                "envelope.submission");
-        }
-
-        if (!string.Equals(verification.Jurisdiction, release.Jurisdiction, StringComparison.Ordinal))
-        {
-            throw new RequestRefusedException(
-                RefusalKind.PermissionDenied,
-                $"The directory is for jurisdiction '{release.Jurisdiction}' but is signed by a node certificate of '{verification.Jurisdiction}'. A node may only publish its own jurisdiction's directory.",
-                "release.jurisdiction");
-        }
-
-        return (release, bytes, signature, verification.SignerCertificate!);
-    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stored directory release {ReleaseId} ({Kind}) for {Jurisdiction}; {Changes} capacity change(s)")]
     private partial void LogStored(string releaseId, string jurisdiction, DirectoryRelease.ContentOneofCase kind, int changes);

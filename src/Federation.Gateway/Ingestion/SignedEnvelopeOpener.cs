@@ -1,0 +1,95 @@
+using Federation.Contracts.V1;
+using Federation.Sdk.Signing;
+using Google.Protobuf;
+
+namespace Federation.Gateway.Ingestion;
+
+/// <summary>
+/// Opens a signed envelope the same way for every kind of release (statistics, service directory): bytes and
+/// signature present, CMS signature and chain to the federation root, the caller's identity check, the canonical
+/// encoding of the expected message, and the same jurisdiction in certificate and payload. Refuses with
+/// <see cref="RequestRefusedException"/>; nothing is written here.
+/// </summary>
+public sealed class SignedEnvelopeOpener(SubmissionVerifier verifier)
+{
+    public async Task<OpenedEnvelope<T>> OpenAsync<T>(
+        SignedEnvelope? envelope,
+        Func<T, string> jurisdictionOf,
+        string jurisdictionField,
+        Func<SignatureVerification, CancellationToken, Task>? authorizeSigner,
+        CancellationToken cancellationToken)
+        where T : IMessage<T>, new()
+    {
+        var messageName = new T().Descriptor.FullName;
+        if (envelope is null || envelope.Submission.IsEmpty)
+        {
+            throw Invalid("envelope.submission", $"The envelope carries no {messageName} bytes.");
+        }
+
+        if (envelope.Signature.IsEmpty)
+        {
+            throw Invalid("envelope.signature", "The envelope carries no signature.");
+        }
+
+        var bytes = envelope.Submission.ToByteArray();
+        var signature = envelope.Signature.ToByteArray();
+        var verification = verifier.Verify(bytes, signature);
+        if (!verification.IsValid)
+        {
+            var kind = verification.Failure is SignatureFailure.UntrustedCertificate or SignatureFailure.NoJurisdiction
+                ? RefusalKind.PermissionDenied
+                : RefusalKind.InvalidArgument;
+            throw new RequestRefusedException(kind, verification.Message, "envelope.signature");
+        }
+
+        if (authorizeSigner is not null)
+        {
+            await authorizeSigner(verification, cancellationToken);
+        }
+
+        var message = Parse<T>(bytes, messageName);
+        var jurisdiction = jurisdictionOf(message);
+        if (!string.Equals(verification.Jurisdiction, jurisdiction, StringComparison.Ordinal))
+        {
+            throw new RequestRefusedException(
+                RefusalKind.PermissionDenied,
+                $"The {messageName} is for jurisdiction '{jurisdiction}' but is signed by a node certificate of '{verification.Jurisdiction}'. " +
+                "A node may only send its own jurisdiction's releases.",
+                jurisdictionField);
+        }
+
+        return new OpenedEnvelope<T>(message, bytes, signature, verification);
+    }
+
+    private static T Parse<T>(byte[] bytes, string messageName)
+        where T : IMessage<T>, new()
+    {
+        // Unknown fields are dropped on parse, so the canonical-encoding check below catches any that were sent.
+        var parser = new MessageParser<T>(() => new T()).WithDiscardUnknownFields(true);
+        T message;
+        try
+        {
+            message = parser.ParseFrom(bytes);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw Invalid("envelope.submission", $"The envelope bytes are not a {messageName} message: {e.Message}");
+        }
+
+        // Only the canonical encoding is accepted: no unknown field (an address smuggled onto a redacted location, a
+        // name in a statistics release) can ride along in the stored bytes, which mean exactly what was parsed.
+        if (!message.ToByteArray().AsSpan().SequenceEqual(bytes))
+        {
+            throw Invalid(
+                "envelope.submission",
+                $"The envelope bytes are not the canonical encoding of a {messageName} (unknown fields or non-canonical field order).");
+        }
+
+        return message;
+    }
+
+    private static RequestRefusedException Invalid(string field, string message) => new(RefusalKind.InvalidArgument, message, field);
+}
+
+/// <summary>A verified, parsed envelope: the message, its exact bytes and signature, and who signed it.</summary>
+public sealed record OpenedEnvelope<T>(T Message, byte[] Bytes, byte[] Signature, SignatureVerification Verification);
