@@ -1,4 +1,5 @@
 using System.Globalization;
+using Federation.Gateway.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Federation.Gateway.Audit;
@@ -34,19 +35,13 @@ public interface IAuditLog
 /// </summary>
 public sealed class SqliteAuditLog : IAuditLog
 {
-    private readonly string _connectionString;
+    private readonly SqliteDatabase _database;
     private volatile bool _created;
 
     public SqliteAuditLog(string databasePath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = databasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
+        _database = new SqliteDatabase(databasePath);
     }
 
     public async Task AppendAsync(AuditRecord record, CancellationToken cancellationToken)
@@ -106,8 +101,7 @@ public sealed class SqliteAuditLog : IAuditLog
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
+        var connection = await _database.OpenAsync(cancellationToken);
         if (!_created)
         {
             // Idempotent, so two first calls racing each other do no harm.

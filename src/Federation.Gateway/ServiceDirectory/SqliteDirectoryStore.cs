@@ -1,6 +1,7 @@
 using System.Globalization;
 using Federation.Contracts.V1;
 using Google.Protobuf.WellKnownTypes;
+using Federation.Gateway.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Federation.Gateway.ServiceDirectory;
@@ -11,23 +12,17 @@ public sealed class SqliteDirectoryStore : IDirectoryStore
     private const string SnapshotKind = "snapshot";
     private const string CapacityKind = "capacity";
 
-    private readonly string _connectionString;
+    private readonly SqliteDatabase _database;
 
     public SqliteDirectoryStore(string databasePath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = databasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
+        _database = new SqliteDatabase(databasePath);
     }
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             PRAGMA journal_mode = WAL;
@@ -100,7 +95,7 @@ public sealed class SqliteDirectoryStore : IDirectoryStore
         ArgumentNullException.ThrowIfNull(release);
         ArgumentNullException.ThrowIfNull(readings);
         ArgumentNullException.ThrowIfNull(createReceipt);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
 
         await using (var existing = Command(connection, transaction, "SELECT receipt FROM directory_releases WHERE release_id = $id", ("$id", release.ReleaseId)))
@@ -125,7 +120,7 @@ public sealed class SqliteDirectoryStore : IDirectoryStore
             {
                 currentId = reader.GetString(0);
                 currentRevision = reader.GetInt32(1);
-                currentProducedAt = ParseTime(reader.GetString(2));
+                currentProducedAt = SqliteDatabase.ParseTime(reader.GetString(2));
             }
         }
 
@@ -179,8 +174,8 @@ public sealed class SqliteDirectoryStore : IDirectoryStore
             ("$j", release.Jurisdiction),
             ("$kind", isSnapshot ? SnapshotKind : CapacityKind),
             ("$revision", revision),
-            ("$produced", FormatTime(release.ProducedAt)),
-            ("$received", FormatTime(release.ReceivedAt)),
+            ("$produced", SqliteDatabase.FormatTime(release.ProducedAt)),
+            ("$received", SqliteDatabase.FormatTime(release.ReceivedAt)),
             ("$subject", release.SignerSubject),
             ("$thumbprint", release.SignerThumbprint),
             ("$bytes", release.ReleaseBytes),
@@ -236,7 +231,7 @@ public sealed class SqliteDirectoryStore : IDirectoryStore
                 ("$sector", (int)sectors[change.ServiceId]),
                 ("$available", change.Capacity.Available),
                 ("$maximum", change.Capacity.Maximum),
-                ("$updated", FormatTime(change.Capacity.Updated.ToDateTimeOffset())),
+                ("$updated", SqliteDatabase.FormatTime(change.Capacity.Updated.ToDateTimeOffset())),
                 ("$description", change.Capacity.Description));
             await upsert.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -247,7 +242,7 @@ public sealed class SqliteDirectoryStore : IDirectoryStore
 
     public async Task<IReadOnlyList<StoredSnapshot>> GetCurrentSnapshotsAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = Command(
             connection,
             null,
@@ -260,7 +255,7 @@ public sealed class SqliteDirectoryStore : IDirectoryStore
         while (await reader.ReadAsync(cancellationToken))
         {
             snapshots.Add(new StoredSnapshot(
-                reader.GetString(0), reader.GetString(1), reader.GetInt32(2), ParseTime(reader.GetString(3)), ParseTime(reader.GetString(4)), (byte[])reader[5]));
+                reader.GetString(0), reader.GetString(1), reader.GetInt32(2), SqliteDatabase.ParseTime(reader.GetString(3)), SqliteDatabase.ParseTime(reader.GetString(4)), (byte[])reader[5]));
         }
 
         return snapshots;
@@ -268,7 +263,7 @@ public sealed class SqliteDirectoryStore : IDirectoryStore
 
     public async Task<IReadOnlyList<CurrentCapacity>> GetCurrentCapacitiesAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = Command(
             connection,
             null,
@@ -286,7 +281,7 @@ public sealed class SqliteDirectoryStore : IDirectoryStore
                     Unit = (CapacityUnit)reader.GetInt32(3),
                     Available = reader.GetInt32(5),
                     Maximum = reader.GetInt32(6),
-                    Updated = Timestamp.FromDateTimeOffset(ParseTime(reader.GetString(7))),
+                    Updated = Timestamp.FromDateTimeOffset(SqliteDatabase.ParseTime(reader.GetString(7))),
                     Description = reader.GetString(8),
                 },
                 (ServiceType)reader.GetInt32(4)));
@@ -297,7 +292,7 @@ public sealed class SqliteDirectoryStore : IDirectoryStore
 
     public async Task<IReadOnlyList<HistoricalReading>> GetResidentialBedHistoryAsync(DateTimeOffset periodStart, DateTimeOffset periodEnd, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         // The counts inside the period, and for each capacity the last count before it (it holds at the period's start).
         await using var command = Command(
             connection,
@@ -314,14 +309,14 @@ public sealed class SqliteDirectoryStore : IDirectoryStore
             ORDER BY 6
             """,
             ("$bed", (int)CapacityUnit.Bed),
-            ("$from", FormatTime(periodStart)),
-            ("$to", FormatTime(periodEnd)));
+            ("$from", SqliteDatabase.FormatTime(periodStart)),
+            ("$to", SqliteDatabase.FormatTime(periodEnd)));
         var readings = new List<HistoricalReading>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             readings.Add(new HistoricalReading(
-                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4), ParseTime(reader.GetString(5))));
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4), SqliteDatabase.ParseTime(reader.GetString(5))));
         }
 
         return readings;
@@ -329,7 +324,7 @@ public sealed class SqliteDirectoryStore : IDirectoryStore
 
     public async Task<IReadOnlyList<DirectoryHistoryEntry>> GetHistoryAsync(string jurisdiction, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = Command(
             connection,
             null,
@@ -343,7 +338,7 @@ public sealed class SqliteDirectoryStore : IDirectoryStore
         while (await reader.ReadAsync(cancellationToken))
         {
             entries.Add(new DirectoryHistoryEntry(
-                reader.GetString(0), reader.GetString(1), reader.GetInt32(2), ParseTime(reader.GetString(3)), ParseTime(reader.GetString(4)),
+                reader.GetString(0), reader.GetString(1), reader.GetInt32(2), SqliteDatabase.ParseTime(reader.GetString(3)), SqliteDatabase.ParseTime(reader.GetString(4)),
                 reader.IsDBNull(5) ? null : reader.GetString(5)));
         }
 
@@ -358,7 +353,7 @@ public sealed class SqliteDirectoryStore : IDirectoryStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            current[(reader.GetString(0), reader.GetString(1))] = new Held(reader.GetInt32(2), ParseTime(reader.GetString(3)));
+            current[(reader.GetString(0), reader.GetString(1))] = new Held(reader.GetInt32(2), SqliteDatabase.ParseTime(reader.GetString(3)));
         }
 
         return current;
@@ -394,7 +389,7 @@ public sealed class SqliteDirectoryStore : IDirectoryStore
             residential.Value = reading.Residential ? 1 : 0;
             available.Value = reading.Capacity.Available;
             maximum.Value = reading.Capacity.Maximum;
-            updated.Value = FormatTime(reading.Capacity.Updated.ToDateTimeOffset());
+            updated.Value = SqliteDatabase.FormatTime(reading.Capacity.Updated.ToDateTimeOffset());
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
     }
@@ -411,20 +406,6 @@ public sealed class SqliteDirectoryStore : IDirectoryStore
 
         return command;
     }
-
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        return connection;
-    }
-
-    // Fixed-width UTC text sorts in time order, which the history queries rely on.
-    private static string FormatTime(DateTimeOffset time) =>
-        time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
-
-    private static DateTimeOffset ParseTime(string text) =>
-        DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 
     private sealed record Held(int Available, DateTimeOffset Updated);
 }

@@ -26,32 +26,32 @@ public sealed partial class SqliteSubmissionStore
 
     public async Task<StoredCheckpoint> GetLatestCheckpointAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         return await ReadCheckpointAsync(connection, null, "ORDER BY tree_size DESC LIMIT 1", cancellationToken)
             ?? throw new InvalidOperationException("The transparency log has no checkpoint: the store was not initialized.");
     }
 
     public async Task<StoredCheckpoint?> GetCheckpointAsync(long treeSize, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         return await ReadCheckpointAsync(connection, null, "WHERE tree_size = $p", cancellationToken, treeSize);
     }
 
     public async Task<StoredCheckpoint?> GetCheckpointAtAsync(DateTimeOffset time, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        return await ReadCheckpointAsync(connection, null, "WHERE signed_at <= $p ORDER BY tree_size DESC LIMIT 1", cancellationToken, FormatTime(time));
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        return await ReadCheckpointAsync(connection, null, "WHERE signed_at <= $p ORDER BY tree_size DESC LIMIT 1", cancellationToken, SqliteDatabase.FormatTime(time));
     }
 
     public async Task<IReadOnlyList<byte[]>> GetLeafHashesAsync(long treeSize, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         return await ReadLeafHashesAsync(connection, null, treeSize, cancellationToken);
     }
 
     public async Task<long?> FindLeafIndexAsync(byte[] leafHash, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT min(leaf_index) FROM log_leaves WHERE leaf_hash = $hash";
         command.Parameters.AddWithValue("$hash", leafHash);
@@ -60,7 +60,7 @@ public sealed partial class SqliteSubmissionStore
 
     public async Task<IReadOnlyList<StoredLogEntry>> GetEntriesAsync(long start, long beyond, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT l.leaf_index, s.submission_bytes, s.signature, s.submission_id, l.appended_at
@@ -78,7 +78,7 @@ public sealed partial class SqliteSubmissionStore
                 reader.GetInt64(0),
                 LogLeaf.Encode(reader.GetFieldValue<byte[]>(1), reader.GetFieldValue<byte[]>(2)),
                 reader.GetString(3),
-                ParseTime(reader.GetString(4))));
+                SqliteDatabase.ParseTime(reader.GetString(4))));
         }
 
         return entries;
@@ -91,7 +91,7 @@ public sealed partial class SqliteSubmissionStore
         long treeSize,
         CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = VisibleThen + """
             SELECT v.jurisdiction, v.reference_year, c.codes, c.value, c.variance
@@ -121,7 +121,7 @@ public sealed partial class SqliteSubmissionStore
 
     public async Task<IReadOnlyList<int>> GetReportedYearsAsOfAsync(string datasetId, long treeSize, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = VisibleThen + "SELECT DISTINCT reference_year FROM visible ORDER BY reference_year";
         command.Parameters.AddWithValue("$dataset", datasetId);
@@ -183,7 +183,7 @@ public sealed partial class SqliteSubmissionStore
         {
             var size = hashes.Count;
             var root = new MerkleTree(hashes).RootHash(size);
-            await InsertCheckpointAsync(connection, transaction, size, root, _logKey.Sign(new Checkpoint(_logKey.Origin, size, root)), FormatTime(DateTimeOffset.UtcNow), cancellationToken);
+            await InsertCheckpointAsync(connection, transaction, size, root, _logKey.Sign(new Checkpoint(_logKey.Origin, size, root)), SqliteDatabase.FormatTime(DateTimeOffset.UtcNow), cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -214,7 +214,7 @@ public sealed partial class SqliteSubmissionStore
         PreparedLeaf leaf,
         CancellationToken cancellationToken)
     {
-        var time = FormatTime(submission.ReceivedAt);
+        var time = SqliteDatabase.FormatTime(submission.ReceivedAt);
         var inclusion = leaf.Inclusion;
         await InsertLeafAsync(connection, transaction, inclusion.LeafIndex, submission.SubmissionId, inclusion.LeafHash, time, cancellationToken);
         await InsertCheckpointAsync(connection, transaction, inclusion.TreeSize, leaf.RootHash, inclusion.Checkpoint, time, cancellationToken);
@@ -295,7 +295,7 @@ public sealed partial class SqliteSubmissionStore
 
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
-            ? new StoredCheckpoint(reader.GetInt64(0), reader.GetString(1), ParseTime(reader.GetString(2)))
+            ? new StoredCheckpoint(reader.GetInt64(0), reader.GetString(1), SqliteDatabase.ParseTime(reader.GetString(2)))
             : null;
     }
 

@@ -12,7 +12,7 @@ public sealed partial class SqliteSubmissionStore : ISubmissionStore, ITranspare
 {
     private const char CodeSeparator = '|';
 
-    private readonly string _connectionString;
+    private readonly SqliteDatabase _database;
     private readonly LogSigningKey _logKey;
 
     public SqliteSubmissionStore(string databasePath, LogSigningKey logKey)
@@ -20,18 +20,12 @@ public sealed partial class SqliteSubmissionStore : ISubmissionStore, ITranspare
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
         ArgumentNullException.ThrowIfNull(logKey);
         _logKey = logKey;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = databasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
+        _database = new SqliteDatabase(databasePath);
     }
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             PRAGMA journal_mode = WAL;
@@ -70,7 +64,7 @@ public sealed partial class SqliteSubmissionStore : ISubmissionStore, ITranspare
     {
         try
         {
-            await using var connection = await OpenAsync(cancellationToken);
+            await using var connection = await _database.OpenAsync(cancellationToken);
             await using var command = connection.CreateCommand();
             command.CommandText = "SELECT count(*) FROM sqlite_master WHERE name = 'submissions'";
             return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 1;
@@ -83,7 +77,7 @@ public sealed partial class SqliteSubmissionStore : ISubmissionStore, ITranspare
 
     public async Task<StoredSubmissionOrigin?> FindOriginAsync(string submissionId, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT submission_id, dataset_id, jurisdiction, reference_year, revision, received_at, signer_subject, signer_thumbprint,
@@ -103,7 +97,7 @@ public sealed partial class SqliteSubmissionStore : ISubmissionStore, ITranspare
             reader.GetString(2),
             reader.GetInt32(3),
             reader.GetInt32(4),
-            ParseTime(reader.GetString(5)),
+            SqliteDatabase.ParseTime(reader.GetString(5)),
             reader.GetString(6),
             reader.GetString(7),
             (byte[])reader.GetValue(8),
@@ -112,7 +106,7 @@ public sealed partial class SqliteSubmissionStore : ISubmissionStore, ITranspare
 
     public async Task<int> CountSignedByAsync(string signerThumbprint, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT count(*) FROM submissions WHERE signer_thumbprint = $thumbprint";
         command.Parameters.AddWithValue("$thumbprint", signerThumbprint);
@@ -127,7 +121,7 @@ public sealed partial class SqliteSubmissionStore : ISubmissionStore, ITranspare
         ArgumentNullException.ThrowIfNull(submission);
         ArgumentNullException.ThrowIfNull(createReceipt);
 
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         // Microsoft.Data.Sqlite begins IMMEDIATE transactions by default: appends are serialized, reads are not blocked (WAL).
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
 
@@ -160,7 +154,7 @@ public sealed partial class SqliteSubmissionStore : ISubmissionStore, ITranspare
             {
                 currentId = reader.GetString(0);
                 currentRevision = reader.GetInt32(1);
-                currentProducedAt = ParseTime(reader.GetString(2));
+                currentProducedAt = SqliteDatabase.ParseTime(reader.GetString(2));
             }
         }
 
@@ -185,8 +179,8 @@ public sealed partial class SqliteSubmissionStore : ISubmissionStore, ITranspare
             insert.Parameters.AddWithValue("$jurisdiction", submission.Jurisdiction);
             insert.Parameters.AddWithValue("$year", submission.ReferenceYear);
             insert.Parameters.AddWithValue("$revision", revision);
-            insert.Parameters.AddWithValue("$produced", FormatTime(submission.ProducedAt));
-            insert.Parameters.AddWithValue("$received", FormatTime(submission.ReceivedAt));
+            insert.Parameters.AddWithValue("$produced", SqliteDatabase.FormatTime(submission.ProducedAt));
+            insert.Parameters.AddWithValue("$received", SqliteDatabase.FormatTime(submission.ReceivedAt));
             insert.Parameters.AddWithValue("$subject", submission.SignerSubject);
             insert.Parameters.AddWithValue("$thumbprint", submission.SignerThumbprint);
             insert.Parameters.AddWithValue("$bytes", submission.SubmissionBytes);
@@ -236,7 +230,7 @@ public sealed partial class SqliteSubmissionStore : ISubmissionStore, ITranspare
         IReadOnlyCollection<int> years,
         CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT s.jurisdiction, s.reference_year, c.codes, c.value, c.variance
@@ -265,7 +259,7 @@ public sealed partial class SqliteSubmissionStore : ISubmissionStore, ITranspare
 
     public async Task<IReadOnlyList<int>> GetReportedYearsAsync(string datasetId, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT DISTINCT reference_year FROM submissions
@@ -288,7 +282,7 @@ public sealed partial class SqliteSubmissionStore : ISubmissionStore, ITranspare
         int referenceYear,
         CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT submission_id, revision, produced_at, received_at, superseded_by FROM submissions
@@ -305,19 +299,12 @@ public sealed partial class SqliteSubmissionStore : ISubmissionStore, ITranspare
             entries.Add(new SubmissionHistoryEntry(
                 reader.GetString(0),
                 reader.GetInt32(1),
-                ParseTime(reader.GetString(2)),
-                ParseTime(reader.GetString(3)),
+                SqliteDatabase.ParseTime(reader.GetString(2)),
+                SqliteDatabase.ParseTime(reader.GetString(3)),
                 reader.IsDBNull(4) ? null : reader.GetString(4)));
         }
 
         return entries;
-    }
-
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        return connection;
     }
 
     private static async Task<T?> ScalarAsync<T>(
@@ -344,9 +331,4 @@ public sealed partial class SqliteSubmissionStore : ISubmissionStore, ITranspare
 
     private static string[] SplitCodes(string joined) => joined.Length == 0 ? [] : joined.Split(CodeSeparator);
 
-    private static string FormatTime(DateTimeOffset time) =>
-        time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
-
-    private static DateTimeOffset ParseTime(string text) =>
-        DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 }
