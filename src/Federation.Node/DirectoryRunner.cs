@@ -3,10 +3,12 @@ using Federation.Contracts.V1;
 using Federation.Sdk.Adapters.Csv;
 using Federation.Sdk.Adapters.Hsds;
 using Federation.Sdk.Client;
+using Federation.Sdk.Hosting;
 using Federation.Sdk.ServiceDirectory;
 using Federation.Sdk.Trust;
 using Federation.Sdk.Validation;
 using Google.Protobuf;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Federation.Node;
 
@@ -37,11 +39,24 @@ public sealed class DirectoryRunner
     {
         var settings = _configuration.ServiceDirectory ?? throw new NodeConfigurationException("serviceDirectory: this node has no service directory configured.");
         var content = new DirectoryContent();
-        foreach (var source in settings.Sources)
+        var node = new NodeBuilder();
+        node.Services.AddSingleton(new NodeFiles(_configuration.BaseDirectory));
+        for (var i = 0; i < settings.Sources.Count; i++)
         {
-            IDirectorySource reader = source.Adapter == "hsds"
-                ? new HsdsDirectorySource(_configuration.Resolve(source.Path))
-                : new CsvDirectorySource(_configuration.Resolve(source.Path));
+            var path = settings.Sources[i].Path;
+            if (settings.Sources[i].Adapter == "hsds")
+            {
+                node.AddHsdsDirectorySource($"serviceDirectory.sources[{i}]", options => options.Path = path);
+            }
+            else
+            {
+                node.AddCsvDirectorySource($"serviceDirectory.sources[{i}]", options => options.Path = path);
+            }
+        }
+
+        using var sources = node.Build();
+        foreach (var (_, reader) in sources.DirectorySources)
+        {
             content.Add(await reader.ReadAsync(cancellationToken));
         }
 

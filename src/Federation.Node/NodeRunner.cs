@@ -2,6 +2,7 @@ using Federation.Contracts.V1;
 using Federation.Sdk.Adapters.Csv;
 using Federation.Sdk.Catalog;
 using Federation.Sdk.Client;
+using Federation.Sdk.Hosting;
 using Federation.Sdk.Identity;
 using Federation.Sdk.Pipeline;
 using Federation.Sdk.Privacy;
@@ -12,6 +13,7 @@ using Federation.Sdk.Signing;
 using Federation.Sdk.Transparency;
 using Federation.Sdk.Trust;
 using Federation.Sdk.Validation;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Federation.Node;
 
@@ -55,13 +57,17 @@ public sealed class NodeRunner
         return await RunPipelineAsync(new CaseStatisticsPipeline(dataset, releases, _timeProvider), cancellationToken);
     }
 
-    private Task<PipelineResult> RunPipelineAsync(CaseStatisticsPipeline pipeline, CancellationToken cancellationToken) =>
-        pipeline.RunAsync(
-            CreateSource(),
+    private async Task<PipelineResult> RunPipelineAsync(CaseStatisticsPipeline pipeline, CancellationToken cancellationToken)
+    {
+        using var sources = CreateSources();
+        var caseSources = sources.CaseSources.Select(s => s.Value).ToArray();
+        return await pipeline.RunAsync(
+            caseSources.Length == 1 ? caseSources[0] : new ConcatenatedSource(caseSources),
             _configuration.Jurisdiction,
             _configuration.NodeId,
             _configuration.ReferenceYears.Count > 0 ? _configuration.ReferenceYears : null,
             cancellationToken);
+    }
 
     /// <summary>Prepares, then signs and uploads every release; returns what was sent and what was quarantined.</summary>
     public async Task<NodeRunReport> RunAsync(CancellationToken cancellationToken)
@@ -87,12 +93,17 @@ public sealed class NodeRunner
         return new NodeRunReport(_configuration.Jurisdiction, prepared, published, quarantineReport);
     }
 
-    private ICaseRecordSource CreateSource()
+    private NodeSources CreateSources()
     {
-        var sources = _configuration.Sources
-            .Select(s => (ICaseRecordSource)new CsvCaseRecordSource(_configuration.Resolve(s.Path)))
-            .ToArray();
-        return sources.Length == 1 ? sources[0] : new ConcatenatedSource(sources);
+        var node = new NodeBuilder();
+        node.Services.AddSingleton(new NodeFiles(_configuration.BaseDirectory));
+        for (var i = 0; i < _configuration.Sources.Count; i++)
+        {
+            var path = _configuration.Sources[i].Path;
+            node.AddCsvCaseSource($"sources[{i}]", options => options.Path = path);
+        }
+
+        return node.Build();
     }
 
     private sealed class ConcatenatedSource(IReadOnlyList<ICaseRecordSource> sources) : ICaseRecordSource
