@@ -33,7 +33,7 @@ internal sealed class SqlCaseSourceOptionsValidator(IServiceProvider services) :
         }
         else if (!IsSelect(options.Query))
         {
-            problems.Add("query: must be one SELECT statement (or WITH ... SELECT); the adapter only reads.");
+            problems.Add("query: must be a SELECT statement (or WITH ... SELECT); the adapter only reads.");
         }
 
         if (options.Columns is null)
@@ -58,11 +58,11 @@ internal sealed class SqlCaseSourceOptionsValidator(IServiceProvider services) :
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 
+    // A guard against a wrong query pasted in, not a security boundary: the database user's read-only grant is (README.md).
     private static bool IsSelect(string query)
     {
-        var text = query.Trim().TrimEnd(';').TrimStart('(');
-        return (text.StartsWith("SELECT", StringComparison.OrdinalIgnoreCase) || text.StartsWith("WITH", StringComparison.OrdinalIgnoreCase))
-            && !text.Contains(';', StringComparison.Ordinal);
+        var text = query.TrimStart().TrimStart('(');
+        return text.StartsWith("SELECT", StringComparison.OrdinalIgnoreCase) || text.StartsWith("WITH", StringComparison.OrdinalIgnoreCase);
     }
 }
 
