@@ -1,3 +1,5 @@
+using Federation.Sdk.Records;
+
 namespace Federation.Sdk.Adapters.Csv;
 
 /// <summary>How to read a case CSV: the file, field delimiter, separator inside list fields, and column names.</summary>
@@ -11,5 +13,5 @@ public sealed class CsvCaseSourceOptions
     /// <summary>Separates the values of a list field (exploitation types, citizenship).</summary>
     public char ListSeparator { get; set; } = ';';
 
-    public CsvColumnNames Columns { get; set; } = new();
+    public CaseColumnNames Columns { get; set; } = new();
 }

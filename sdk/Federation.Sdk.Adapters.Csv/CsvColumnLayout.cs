@@ -1,4 +1,3 @@
-using System.Globalization;
 using Federation.Sdk.Records;
 
 namespace Federation.Sdk.Adapters.Csv;
@@ -6,8 +5,6 @@ namespace Federation.Sdk.Adapters.Csv;
 /// <summary>Where each case-record field is in a file's header, and how a record's fields become a <see cref="CaseRecord"/>.</summary>
 internal sealed class CsvColumnLayout
 {
-    private const string DateFormat = "yyyy-MM-dd";
-
     private readonly string[] _header;
     private readonly char _listSeparator;
     private readonly int _caseId;
@@ -108,25 +105,10 @@ internal sealed class CsvColumnLayout
         return -1;
     }
 
-    private static string? Text(IReadOnlyList<string> fields, int index) =>
-        string.IsNullOrWhiteSpace(fields[index]) ? null : fields[index].Trim();
+    private static string? Text(IReadOnlyList<string> fields, int index) => CaseFieldValues.Text(fields[index]);
 
-    private string[] List(IReadOnlyList<string> fields, int index) =>
-        fields[index].Split(_listSeparator, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+    private string[] List(IReadOnlyList<string> fields, int index) => CaseFieldValues.List(fields[index], _listSeparator);
 
-    private DateOnly? Date(IReadOnlyList<string> fields, int index, List<string> problems)
-    {
-        if (Text(fields, index) is not { } text)
-        {
-            return null;
-        }
-
-        if (DateOnly.TryParseExact(text, DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-        {
-            return date;
-        }
-
-        problems.Add($"{_header[index]} '{text}' is not a date in {DateFormat} form");
-        return null;
-    }
+    private DateOnly? Date(IReadOnlyList<string> fields, int index, List<string> problems) =>
+        CaseFieldValues.Date(fields[index], _header[index], problems);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Federation.Contracts.V1;
 using Federation.Sdk.ServiceDirectory;
 using Federation.Sdk.Validation;
@@ -30,17 +31,21 @@ internal sealed class CsvDirectorySource : IDirectorySource
 
     public string Name { get; }
 
-    public async Task<DirectoryContent> ReadAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Streams the export's items row by row; only the ids already seen are kept, so a service or location on several
+    /// rows is sent once. Throws <see cref="InvalidDataException"/> before the first item when a required column is missing.
+    /// </summary>
+    public async IAsyncEnumerable<DirectoryItem> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var content = new DirectoryContent();
         var organizations = new HashSet<string>(StringComparer.Ordinal);
-        var services = new Dictionary<string, Service>(StringComparer.Ordinal);
+        var services = new HashSet<string>(StringComparer.Ordinal);
         var locations = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var row in CsvTable.ReadAsync(_path, _delimiter, RequiredColumns, cancellationToken))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (row.Error is not null)
             {
-                content.Quarantined.Add(new QuarantinedRecord(row.Location, row["service_id"], row.Error));
+                yield return new QuarantinedItem(new QuarantinedRecord(row.Location, row["service_id"], row.Error));
                 continue;
             }
 
@@ -48,7 +53,7 @@ internal sealed class CsvDirectorySource : IDirectorySource
             var organizationId = row["organization_id"] ?? string.Empty;
             if (organizations.Add(organizationId))
             {
-                content.Organizations.Add(new Organization
+                yield return new OrganizationItem(new Organization
                 {
                     Id = organizationId,
                     Name = row["organization_name"] ?? string.Empty,
@@ -58,35 +63,39 @@ internal sealed class CsvDirectorySource : IDirectorySource
             }
 
             var serviceId = row["service_id"] ?? string.Empty;
-            if (!services.ContainsKey(serviceId))
+            if (!services.Contains(serviceId))
             {
                 var service = ReadService(row, serviceId, organizationId, problems);
                 if (problems.Count > 0)
                 {
-                    content.Quarantined.Add(new QuarantinedRecord(row.Location, serviceId, string.Join("; ", problems)));
+                    yield return new QuarantinedItem(new QuarantinedRecord(row.Location, serviceId, string.Join("; ", problems)));
                     continue;
                 }
 
-                services.Add(serviceId, service);
-                content.Services.Add(service);
+                services.Add(serviceId);
+                yield return new ServiceItem(service);
             }
 
             var locationId = row["location_id"] ?? string.Empty;
             if (locations.Add(locationId))
             {
-                var location = ReadLocation(row, locationId, content.Quarantined);
+                var notes = new List<QuarantinedRecord>();
+                var location = ReadLocation(row, locationId, notes);
+                foreach (var note in notes)
+                {
+                    yield return new QuarantinedItem(note);
+                }
+
                 if (location is null)
                 {
                     continue;
                 }
 
-                content.Locations.Add(location);
+                yield return new LocationItem(location);
             }
 
-            content.ServiceAtLocations.Add(new ServiceAtLocation { Id = $"{serviceId}@{locationId}", ServiceId = serviceId, LocationId = locationId });
+            yield return new ServiceAtLocationItem(new ServiceAtLocation { Id = $"{serviceId}@{locationId}", ServiceId = serviceId, LocationId = locationId });
         }
-
-        return content;
     }
 
     private static Service ReadService(CsvNamedRow row, string serviceId, string organizationId, List<string> problems)

@@ -59,13 +59,7 @@ internal sealed class CsvCaseSourceOptionsValidator(IServiceProvider services) :
         }
         else
         {
-            foreach (var column in typeof(CsvColumnNames).GetProperties())
-            {
-                if (string.IsNullOrWhiteSpace((string?)column.GetValue(options.Columns)))
-                {
-                    problems.Add($"columns.{NodeAdapterOptions.OptionKey(column.Name)}: must name a column.");
-                }
-            }
+            problems.AddRange(options.Columns.Problems());
         }
 
         return CsvOptionsRules.Result(problems);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Federation.Contracts.V1;
 using Federation.Sdk.Catalog;
@@ -30,38 +31,51 @@ internal sealed class HsdsDirectorySource : IDirectorySource
 
     public string Name { get; }
 
-    public async Task<DirectoryContent> ReadAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Streams the items of each file in turn: one file is parsed at a time and its items sent before the next is
+    /// opened. Throws <see cref="FileNotFoundException"/> when the path is neither a file nor a folder.
+    /// </summary>
+    public async IAsyncEnumerable<DirectoryItem> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var files = System.IO.Directory.Exists(_path)
             ? System.IO.Directory.EnumerateFiles(_path, "*.json").Order(StringComparer.Ordinal).ToArray()
             : File.Exists(_path) ? [_path] : throw new FileNotFoundException($"HSDS source '{_path}' is neither a file nor a folder.", _path);
-        var content = new DirectoryContent();
         foreach (var file in files)
         {
-            await using var stream = File.OpenRead(file);
-            JsonDocument document;
-            try
+            cancellationToken.ThrowIfCancellationRequested();
+            var items = new List<DirectoryItem>();
+            await using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024, FileOptions.Asynchronous | FileOptions.SequentialScan))
             {
-                document = await JsonDocument.ParseAsync(stream, default, cancellationToken);
-            }
-            catch (JsonException e)
-            {
-                content.Quarantined.Add(new QuarantinedRecord(Path.GetFileName(file), null, $"not JSON: {e.Message}"));
-                continue;
+                JsonDocument? document = null;
+                try
+                {
+                    document = await JsonDocument.ParseAsync(stream, default, cancellationToken);
+                }
+                catch (JsonException e)
+                {
+                    items.Add(new QuarantinedItem(new QuarantinedRecord(Path.GetFileName(file), null, $"not JSON: {e.Message}")));
+                }
+
+                using (document)
+                {
+                    if (document is not null)
+                    {
+                        new HsdsDocumentReader(Path.GetFileName(file), _options, items).Read(document.RootElement);
+                    }
+                }
             }
 
-            using (document)
+            foreach (var item in items)
             {
-                new HsdsDocumentReader(Path.GetFileName(file), _options, content).Read(document.RootElement);
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return item;
             }
         }
-
-        return content;
     }
 }
 
-/// <summary>Maps one HSDS document into directory content.</summary>
-internal sealed class HsdsDocumentReader(string file, HsdsDirectoryOptions options, DirectoryContent content)
+/// <summary>Maps one HSDS document into directory items.</summary>
+internal sealed class HsdsDocumentReader(string file, HsdsDirectoryOptions options, List<DirectoryItem> items)
 {
     /// <summary>The eligibility and organization flags a term can stand for, besides service types and genders.</summary>
     public static readonly IReadOnlySet<string> FlagNames = new HashSet<string>(StringComparer.Ordinal) { "indigenous_led", "indigenous_specific", "two_spirit_lgbtqi_plus" };
@@ -120,14 +134,14 @@ internal sealed class HsdsDocumentReader(string file, HsdsDirectoryOptions optio
     {
         var id = Text(item, "id");
         var terms = Terms(item);
-        content.Organizations.Add(new Organization
+        items.Add(new OrganizationItem(new Organization
         {
             Id = id ?? string.Empty,
             Name = Text(item, "name") ?? string.Empty,
             Description = Text(item, "description") ?? string.Empty,
             Website = Text(item, "website") ?? string.Empty,
             IndigenousLed = terms.Contains("indigenous_led"),
-        });
+        }));
         ForEach(item, "services", path, (s, p) => ReadService(s, p, id));
         ForEach(item, "locations", path, (l, p) => ReadLocation(l, p));
         return id;
@@ -182,7 +196,7 @@ internal sealed class HsdsDocumentReader(string file, HsdsDirectoryOptions optio
         ForEach(item, "service_areas", path, (a, _) => service.ServiceAreas.Add(new ServiceArea { Name = Text(a, "name") ?? string.Empty }));
         service.Phone = FirstPhone(item) ?? string.Empty;
         ForEach(item, "capacities", path, (c, p) => ReadCapacity(c, p, service));
-        content.Services.Add(service);
+        items.Add(new ServiceItem(service));
         ForEach(item, "service_at_locations", path, (l, p) => ReadServiceAtLocation(l, p, id));
     }
 
@@ -262,12 +276,12 @@ internal sealed class HsdsDocumentReader(string file, HsdsDirectoryOptions optio
         }
 
         locationId ??= Text(item, "location_id");
-        content.ServiceAtLocations.Add(new ServiceAtLocation
+        items.Add(new ServiceAtLocationItem(new ServiceAtLocation
         {
             Id = Text(item, "id") ?? string.Empty,
             ServiceId = serviceId ?? string.Empty,
             LocationId = locationId ?? string.Empty,
-        });
+        }));
     }
 
     private string? ReadLocation(JsonElement item, string path)
@@ -317,7 +331,7 @@ internal sealed class HsdsDocumentReader(string file, HsdsDirectoryOptions optio
                 return id;
         }
 
-        content.Locations.Add(location);
+        items.Add(new LocationItem(location));
         return id;
     }
 
@@ -418,7 +432,7 @@ internal sealed class HsdsDocumentReader(string file, HsdsDirectoryOptions optio
         item.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
 
     private void Quarantine(string path, string? id, string reason) =>
-        content.Quarantined.Add(new QuarantinedRecord($"{file} {path}", id, reason));
+        items.Add(new QuarantinedItem(new QuarantinedRecord($"{file} {path}", id, reason)));
 
     private sealed record HsdsAddress(string? Street, string? City, string? Region, string? Province, string? PostalCode, string? Country);
 }

@@ -34,22 +34,47 @@ public static class SyntheticCaseData
 
         var random = new Random(seed);
         var sampler = new SyntheticCaseSampler(random, jurisdiction);
+        return WriteCsv(path, years.SelectMany(year => Year(random, sampler, jurisdiction, year)));
+    }
+
+    /// <summary>Writes cases as a CSV in the CSV adapter's default format (header, CRLF, RFC 4180 quoting). Returns the rows written.</summary>
+    public static int WriteCsv(string path, IEnumerable<SyntheticCase> cases)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentNullException.ThrowIfNull(cases);
         using var writer = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { NewLine = "\r\n" };
         WriteLine(writer, SyntheticCase.Columns);
         var rows = 0;
-        foreach (var year in years)
+        foreach (var row in cases)
         {
-            foreach (var row in Year(random, sampler, jurisdiction, year))
-            {
-                WriteLine(writer, row.Fields());
-                rows++;
-            }
+            WriteLine(writer, row.Fields());
+            rows++;
         }
 
         return rows;
     }
 
-    /// <summary>The number of valid victim rows <see cref="WriteCsv"/> writes for a jurisdiction and year (2019-2024).</summary>
+    /// <summary>
+    /// <paramref name="count"/> valid victims identified in <paramref name="year"/>, in identification order, with
+    /// case ids "{jurisdiction}-{year}-00001" on; fake names and birth dates. The same arguments give the same cases.
+    /// </summary>
+    public static IReadOnlyList<SyntheticCase> Victims(string jurisdiction, int year, int count, int seed)
+    {
+        if (!Jurisdiction.IsValid(jurisdiction))
+        {
+            throw new ArgumentException($"Unknown jurisdiction '{jurisdiction}'.", nameof(jurisdiction));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var sampler = new SyntheticCaseSampler(new Random(seed), jurisdiction);
+        return Enumerable.Range(0, count)
+            .Select(_ => sampler.Next(string.Empty, year, isVictim: true))
+            .OrderBy(c => c.IdentificationDate)
+            .Select((c, i) => c with { CaseId = $"{jurisdiction}-{year}-{i + 1:D5}" })
+            .ToArray();
+    }
+
+    /// <summary>The number of valid victim rows <see cref="WriteCsv(string, string, IReadOnlyList{int}, int)"/> writes for a jurisdiction and year (2019-2024).</summary>
     public static int ExpectedVictims(string jurisdiction, int year) => VictimCalibration.ExpectedVictims(jurisdiction, year);
 
     private static List<SyntheticCase> Year(Random random, SyntheticCaseSampler sampler, string jurisdiction, int year)

@@ -57,7 +57,7 @@ public sealed class DirectoryRunner
         using var sources = node.Build();
         foreach (var (_, reader) in sources.DirectorySources)
         {
-            content.Add(await reader.ReadAsync(cancellationToken));
+            content.Add(await reader.ReadContentAsync(cancellationToken));
         }
 
         return new DirectorySnapshotBuilder(new DirectoryValidator(_timeProvider)).Build(_configuration.Jurisdiction, content);

@@ -80,7 +80,7 @@ public class CsvCaseRecordSourceTests
         {
             Delimiter = '\t',
             ListSeparator = '|',
-            Columns = new CsvColumnNames { CaseId = "CaseNumber", IdentificationDate = "DateIdentified", ExploitationTypes = "Exploitation" },
+            Columns = new CaseColumnNames { CaseId = "CaseNumber", IdentificationDate = "DateIdentified", ExploitationTypes = "Exploitation" },
         };
         var header = TempCsv.Header.Replace("case_id", "CaseNumber", StringComparison.Ordinal)
             .Replace("identification_date", "DateIdentified", StringComparison.Ordinal)

@@ -23,7 +23,7 @@ public sealed class CsvDirectorySourceTests
             "S2,O1,Shelter Society,Legal clinic,legal_aid,,,,,no,no,no,en,Halifax,L2,Office,physical,1 Spring Garden Road,Halifax,NS,B3J 1A1,44.64,-63.57,,,,,\n" +
             "S3,O1,Shelter Society,Help line,hotline,1-833-900-1010,,,,yes,no,no,en;fr,Nova Scotia,L3,By phone,virtual,,,,,,,,,,,\n");
 
-        var result = Build(await new CsvDirectorySource(csv.Path).ReadAsync());
+        var result = Build(await new CsvDirectorySource(csv.Path).ReadContentAsync());
 
         Assert.Empty(result.Quarantined);
         Assert.Single(result.Snapshot.Organizations);
@@ -46,7 +46,7 @@ public sealed class CsvDirectorySourceTests
             $"S1,O1,Shelter Society,Emergency shelter,emergency_shelter,,16,,women,yes,no,no,en,Halifax,L1,Safe house,redacted,1234 Barrington Street,Halifax,NS,B3H 2Y9,44.6488,-63.5752,beds,bed,3,12,{s_updated}\n" +
             $"S2,O1,Shelter Society,Second stage,transitional_housing,,16,,women,yes,no,no,en,Dartmouth,L2,Residence,physical,77 Portland Street,Dartmouth,NS,B2Y 1H8,44.6651,-63.5676,beds,bed,0,8,{s_updated}\n");
 
-        var result = Build(await new CsvDirectorySource(csv.Path).ReadAsync());
+        var result = Build(await new CsvDirectorySource(csv.Path).ReadContentAsync());
 
         Assert.All(result.Snapshot.Locations, l => Assert.Equal(Location.KindOneofCase.Redacted, l.KindCase));
         Assert.Contains(result.Quarantined, q => q.CaseId == "L1" && q.Reason.Contains("withheld", StringComparison.Ordinal));
@@ -71,10 +71,33 @@ public sealed class CsvDirectorySourceTests
             "S1,O1,Society,Shelter,safe_house,,,,,no,no,no,en,Halifax,L1,X,redacted,,Halifax,NS,,,,,,,,\n" +
             "S2,O1,Society,Clinic,legal_aid,,,,men;boys,no,no,no,en,Halifax,L2,X,redacted,,Halifax,NS,,,,,,,,\n");
 
-        var content = await new CsvDirectorySource(csv.Path).ReadAsync();
+        var content = await new CsvDirectorySource(csv.Path).ReadContentAsync();
 
         Assert.Contains(content.Quarantined, q => q.Location.EndsWith("line 2", StringComparison.Ordinal) && q.Reason.Contains("'safe_house' is not a service type", StringComparison.Ordinal));
         Assert.Contains(content.Quarantined, q => q.Location.EndsWith("line 3", StringComparison.Ordinal) && q.Reason.Contains("'boys' is not a gender served", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_export_is_streamed_and_cancelling_stops_it()
+    {
+        using var csv = TempCsv.With(Header + "\n" +
+            "S1,O1,Society,Clinic,legal_aid,,,,,no,no,no,en,Halifax,L1,X,virtual,,Halifax,NS,,,,,,,,\n" +
+            "S2,O1,Society,Clinic,legal_aid,,,,,no,no,no,en,Halifax,L2,X,virtual,,Halifax,NS,,,,,,,,\n");
+        using var cancellation = new CancellationTokenSource();
+        var items = new List<DirectoryItem>();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var item in new CsvDirectorySource(csv.Path).ReadAsync(cancellation.Token))
+            {
+                items.Add(item);
+                await cancellation.CancelAsync();
+            }
+        });
+
+        // Cancelled on the first row: the second is never read.
+        Assert.IsType<OrganizationItem>(items[0]);
+        Assert.DoesNotContain(items, i => i is ServiceItem { Service.Id: "S2" } or LocationItem { Location.Id: "L2" });
     }
 
     [Fact]
@@ -82,7 +105,7 @@ public sealed class CsvDirectorySourceTests
     {
         using var csv = TempCsv.With("service_id,service_name\nS1,Shelter\n");
 
-        var error = await Assert.ThrowsAsync<InvalidDataException>(() => new CsvDirectorySource(csv.Path).ReadAsync());
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => new CsvDirectorySource(csv.Path).ReadContentAsync());
 
         Assert.Contains("organization_id", error.Message, StringComparison.Ordinal);
     }

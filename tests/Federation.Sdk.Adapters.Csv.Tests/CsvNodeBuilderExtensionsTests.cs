@@ -1,6 +1,7 @@
 using System.Text;
 using Federation.Sdk.Hosting;
 using Federation.Sdk.Records;
+using Federation.Sdk.ServiceDirectory;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -136,7 +137,7 @@ public sealed class CsvNodeBuilderExtensionsTests
         node.AddCsvDirectorySource("services", Json($$"""{ "path": "{{file.Path}}", "delimiter": ";" }"""));
 
         using var sources = node.Build();
-        var content = await sources.DirectorySources[0].Value.ReadAsync();
+        var content = await sources.DirectorySources[0].Value.ReadContentAsync();
 
         Assert.Equal("S1", Assert.Single(content.Services).Id);
     }

@@ -29,7 +29,7 @@ public sealed class SyntheticDirectoryDataTests
                 var services = Path.Combine(folder, $"{jurisdiction}-services.csv");
                 var capacity = Path.Combine(folder, $"{jurisdiction}-capacity.csv");
                 SyntheticDirectoryData.Write(services, capacity, jurisdiction, seed: jurisdiction[0] * 31 + jurisdiction[1], s_now, historyFromYear: 2024);
-                var content = await new CsvDirectorySource(services).ReadAsync();
+                var content = await new CsvDirectorySource(services).ReadContentAsync();
                 var result = new DirectorySnapshotBuilder(new DirectoryValidator(new FixedClock(s_now))).Build(jurisdiction, content);
 
                 // The only notes are the few shelters entered as physical, which the builder redacts.

@@ -21,7 +21,7 @@ public sealed class HsdsDirectorySourceTests
     [MemberData(nameof(ExampleFiles))]
     public async Task Every_object_of_an_example_document_is_either_mapped_or_quarantined_with_a_reason(string file)
     {
-        var content = await new HsdsDirectorySource(HsdsExamples.File(file), CounsellingTerms()).ReadAsync();
+        var content = await new HsdsDirectorySource(HsdsExamples.File(file), CounsellingTerms()).ReadContentAsync();
         var result = s_builder.Build("ON", content);
 
         var mapped = result.Snapshot.Organizations.Select(o => o.Id)
@@ -43,7 +43,7 @@ public sealed class HsdsDirectorySourceTests
     [Fact]
     public async Task The_full_service_example_maps_its_valid_parts_and_quarantines_the_rest_with_reasons()
     {
-        var content = await new HsdsDirectorySource(HsdsExamples.File("service_full.json"), CounsellingTerms()).ReadAsync();
+        var content = await new HsdsDirectorySource(HsdsExamples.File("service_full.json"), CounsellingTerms()).ReadContentAsync();
         var result = s_builder.Build("ON", content);
 
         var service = Assert.Single(result.Snapshot.Services);
@@ -72,7 +72,7 @@ public sealed class HsdsDirectorySourceTests
     [Fact]
     public async Task Without_a_mapping_of_its_taxonomy_a_service_is_quarantined_naming_the_types()
     {
-        var content = await new HsdsDirectorySource(HsdsExamples.File("service_list.json")).ReadAsync();
+        var content = await new HsdsDirectorySource(HsdsExamples.File("service_list.json")).ReadContentAsync();
         var result = s_builder.Build("ON", content);
 
         Assert.Empty(result.Snapshot.Services);
@@ -84,7 +84,7 @@ public sealed class HsdsDirectorySourceTests
     [Fact]
     public async Task The_whole_examples_folder_reads_as_one_directory_with_each_object_once()
     {
-        var content = await new HsdsDirectorySource(HsdsExamples.Folder, CounsellingTerms()).ReadAsync();
+        var content = await new HsdsDirectorySource(HsdsExamples.Folder, CounsellingTerms()).ReadContentAsync();
         var result = s_builder.Build("ON", content);
 
         Assert.Single(result.Snapshot.Organizations);
@@ -98,7 +98,7 @@ public sealed class HsdsDirectorySourceTests
         var path = await WriteTempJsonAsync(ShelterDocument(locationType: "redacted"));
         try
         {
-            var content = await new HsdsDirectorySource(path).ReadAsync();
+            var content = await new HsdsDirectorySource(path).ReadContentAsync();
             var result = s_builder.Build("NS", content);
 
             var location = Assert.Single(result.Snapshot.Locations);
@@ -118,7 +118,7 @@ public sealed class HsdsDirectorySourceTests
         var path = await WriteTempJsonAsync(ShelterDocument(locationType: "physical"));
         try
         {
-            var result = s_builder.Build("NS", await new HsdsDirectorySource(path).ReadAsync());
+            var result = s_builder.Build("NS", await new HsdsDirectorySource(path).ReadContentAsync());
 
             Assert.Equal(Location.KindOneofCase.Redacted, Assert.Single(result.Snapshot.Locations).KindCase);
             AssertNoAddress(Release(result.Snapshot).ToByteArray());
@@ -130,13 +130,59 @@ public sealed class HsdsDirectorySourceTests
     }
 
     [Fact]
+    public async Task A_folder_is_read_one_file_at_a_time_as_the_stream_advances()
+    {
+        var folder = Directory.CreateTempSubdirectory("hsds-").FullName;
+        try
+        {
+            File.Copy(HsdsExamples.File("organization_full.json"), Path.Combine(folder, "a.json"));
+            await File.WriteAllTextAsync(Path.Combine(folder, "b.json"), "{ not json");
+            await using var items = new HsdsDirectorySource(folder).ReadAsync().GetAsyncEnumerator();
+
+            Assert.True(await items.MoveNextAsync());
+            // b.json is only opened once a.json's items are all sent: fixing it now is what the stream reads.
+            File.Copy(HsdsExamples.File("service_list.json"), Path.Combine(folder, "b.json"), overwrite: true);
+            var rest = new List<DirectoryItem>();
+            while (await items.MoveNextAsync())
+            {
+                rest.Add(items.Current);
+            }
+
+            Assert.DoesNotContain(rest, i => i is QuarantinedItem q && q.Record.Reason.StartsWith("not JSON", StringComparison.Ordinal));
+            Assert.Contains(rest, i => i is ServiceItem);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Cancelling_stops_the_stream()
+    {
+        using var cancellation = new CancellationTokenSource();
+        var read = 0;
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var item in new HsdsDirectorySource(HsdsExamples.Folder).ReadAsync(cancellation.Token))
+            {
+                read++;
+                await cancellation.CancelAsync();
+            }
+        });
+
+        Assert.Equal(1, read);
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_JSON_is_quarantined_not_thrown()
     {
         var path = Path.Combine(Path.GetTempPath(), $"hsds-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(path, "{ not json");
         try
         {
-            var content = await new HsdsDirectorySource(path).ReadAsync();
+            var content = await new HsdsDirectorySource(path).ReadContentAsync();
 
             Assert.Contains(content.Quarantined, q => q.Reason.StartsWith("not JSON", StringComparison.Ordinal));
         }

@@ -1,6 +1,7 @@
 using System.Text;
 using Federation.Contracts.V1;
 using Federation.Sdk.Hosting;
+using Federation.Sdk.ServiceDirectory;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -26,7 +27,7 @@ public sealed class HsdsNodeBuilderExtensionsTests
 
         using var sources = node.Build();
         var (name, source) = Assert.Single(sources.DirectorySources);
-        var content = await source.ReadAsync();
+        var content = await source.ReadContentAsync();
 
         Assert.Equal("hsds", name);
         Assert.Equal([ServiceType.Counselling], Assert.Single(content.Services).ServiceTypes);
@@ -40,7 +41,7 @@ public sealed class HsdsNodeBuilderExtensionsTests
 
         using var sources = node.Build();
 
-        Assert.NotEmpty((await sources.DirectorySources[0].Value.ReadAsync()).Services);
+        Assert.NotEmpty((await sources.DirectorySources[0].Value.ReadContentAsync()).Services);
     }
 
     [Theory]

@@ -1,7 +1,10 @@
-namespace Federation.Sdk.Adapters.Csv;
+namespace Federation.Sdk.Records;
 
-/// <summary>The header names of the CSV columns; the defaults are documented in README.md. Matched case-insensitively.</summary>
-public sealed class CsvColumnNames
+/// <summary>
+/// Where an adapter finds each case-record field in a table (a CSV header, a query's result): the column names,
+/// matched case-insensitively. The defaults are the CSV adapter's documented header.
+/// </summary>
+public sealed class CaseColumnNames
 {
     public string CaseId { get; set; } = "case_id";
 
@@ -25,4 +28,11 @@ public sealed class CsvColumnNames
     public string RelationshipToTrafficker { get; set; } = "relationship_to_trafficker";
 
     public string TraffickingStatus { get; set; } = "trafficking_status";
+
+    /// <summary>Problems of the mapping, each starting with its option key ("columns.caseId: must name a column.").</summary>
+    public IReadOnlyList<string> Problems(string optionKey = "columns") =>
+        typeof(CaseColumnNames).GetProperties()
+            .Where(column => string.IsNullOrWhiteSpace((string?)column.GetValue(this)))
+            .Select(column => $"{optionKey}.{Hosting.NodeAdapterOptions.OptionKey(column.Name)}: must name a column.")
+            .ToArray();
 }

@@ -1,0 +1,42 @@
+using Federation.Sdk.Hosting;
+using Federation.Sdk.Testing;
+using Npgsql;
+
+namespace Federation.Sdk.Adapters.Sql.Tests;
+
+/// <summary>
+/// The SQL adapter passes the SDK's conformance suite on a real PostgreSQL server, with typed date columns and the
+/// citizenship list as a text[] array, as a case management system would hold them.
+/// </summary>
+[Collection(PostgresServerGroup.Name)]
+public sealed class PostgresCaseSourceConformanceTests(PostgresServer server) : CaseSourceConformanceTests
+{
+    private string _connectionString = string.Empty;
+
+    protected override bool CanStoreMalformedDates => false;
+
+    public override async Task InitializeAsync() =>
+        _connectionString = await server.CreateDatabaseAsync($"conformance_{Guid.NewGuid():N}");
+
+    protected override async Task ArrangeAsync(IReadOnlyList<SyntheticCase> cases, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await SqlTestTables.CreateAndFillAsync(connection, "cases", "text", cases, typedDates: true, cancellationToken);
+    }
+
+    protected override void AddSource(INodeBuilder node, string name) =>
+        node.AddSqlCaseSource(name, options =>
+        {
+            options.Provider = "Npgsql";
+            options.ConnectionString = _connectionString;
+            options.Query = """
+                SELECT case_id AS "CaseNumber", person_name, birth_date, identification_date, gender, exploitation_types,
+                       indigenous_identity, string_to_array(citizenship, ';') AS citizenship, residence_status,
+                       relationship_to_trafficker, trafficking_status
+                FROM cases ORDER BY position
+                """;
+            options.Columns.CaseId = "casenumber";
+            options.CommandTimeout = 30;
+        });
+}
