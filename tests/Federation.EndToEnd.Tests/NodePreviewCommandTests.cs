@@ -120,7 +120,7 @@ public sealed class NodePreviewCommandTests
         Assert.Equal("source,location,id,reason", lines[0]);
         Assert.Contains($"cases,cases.csv line {firstPlanted},PE-BAD-1,\"Gender 'Feminin' is not a known value", csv, StringComparison.Ordinal);
         Assert.Contains($"cases,cases.csv line {firstPlanted + 1},PE-BAD-2,BirthDate 2023-09-01 is after IdentificationDate 2023-07-01", lines);
-        Assert.Contains($"cases,cases.csv line {firstPlanted + 2},PE-BAD-3,IdentificationDate is missing", lines);
+        Assert.Contains(lines, l => l.StartsWith($"cases,cases.csv line {firstPlanted + 2},PE-BAD-3,", StringComparison.Ordinal) && l.Contains("IdentificationDate is missing", StringComparison.Ordinal));
         Assert.Equal(3, jsonExit);
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
