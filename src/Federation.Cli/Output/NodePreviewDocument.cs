@@ -31,7 +31,7 @@ internal sealed record NodePreviewDocument(
         var dataset = preview.Dataset;
         var policy = dataset.Protection;
         var pipeline = preview.Pipeline;
-        var releases = preview.Outlooks.Count > 0
+        var releases = policy.IsNoise
             ? preview.Outlooks.Select(o => Release(dataset, configuration.Jurisdiction, o.ReferenceYear, o.Release, o, fixedRelease: true))
             : pipeline.Submissions.Select(s => Release(dataset, configuration.Jurisdiction, s.ReferenceYear, s, outlook: null, fixedRelease: false));
         var shortfalls = preview.Outlooks.Where(o => o.Refused)
