@@ -34,6 +34,8 @@ public sealed class DirectoryRunner
 
     private string StateDirectory => Path.Combine(_configuration.Resolve(_configuration.StateDirectory), "directory");
 
+    private string LastSnapshotPath => Path.Combine(StateDirectory, "snapshot.bin");
+
     /// <summary>Reads and validates the directory without sending anything.</summary>
     public async Task<DirectoryBuildResult> PrepareAsync(CancellationToken cancellationToken)
     {
@@ -63,6 +65,29 @@ public sealed class DirectoryRunner
         return new DirectorySnapshotBuilder(new DirectoryValidator(_timeProvider)).Build(_configuration.Jurisdiction, content);
     }
 
+    /// <summary>Whether a run would send <paramref name="snapshot"/>: it differs from the last snapshot the gateway accepted.</summary>
+    public bool IsNewSnapshot(DirectorySnapshot snapshot) =>
+        !File.Exists(LastSnapshotPath) || !DirectorySnapshot.Parser.ParseFrom(File.ReadAllBytes(LastSnapshotPath)).Equals(snapshot);
+
+    /// <summary>
+    /// Every directory item and capacity reading a run would hold back, with its reason: the directory's, and every
+    /// reading of the capacity feed (not only those newer than the last sent). Sends nothing.
+    /// </summary>
+    public async Task<IReadOnlyList<QuarantinedRecord>> ValidateAsync(CancellationToken cancellationToken)
+    {
+        var built = await PrepareAsync(cancellationToken);
+        var quarantined = new List<QuarantinedRecord>(built.Quarantined);
+        if (_configuration.ServiceDirectory!.CapacityFeed is { } feed)
+        {
+            var (readings, unreadable) = await new CsvCapacitySource(_configuration.Resolve(feed)).ReadAsync(cancellationToken);
+            quarantined.AddRange(unreadable);
+            var known = built.Snapshot.Services.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+            quarantined.AddRange(new CapacityUpdateBuilder(new DirectoryValidator(_timeProvider)).Build(readings, known).Quarantined);
+        }
+
+        return quarantined;
+    }
+
     public async Task<DirectoryRunReport> RunAsync(CancellationToken cancellationToken)
     {
         var built = await PrepareAsync(cancellationToken);
@@ -73,8 +98,8 @@ public sealed class DirectoryRunner
 
         // The snapshot goes out only when it differs from the last one accepted.
         DirectoryReceipt? snapshotReceipt = null;
-        var lastSnapshot = Path.Combine(StateDirectory, "snapshot.bin");
-        if (!File.Exists(lastSnapshot) || !DirectorySnapshot.Parser.ParseFrom(await File.ReadAllBytesAsync(lastSnapshot, cancellationToken)).Equals(built.Snapshot))
+        var lastSnapshot = LastSnapshotPath;
+        if (IsNewSnapshot(built.Snapshot))
         {
             snapshotReceipt = await publisher.PublishAsync(
                 publisher.CreateSnapshotRelease(_configuration.Jurisdiction, _configuration.NodeId, built.Snapshot), cancellationToken);

@@ -37,9 +37,10 @@ public sealed class NodeRunner
         Path.Combine(configuration.Resolve(configuration.StateDirectory), "privacy");
 
     /// <summary>
-    /// Runs the pipeline without sending anything. Under a noise mechanism the protected releases are made (and
-    /// charged to the privacy ledger) here, so what this returns is exactly what a run sends; preparing again on
-    /// unchanged data returns the same releases and spends nothing.
+    /// Runs the pipeline of a run, just before signing. Under a noise mechanism the protected releases are made (from
+    /// the draft a preview kept for the same data, else with fresh noise) and charged to the privacy ledger here, so
+    /// what this returns is exactly what the run sends; preparing again on unchanged data returns the same releases and
+    /// spends nothing. To look without spending, use <see cref="PreviewAsync"/>.
     /// </summary>
     public async Task<PipelineResult> PrepareAsync(CancellationToken cancellationToken)
     {
@@ -52,9 +53,43 @@ public sealed class NodeRunner
         }
 
         using var ledger = PrivacyLedger.Open(PrivacyDirectory(_configuration));
-        var noise = new DiscreteGaussianNoise(dataset.Protection, new CryptoRandomBitSource());
-        var releases = new LedgeredReleaseMaker(dataset, noise, ledger, key, _timeProvider);
+        var releases = LedgeredReleases(dataset, ledger, key);
         return await RunPipelineAsync(new CaseStatisticsPipeline(dataset, releases, _timeProvider), cancellationToken);
+    }
+
+    /// <summary>
+    /// Shows what a run would send, sending and charging nothing. Under a noise mechanism the noise of a changed year is
+    /// drawn once and kept as a draft beside the ledger, so the next run sends exactly the previewed release (and is
+    /// charged then) when the data has not changed; a second preview shows the same draft.
+    /// </summary>
+    public async Task<NodePreview> PreviewAsync(CancellationToken cancellationToken)
+    {
+        var dataset = DatasetCatalog.Default.Get(_configuration.DatasetId);
+        if (!dataset.Protection.IsNoise)
+        {
+            return new NodePreview(_configuration, dataset, await PrepareAsync(cancellationToken), []);
+        }
+
+        var key = await File.ReadAllBytesAsync(_configuration.Resolve(_configuration.Protection.KeyFile), cancellationToken);
+        using var ledger = PrivacyLedger.Open(PrivacyDirectory(_configuration));
+        var preview = new ReleasePreviewMaker(LedgeredReleases(dataset, ledger, key));
+        var result = await RunPipelineAsync(new CaseStatisticsPipeline(dataset, preview, _timeProvider), cancellationToken);
+        return new NodePreview(_configuration, dataset, result, preview.Outlooks);
+    }
+
+    /// <summary>Reads and validates the node's case records only: no release is made, nothing drawn, charged or sent.</summary>
+    public Task<PipelineResult> ValidateAsync(CancellationToken cancellationToken)
+    {
+        var dataset = DatasetCatalog.Default.Get(_configuration.DatasetId);
+        return RunPipelineAsync(new CaseStatisticsPipeline(dataset, new NoReleases(), _timeProvider), cancellationToken);
+    }
+
+    private LedgeredReleaseMaker LedgeredReleases(DatasetDefinition dataset, PrivacyLedger ledger, byte[] key) =>
+        new(dataset, new DiscreteGaussianNoise(dataset.Protection, new CryptoRandomBitSource()), ledger, key, _timeProvider);
+
+    private sealed class NoReleases : IReleaseMaker
+    {
+        public IReadOnlyList<Submission> Make(IReadOnlyList<Sdk.Aggregation.YearCounts> years, string jurisdiction, string nodeId, DateTimeOffset producedAt) => [];
     }
 
     private async Task<PipelineResult> RunPipelineAsync(CaseStatisticsPipeline pipeline, CancellationToken cancellationToken)

@@ -31,6 +31,18 @@ public sealed class CommandLineTests
             {
                 Assert.Empty(NodeConfiguration.Load(Path.Combine(data, "nodes", jurisdiction, "node.json")).Validate());
             }
+
+            // The demo's node configurations work with preview and validate: every year was sent, so all are re-sent unchanged.
+            var ontario = Path.Combine(data, "nodes", "ON", "node.json");
+            Assert.Contains($"fed node preview --config {ontario}", output, StringComparison.Ordinal);
+            var (previewExit, preview, previewError) = await ExternalProcess.RunFedAsync(Timeout, "node", "preview", "--config", ontario, "--format", "json");
+            Assert.True(previewExit == 0, previewError);
+            using var releases = JsonDocument.Parse(preview);
+            Assert.Equal(6, releases.RootElement.GetProperty("releases").GetArrayLength());
+            Assert.All(releases.RootElement.GetProperty("releases").EnumerateArray(), r => Assert.Equal(("unchanged", "0"), (r.GetProperty("status").GetString(), r.GetProperty("budget").GetProperty("costRho").GetString())));
+            var (validateExit, quarantined, validateError) = await ExternalProcess.RunFedAsync(Timeout, "node", "validate", "--config", ontario, "--format", "csv");
+            Assert.True(validateExit == 3, validateError);
+            Assert.Contains("cases,cases.csv line ", quarantined, StringComparison.Ordinal);
         }
         finally
         {

@@ -9,7 +9,7 @@ namespace Federation.Sdk.Privacy;
 /// itself (so unchanged data is released again as it was, never with fresh noise). One JSON file in the node's state
 /// folder, replaced atomically on every change; an open ledger holds an exclusive lock so two runs cannot both spend.
 /// </summary>
-public sealed class PrivacyLedger : IDisposable
+public sealed partial class PrivacyLedger : IDisposable
 {
     public const string FileName = "privacy-ledger.json";
     private const string LockFileName = "privacy-ledger.lock";
@@ -93,6 +93,7 @@ public sealed class PrivacyLedger : IDisposable
 
         _entries.Add(entry);
         Save();
+        DiscardDraft(entry.DatasetId, entry.ReferenceYear);
     }
 
     public void Dispose() => _lock.Dispose();

@@ -21,7 +21,7 @@ internal static class GuardedAction
             {
                 return RpcErrorPrinter.Print(e, Console.Error);
             }
-            catch (Exception e) when (e is CommandException or NodeConfigurationException or FormatException or IOException)
+            catch (Exception e) when (e is CommandException or NodeConfigurationException or FormatException or IOException or InvalidDataException)
             {
                 await Console.Error.WriteLineAsync(e.Message);
                 return 2;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Federation.Cli.Demo;
 using Federation.Cli.Output;
 using Federation.Node;
 using Federation.Sdk.Catalog;
@@ -12,7 +11,10 @@ namespace Federation.Cli.Commands;
 /// <summary>`fed node`: the node's side of enrolment and key rotation, and its privacy budget.</summary>
 internal static class NodeCommand
 {
-    public static Command Create() => new("node", "Node set-up and inspection: enrolment, key rotation, privacy budget.") { Enrol(), Budget() };
+    public static Command Create() => new("node", "Node set-up and inspection: enrolment, key rotation, privacy budget, validate and preview before sending.")
+    {
+        Enrol(), Budget(), NodeValidateCommand.Create(), NodePreviewCommand.Create(),
+    };
 
     private static Command Enrol()
     {
@@ -61,25 +63,14 @@ internal static class NodeCommand
 
     private static Command Budget()
     {
-        var config = new Option<FileInfo?>("--config") { Description = "The node's configuration file (node.json)." };
-        var jurisdiction = new Option<string?>("--jurisdiction")
-        {
-            Description = "With a development federation (--data): the jurisdiction whose node to show, for example NS.",
-        };
-        var data = CommonOptions.Data();
-        var command = new Command("budget", "Show the privacy budget (zCDP rho) a node has spent and has left, per reference year.")
-        {
-            config, jurisdiction, data,
-        };
+        var configuration = new NodeConfigurationOptions();
+        var command = new Command("budget", "Show the privacy budget (zCDP rho) a node has spent and has left, per reference year.");
+        configuration.AddTo(command);
         command.SetAction(parse =>
         {
             try
             {
-                var path = parse.GetValue(config)?.FullName
-                    ?? (parse.GetValue(jurisdiction) is { } code
-                        ? new DemoLayout(parse.GetValue(data)!.FullName).NodeConfiguration(code.ToUpperInvariant())
-                        : throw new CommandException("Give the node's configuration with --config FILE (or --jurisdiction CODE for a development federation)."));
-                Write(NodeConfiguration.Load(path), Console.Out);
+                Write(configuration.Load(parse), Console.Out);
                 return 0;
             }
             catch (Exception e) when (e is CommandException or NodeConfigurationException or InvalidDataException)

@@ -45,6 +45,8 @@ internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvi
             await DemoDirectories.PrintSummaryAsync(channel, output, cancellationToken);
         }
 
+        output.WriteLine();
+        output.WriteLine($"See exactly what a node would send, without sending anything: fed node preview --config {layout.NodeConfiguration("ON")}");
         if (once)
         {
             await gateway.StopAsync(CancellationToken.None);

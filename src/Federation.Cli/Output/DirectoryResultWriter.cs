@@ -141,7 +141,7 @@ internal static class DirectoryResultWriter
     private static string Percent(double share, OutputFormat format) =>
         format == OutputFormat.Csv ? share.ToString("0.####", CultureInfo.InvariantCulture) : share.ToString("0%", CultureInfo.InvariantCulture);
 
-    private static string Escape(string field) =>
+    internal static string Escape(string field) =>
         field.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{field.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : field;
 
     /// <summary>The name of a jurisdiction for a row (Canada for national rows).</summary>

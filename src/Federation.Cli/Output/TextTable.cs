@@ -33,5 +33,5 @@ internal sealed class TextTable(params string[] headers)
         writer.WriteLine(string.Join("  ", cells.Select((c, i) => numeric[i] ? c.PadLeft(widths[i]) : c.PadRight(widths[i]))).TrimEnd());
 
     private static bool IsNumeric(string text) =>
-        text.Length == 0 || text == ".." || long.TryParse(text, NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out _);
+        text.Length == 0 || text == ".." || long.TryParse(text, NumberStyles.AllowThousands | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _);
 }

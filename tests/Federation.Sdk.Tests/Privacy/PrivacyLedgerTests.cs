@@ -108,7 +108,7 @@ public sealed class PrivacyLedgerTests : IDisposable
     private Rational Spent(int year) => PrivacyLedger.SpentOf(PrivacyLedger.Read(_state.Path), s_dataset.Id, year);
 
     // A year in which every victim is a woman or girl under 18, of unknown other characteristics.
-    private static YearCounts Counts(int year, long total)
+    internal static YearCounts Counts(int year, long total)
     {
         var aggregator = new VictimAggregator(s_dataset);
         aggregator.IncludeYear(year);

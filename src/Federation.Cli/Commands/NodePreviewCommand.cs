@@ -1,0 +1,84 @@
+using System.CommandLine;
+using Federation.Cli.Output;
+using Federation.Contracts.V1;
+using Federation.Node;
+
+namespace Federation.Cli.Commands;
+
+/// <summary>`fed node preview`: exactly what a run of the node would send, without sending or spending anything.</summary>
+internal static class NodePreviewCommand
+{
+    /// <summary>The exit code when a run would be refused for exceeding the privacy budget.</summary>
+    public const int RefusedExitCode = 4;
+
+    public static Command Create()
+    {
+        var configuration = new NodeConfigurationOptions();
+        var format = new Option<OutputFormat>("--format") { Description = "table or json.", DefaultValueFactory = _ => OutputFormat.Table };
+        format.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<OutputFormat>() == OutputFormat.Csv)
+            {
+                result.AddError("--format must be table or json for a preview.");
+            }
+        });
+        var years = new Option<int[]>("--year") { Description = "Show these reference years only (default: every year a run would send).", AllowMultipleArgumentsPerToken = true };
+        var command = new Command(
+            "preview",
+            "Show exactly what a run of the node would send, without sending anything: per reference year the dataset, jurisdiction, every table's "
+            + "protected cells, the protection and the privacy budget (spent, this release, remaining, refused), and the service directory summary. "
+            + "Noise is drawn once and kept: the next run sends these exact values if the data has not changed, and spends the budget only then. "
+            + $"Exit code 0; {RefusedExitCode}: a run would be refused for exceeding the privacy budget; 2: a setting or source cannot be used.")
+        {
+            format, years,
+        };
+        configuration.AddTo(command);
+        command.SetAction(GuardedAction.Of(async (parse, cancellationToken) =>
+        {
+            var path = configuration.Path(parse);
+            var node = NodeConfiguration.Load(path);
+            NodePreview preview;
+            try
+            {
+                preview = await new NodeRunner(node, TimeProvider.System).PreviewAsync(cancellationToken);
+            }
+            catch (InvalidOperationException e) when (e.Message.Contains("in use by another run", StringComparison.Ordinal))
+            {
+                throw new CommandException(e.Message);
+            }
+
+            var document = NodePreviewDocument.From(preview, await PreviewDirectoryAsync(node, cancellationToken), parse.GetValue(years) ?? []);
+            if (parse.GetValue(format) == OutputFormat.Json)
+            {
+                NodePreviewWriter.WriteJson(document, Console.Out);
+            }
+            else
+            {
+                NodePreviewWriter.WriteTable(document, path, Console.Out);
+            }
+
+            return preview.Refused ? RefusedExitCode : 0;
+        }));
+        return command;
+    }
+
+    private static async Task<PreviewDirectory?> PreviewDirectoryAsync(NodeConfiguration node, CancellationToken cancellationToken)
+    {
+        if (node.ServiceDirectory is null)
+        {
+            return null;
+        }
+
+        var runner = new DirectoryRunner(node, TimeProvider.System);
+        var built = await runner.PrepareAsync(cancellationToken);
+        var snapshot = built.Snapshot;
+        return new PreviewDirectory(
+            runner.IsNewSnapshot(snapshot),
+            snapshot.Organizations.Count,
+            snapshot.Services.Count,
+            snapshot.Locations.Count,
+            snapshot.Locations.Count(l => l.KindCase == Location.KindOneofCase.Redacted),
+            snapshot.ServiceAtLocations.Count,
+            built.Quarantined.Count);
+    }
+}

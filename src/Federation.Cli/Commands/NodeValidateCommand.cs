@@ -1,0 +1,83 @@
+using System.CommandLine;
+using Federation.Cli.Output;
+using Federation.Node;
+using Federation.Sdk.Validation;
+
+namespace Federation.Cli.Commands;
+
+/// <summary>`fed node validate`: every record the node would quarantine, with its location and reason; sends and spends nothing.</summary>
+internal static class NodeValidateCommand
+{
+    /// <summary>The exit code when records were quarantined (0: none; 2: the configuration or a source cannot be used).</summary>
+    public const int QuarantinedExitCode = 3;
+
+    public static Command Create()
+    {
+        var configuration = new NodeConfigurationOptions();
+        var format = new Option<OutputFormat>("--format") { Description = "table, csv or json.", DefaultValueFactory = _ => OutputFormat.Table };
+        var command = new Command(
+            "validate",
+            "Read the node's case records (and its service directory, when configured) through the pipeline's validation and list every record a run "
+            + "would quarantine, with its location and reason. Sends nothing and spends no privacy budget. "
+            + $"Exit code 0: nothing quarantined; {QuarantinedExitCode}: records quarantined; 2: a setting or source cannot be used (the message names it).")
+        {
+            format,
+        };
+        configuration.AddTo(command);
+        command.SetAction(GuardedAction.Of(async (parse, cancellationToken) =>
+        {
+            var node = configuration.Load(parse);
+            var cases = await new NodeRunner(node, TimeProvider.System).ValidateAsync(cancellationToken);
+            IReadOnlyList<QuarantinedRecord> directory = node.ServiceDirectory is null
+                ? []
+                : await new DirectoryRunner(node, TimeProvider.System).ValidateAsync(cancellationToken);
+            var items = cases.Quarantined.Select(q => new QuarantinedItem("cases", q))
+                .Concat(directory.Select(q => new QuarantinedItem("directory", q)))
+                .ToArray();
+            var output = Console.Out;
+            switch (parse.GetValue(format))
+            {
+                case OutputFormat.Csv:
+                    QuarantineWriter.WriteCsv(items, output);
+                    break;
+                case OutputFormat.Json:
+                    QuarantineWriter.WriteJson(
+                        new
+                        {
+                            nodeId = node.NodeId,
+                            jurisdiction = node.Jurisdiction,
+                            datasetId = node.DatasetId,
+                            records = new { read = cases.RecordsRead, accepted = cases.RecordsAccepted, outOfScope = cases.RecordsOutOfScope, quarantined = cases.Quarantined.Count },
+                            serviceDirectory = node.ServiceDirectory is null ? null : new { quarantined = directory.Count },
+                        },
+                        items,
+                        output);
+                    break;
+                default:
+                    output.WriteLine($"Node {node.NodeId} ({node.Jurisdiction}), dataset {node.DatasetId}: validated only; nothing was sent and no privacy budget was spent.");
+                    output.WriteLine(
+                        $"Case records: {cases.RecordsRead} read: {cases.RecordsAccepted} accepted, {cases.RecordsOutOfScope} out of scope "
+                        + $"(not victims, or outside the reference years), {cases.Quarantined.Count} quarantined.");
+                    if (node.ServiceDirectory is not null)
+                    {
+                        output.WriteLine($"Service directory: {directory.Count} items or capacity readings held back.");
+                    }
+
+                    output.WriteLine();
+                    if (items.Length == 0)
+                    {
+                        output.WriteLine("Nothing is quarantined.");
+                        break;
+                    }
+
+                    QuarantineWriter.WriteTable(items, output);
+                    output.WriteLine();
+                    output.WriteLine("Correct these records at their source: a run leaves them out of the statistics until then.");
+                    break;
+            }
+
+            return items.Length == 0 ? 0 : QuarantinedExitCode;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Federation.Contracts.V1;
+using Federation.Node;
+using Federation.Sdk.Catalog;
+using Federation.Sdk.Privacy;
+using Google.Protobuf;
+
+namespace Federation.Cli.Output;
+
+/// <summary>
+/// What `fed node preview` shows, in one model for the table and the JSON form: what a run would send per reference
+/// year (cells and their protection), the privacy budget, and the service directory summary.
+/// </summary>
+internal sealed record NodePreviewDocument(
+    string NodeId,
+    string Jurisdiction,
+    string DatasetId,
+    string Gateway,
+    bool Sent,
+    PreviewRecords Records,
+    PreviewProtection Protection,
+    bool Refused,
+    string? Refusal,
+    IReadOnlyList<PreviewRelease> Releases,
+    PreviewDirectory? ServiceDirectory)
+{
+    public static NodePreviewDocument From(NodePreview preview, PreviewDirectory? directory, IReadOnlyCollection<int> years)
+    {
+        var configuration = preview.Configuration;
+        var dataset = preview.Dataset;
+        var policy = dataset.Protection;
+        var pipeline = preview.Pipeline;
+        var releases = policy.IsNoise
+            ? preview.Outlooks.Select(o => Release(dataset, configuration.Jurisdiction, o.ReferenceYear, o.Release, o, fixedRelease: true))
+            : pipeline.Submissions.Select(s => Release(dataset, configuration.Jurisdiction, s.ReferenceYear, s, outlook: null, fixedRelease: false));
+        var shortfalls = preview.Outlooks.Where(o => o.Refused)
+            .Select(o => new BudgetShortfall(dataset.Id, o.ReferenceYear, o.CostRho, o.SpentRho, o.BudgetRho))
+            .ToArray();
+        return new NodePreviewDocument(
+            configuration.NodeId,
+            configuration.Jurisdiction,
+            dataset.Id,
+            configuration.Gateway.Address,
+            Sent: false,
+            new PreviewRecords(pipeline.RecordsRead, pipeline.RecordsAccepted, pipeline.RecordsOutOfScope, pipeline.Quarantined.Count),
+            new PreviewProtection(
+                MechanismName(policy.Mechanism),
+                ProtectionText.Describe(policy.ToContract()),
+                policy.IsNoise ? policy.BudgetRho.ToString() : null,
+                policy.IsNoise ? policy.ReleaseRho.ToString() : null),
+            preview.Refused,
+            shortfalls.Length > 0 ? new PrivacyBudgetExceededException(shortfalls).Message : null,
+            releases.Where(r => years.Count == 0 || years.Contains(r.ReferenceYear)).ToArray(),
+            directory);
+    }
+
+    private static PreviewRelease Release(DatasetDefinition dataset, string jurisdiction, int year, Submission? release, ReleaseOutlook? outlook, bool fixedRelease)
+    {
+        var policy = dataset.Protection;
+        var tables = release?.Tables.Select(t =>
+        {
+            var table = dataset.FindTable(t.TableId) ?? throw new InvalidOperationException($"Table '{t.TableId}' is not in dataset '{dataset.Id}'.");
+            return new PreviewTable(
+                table.Id,
+                table.Title,
+                table.Dimensions.Select(d => d.Id).ToArray(),
+                MechanismName(policy.Mechanism),
+                policy.NoiseOf(table.Id)?.Variance.ToString() ?? policy.CellVariance(table.Id).ToString(CultureInfo.InvariantCulture),
+                policy.NoiseOf(table.Id)?.Rho.ToString(),
+                t.Cells.Select(c => new PreviewCell(c.Codes.ToArray(), c.Value)).ToArray());
+        }).ToArray() ?? [];
+        return new PreviewRelease(
+            year,
+            dataset.Id,
+            jurisdiction,
+            outlook is null ? "deterministic" : StatusName(outlook.Status),
+            outlook is null ? null : NoiseName(outlook.Noise),
+            // Under noise the release is fixed (kept in the ledger or as a draft), so its id is the one the run sends;
+            // random rounding stamps a new production time on each run.
+            fixedRelease && release is not null ? Convert.ToHexStringLower(SHA256.HashData(release.ToByteArray())) : null,
+            fixedRelease ? release?.ProducedAt?.ToDateTimeOffset() : null,
+            outlook is null ? null : new PreviewBudget(outlook.SpentRho.ToString(), outlook.CostRho.ToString(), outlook.RemainingRho.ToString(), outlook.BudgetRho.ToString(), outlook.Refused),
+            tables);
+    }
+
+    private static string MechanismName(ProtectionMechanismKind mechanism) => mechanism switch
+    {
+        ProtectionMechanismKind.DiscreteGaussian => "discrete-gaussian",
+        ProtectionMechanismKind.RandomRounding => "random-rounding",
+        var other => other.ToString(),
+    };
+
+    private static string StatusName(ReleaseStatus status) => status switch
+    {
+        ReleaseStatus.Unchanged => "unchanged",
+        ReleaseStatus.FirstRelease => "first-release",
+        _ => "revision",
+    };
+
+    private static string NoiseName(NoiseOrigin origin) => origin switch
+    {
+        NoiseOrigin.SentBefore => "sent-before",
+        NoiseOrigin.EarlierPreview => "earlier-preview",
+        NoiseOrigin.DrawnNow => "drawn-now",
+        _ => "not-drawn",
+    };
+}
+
+internal sealed record PreviewRecords(int Read, int Accepted, int OutOfScope, int Quarantined);
+
+internal sealed record PreviewProtection(string Mechanism, string Description, string? BudgetRho, string? ReleaseRho);
+
+/// <param name="Status">unchanged (re-sent as it was, spends nothing), first-release, revision, or deterministic (random rounding).</param>
+/// <param name="Noise">sent-before, earlier-preview (a kept draft), drawn-now (kept as a draft), not-drawn (refused); null without noise.</param>
+internal sealed record PreviewRelease(
+    int ReferenceYear,
+    string DatasetId,
+    string Jurisdiction,
+    string Status,
+    string? Noise,
+    string? SubmissionId,
+    DateTimeOffset? ProducedAt,
+    PreviewBudget? Budget,
+    IReadOnlyList<PreviewTable> Tables);
+
+internal sealed record PreviewBudget(string SpentRho, string CostRho, string RemainingRho, string BudgetRho, bool Refused);
+
+internal sealed record PreviewTable(
+    string TableId,
+    string Title,
+    IReadOnlyList<string> Dimensions,
+    string Mechanism,
+    string Variance,
+    string? Rho,
+    IReadOnlyList<PreviewCell> Cells);
+
+internal sealed record PreviewCell(IReadOnlyList<string> Codes, long Value);
+
+/// <param name="WouldBeSent">False when the directory equals the last snapshot the gateway accepted (a run does not send it again).</param>
+internal sealed record PreviewDirectory(
+    bool WouldBeSent,
+    int Organizations,
+    int Services,
+    int Locations,
+    int RedactedLocations,
+    int ServiceAtLocations,
+    int HeldBack);

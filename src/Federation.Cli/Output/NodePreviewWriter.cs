@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Federation.Cli.Output;
+
+/// <summary>Prints a node preview as text (budget table, then every table's cells per year) or JSON.</summary>
+internal static class NodePreviewWriter
+{
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // printed for people and scripts, never into HTML
+    };
+
+    public static void WriteJson(NodePreviewDocument document, TextWriter writer) => writer.WriteLine(JsonSerializer.Serialize(document, s_json));
+
+    public static void WriteTable(NodePreviewDocument document, string configurationPath, TextWriter writer)
+    {
+        writer.WriteLine($"Preview of node {document.NodeId} ({document.Jurisdiction}), dataset {document.DatasetId}: what a run would send to {document.Gateway}");
+        writer.WriteLine("Nothing was sent and no privacy budget was spent.");
+        writer.WriteLine($"Protection: {document.Protection.Description}.");
+        var records = document.Records;
+        writer.WriteLine(
+            $"Case records: {records.Read} read: {records.Accepted} accepted, {records.OutOfScope} out of scope, {records.Quarantined} quarantined"
+            + (records.Quarantined > 0 ? $" (list them: fed node validate --config {configurationPath})." : "."));
+        writer.WriteLine();
+        WriteBudget(document, writer);
+        if (document.Refused)
+        {
+            writer.WriteLine();
+            writer.WriteLine("A run would be REFUSED and send nothing at all: " + document.Refusal);
+        }
+        else
+        {
+            foreach (var release in document.Releases)
+            {
+                writer.WriteLine();
+                WriteRelease(release, writer);
+            }
+        }
+
+        if (document.ServiceDirectory is { } directory)
+        {
+            writer.WriteLine();
+            writer.WriteLine(directory.WouldBeSent
+                ? "Service directory: a run would send this snapshot (it differs from the last one the gateway accepted):"
+                : "Service directory: unchanged since the last snapshot the gateway accepted; a run would not send it again:");
+            writer.WriteLine(
+                $"  {directory.Organizations} organizations, {directory.Services} services, {directory.Locations} locations "
+                + $"({directory.RedactedLocations} residential or confidential locations redacted to their area: no address, no coordinates), "
+                + $"{directory.ServiceAtLocations} service-at-location links; {directory.HeldBack} items held back (fed node validate lists them).");
+        }
+    }
+
+    private static void WriteBudget(NodePreviewDocument document, TextWriter writer)
+    {
+        var withBudget = document.Releases.Where(r => r.Budget is not null).ToArray();
+        if (withBudget.Length == 0)
+        {
+            writer.WriteLine("Privacy budget: none is spent; random rounding gives the same values for the same data on every run.");
+            return;
+        }
+
+        writer.WriteLine($"Privacy budget (zCDP rho) per reference year: {document.Protection.BudgetRho}; a new release costs {document.Protection.ReleaseRho}.");
+        var table = new TextTable("year", "release", "values", "spent", "this release", "remaining after", "refused");
+        foreach (var release in withBudget)
+        {
+            var budget = release.Budget!;
+            table.AddRow(
+                release.ReferenceYear.ToString(CultureInfo.InvariantCulture),
+                release.Status.Replace('-', ' '),
+                NoiseText(release.Noise),
+                budget.SpentRho,
+                budget.CostRho,
+                budget.RemainingRho,
+                budget.Refused ? "yes" : "no");
+        }
+
+        table.Write(writer);
+        if (withBudget.Any(r => r.Status == "unchanged"))
+        {
+            writer.WriteLine("An unchanged year is re-sent as the same release (same values, same submission) and spends nothing.");
+        }
+
+        if (withBudget.Any(r => r.Noise is "drawn-now" or "earlier-preview"))
+        {
+            writer.WriteLine("Noise drawn by a preview is kept beside the privacy ledger: the next run sends exactly these values if the data has not");
+            writer.WriteLine("changed, and spends the budget only then. A year whose data changes gets fresh noise at the run; its draft is discarded unspent.");
+        }
+    }
+
+    private static string NoiseText(string? noise) => noise switch
+    {
+        "sent-before" => "as sent before",
+        "earlier-preview" => "drawn by an earlier preview",
+        "drawn-now" => "drawn now, kept for the run",
+        "not-drawn" => "not drawn",
+        _ => "-",
+    };
+
+    private static void WriteRelease(PreviewRelease release, TextWriter writer)
+    {
+        var id = release.SubmissionId is null ? string.Empty : $", submission {release.SubmissionId}";
+        writer.WriteLine($"== {release.ReferenceYear} {release.Jurisdiction} {release.DatasetId} ({release.Status.Replace('-', ' ')}{id})");
+        foreach (var table in release.Tables)
+        {
+            var cost = table.Rho is null ? string.Empty : $", rho {table.Rho}";
+            var variance = table.Mechanism == "random-rounding" ? $"error variance at most {table.Variance}" : $"variance {table.Variance}";
+            writer.WriteLine($"{table.TableId} {table.Title} ({table.Mechanism.Replace('-', ' ')}, {variance}{cost})");
+            var text = new TextTable([.. table.Dimensions, "value"]);
+            foreach (var cell in table.Cells)
+            {
+                text.AddRow([.. cell.Codes, cell.Value.ToString(CultureInfo.InvariantCulture)]);
+            }
+
+            text.Write(writer);
+        }
+    }
+}
