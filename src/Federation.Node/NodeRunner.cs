@@ -45,12 +45,12 @@ public sealed class NodeRunner
         var key = await File.ReadAllBytesAsync(_configuration.Resolve(_configuration.Protection.KeyFile), cancellationToken);
         if (!dataset.Protection.IsNoise)
         {
-            var rounding = new KeyedRandomRounding(key, dataset.Protection.RoundingBase);
+            var rounding = new KeyedRandomRounding(key, dataset.Protection);
             return await RunPipelineAsync(new CaseStatisticsPipeline(dataset, rounding, _timeProvider), cancellationToken);
         }
 
         using var ledger = PrivacyLedger.Open(PrivacyDirectory(_configuration));
-        var noise = new DiscreteGaussianNoise(dataset.Protection, new CryptoRandomBitSource());
+        var noise = new PolicyNoise(dataset.Protection, new CryptoRandomBitSource());
         var releases = new LedgeredReleaseMaker(dataset, noise, ledger, key, _timeProvider);
         return await RunPipelineAsync(new CaseStatisticsPipeline(dataset, releases, _timeProvider), cancellationToken);
     }
