@@ -69,6 +69,29 @@ public static class CatalogContract
     }
 
     /// <summary>
+    /// What a release declares: the policy in the oldest wire form that states it fully. A policy of discrete Gaussian
+    /// noise on every table, or of random rounding to one base, is written as before per-table mechanisms (policy-level
+    /// mechanism with variances, or with the base), so gateways from before accept releases under an unchanged policy
+    /// and an unchanged release keeps its bytes; any other policy is written per table (<see cref="ToContract(ProtectionPolicy)"/>).
+    /// </summary>
+    public static Contracts.V1.ProtectionPolicy ToDeclaration(this ProtectionPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        var full = policy.ToContract();
+        switch (full.Mechanism)
+        {
+            case ProtectionMechanism.DiscreteGaussian:
+                var gaussian = new Contracts.V1.ProtectionPolicy { Mechanism = full.Mechanism, BudgetRho = full.BudgetRho };
+                gaussian.TableNoise.AddRange(full.TableNoise.Select(t => new Contracts.V1.TableNoise { TableId = t.TableId, Variance = t.Variance }));
+                return gaussian;
+            case ProtectionMechanism.RandomRounding when full.RoundingBase != 0:
+                return new Contracts.V1.ProtectionPolicy { Mechanism = full.Mechanism, RoundingBase = full.RoundingBase };
+            default:
+                return full;
+        }
+    }
+
+    /// <summary>
     /// The table entries of a wire policy. A random rounding policy with no entries (the form written before per-table
     /// mechanisms) rounds every one of <paramref name="tableIds"/> to its base.
     /// </summary>

@@ -57,12 +57,13 @@ public sealed class KeyedRandomRounding : IProtectionMechanism
             return trueValue;
         }
 
-        return Draw(cell, trueValue, roundingBase) < remainder ? checked(roundedDown + roundingBase) : roundedDown;
+        return Draw(cell, trueValue) < remainder ? checked(roundedDown + roundingBase) : roundedDown;
     }
 
     /// <summary>The cell's uniform draw in [0, base): a pure function of the key, the cell and its true value.</summary>
-    internal int Draw(CellContext cell, long trueValue, int roundingBase)
+    internal int Draw(CellContext cell, long trueValue)
     {
+        var roundingBase = Policy.Of(cell.TableId).RoundingBase;
         var message = Encode(cell, trueValue, roundingBase);
         // Accept a 64-bit word only below the largest multiple of the base, so every residue is equally likely.
         var limit = ulong.MaxValue - (((ulong.MaxValue % (ulong)roundingBase) + 1) % (ulong)roundingBase);

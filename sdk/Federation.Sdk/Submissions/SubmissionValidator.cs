@@ -166,20 +166,36 @@ public sealed class SubmissionValidator
             return;
         }
 
-        var commonMechanism = policy.ToContract().Mechanism;
-        if (declared.Mechanism != ProtectionMechanism.Unspecified && declared.Mechanism != commonMechanism)
-        {
-            violations.Add(field + ".mechanism", commonMechanism == ProtectionMechanism.Unspecified
-                ? $"The protection mechanism {declared.Mechanism} does not match dataset {dataset.Id}, whose tables use different mechanisms ({policy}); declare each table's mechanism in table_noise."
-                : $"The protection mechanism {declared.Mechanism} does not match dataset {dataset.Id}, which requires {policy}.");
-        }
-
+        var required = policy.ToContract();
         var budget = policy.IsNoise ? policy.BudgetRho.ToString() : string.Empty;
         if (declared.BudgetRho != budget)
         {
             violations.Add(field + ".budget_rho", policy.IsNoise
                 ? $"The budget_rho '{declared.BudgetRho}' does not match dataset {dataset.Id}, whose budget is rho {policy.BudgetRho} per node and reference year."
                 : $"The budget_rho '{declared.BudgetRho}' is set, but dataset {dataset.Id} is protected by random rounding, which spends no privacy budget.");
+        }
+
+        // The policy-level mechanism and rounding base are what readers from before per-table mechanisms see: when
+        // declared, they are the catalogue's; without table entries (that older form) they are the whole declaration.
+        var legacy = declared.TableNoise.Count == 0;
+        if ((declared.Mechanism != ProtectionMechanism.Unspecified || legacy) && declared.Mechanism != required.Mechanism)
+        {
+            violations.Add(field + ".mechanism", required.Mechanism == ProtectionMechanism.Unspecified
+                ? $"The protection mechanism {declared.Mechanism} does not match dataset {dataset.Id}, whose tables use different mechanisms ({policy}); declare each table's in table_noise."
+                : $"The protection mechanism {declared.Mechanism} does not match dataset {dataset.Id}, which requires {policy}.");
+            if (legacy)
+            {
+                return;
+            }
+        }
+        else if ((declared.RoundingBase != 0 || legacy) && required.RoundingBase != 0 && declared.RoundingBase != required.RoundingBase)
+        {
+            violations.Add(field + ".rounding_base",
+                $"The rounding base {declared.RoundingBase} does not match dataset {dataset.Id}, which requires {policy}.");
+            if (legacy)
+            {
+                return;
+            }
         }
 
         CheckTableProtections(declared, dataset, violations);
