@@ -173,7 +173,7 @@ public abstract class CaseSourceConformanceTests : IAsyncLifetime
     private static CaseStatisticsPipeline Pipeline(int seed)
     {
         var dataset = DatasetCatalog.Default.Get(DatasetId);
-        return new CaseStatisticsPipeline(dataset, new DiscreteGaussianNoise(dataset.Protection, new SeededRandomBitSource((ulong)seed)), TimeProvider.System);
+        return new CaseStatisticsPipeline(dataset, new PolicyNoise(dataset.Protection, new SeededRandomBitSource((ulong)seed)), TimeProvider.System);
     }
 
     private async Task<NodeSources> ArrangeSourcesAsync(IReadOnlyList<SyntheticCase> cases)

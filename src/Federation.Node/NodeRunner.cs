@@ -48,7 +48,7 @@ public sealed class NodeRunner
         var key = await File.ReadAllBytesAsync(_configuration.Resolve(_configuration.Protection.KeyFile), cancellationToken);
         if (!dataset.Protection.IsNoise)
         {
-            var rounding = new KeyedRandomRounding(key, dataset.Protection.RoundingBase);
+            var rounding = new KeyedRandomRounding(key, dataset.Protection);
             return await RunPipelineAsync(new CaseStatisticsPipeline(dataset, rounding, _timeProvider), cancellationToken);
         }
 
@@ -85,7 +85,7 @@ public sealed class NodeRunner
     }
 
     private LedgeredReleaseMaker LedgeredReleases(DatasetDefinition dataset, PrivacyLedger ledger, byte[] key) =>
-        new(dataset, new DiscreteGaussianNoise(dataset.Protection, new CryptoRandomBitSource()), ledger, key, _timeProvider);
+        new(dataset, new PolicyNoise(dataset.Protection, new CryptoRandomBitSource()), ledger, key, _timeProvider);
 
     private sealed class NoReleases : IReleaseMaker
     {

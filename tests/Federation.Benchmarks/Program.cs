@@ -24,10 +24,10 @@ var rows = new List<(string Name, Action Draw)>
     ("geometric, x = 1/5", () => geometric.Sample(new Rational(1, 5))),
     ("discrete Laplace, scale 1 (epsilon 1)", () => laplace.Sample()),
 };
-foreach (var noise in policy.TableNoise.DistinctBy(t => t.Variance))
+foreach (var noise in policy.Tables.Where(t => t.Mechanism == ProtectionMechanismKind.DiscreteGaussian).DistinctBy(t => t.Variance))
 {
     var sampler = new DiscreteGaussianSampler(source, noise.Variance);
-    rows.Add(($"discrete Gaussian, variance {noise.Variance} ({string.Join(", ", policy.TableNoise.Where(t => t.Variance == noise.Variance).Select(t => t.TableId))})", () => sampler.Sample()));
+    rows.Add(($"discrete Gaussian, variance {noise.Variance} ({string.Join(", ", policy.Tables.Where(t => t.Variance == noise.Variance).Select(t => t.TableId))})", () => sampler.Sample()));
 }
 
 foreach (var (name, draw) in rows)

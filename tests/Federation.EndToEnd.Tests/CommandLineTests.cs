@@ -69,6 +69,20 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task Fed_datasets_shows_each_table_mechanism_parameter_and_rho()
+    {
+        await using var fixture = await DemoFederationFixture.StartAsync();
+
+        var (exitCode, output, error) = await ExternalProcess.RunFedAsync(Timeout, "datasets", "trafficking.victims.v1", "--data", fixture.Layout.Root);
+
+        Assert.True(exitCode == 0, error);
+        Assert.Contains("one release costs rho 0.25, budget rho 0.5 per node and reference year", output, StringComparison.Ordinal);
+        var lines = output.Split('\n', StringSplitOptions.TrimEntries);
+        Assert.Contains(lines, l => l.StartsWith("T0", StringComparison.Ordinal) && l.Contains("discrete Gaussian, variance 4", StringComparison.Ordinal) && l.Contains("0.125", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("T5", StringComparison.Ordinal) && l.Contains("discrete Gaussian, variance 20", StringComparison.Ordinal) && l.Contains("0.025", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Fed_query_json_output_is_the_protobuf_json_form()
     {
         await using var fixture = await DemoFederationFixture.StartAsync();

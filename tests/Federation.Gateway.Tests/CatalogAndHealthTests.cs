@@ -27,6 +27,9 @@ public sealed class CatalogAndHealthTests
         Assert.Equal([1, 20, 40, 24, 32, 30], dataset.Tables.Select(t => t.CellCount));
         Assert.Equal(ProtectionMechanism.DiscreteGaussian, dataset.Protection.Mechanism);
         Assert.Equal(["T0 4", "T1 20", "T2 20", "T3 20", "T4 20", "T5 20"], dataset.Protection.TableNoise.Select(t => $"{t.TableId} {t.Variance}"));
+        Assert.Equal(
+            ["T0 DiscreteGaussian 4 0.125", "T1 DiscreteGaussian 20 0.025", "T2 DiscreteGaussian 20 0.025", "T3 DiscreteGaussian 20 0.025", "T4 DiscreteGaussian 20 0.025", "T5 DiscreteGaussian 20 0.025"],
+            dataset.Protection.TableNoise.Select(t => $"{t.TableId} {t.Mechanism} {t.Variance} {t.Rho}"));
         Assert.Equal("0.5", dataset.Protection.BudgetRho);
         Assert.Equal(13, dataset.Jurisdictions.Count);
     }

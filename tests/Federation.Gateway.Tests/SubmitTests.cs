@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Federation.Contracts.V1;
 using Federation.Sdk.Trust;
 using Google.Protobuf;
+using Google.Rpc;
 using Grpc.Core;
 
 namespace Federation.Gateway.Tests;
@@ -184,6 +185,21 @@ public sealed class SubmitTests
 
         await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, "submission.protection.table_noise[0].variance", () =>
             gateway.SubmitAsync(TestSubmissions.Sign(submission, gateway.Federation.Node("ON"))));
+    }
+
+    [Fact]
+    public async Task A_table_declaring_another_mechanism_than_the_catalogue_is_refused_naming_the_table()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        var submission = TestSubmissions.Complete("ON", LastYear);
+        submission.Protection.TableNoise[4] = new TableNoise { TableId = "T4", Mechanism = ProtectionMechanism.DiscreteLaplace, Scale = "2" };
+
+        var refusal = await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, "submission.protection.table_noise[4].mechanism", () =>
+            gateway.SubmitAsync(TestSubmissions.Sign(submission, gateway.Federation.Node("ON"))));
+
+        var violation = Assert.Single(refusal.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations);
+        Assert.Equal("submission.protection.table_noise[4].mechanism", violation.Field);
+        Assert.Equal("Table T4 declares discrete Laplace, scale 2, but dataset trafficking.victims.v1 requires discrete Gaussian, variance 20 for it.", violation.Description);
     }
 
     [Fact]

@@ -30,7 +30,7 @@ internal static class TestSubmissions
             ReferenceYear = year,
             ProducedAt = Timestamp.FromDateTimeOffset(producedAt ?? DateTimeOffset.UtcNow.AddMinutes(-1)),
             NodeId = $"node-{jurisdiction.ToLowerInvariant()}",
-            Protection = dataset.Protection.ToContract(),
+            Protection = dataset.Protection.ToDeclaration(),
         };
         foreach (var table in dataset.Tables)
         {

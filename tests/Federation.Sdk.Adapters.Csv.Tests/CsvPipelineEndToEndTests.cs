@@ -52,12 +52,12 @@ public class CsvPipelineEndToEndTests
         using var file = TempCsv.Empty();
         Federation.Sdk.Testing.SyntheticCaseData.WriteCsv(file.Path, "NS", [2023], seed: 3);
         var dataset = DatasetCatalog.Default.Get("trafficking.victims.v1");
-        var pipeline = new CaseStatisticsPipeline(dataset, new DiscreteGaussianNoise(dataset.Protection, new SeededRandomBitSource(3)), TimeProvider.System);
+        var pipeline = new CaseStatisticsPipeline(dataset, new PolicyNoise(dataset.Protection, new SeededRandomBitSource(3)), TimeProvider.System);
 
         var result = await pipeline.RunAsync(new CsvCaseRecordSource(file.Path), "NS", "node-ns");
 
         var submission = Assert.Single(result.Submissions);
-        Assert.Equal(dataset.Protection.ToContract(), submission.Protection);
+        Assert.Equal(dataset.Protection.ToDeclaration(), submission.Protection);
         Assert.Empty(new Federation.Sdk.Submissions.SubmissionValidator(DatasetCatalog.Default, TimeProvider.System).Validate(submission));
     }
 

@@ -15,6 +15,7 @@ public sealed class DatasetDefinition
         ProtectionPolicy protection)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        ArgumentNullException.ThrowIfNull(protection);
         Id = id;
         Title = title;
         Description = description;
@@ -27,6 +28,14 @@ public sealed class DatasetDefinition
         if (tables.Select(t => t.Id).Distinct(StringComparer.Ordinal).Count() != tables.Count)
         {
             throw new ArgumentException($"Dataset '{id}' names a table twice.", nameof(tables));
+        }
+
+        if (!protection.Tables.Select(t => t.TableId).SequenceEqual(tables.Select(t => t.Id), StringComparer.Ordinal))
+        {
+            throw new ArgumentException(
+                $"Dataset '{id}' protects tables {string.Join(", ", protection.Tables.Select(t => t.TableId))}; "
+                + $"its protection names each of its tables {string.Join(", ", tables.Select(t => t.Id))}, in that order.",
+                nameof(protection));
         }
     }
 

@@ -53,45 +53,73 @@ public static class DatasetDocument
 
     private static ProtectionPolicy ParseProtection(ProtectionJson json, IReadOnlyList<TableDefinition> tables, string source)
     {
+        var byTable = json.Tables ?? throw new InvalidDataException(
+            $"{source}: protection.tables sets each table's mechanism ({string.Join(", ", tables.Select(t => t.Id))}).");
+        foreach (var unknown in byTable.Keys.Where(id => tables.All(t => t.Id != id)))
+        {
+            throw new InvalidDataException(
+                $"{source}: protection.tables names unknown table '{unknown}'; the tables are {string.Join(", ", tables.Select(t => t.Id))}.");
+        }
+
+        var protections = tables.Select(t => byTable.TryGetValue(t.Id, out var table)
+            ? ParseTable(t.Id, table, source)
+            : throw new InvalidDataException($"{source}: protection.tables has no protection for table '{t.Id}'.")).ToArray();
+        var budget = json.BudgetRho is null ? Rational.Zero : PositiveRational(json.BudgetRho, "protection.budgetRho", source);
+        if (protections.Any(t => t.IsNoise) && json.BudgetRho is null)
+        {
+            throw new InvalidDataException($"{source}: noise needs protection.budgetRho, the zCDP budget per node and reference year, such as \"0.5\".");
+        }
+
+        return ProtectionPolicy.FindProblem(protections, budget) is { } problem
+            ? throw new InvalidDataException($"{source}: {problem}")
+            : new ProtectionPolicy(protections, budget);
+    }
+
+    private static TableProtection ParseTable(string tableId, TableProtectionJson json, string source)
+    {
+        var setting = $"protection.tables.{tableId}";
+        (string Name, bool Given)[] parameters = [("variance", json.Variance is not null), ("scale", json.Scale is not null), ("roundingBase", json.RoundingBase is not null)];
+        string expected;
+        TableProtection? protection = null;
         switch (json.Mechanism)
         {
-            case "random-rounding":
-                if (json.RoundingBase < 2)
-                {
-                    throw new InvalidDataException($"{source}: random rounding needs a roundingBase of at least 2.");
-                }
-
-                if (json.NoiseVariance is not null || json.BudgetRho is not null)
-                {
-                    throw new InvalidDataException($"{source}: random rounding takes no noiseVariance or budgetRho.");
-                }
-
-                return new ProtectionPolicy(ProtectionMechanismKind.RandomRounding, json.RoundingBase);
             case "discrete-gaussian":
-                var variances = json.NoiseVariance ?? throw new InvalidDataException(
-                    $"{source}: discrete Gaussian noise needs a noiseVariance for every table ({string.Join(", ", tables.Select(t => t.Id))}).");
-                foreach (var unknown in variances.Keys.Where(id => tables.All(t => t.Id != id)))
+                expected = "variance";
+                if (json.Variance is not null)
                 {
-                    throw new InvalidDataException($"{source}: noiseVariance names unknown table '{unknown}'.");
+                    protection = TableProtection.DiscreteGaussian(tableId, PositiveRational(json.Variance, setting + ".variance", source));
                 }
 
-                var noise = tables.Select(t => new TableNoise(
-                    t.Id,
-                    variances.TryGetValue(t.Id, out var text)
-                        ? PositiveRational(text, $"noiseVariance.{t.Id}", source)
-                        : throw new InvalidDataException($"{source}: noiseVariance has no variance for table '{t.Id}'."))).ToArray();
-                var budget = PositiveRational(json.BudgetRho, "budgetRho", source);
-                var policy = ProtectionPolicy.DiscreteGaussian(noise, budget);
-                if (policy.ReleaseRho > budget)
+                break;
+            case "discrete-laplace":
+                expected = "scale";
+                if (json.Scale is not null)
                 {
-                    throw new InvalidDataException(
-                        $"{source}: one release costs rho {policy.ReleaseRho}, more than the budget {budget}: no node could ever release.");
+                    protection = TableProtection.DiscreteLaplace(tableId, PositiveRational(json.Scale, setting + ".scale", source));
                 }
 
-                return policy;
+                break;
+            case "random-rounding":
+                expected = "roundingBase";
+                if (json.RoundingBase is { } roundingBase)
+                {
+                    protection = roundingBase >= 2
+                        ? TableProtection.RandomRounding(tableId, roundingBase)
+                        : throw new InvalidDataException($"{source}: {setting}.roundingBase must be at least 2; it is {roundingBase}.");
+                }
+
+                break;
             default:
-                throw new InvalidDataException($"{source}: unknown protection mechanism '{json.Mechanism}' (random-rounding, discrete-gaussian).");
+                throw new InvalidDataException(
+                    $"{source}: {setting}.mechanism '{json.Mechanism}' is unknown; use discrete-gaussian (with variance), discrete-laplace (with scale) or random-rounding (with roundingBase).");
         }
+
+        foreach (var (name, _) in parameters.Where(p => p.Given && p.Name != expected))
+        {
+            throw new InvalidDataException($"{source}: {setting} is {json.Mechanism}, which takes {expected}, not {name}.");
+        }
+
+        return protection ?? throw new InvalidDataException($"{source}: {setting} is {json.Mechanism} and needs its {expected}.");
     }
 
     private static Rational PositiveRational(string? text, string setting, string source) =>
@@ -116,5 +144,7 @@ public static class DatasetDocument
 
     private sealed record TableJson(string Id, string Title, string[] Dimensions);
 
-    private sealed record ProtectionJson(string Mechanism, int RoundingBase, Dictionary<string, string>? NoiseVariance, string? BudgetRho);
+    private sealed record ProtectionJson(Dictionary<string, TableProtectionJson>? Tables, string? BudgetRho);
+
+    private sealed record TableProtectionJson(string Mechanism, string? Variance, string? Scale, int? RoundingBase);
 }

@@ -40,7 +40,7 @@ public sealed class SubmissionBuilder : IReleaseMaker
             ReferenceYear = counts.ReferenceYear,
             ProducedAt = Timestamp.FromDateTimeOffset(producedAt),
             NodeId = nodeId,
-            Protection = _protection.Policy.ToContract(),
+            Protection = _protection.Policy.ToDeclaration(),
         };
         foreach (var table in counts.Tables)
         {

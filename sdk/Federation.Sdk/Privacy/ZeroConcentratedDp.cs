@@ -19,6 +19,20 @@ public static class ZeroConcentratedDp
         return squared / (2 * variance);
     }
 
+    /// <summary>
+    /// rho = epsilon^2 / 2 for an epsilon-DP mechanism (pure differential privacy implies (epsilon^2/2)-zCDP: Bun and
+    /// Steinke 2016, proposition 1.4). The discrete Laplace of scale t on a count is epsilon-DP with epsilon = 1/t.
+    /// </summary>
+    public static Rational RhoOfPureDp(Rational epsilon)
+    {
+        if (epsilon.Sign <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "epsilon must be positive.");
+        }
+
+        return epsilon * epsilon / 2;
+    }
+
     /// <summary>The smallest delta such that rho-zCDP implies (epsilon, delta)-DP.</summary>
     public static double Delta(double rho, double epsilon)
     {

@@ -6,8 +6,8 @@ using static Federation.Sdk.Protection.CanonicalWriter;
 namespace Federation.Sdk.Protection;
 
 /// <summary>
-/// Unbiased random rounding to a base b, each cell's draw fixed by a keyed hash so that re-running the same data
-/// gives the same output and repeated releases cannot be averaged.
+/// Unbiased random rounding of each table to its base b, each cell's draw fixed by a keyed hash so that re-running
+/// the same data gives the same output and repeated releases cannot be averaged.
 /// </summary>
 /// <remarks>
 /// For v = q*b + r the output is (q+1)*b with probability r/b and q*b otherwise, so its expectation is v.
@@ -23,20 +23,24 @@ public sealed class KeyedRandomRounding : IProtectionMechanism
     private const string DomainTag = "federation.random-rounding.v1";
 
     private readonly byte[] _key;
-    private readonly int _roundingBase;
 
-    public KeyedRandomRounding(byte[] key, int roundingBase = 5)
+    /// <exception cref="ArgumentException">The key is too short, or the policy is noise, not random rounding.</exception>
+    public KeyedRandomRounding(byte[] key, ProtectionPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(policy);
         if (key.Length < MinimumKeyLength)
         {
             throw new ArgumentException($"The rounding key must be at least {MinimumKeyLength} bytes; it is {key.Length}.", nameof(key));
         }
 
-        ArgumentOutOfRangeException.ThrowIfLessThan(roundingBase, 2);
+        if (policy.IsNoise)
+        {
+            throw new ArgumentException($"The policy requires {policy}, not random rounding.", nameof(policy));
+        }
+
         _key = (byte[])key.Clone();
-        _roundingBase = roundingBase;
-        Policy = new ProtectionPolicy(ProtectionMechanismKind.RandomRounding, roundingBase);
+        Policy = policy;
     }
 
     public ProtectionPolicy Policy { get; }
@@ -45,22 +49,24 @@ public sealed class KeyedRandomRounding : IProtectionMechanism
     {
         ArgumentNullException.ThrowIfNull(cell);
         ArgumentOutOfRangeException.ThrowIfNegative(trueValue);
-        var remainder = trueValue % _roundingBase;
+        var roundingBase = Policy.Of(cell.TableId).RoundingBase;
+        var remainder = trueValue % roundingBase;
         var roundedDown = trueValue - remainder;
         if (remainder == 0)
         {
             return trueValue;
         }
 
-        return Draw(cell, trueValue) < remainder ? checked(roundedDown + _roundingBase) : roundedDown;
+        return Draw(cell, trueValue) < remainder ? checked(roundedDown + roundingBase) : roundedDown;
     }
 
     /// <summary>The cell's uniform draw in [0, base): a pure function of the key, the cell and its true value.</summary>
     internal int Draw(CellContext cell, long trueValue)
     {
-        var message = Encode(cell, trueValue);
+        var roundingBase = Policy.Of(cell.TableId).RoundingBase;
+        var message = Encode(cell, trueValue, roundingBase);
         // Accept a 64-bit word only below the largest multiple of the base, so every residue is equally likely.
-        var limit = ulong.MaxValue - (((ulong.MaxValue % (ulong)_roundingBase) + 1) % (ulong)_roundingBase);
+        var limit = ulong.MaxValue - (((ulong.MaxValue % (ulong)roundingBase) + 1) % (ulong)roundingBase);
         Span<byte> hash = stackalloc byte[HMACSHA256.HashSizeInBytes];
         for (var block = 0u; ; block++)
         {
@@ -71,18 +77,18 @@ public sealed class KeyedRandomRounding : IProtectionMechanism
                 var word = BinaryPrimitives.ReadUInt64BigEndian(hash[offset..]);
                 if (word <= limit)
                 {
-                    return (int)(word % (ulong)_roundingBase);
+                    return (int)(word % (ulong)roundingBase);
                 }
             }
         }
     }
 
     // Length-prefixed fields, so no two different cells share an encoding; the last four bytes hold the block counter.
-    private byte[] Encode(CellContext cell, long trueValue)
+    private static byte[] Encode(CellContext cell, long trueValue, int roundingBase)
     {
         using var stream = new MemoryStream();
         WriteString(stream, DomainTag);
-        WriteInt64(stream, _roundingBase);
+        WriteInt64(stream, roundingBase);
         WriteString(stream, cell.DatasetId);
         WriteString(stream, cell.Jurisdiction);
         WriteInt64(stream, cell.ReferenceYear);

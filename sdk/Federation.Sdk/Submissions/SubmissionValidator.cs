@@ -158,46 +158,63 @@ public sealed class SubmissionValidator
     private static void CheckProtection(Submission submission, DatasetDefinition dataset, ViolationList violations)
     {
         const string field = Root + ".protection";
-        var required = dataset.Protection.ToContract();
+        var policy = dataset.Protection;
         var declared = submission.Protection;
         if (declared is null)
         {
-            violations.Add(field, $"The protection is missing; dataset {dataset.Id} requires {Describe(required)}.");
+            violations.Add(field, $"The protection is missing; dataset {dataset.Id} requires {policy}.");
             return;
         }
 
-        if (declared.Mechanism != required.Mechanism)
+        var required = policy.ToContract();
+        var budget = policy.IsNoise ? policy.BudgetRho.ToString() : string.Empty;
+        if (declared.BudgetRho != budget)
         {
-            violations.Add(field + ".mechanism",
-                $"The protection mechanism {declared.Mechanism} does not match dataset {dataset.Id}, which requires {Describe(required)}.");
+            violations.Add(field + ".budget_rho", policy.IsNoise
+                ? $"The budget_rho '{declared.BudgetRho}' does not match dataset {dataset.Id}, whose budget is rho {policy.BudgetRho} per node and reference year."
+                : $"The budget_rho '{declared.BudgetRho}' is set, but dataset {dataset.Id} is protected by random rounding, which spends no privacy budget.");
         }
-        else if (required.Mechanism == ProtectionMechanism.RandomRounding && declared.RoundingBase != required.RoundingBase)
+
+        // The policy-level mechanism and rounding base are what readers from before per-table mechanisms see: when
+        // declared, they are the catalogue's; without table entries (that older form) they are the whole declaration.
+        var legacy = declared.TableNoise.Count == 0;
+        if ((declared.Mechanism != ProtectionMechanism.Unspecified || legacy) && declared.Mechanism != required.Mechanism)
+        {
+            violations.Add(field + ".mechanism", required.Mechanism == ProtectionMechanism.Unspecified
+                ? $"The protection mechanism {declared.Mechanism} does not match dataset {dataset.Id}, whose tables use different mechanisms ({policy}); declare each table's in table_noise."
+                : $"The protection mechanism {declared.Mechanism} does not match dataset {dataset.Id}, which requires {policy}.");
+            if (legacy)
+            {
+                return;
+            }
+        }
+        else if ((declared.RoundingBase != 0 || legacy) && required.RoundingBase != 0 && declared.RoundingBase != required.RoundingBase)
         {
             violations.Add(field + ".rounding_base",
-                $"The rounding base {declared.RoundingBase} does not match dataset {dataset.Id}, which requires {Describe(required)}.");
+                $"The rounding base {declared.RoundingBase} does not match dataset {dataset.Id}, which requires {policy}.");
+            if (legacy)
+            {
+                return;
+            }
         }
-        else if (dataset.Protection.IsNoise)
-        {
-            CheckTableNoise(declared, dataset, violations);
-        }
+
+        CheckTableProtections(declared, dataset, violations);
     }
 
-    private static void CheckTableNoise(Contracts.V1.ProtectionPolicy declared, DatasetDefinition dataset, ViolationList violations)
+    // Each table's declared mechanism and parameter must be the catalogue's; every violation names the table.
+    private static void CheckTableProtections(Contracts.V1.ProtectionPolicy declared, DatasetDefinition dataset, ViolationList violations)
     {
         const string field = Root + ".protection";
         var policy = dataset.Protection;
-        if (declared.BudgetRho != policy.BudgetRho.ToString())
-        {
-            violations.Add(field + ".budget_rho",
-                $"The budget_rho '{declared.BudgetRho}' does not match dataset {dataset.Id}, whose budget is rho {policy.BudgetRho} per node and reference year.");
-        }
-
+        // A rounding policy without entries is the form written before per-table mechanisms: its faults are the policy's.
+        var legacy = declared.TableNoise.Count == 0;
+        var entries = declared.TableEntries(dataset.Tables.Select(t => t.Id));
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < declared.TableNoise.Count; i++)
+        for (var i = 0; i < entries.Count; i++)
         {
-            var entry = declared.TableNoise[i];
-            var entryField = $"{field}.table_noise[{i}]";
-            var required = policy.NoiseOf(entry.TableId);
+            var entry = entries[i];
+            var entryField = legacy ? field : $"{field}.table_noise[{i}]";
+            var required = policy.Find(entry.TableId);
             if (required is null)
             {
                 violations.Add(entryField + ".table_id",
@@ -205,29 +222,38 @@ public sealed class SubmissionValidator
             }
             else if (!seen.TryAdd(entry.TableId, i))
             {
-                violations.Add(entryField + ".table_id", $"The noise of table {entry.TableId} is declared twice (first at table_noise[{seen[entry.TableId]}]).");
+                violations.Add(entryField + ".table_id", $"The protection of table {entry.TableId} is declared twice (first at table_noise[{seen[entry.TableId]}]).");
             }
-            else if (!Privacy.Rational.TryParse(entry.Variance, out var variance) || variance != required.Variance)
+            else if (!CatalogContract.TryReadTable(entry, declared, out var applied, out var faulty, out var problem))
             {
-                violations.Add(entryField + ".variance",
-                    $"The noise variance '{entry.Variance}' of table {entry.TableId} does not match dataset {dataset.Id}, which requires variance {required.Variance}.");
+                violations.Add(entryField + faulty, $"{problem} Dataset {dataset.Id} requires {required.Parameters} for table {required.TableId}.");
+            }
+            else if (applied != required)
+            {
+                var fault = applied.Mechanism != required.Mechanism
+                    ? ".mechanism"
+                    : required.Mechanism switch
+                    {
+                        ProtectionMechanismKind.DiscreteGaussian => ".variance",
+                        ProtectionMechanismKind.DiscreteLaplace => ".scale",
+                        _ => ".rounding_base",
+                    };
+                violations.Add(entryField + fault,
+                    $"Table {entry.TableId} declares {applied.Parameters}, but dataset {dataset.Id} requires {required.Parameters} for it.");
+            }
+            else if (entry.Rho.Length > 0 && !(Privacy.Rational.TryParse(entry.Rho, out var rho) && rho == required.Rho))
+            {
+                violations.Add(entryField + ".rho",
+                    $"Table {entry.TableId} declares rho '{entry.Rho}', but {required.Parameters} costs rho {required.Rho} per release.");
             }
         }
 
-        foreach (var missing in policy.TableNoise.Where(t => !seen.ContainsKey(t.TableId)))
+        foreach (var missing in policy.Tables.Where(t => !seen.ContainsKey(t.TableId)))
         {
             violations.Add(field + ".table_noise",
-                $"The noise of table {missing.TableId} is not declared: a release under {dataset.Id} declares the variance of every table (variance {missing.Variance} for {missing.TableId}).");
+                $"The protection of table {missing.TableId} is not declared: a release under {dataset.Id} declares every table's ({missing.Parameters} for {missing.TableId}).");
         }
     }
-
-    private static string Describe(Contracts.V1.ProtectionPolicy policy) => policy.Mechanism switch
-    {
-        ProtectionMechanism.RandomRounding => $"random rounding to base {policy.RoundingBase}",
-        ProtectionMechanism.DiscreteGaussian =>
-            $"discrete Gaussian noise (variance {string.Join(", ", policy.TableNoise.Select(t => $"{t.TableId} {t.Variance}"))})",
-        var other => other.ToString(),
-    };
 
     private static void CheckTables(Submission submission, DatasetDefinition dataset, ViolationList violations)
     {
@@ -253,7 +279,7 @@ public sealed class SubmissionValidator
             else
             {
                 firstIndexOfTable.Add(table.Id, i);
-                CheckCells(release, i, table, dataset.Protection, violations);
+                CheckCells(release, i, table, dataset.Protection.Of(table.Id), violations);
             }
         }
 
@@ -264,7 +290,7 @@ public sealed class SubmissionValidator
         }
     }
 
-    private static void CheckCells(TableRelease release, int tableIndex, TableDefinition table, Catalog.ProtectionPolicy protection, ViolationList violations)
+    private static void CheckCells(TableRelease release, int tableIndex, TableDefinition table, TableProtection protection, ViolationList violations)
     {
         var cellsField = $"{Root}.tables[{tableIndex}].cells";
         if (release.Cells.Count == 0)
@@ -334,7 +360,7 @@ public sealed class SubmissionValidator
         return valid;
     }
 
-    private static void CheckValue(long value, string field, Catalog.ProtectionPolicy protection, ViolationList violations)
+    private static void CheckValue(long value, string field, TableProtection protection, ViolationList violations)
     {
         if (protection.IsNoise)
         {
@@ -345,12 +371,12 @@ public sealed class SubmissionValidator
 
         if (value < 0)
         {
-            violations.Add(field, $"The value {value} is negative; under {protection} a protected count is never below zero.");
+            violations.Add(field, $"The value {value} is negative; under {protection.Parameters} (table {protection.TableId}) a protected count is never below zero.");
         }
-        else if (protection.Mechanism == ProtectionMechanismKind.RandomRounding && value % protection.RoundingBase != 0)
+        else if (value % protection.RoundingBase != 0)
         {
             violations.Add(field,
-                $"The value {value} is not a multiple of {protection.RoundingBase}: under random rounding to base {protection.RoundingBase} every value is.");
+                $"The value {value} is not a multiple of {protection.RoundingBase}: under random rounding to base {protection.RoundingBase} every value of table {protection.TableId} is.");
         }
     }
 

@@ -53,7 +53,7 @@ internal static class DatasetsCommand
         writer.WriteLine(dataset.Description);
         writer.WriteLine($"Unit: {dataset.Unit}. Reference period: {dataset.ReferencePeriod}.");
         writer.WriteLine($"Jurisdictions: {string.Join(" ", dataset.Jurisdictions)}");
-        writer.WriteLine($"Protection: {ProtectionText.Describe(dataset.Protection)}");
+        writer.WriteLine($"Protection: {ProtectionText.Describe(dataset)}");
         writer.WriteLine();
         writer.WriteLine("Dimensions:");
         foreach (var dimension in dataset.Dimensions)
@@ -62,15 +62,17 @@ internal static class DatasetsCommand
         }
 
         writer.WriteLine();
-        var noise = dataset.Protection.TableNoise.ToDictionary(n => n.TableId, n => n.Variance);
-        var tables = new TextTable("table", "dimensions", "cells", "noise variance", "title");
+        var protection = ProtectionText.Tables(dataset);
+        var tables = new TextTable("table", "dimensions", "cells", "protection", "rho", "title");
         foreach (var t in dataset.Tables)
         {
+            var table = protection.GetValueOrDefault(t.Id);
             tables.AddRow(
                 t.Id,
                 t.DimensionIds.Count == 0 ? "(total)" : string.Join(" x ", t.DimensionIds),
                 t.CellCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                noise.GetValueOrDefault(t.Id, "-"),
+                table?.Parameters ?? "-",
+                table is { IsNoise: true } ? table.Rho.ToString() : "-",
                 t.Title);
         }
 

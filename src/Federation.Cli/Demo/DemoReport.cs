@@ -17,7 +17,7 @@ internal sealed class DemoReport(GrpcChannel channel, TextWriter output)
     {
         var dataset = DatasetCatalog.Default.Get(DatasetId);
         var expected = dataset.Jurisdictions.Count;
-        output.WriteLine($"National figures: {dataset.Title.ToLowerInvariant()} ({dataset.Id}), protected by {ProtectionText.Describe(dataset.Protection.ToContract())}.");
+        output.WriteLine($"National figures: {dataset.Title.ToLowerInvariant()} ({dataset.Id}), protected by {ProtectionText.Describe(dataset.ToContract())}.");
         output.WriteLine("Every figure carries its 95% margin of error; the jurisdiction table is the publication view (consistent, non-negative integers).");
         output.WriteLine("Synthetic data shaped by published Canadian figures: not official statistics.");
         output.WriteLine();

@@ -45,8 +45,8 @@ internal sealed record NodePreviewDocument(
             Sent: false,
             new PreviewRecords(pipeline.RecordsRead, pipeline.RecordsAccepted, pipeline.RecordsOutOfScope, pipeline.Quarantined.Count),
             new PreviewProtection(
-                MechanismName(policy.Mechanism),
-                ProtectionText.Describe(policy.ToContract()),
+                policy.CommonMechanism is { } common ? MechanismName(common) : "per table",
+                ProtectionText.Describe(dataset.ToContract()),
                 policy.IsNoise ? policy.BudgetRho.ToString() : null,
                 policy.IsNoise ? policy.ReleaseRho.ToString() : null),
             preview.Refused,
@@ -61,13 +61,16 @@ internal sealed record NodePreviewDocument(
         var tables = release?.Tables.Select(t =>
         {
             var table = dataset.FindTable(t.TableId) ?? throw new InvalidOperationException($"Table '{t.TableId}' is not in dataset '{dataset.Id}'.");
+            var protection = policy.Of(table.Id);
             return new PreviewTable(
                 table.Id,
                 table.Title,
                 table.Dimensions.Select(d => d.Id).ToArray(),
-                MechanismName(policy.Mechanism),
-                policy.NoiseOf(table.Id)?.Variance.ToString() ?? policy.CellVariance(table.Id).ToString(CultureInfo.InvariantCulture),
-                policy.NoiseOf(table.Id)?.Rho.ToString(),
+                MechanismName(protection.Mechanism),
+                protection.Mechanism == ProtectionMechanismKind.DiscreteGaussian
+                    ? protection.Variance.ToString()
+                    : protection.CellVariance.ToString(CultureInfo.InvariantCulture),
+                protection.IsNoise ? protection.Rho.ToString() : null,
                 t.Cells.Select(c => new PreviewCell(c.Codes.ToArray(), c.Value)).ToArray());
         }).ToArray() ?? [];
         return new PreviewRelease(
@@ -87,6 +90,7 @@ internal sealed record NodePreviewDocument(
     private static string MechanismName(ProtectionMechanismKind mechanism) => mechanism switch
     {
         ProtectionMechanismKind.DiscreteGaussian => "discrete-gaussian",
+        ProtectionMechanismKind.DiscreteLaplace => "discrete-laplace",
         ProtectionMechanismKind.RandomRounding => "random-rounding",
         var other => other.ToString(),
     };

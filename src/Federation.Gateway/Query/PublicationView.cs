@@ -1,65 +1,109 @@
 using Federation.Contracts.V1;
+using Federation.Gateway.Storage;
+using Federation.Sdk.Catalog;
 
 namespace Federation.Gateway.Query;
 
 /// <summary>
-/// The publication view of an answer: national and jurisdiction figures as consistent, non-negative integers. Per
-/// year, the rows are first combined by weighted least squares with the national total (T0) so both agree, then
-/// projected onto non-negative values with that (rounded) total, then rounded by largest remainder with a
-/// deterministic tie-break (earlier row first). Jurisdiction rows are made to add up to their published national row.
+/// The publication view of an answer: non-negative integers that add up every way. Per year, the jurisdictions' cells
+/// of the groups the query needs (its grouped and filtered dimensions) are published as one consistent table
+/// (<see cref="ConsistentTable"/>): each jurisdiction's groups add up to its published total (from T0, the
+/// least-variance table, the same whatever the breakdown), the jurisdictions' totals to the national total, and each
+/// group's jurisdictions to the group's national figure. Every row of the answer is a sum of that table's cells, so a
+/// jurisdiction's figures, national figures and their breakdowns agree. Margins stay those of the protected estimates.
 /// Post-processing of protected values only: it costs no privacy.
 /// </summary>
 public static class PublicationView
 {
     /// <summary>
-    /// Rewrites <paramref name="response"/>'s available rows in place. <paramref name="nationalTotals"/> holds one row per
-    /// year with the national total from the least-variance table, when the rows partition that total (grouped, unfiltered).
+    /// Rewrites <paramref name="response"/>'s available rows in place. <paramref name="cells"/>: every jurisdiction's
+    /// current cells of the answering <paramref name="table"/> for the answer's years (unfiltered);
+    /// <paramref name="totals"/>: their cells of the total table, or null when the dataset has none.
     /// </summary>
-    public static void Apply(QueryResponse response, QueryResponse? nationalTotals, bool byJurisdiction)
+    public static void Apply(
+        QueryResponse response,
+        TableDefinition table,
+        IReadOnlyList<string> groupBy,
+        IReadOnlyDictionary<string, HashSet<string>> filters,
+        IReadOnlyList<CurrentCell> cells,
+        IReadOnlyList<CurrentCell>? totals)
     {
         ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(groupBy);
+        ArgumentNullException.ThrowIfNull(filters);
+        ArgumentNullException.ThrowIfNull(cells);
+        // The groups of the published table: every code combination of the grouped, then the filtered dimensions.
+        var dimensions = groupBy.Concat(filters.Keys.Where(f => !groupBy.Contains(f)).Order(StringComparer.Ordinal))
+            .Select(id => table.Dimensions[table.IndexOf(id)])
+            .ToArray();
+        var positions = dimensions.Select(d => table.IndexOf(d.Id)).ToArray();
+        string[][] groups = [[]];
+        foreach (var dimension in dimensions)
+        {
+            groups = groups.SelectMany(g => dimension.Codes.Select(c => (string[])[.. g, c.Code])).ToArray();
+        }
+
+        var groupOf = groups.Select((g, h) => (Key: string.Join('\u001F', g), h)).ToDictionary(p => p.Key, p => p.h, StringComparer.Ordinal);
         foreach (var year in response.Rows.Select(r => r.ReferenceYear).Distinct().ToArray())
         {
-            var total = nationalTotals?.Rows.FirstOrDefault(r => r.ReferenceYear == year && r.Status != CellStatus.NotAvailable);
-            var rows = response.Rows.Where(r => r.ReferenceYear == year && r.Status != CellStatus.NotAvailable).ToArray();
-            if (!byJurisdiction)
+            var yearCells = cells.Where(c => c.ReferenceYear == year).ToArray();
+            var yearTotals = totals?.Where(c => c.ReferenceYear == year).ToArray();
+            var jurisdictions = yearCells.Select(c => c.Jurisdiction)
+                .Where(j => yearTotals is null || yearTotals.Any(t => t.Jurisdiction == j))
+                .Distinct()
+                .Order(StringComparer.Ordinal)
+                .ToArray();
+            var values = jurisdictions.Select(_ => new double[groups.Length]).ToArray();
+            var variances = jurisdictions.Select(_ => new double[groups.Length]).ToArray();
+            var rowOf = jurisdictions.Select((j, i) => (j, i)).ToDictionary(p => p.j, p => p.i, StringComparer.Ordinal);
+            foreach (var cell in yearCells.Where(c => rowOf.ContainsKey(c.Jurisdiction)))
             {
-                Publish(rows, total is null ? null : (total.Value, total.Variance));
-                continue;
+                var h = groupOf[string.Join('\u001F', positions.Select(p => cell.Codes[p]))];
+                values[rowOf[cell.Jurisdiction]][h] += cell.Value;
+                variances[rowOf[cell.Jurisdiction]][h] += cell.Variance;
             }
 
-            var groups = rows.GroupBy(r => string.Join('\u001F', r.Codes)).ToArray();
-            var national = groups.Select(g => (Value: (double)g.Sum(r => r.Value), Variance: g.Sum(r => r.Variance))).ToArray();
-            var (nationalValues, _) = ConsistentIntegers(
-                national.Select(n => n.Value).ToArray(),
-                national.Select(n => n.Variance).ToArray(),
-                total is null ? null : (total.Value, total.Variance));
-            for (var g = 0; g < groups.Length; g++)
+            var jurisdictionTotals = jurisdictions
+                .Select((j, i) => yearTotals is null ? values[i].Sum() : yearTotals.Where(t => t.Jurisdiction == j).Sum(t => (double)t.Value))
+                .ToArray();
+            var published = ConsistentTable.Publish(jurisdictionTotals, values, variances);
+            foreach (var row in response.Rows.Where(r => r.ReferenceYear == year && r.Status != CellStatus.NotAvailable))
             {
-                // The national figure of the group is now fixed (variance 0): the jurisdictions share it out.
-                Publish(groups[g].ToArray(), (nationalValues[g], 0));
+                var members = row.Jurisdiction.Length > 0 ? [row.Jurisdiction] : row.ContributingJurisdictions.ToArray();
+                var value = 0L;
+                for (var h = 0; h < groups.Length; h++)
+                {
+                    if (!InRow(groups[h], row, groupBy.Count, dimensions, filters))
+                    {
+                        continue;
+                    }
+
+                    value += members.Where(rowOf.ContainsKey).Sum(j => published.Cells[rowOf[j]][h]);
+                }
+
+                row.Value = value;
+                row.Status = Reliability.Classify(value, row.Variance);
             }
         }
     }
 
-    private static void Publish(QueryRow[] rows, (double Value, double Variance)? total)
+    private static bool InRow(
+        string[] group,
+        QueryRow row,
+        int grouped,
+        DimensionDefinition[] dimensions,
+        IReadOnlyDictionary<string, HashSet<string>> filters)
     {
-        if (rows.Length == 0)
+        for (var k = 0; k < group.Length; k++)
         {
-            return;
+            if (k < grouped ? group[k] != row.Codes[k] : !filters[dimensions[k].Id].Contains(group[k]))
+            {
+                return false;
+            }
         }
 
-        var (values, variances) = ConsistentIntegers(
-            rows.Select(r => (double)r.Value).ToArray(),
-            rows.Select(r => r.Variance).ToArray(),
-            total);
-        for (var i = 0; i < rows.Length; i++)
-        {
-            rows[i].Value = values[i];
-            rows[i].Variance = variances[i];
-            rows[i].Margin = Reliability.Margin(variances[i]);
-            rows[i].Status = Reliability.Classify(values[i], variances[i]);
-        }
+        return true;
     }
 
     /// <summary>

@@ -83,22 +83,21 @@ public sealed class QueryEngine
 
         if (request.Publication)
         {
-            // The rows partition the national total only when grouped and unfiltered; then they are combined with it.
-            QueryResponse? totals = null;
-            if (plan.GroupBy.Count > 0 && plan.Filters.Count == 0)
-            {
-                var totalsRequest = new QueryRequest { DatasetId = plan.Dataset.Id };
-                totalsRequest.Years.AddRange(years);
-                totalsRequest.Jurisdictions.AddRange(plan.Jurisdictions);
-                if (asOf is not null)
-                {
-                    totalsRequest.AsOfTreeSize = (ulong)asOf.TreeSize;
-                }
-
-                totals = await QueryAsync(totalsRequest, cancellationToken);
-            }
-
-            PublicationView.Apply(response, totals, request.ByJurisdiction);
+            // One published table per year for all jurisdictions, whatever was asked, so a jurisdiction's published
+            // figures do not depend on which others the query names.
+            var totalTable = plan.Dataset.Tables.FirstOrDefault(t => t.Dimensions.Count == 0);
+            var totals = totalTable is null || totalTable == plan.Table
+                ? null
+                : asOf is null
+                    ? await _store.GetCurrentCellsAsync(plan.Dataset.Id, totalTable.Id, years, cancellationToken)
+                    : await _store.GetCellsAsOfAsync(plan.Dataset.Id, totalTable.Id, years, asOf.TreeSize, cancellationToken);
+            PublicationView.Apply(
+                response,
+                plan.Table,
+                plan.GroupBy.Select(d => d.Id).ToArray(),
+                plan.Filters,
+                cells,
+                totalTable == plan.Table ? cells : totals);
         }
 
         return response;

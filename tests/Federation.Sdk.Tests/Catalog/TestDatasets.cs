@@ -17,7 +17,7 @@ internal static class TestDatasets
         Default.Jurisdictions,
         Default.Dimensions,
         Default.Tables,
-        new ProtectionPolicy(ProtectionMechanismKind.RandomRounding, 5));
+        ProtectionPolicy.RandomRounding(Default.Tables.Select(t => t.Id), 5));
 
     public static DatasetCatalog RoundedCatalog { get; } = new([Rounded]);
 }

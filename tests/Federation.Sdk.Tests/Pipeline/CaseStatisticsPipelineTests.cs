@@ -16,7 +16,7 @@ public class CaseStatisticsPipelineTests
     private static readonly byte[] s_key = Enumerable.Repeat((byte)42, 32).ToArray();
 
     private static CaseStatisticsPipeline Pipeline(IProtectionMechanism? protection = null) =>
-        new(s_dataset, protection ?? new KeyedRandomRounding(s_key), new FixedTimeProvider(s_now));
+        new(s_dataset, protection ?? new KeyedRandomRounding(s_key, s_dataset.Protection), new FixedTimeProvider(s_now));
 
     private static InMemoryCaseSource ThreeVictimsOverTwoYears() => InMemoryCaseSource.Of(
         Cases.Victim("A") with { IdentificationDate = new DateOnly(2023, 5, 1) },
@@ -59,7 +59,7 @@ public class CaseStatisticsPipelineTests
     [Fact]
     public async Task Cells_carry_the_protected_value_of_the_true_count()
     {
-        var rounding = new KeyedRandomRounding(s_key);
+        var rounding = new KeyedRandomRounding(s_key, s_dataset.Protection);
         var submission = (await Pipeline(rounding).RunAsync(ThreeVictimsOverTwoYears(), "NS", "node-ns")).Submissions[1];
 
         var total = submission.Tables[0].Cells[0];
@@ -98,7 +98,7 @@ public class CaseStatisticsPipelineTests
 
     [Fact]
     public void Protection_not_matching_the_dataset_policy_is_refused() =>
-        Assert.Throws<ArgumentException>(() => Pipeline(new KeyedRandomRounding(s_key, roundingBase: 3)));
+        Assert.Throws<ArgumentException>(() => Pipeline(new KeyedRandomRounding(s_key, Sdk.Catalog.ProtectionPolicy.RandomRounding(s_dataset.Tables.Select(t => t.Id), 3))));
 
     [Fact]
     public async Task Cancellation_stops_the_run()

@@ -100,7 +100,7 @@ public sealed class PrivacyLedgerTests : IDisposable
     private Submission Make(params YearCounts[] years)
     {
         using var ledger = PrivacyLedger.Open(_state.Path);
-        var noise = new DiscreteGaussianNoise(s_dataset.Protection, new SeededRandomBitSource((ulong)ledger.Entries.Count + 1));
+        var noise = new PolicyNoise(s_dataset.Protection, new SeededRandomBitSource((ulong)ledger.Entries.Count + 1));
         var maker = new LedgeredReleaseMaker(s_dataset, noise, ledger, s_key, new FixedTimeProvider(s_now));
         return maker.Make(years, "NS", "node-ns", s_now)[^1];
     }

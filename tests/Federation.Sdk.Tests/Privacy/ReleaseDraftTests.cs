@@ -99,5 +99,5 @@ public sealed class ReleaseDraftTests : IDisposable
 
     // Every maker draws from a different seed, so a release equal to an earlier one can only be that release re-used.
     private LedgeredReleaseMaker Maker(PrivacyLedger ledger) => new(
-        s_dataset, new DiscreteGaussianNoise(s_dataset.Protection, new SeededRandomBitSource(++_seed)), ledger, s_key, new FixedTimeProvider(s_now));
+        s_dataset, new PolicyNoise(s_dataset.Protection, new SeededRandomBitSource(++_seed)), ledger, s_key, new FixedTimeProvider(s_now));
 }

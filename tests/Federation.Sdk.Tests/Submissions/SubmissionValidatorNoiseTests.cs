@@ -31,7 +31,7 @@ public sealed class SubmissionValidatorNoiseTests
         var violation = Assert.Single(_validator.Validate(_submission));
 
         Assert.Equal("submission.protection.table_noise[2].variance", violation.Field);
-        Assert.Contains("The noise variance '5' of table T2 does not match dataset trafficking.victims.v1, which requires variance 20.", violation.Description, StringComparison.Ordinal);
+        Assert.Equal("Table T2 declares discrete Gaussian, variance 5, but dataset trafficking.victims.v1 requires discrete Gaussian, variance 20 for it.", violation.Description);
     }
 
     [Fact]
@@ -39,10 +39,11 @@ public sealed class SubmissionValidatorNoiseTests
     {
         _submission.Protection = new Contracts.V1.ProtectionPolicy { Mechanism = ProtectionMechanism.RandomRounding, RoundingBase = 5 };
 
-        var violation = Assert.Single(_validator.Validate(_submission));
+        var violations = _validator.Validate(_submission);
 
-        Assert.Equal("submission.protection.mechanism", violation.Field);
-        Assert.Contains("requires discrete Gaussian noise (variance T0 4, T1 20", violation.Description, StringComparison.Ordinal);
+        Assert.Equal(["submission.protection.budget_rho", "submission.protection.mechanism"], violations.Select(v => v.Field));
+        var violation = violations[1];
+        Assert.Contains("requires T0 discrete Gaussian, variance 4; T1 discrete Gaussian, variance 20", violation.Description, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -53,7 +54,7 @@ public sealed class SubmissionValidatorNoiseTests
         var violation = Assert.Single(_validator.Validate(_submission));
 
         Assert.Equal("submission.protection.table_noise", violation.Field);
-        Assert.Contains("The noise of table T0 is not declared", violation.Description, StringComparison.Ordinal);
+        Assert.Contains("The protection of table T0 is not declared", violation.Description, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -104,13 +104,13 @@ public sealed class SubmissionValidatorTests
     {
         _submission.Protection = null;
 
-        AssertSingle("submission.protection", "requires random rounding to base 5");
+        AssertSingle("submission.protection", "requires T0 random rounding to base 5");
     }
 
     [Fact]
     public void Protection_mechanism_other_than_the_policy_is_refused()
     {
-        _submission.Protection.Mechanism = ProtectionMechanism.Unspecified;
+        _submission.Protection.Mechanism = ProtectionMechanism.DiscreteGaussian;
 
         AssertSingle("submission.protection.mechanism", "does not match dataset trafficking.victims.v1");
     }

@@ -16,7 +16,7 @@ internal static class ValidSubmissions
             ReferenceYear = referenceYear,
             ProducedAt = Timestamp.FromDateTimeOffset(producedAt),
             NodeId = $"node-{jurisdiction.ToLowerInvariant()}",
-            Protection = dataset.Protection.ToContract(),
+            Protection = dataset.Protection.ToDeclaration(),
         };
         var value = 0L;
         foreach (var table in dataset.Tables)
@@ -28,7 +28,7 @@ internal static class ValidSubmissions
                 cell.Codes.AddRange(codes);
                 release.Cells.Add(cell);
                 // Values the policy allows: multiples of the rounding base, or any small integers under noise.
-                var step = Math.Max(1, dataset.Protection.RoundingBase);
+                var step = Math.Max(1, dataset.Protection.Of(table.Id).RoundingBase);
                 value = (value + step) % (10L * step);
             }
 

@@ -16,7 +16,7 @@ public class QuarantineTests
     private static async Task<PipelineResult> RunAsync(params SourceRow[] rows)
     {
         var dataset = DatasetCatalog.Default.Get("trafficking.victims.v1");
-        var pipeline = new CaseStatisticsPipeline(dataset, new DiscreteGaussianNoise(dataset.Protection, new SeededRandomBitSource(1)), s_clock);
+        var pipeline = new CaseStatisticsPipeline(dataset, new PolicyNoise(dataset.Protection, new SeededRandomBitSource(1)), s_clock);
         return await pipeline.RunAsync(new InMemoryCaseSource(rows), "NS", "node-ns");
     }
 
