@@ -77,6 +77,32 @@ public sealed class NodeOutboxTests
         Assert.Equal(years, new ReleaseArchive(NodeOutbox.StateDirectory(configuration)).LoadReceipts().Count);
     }
 
+    [Fact]
+    public async Task Directory_releases_queued_while_the_gateway_is_unreachable_are_delivered_by_the_next_run_without_signing_again()
+    {
+        await using var fixture = await DemoFederationFixture.StartAsync();
+        var configuration = NodeConfiguration.Load(fixture.Layout.NodeConfiguration("PE"));
+        configuration.Outbox = new NodeConfiguration.OutboxSettings { AttemptsPerRun = 1 };
+        var address = configuration.Gateway.Address;
+        configuration.Gateway.Address = ClosedPortAddress();
+
+        var failure = await Assert.ThrowsAsync<OutboxDeliveryException>(() => new DirectoryRunner(configuration, TimeProvider.System).RunAsync(CancellationToken.None));
+
+        Assert.Equal(OutboxEntryKind.DirectorySnapshot, failure.Undelivered[0].Kind);
+        Assert.All(failure.Undelivered, e => Assert.Equal(OutboxEntryState.Pending, e.State));
+        configuration.Gateway.Address = address;
+        var report = await new DirectoryRunner(configuration, TimeProvider.System).RunAsync(CancellationToken.None);
+
+        // The pending snapshot and capacity updates went first; the unchanged snapshot was not signed again.
+        Assert.Null(report.SnapshotReceipt);
+        Assert.Equal(0, report.ReadingsSent);
+        var outbox = await Outbox.OpenAsync(NodeOutbox.StateDirectory(configuration), TimeProvider.System);
+        var entries = await outbox.ListAsync();
+        Assert.Equal(failure.Undelivered.Select(e => e.Id), entries.Select(e => e.Id));
+        Assert.All(entries, e => Assert.Equal(OutboxEntryState.Delivered, e.State));
+        Assert.Equal(1, entries[0].DirectoryReceipt!.SnapshotRevision);
+    }
+
     private static async Task<long> CountStoredAsync(DemoFederationFixture fixture, string jurisdiction)
     {
         await using var connection = new SqliteConnection($"Data Source={Path.Combine(fixture.Layout.GatewayDirectory, "gateway.db")};Mode=ReadOnly;Pooling=False");
