@@ -4,6 +4,7 @@ using Federation.Sdk.Adapters.Csv;
 using Federation.Sdk.Adapters.Hsds;
 using Federation.Sdk.Client;
 using Federation.Sdk.Hosting;
+using Federation.Sdk.Publishing;
 using Federation.Sdk.ServiceDirectory;
 using Federation.Sdk.Trust;
 using Federation.Sdk.Validation;
@@ -65,9 +66,19 @@ public sealed class DirectoryRunner
         return new DirectorySnapshotBuilder(new DirectoryValidator(_timeProvider)).Build(_configuration.Jurisdiction, content);
     }
 
-    /// <summary>Whether a run would send <paramref name="snapshot"/>: it differs from the last snapshot the gateway accepted.</summary>
-    public bool IsNewSnapshot(DirectorySnapshot snapshot) =>
-        !File.Exists(LastSnapshotPath) || !DirectorySnapshot.Parser.ParseFrom(File.ReadAllBytes(LastSnapshotPath)).Equals(snapshot);
+    /// <summary>Whether a run would send <paramref name="snapshot"/>: it differs from the last snapshot queued (or sent before the outbox).</summary>
+    public async Task<bool> IsNewSnapshotAsync(DirectorySnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var outbox = await Outbox.OpenExistingAsync(_configuration.Resolve(_configuration.StateDirectory), _timeProvider, cancellationToken);
+        var previous = await DirectoryPublisher.LastQueuedSnapshotAsync(outbox, await SentBeforeOutboxAsync(cancellationToken), cancellationToken);
+        return !snapshot.Equals(previous);
+    }
+
+    // Before the outbox, nodes kept the last snapshot they sent in snapshot.bin.
+    private async Task<DirectorySnapshot?> SentBeforeOutboxAsync(CancellationToken cancellationToken) =>
+        File.Exists(LastSnapshotPath)
+            ? DirectorySnapshot.Parser.ParseFrom(await File.ReadAllBytesAsync(LastSnapshotPath, cancellationToken))
+            : null;
 
     /// <summary>
     /// Every directory item and capacity reading a run would hold back, with its reason: the directory's, and every
@@ -88,25 +99,24 @@ public sealed class DirectoryRunner
         return quarantined;
     }
 
+    /// <summary>
+    /// Sends what earlier runs left in the outbox, then queues the snapshot (when changed) and the capacity updates and
+    /// sends them. Throws <see cref="OutboxDeliveryException"/> when one was refused or is still pending after this run's attempts.
+    /// </summary>
     public async Task<DirectoryRunReport> RunAsync(CancellationToken cancellationToken)
     {
+        using var connection = NodeGatewayConnection.Open(_configuration, _timeProvider);
+        using var outbox = await NodeOutbox.OpenAsync(_configuration, connection, _timeProvider, cancellationToken);
+        await outbox.SendEarlierAsync(cancellationToken);
         var built = await PrepareAsync(cancellationToken);
         var quarantined = new List<QuarantinedRecord>(built.Quarantined);
         System.IO.Directory.CreateDirectory(StateDirectory);
-        using var connection = NodeGatewayConnection.Open(_configuration, _timeProvider);
-        var publisher = new DirectoryPublisher(new DirectoryService.DirectoryServiceClient(connection.Channel), connection.Signer, _timeProvider);
+        var publisher = outbox.Directory;
 
-        // The snapshot goes out only when it differs from the last one accepted.
-        DirectoryReceipt? snapshotReceipt = null;
-        var lastSnapshot = LastSnapshotPath;
-        if (IsNewSnapshot(built.Snapshot))
-        {
-            snapshotReceipt = await publisher.PublishAsync(
-                publisher.CreateSnapshotRelease(_configuration.Jurisdiction, _configuration.NodeId, built.Snapshot), cancellationToken);
-            await File.WriteAllBytesAsync(lastSnapshot, built.Snapshot.ToByteArray(), cancellationToken);
-        }
+        var snapshotEntry = await publisher.QueueSnapshotAsync(
+            _configuration.Jurisdiction, _configuration.NodeId, built.Snapshot, await SentBeforeOutboxAsync(cancellationToken), cancellationToken);
+        var queued = snapshotEntry is null ? new List<OutboxEntry>() : [snapshotEntry];
 
-        var capacityReceipts = new List<DirectoryReceipt>();
         var readingsSent = 0;
         if (_configuration.ServiceDirectory!.CapacityFeed is { } feed)
         {
@@ -122,13 +132,13 @@ public sealed class DirectoryRunner
             quarantined.AddRange(update.Quarantined);
             foreach (var chunk in update.Update.Readings.Chunk(ReadingsPerUpdate))
             {
-                var release = publisher.CreateCapacityRelease(_configuration.Jurisdiction, _configuration.NodeId, new CapacityUpdate { Readings = { chunk } });
-                capacityReceipts.Add(await publisher.PublishAsync(release, cancellationToken));
+                queued.Add(await publisher.QueueCapacityAsync(_configuration.Jurisdiction, _configuration.NodeId, new CapacityUpdate { Readings = { chunk } }, cancellationToken));
                 readingsSent += chunk.Length;
             }
 
-            // Moved only once every update was accepted: after a failure all is sent again, which the gateway keeps
-            // as history without changing what is current.
+            // Moved once every update is queued: the outbox sends them whatever happens to this run. A node stopped
+            // before this line queues the readings again next run, which the gateway keeps as history without
+            // changing what is current.
             if (update.Update.Readings.Count > 0)
             {
                 watermark = update.Update.Readings.Max(r => r.Capacity.Updated.ToDateTimeOffset());
@@ -136,6 +146,9 @@ public sealed class DirectoryRunner
             }
         }
 
+        var receipts = await publisher.DeliverAsync(queued, cancellationToken);
+        var snapshotReceipt = snapshotEntry is null ? null : receipts[0];
+        var capacityReceipts = receipts.Skip(snapshotEntry is null ? 0 : 1).ToArray();
         var report = QuarantineReport.Write(Path.Combine(StateDirectory, "quarantine.csv"), quarantined);
         return new DirectoryRunReport(_configuration.Jurisdiction, built.Snapshot, snapshotReceipt, capacityReceipts, readingsSent, quarantined, report);
     }

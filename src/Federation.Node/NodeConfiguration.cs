@@ -44,8 +44,15 @@ public sealed class NodeConfiguration
     /// <summary>The province's service directory and capacity feed, when this node publishes them (optional).</summary>
     public ServiceDirectorySettings? ServiceDirectory { get; set; }
 
-    /// <summary>Folder for signed releases, receipts and the privacy ledger (privacy/privacy-ledger.json: back it up, never edit it).</summary>
+    /// <summary>
+    /// Folder for the outbox (outbox.db: every signed release, pending, delivered with its receipt, or refused),
+    /// receipts and the privacy ledger (privacy/privacy-ledger.json). Back it up; never edit it.
+    /// </summary>
     public string StateDirectory { get; set; } = "state";
+
+    /// <summary>How patiently uploads are retried in one run (optional; defaults in <see cref="OutboxSettings"/>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public OutboxSettings? Outbox { get; set; }
 
     /// <summary>The folder relative paths are resolved from (the configuration file's folder).</summary>
     [JsonIgnore]
@@ -141,6 +148,7 @@ public sealed class NodeConfiguration
         }
 
         ValidateServiceDirectory(problems);
+        Outbox?.Validate(problems);
         return problems;
     }
 
@@ -237,6 +245,41 @@ public sealed class NodeConfiguration
 
         /// <summary>CSV capacity feed; counts newer than the last sent go out as small capacity-only updates.</summary>
         public string? CapacityFeed { get; set; }
+    }
+
+    /// <summary>
+    /// Retries of uploads from the outbox in one run: up to <see cref="AttemptsPerRun"/> attempts per release, waiting
+    /// from <see cref="InitialBackoffSeconds"/>, doubling, to at most <see cref="MaxBackoffSeconds"/> (with jitter).
+    /// What is still pending is sent on the next run.
+    /// </summary>
+    public sealed class OutboxSettings
+    {
+        public int AttemptsPerRun { get; set; } = Sdk.Publishing.OutboxRetryPolicy.Default.AttemptsPerRun;
+
+        public double InitialBackoffSeconds { get; set; } = Sdk.Publishing.OutboxRetryPolicy.Default.InitialBackoff.TotalSeconds;
+
+        public double MaxBackoffSeconds { get; set; } = Sdk.Publishing.OutboxRetryPolicy.Default.MaxBackoff.TotalSeconds;
+
+        public Sdk.Publishing.OutboxRetryPolicy ToPolicy() =>
+            new(AttemptsPerRun, TimeSpan.FromSeconds(InitialBackoffSeconds), TimeSpan.FromSeconds(MaxBackoffSeconds));
+
+        internal void Validate(List<string> problems)
+        {
+            if (AttemptsPerRun is < 1 or > 100)
+            {
+                problems.Add($"outbox.attemptsPerRun: {AttemptsPerRun} must be between 1 and 100.");
+            }
+
+            if (!(InitialBackoffSeconds is > 0 and <= 3600))
+            {
+                problems.Add($"outbox.initialBackoffSeconds: {InitialBackoffSeconds} must be more than 0 and at most 3600.");
+            }
+
+            if (!(MaxBackoffSeconds >= InitialBackoffSeconds && MaxBackoffSeconds <= 3600))
+            {
+                problems.Add($"outbox.maxBackoffSeconds: {MaxBackoffSeconds} must be at least outbox.initialBackoffSeconds ({InitialBackoffSeconds}) and at most 3600.");
+            }
+        }
     }
 
     /// <summary>One source of case records.</summary>

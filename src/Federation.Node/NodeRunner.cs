@@ -104,27 +104,20 @@ public sealed class NodeRunner
             cancellationToken);
     }
 
-    /// <summary>Prepares, then signs and uploads every release; returns what was sent and what was quarantined.</summary>
+    /// <summary>
+    /// Sends what earlier runs left in the outbox, prepares, then signs, queues and uploads every release; returns what
+    /// was sent and what was quarantined. Throws <see cref="OutboxDeliveryException"/> when a release was refused or is
+    /// still pending after this run's attempts (the outbox keeps it).
+    /// </summary>
     public async Task<NodeRunReport> RunAsync(CancellationToken cancellationToken)
     {
+        using var connection = NodeGatewayConnection.Open(_configuration, _timeProvider);
+        using var outbox = await NodeOutbox.OpenAsync(_configuration, connection, _timeProvider, cancellationToken);
+        await outbox.SendEarlierAsync(cancellationToken);
         var prepared = await PrepareAsync(cancellationToken);
         var stateDirectory = _configuration.Resolve(_configuration.StateDirectory);
         var quarantineReport = QuarantineReport.Write(Path.Combine(stateDirectory, "quarantine.csv"), prepared.Quarantined);
-        using var connection = NodeGatewayConnection.Open(_configuration, _timeProvider);
-        using var logKey = LogVerifierKey.Load(_configuration.Resolve(_configuration.Gateway.LogVerifierKey));
-        var publisher = new ReleasePublisher(
-            new SubmissionService.SubmissionServiceClient(connection.Channel),
-            connection.Signer,
-            new ReleaseArchive(stateDirectory),
-            _timeProvider,
-            new ReceiptVerifier(logKey),
-            new ReceiptSignatureVerifier(connection.Trust, _timeProvider));
-        var published = new List<PublishedRelease>();
-        foreach (var submission in prepared.Submissions)
-        {
-            published.Add(await publisher.PublishAsync(submission, cancellationToken));
-        }
-
+        var published = await outbox.Statistics.PublishAsync(prepared.Submissions, cancellationToken);
         return new NodeRunReport(_configuration.Jurisdiction, prepared, published, quarantineReport);
     }
 

@@ -29,12 +29,12 @@ internal sealed class DemoFederationFixture : IAsyncDisposable
 
     public Uri Address => Gateway.GetListeningAddress();
 
-    public static async Task<DemoFederationFixture> StartAsync()
+    public static async Task<DemoFederationFixture> StartAsync(Action<WebApplicationBuilder>? configureGateway = null)
     {
         var layout = new DemoLayout(Path.Combine(Path.GetTempPath(), "federation-e2e", Guid.NewGuid().ToString("N")));
         var federation = new DevelopmentFederation(layout, TimeProvider.System);
         federation.EnsureCreated();
-        var gateway = DemoRunner.CreateGateway(layout, port: 0);
+        var gateway = DemoRunner.CreateGateway(layout, port: 0, configureGateway);
         await gateway.StartAsync();
         layout.WriteEndpoint(gateway.GetListeningAddress());
         await federation.EnrolAsync(gateway.Services, CancellationToken.None);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Federation.Node;
 using Federation.Sdk.Privacy;
+using Federation.Sdk.Publishing;
 
 namespace Federation.EndToEnd.Tests;
 
@@ -75,14 +76,14 @@ public sealed class PrivacyCommandTests
             }
         }
 
-        var envelopes = Directory.GetFiles(Path.Combine(configuration.Resolve(configuration.StateDirectory), "releases"))
-            .ToDictionary(f => f, File.ReadAllBytes);
+        var outbox = await Outbox.OpenAsync(configuration.Resolve(configuration.StateDirectory), TimeProvider.System);
+        var envelopes = (await outbox.ListAsync()).Select(e => e.Envelope).ToArray();
         var refusal = await Assert.ThrowsAsync<PrivacyBudgetExceededException>(() =>
             new NodeRunner(configuration, TimeProvider.System).RunAsync(CancellationToken.None));
         var (exitCode, output, error) = await ExternalProcess.RunFedAsync(Timeout, "node", "budget", "--data", fixture.Layout.Root, "--jurisdiction", "PE");
 
         Assert.Contains($"trafficking.victims.v1 {year}: a new release costs rho 0.25, but 0.5 of the budget 0.5 is already spent", refusal.Message, StringComparison.Ordinal);
-        Assert.All(envelopes, e => Assert.Equal(e.Value, File.ReadAllBytes(e.Key)));
+        Assert.Equal(envelopes, (await outbox.ListAsync()).Select(e => e.Envelope));
         Assert.True(exitCode == 0, error);
         Assert.Contains("Budget: rho 0.5 per reference year; one release costs rho 0.25.", output, StringComparison.Ordinal);
         var rows = output.Split('\n').Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToArray();

@@ -74,13 +74,12 @@ public sealed class AuditAndReceiptTests
     {
         await using var gateway = await GatewayFixture.StartAsync();
         var verifier = new ReceiptSignatureVerifier(gateway.Federation.Trust, TimeProvider.System);
-        var archive = new ReleaseArchive(Path.Combine(gateway.Federation.Directory, "node-state"));
         using var channel = gateway.ChannelFor(await gateway.NodeTokensAsync("YT"));
-        var publisher = new ReleasePublisher(new SubmissionService.SubmissionServiceClient(channel), gateway.Federation.Node("YT"), archive, TimeProvider.System, new Federation.Sdk.Transparency.ReceiptVerifier(gateway.Federation.LogVerifierKey), verifier);
+        var node = await TestNodeOutbox.OpenAsync(gateway, "YT", channel, Path.Combine(gateway.Federation.Directory, "node-state"));
 
-        var published = await publisher.PublishAsync(TestSubmissions.Complete("YT", LastYear, total: 5));
+        var published = await node.Publisher.PublishAsync(TestSubmissions.Complete("YT", LastYear, total: 5));
 
-        var kept = archive.FindReceiptSignature(published.Receipt);
+        var kept = node.Archive.FindReceiptSignature(published.Receipt);
         Assert.NotNull(kept);
         var response = new SubmitResponse { Receipt = published.Receipt, SignedReceipt = ByteString.CopyFrom(kept.Value.SignedReceipt), ReceiptSignature = ByteString.CopyFrom(kept.Value.Signature) };
         Assert.True(verifier.Verify(response).IsValid);

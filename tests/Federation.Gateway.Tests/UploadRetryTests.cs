@@ -20,19 +20,18 @@ public sealed class UploadRetryTests
             builder.Services.AddSingleton(flaky);
             builder.Services.AddGrpc(options => options.Interceptors.Add<FlakySubmitInterceptor>());
         });
-        var archive = new ReleaseArchive(Path.Combine(gateway.Federation.Directory, "node-state"));
         using var channel = GatewayChannel.Create(gateway.Address, gateway.Federation.Trust, new GatewayRetryPolicy(5, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200)), await gateway.NodeTokensAsync("NS"));
-        var publisher = new ReleasePublisher(new SubmissionService.SubmissionServiceClient(channel), gateway.Federation.Node("NS"), archive, TimeProvider.System, new ReceiptVerifier(gateway.Federation.LogVerifierKey), new ReceiptSignatureVerifier(gateway.Federation.Trust, TimeProvider.System));
+        var node = await TestNodeOutbox.OpenAsync(gateway, "NS", channel, Path.Combine(gateway.Federation.Directory, "node-state"));
 
-        var published = await publisher.PublishAsync(TestSubmissions.Complete("NS", DateTime.UtcNow.Year - 1, total: 30));
+        var published = await node.Publisher.PublishAsync(TestSubmissions.Complete("NS", DateTime.UtcNow.Year - 1, total: 30));
 
         Assert.Equal(3, flaky.Calls);
         Assert.Equal(1, published.Receipt.Revision);
-        Assert.Single(archive.LoadReceipts());
+        Assert.Single(node.Archive.LoadReceipts());
     }
 
     [Fact]
-    public async Task An_upload_gives_up_after_the_retry_budget_with_the_gateway_status()
+    public async Task An_upload_stays_pending_after_the_retry_budget_with_the_gateway_status()
     {
         var flaky = new FlakySubmitInterceptor(failures: 10);
         await using var gateway = await GatewayFixture.StartAsync(configureBuilder: builder =>
@@ -40,15 +39,18 @@ public sealed class UploadRetryTests
             builder.Services.AddSingleton(flaky);
             builder.Services.AddGrpc(options => options.Interceptors.Add<FlakySubmitInterceptor>());
         });
-        var archive = new ReleaseArchive(Path.Combine(gateway.Federation.Directory, "node-state"));
         using var channel = GatewayChannel.Create(gateway.Address, gateway.Federation.Trust, new GatewayRetryPolicy(3, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100)), await gateway.NodeTokensAsync("NS"));
-        var publisher = new ReleasePublisher(new SubmissionService.SubmissionServiceClient(channel), gateway.Federation.Node("NS"), archive, TimeProvider.System, new ReceiptVerifier(gateway.Federation.LogVerifierKey), new ReceiptSignatureVerifier(gateway.Federation.Trust, TimeProvider.System));
+        var node = await TestNodeOutbox.OpenAsync(gateway, "NS", channel, Path.Combine(gateway.Federation.Directory, "node-state"), new OutboxRetryPolicy(2, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(10)));
 
-        var exception = await Assert.ThrowsAsync<RpcException>(() => publisher.PublishAsync(TestSubmissions.Complete("NS", DateTime.UtcNow.Year - 1)));
+        var exception = await Assert.ThrowsAsync<OutboxDeliveryException>(() => node.Publisher.PublishAsync(TestSubmissions.Complete("NS", DateTime.UtcNow.Year - 1)));
 
-        Assert.Equal(StatusCode.Unavailable, exception.StatusCode);
-        Assert.Equal(3, flaky.Calls);
-        Assert.Empty(archive.LoadReceipts());
+        // Three calls by the channel's own retries, twice (two outbox attempts); the release stays pending with the status.
+        Assert.Equal(6, flaky.Calls);
+        var pending = Assert.Single(exception.Undelivered);
+        Assert.Equal(OutboxEntryState.Pending, pending.State);
+        Assert.Equal(2, pending.Attempts);
+        Assert.StartsWith("Unavailable: The gateway is restarting.", pending.LastError, StringComparison.Ordinal);
+        Assert.Empty(node.Archive.LoadReceipts());
     }
 
     /// <summary>Answers the first calls to Submit with Unavailable, as an overloaded or restarting gateway would.</summary>

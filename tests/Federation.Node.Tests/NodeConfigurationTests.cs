@@ -76,6 +76,29 @@ public sealed class NodeConfigurationTests : IDisposable
         Assert.Contains("gateway.address", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("{ \"attemptsPerRun\": 0 }", "outbox.attemptsPerRun: 0")]
+    [InlineData("{ \"initialBackoffSeconds\": -1 }", "outbox.initialBackoffSeconds: -1")]
+    [InlineData("{ \"initialBackoffSeconds\": 10, \"maxBackoffSeconds\": 5 }", "outbox.maxBackoffSeconds: 5 must be at least outbox.initialBackoffSeconds")]
+    public void A_bad_outbox_setting_is_refused_with_a_message_that_names_it(string outbox, string expected)
+    {
+        var text = Valid().Replace("\"stateDirectory\": \"state\"", $"\"stateDirectory\": \"state\", \"outbox\": {outbox}", StringComparison.Ordinal);
+
+        var error = Assert.Throws<NodeConfigurationException>(() => NodeConfiguration.Load(Write(text)));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Outbox_settings_are_optional_and_become_the_retry_policy()
+    {
+        var defaults = NodeConfiguration.Load(Write(Valid()));
+        var tuned = NodeConfiguration.Load(Write(Valid().Replace("\"stateDirectory\": \"state\"", "\"stateDirectory\": \"state\", \"outbox\": { \"attemptsPerRun\": 3, \"maxBackoffSeconds\": 90 }", StringComparison.Ordinal)));
+
+        Assert.Null(defaults.Outbox);
+        Assert.Equal(new Sdk.Publishing.OutboxRetryPolicy(3, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(90)), tuned.Outbox!.ToPolicy());
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private string Write(string json)

@@ -4,8 +4,11 @@ using Google.Protobuf;
 namespace Federation.Sdk.Publishing;
 
 /// <summary>
-/// The node's local record of what it signed and what the gateway acknowledged: the last signed envelope per dataset
-/// and reference year, and every receipt. Files are written atomically (temporary file, then rename).
+/// The node's receipts as files, for people and for <c>fed log verify</c>: every receipt the gateway signed, written
+/// atomically (temporary file, then rename) and named by its submission id, so writing one again changes nothing. The
+/// node's <see cref="Outbox"/> is the record of what was signed, sent and acknowledged; before it existed, nodes kept
+/// their last signed envelope per dataset and reference year here (<c>releases/</c>), still read by
+/// <see cref="FindLastEnvelope"/>.
 /// </summary>
 public sealed class ReleaseArchive
 {
@@ -15,19 +18,15 @@ public sealed class ReleaseArchive
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         _directory = directory;
-        Directory.CreateDirectory(Path.Combine(_directory, "releases"));
         Directory.CreateDirectory(Path.Combine(_directory, "receipts"));
     }
 
-    /// <summary>The last envelope signed for a dataset and year, or null.</summary>
+    /// <summary>The last envelope a node signed for a dataset and year before it had an outbox, or null.</summary>
     public SignedEnvelope? FindLastEnvelope(string datasetId, int referenceYear)
     {
         var path = EnvelopePath(datasetId, referenceYear);
         return File.Exists(path) ? SignedEnvelope.Parser.ParseFrom(File.ReadAllBytes(path)) : null;
     }
-
-    public void SaveEnvelope(string datasetId, int referenceYear, SignedEnvelope envelope) =>
-        WriteAtomically(EnvelopePath(datasetId, referenceYear), envelope.ToByteArray());
 
     /// <summary>Keeps a receipt as JSON (protobuf JSON form), named by its submission id.</summary>
     public string SaveReceipt(Receipt receipt)

@@ -1,108 +1,102 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Federation.Contracts.V1;
 using Federation.Sdk.Signing;
-using Federation.Sdk.Transparency;
 using Google.Protobuf;
 
 namespace Federation.Sdk.Publishing;
 
 /// <summary>
-/// Signs protected submissions with the node key, uploads them with a deadline (the channel retries Unavailable) and
-/// keeps the receipts. A release whose content equals the last one signed is not signed again: the same envelope is
-/// re-sent, so the gateway answers with the receipt it already gave and counts it once. A receipt is kept only when
-/// its gateway signature verifies and its transparency log checkpoint and inclusion proof verify against the pinned
-/// log key; the signed receipt bytes and their signature are kept.
+/// Signs protected submissions with the node key and queues them in the node's <see cref="Outbox"/> before anything is
+/// uploaded; the <see cref="OutboxUploader"/> then sends them and keeps the verified receipts. Nothing is signed twice
+/// for the same content: a release whose content equals the newest one queued for its dataset and year (pending or
+/// delivered) reuses that envelope, so the gateway answers with the receipt it already gave and counts it once, and a
+/// release still pending is not signed again. Only an envelope the gateway refused is never reused.
 /// </summary>
 public sealed class ReleasePublisher
 {
-    private readonly SubmissionService.SubmissionServiceClient _client;
     private readonly X509Certificate2 _signer;
-    private readonly ReleaseArchive _archive;
+    private readonly OutboxUploader _uploader;
     private readonly TimeProvider _timeProvider;
-    private readonly ReceiptVerifier _logVerifier;
-    private readonly ReceiptSignatureVerifier _signatureVerifier;
-    private readonly TimeSpan _deadline;
+    private readonly ReleaseArchive? _earlierArchive;
 
-    public ReleasePublisher(
-        SubmissionService.SubmissionServiceClient client,
-        X509Certificate2 signer,
-        ReleaseArchive archive,
-        TimeProvider timeProvider,
-        ReceiptVerifier logVerifier,
-        ReceiptSignatureVerifier signatureVerifier,
-        TimeSpan? deadline = null)
+    /// <param name="signer">The node's signing certificate with its private key.</param>
+    /// <param name="uploader">The uploader of the node's outbox (one per run).</param>
+    /// <param name="timeProvider">The clock of the signing time.</param>
+    /// <param name="earlierArchive">
+    /// The archive where nodes kept their last envelopes before the outbox: consulted for a dataset and year the
+    /// outbox has never held, so a node upgraded in place does not sign its unchanged releases again.
+    /// </param>
+    public ReleasePublisher(X509Certificate2 signer, OutboxUploader uploader, TimeProvider timeProvider, ReleaseArchive? earlierArchive = null)
     {
-        _client = client;
+        ArgumentNullException.ThrowIfNull(signer);
+        ArgumentNullException.ThrowIfNull(uploader);
+        ArgumentNullException.ThrowIfNull(timeProvider);
         _signer = signer;
-        _archive = archive;
+        _uploader = uploader;
         _timeProvider = timeProvider;
-        _logVerifier = logVerifier;
-        _signatureVerifier = signatureVerifier;
-        _deadline = deadline ?? TimeSpan.FromSeconds(30);
+        _earlierArchive = earlierArchive;
     }
 
-    /// <summary>Signs (or reuses) and uploads one release; returns the receipt, already kept in the archive.</summary>
-    public async Task<PublishedRelease> PublishAsync(Submission submission, CancellationToken cancellationToken = default)
+    /// <summary>Signs (or reuses) a release and queues it as pending; nothing is sent.</summary>
+    public async Task<QueuedRelease> QueueAsync(Submission submission, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(submission);
-        var unchanged = ReuseUnchanged(submission);
-        var envelope = unchanged ?? Sign(submission);
-        var response = await _client.SubmitAsync(
-            new SubmitRequest { Envelope = envelope },
-            deadline: _timeProvider.GetUtcNow().UtcDateTime.Add(_deadline),
-            cancellationToken: cancellationToken);
-        var receipt = response.Receipt ?? throw new InvalidOperationException("The gateway answered without a receipt.");
-        var expectedId = Convert.ToHexStringLower(SHA256.HashData(envelope.Submission.Span));
-        if (receipt.SubmissionId != expectedId)
+        var outbox = _uploader.Outbox;
+        var latest = await outbox.FindLatestAsync(OutboxEntryKind.Statistics, submission.DatasetId, submission.ReferenceYear, cancellationToken);
+        var candidate = latest switch
         {
-            throw new InvalidOperationException(
-                $"The gateway's receipt names submission {receipt.SubmissionId}, but {expectedId} was sent. The receipt was not kept.");
-        }
-
-        var signature = _signatureVerifier.Verify(response);
-        if (!signature.IsValid)
-        {
-            throw new InvalidOperationException($"{signature.Message} The receipt for submission {receipt.SubmissionId} was not kept.");
-        }
-
-        var inclusion = _logVerifier.Verify(receipt, envelope);
-        if (!inclusion.IsValid)
-        {
-            throw new InvalidOperationException(
-                $"The gateway's receipt for submission {receipt.SubmissionId} does not prove it was logged: {inclusion.Failure}. The receipt was not kept.");
-        }
-
-        _archive.SaveSignedReceipt(receipt, response.SignedReceipt.ToByteArray(), response.ReceiptSignature.ToByteArray());
-        return new PublishedRelease(receipt, Reused: unchanged is not null);
+            null => _earlierArchive?.FindLastEnvelope(submission.DatasetId, submission.ReferenceYear),
+            { State: OutboxEntryState.Failed } => null,
+            _ => latest.Envelope,
+        };
+        var reused = candidate is not null && SameContent(candidate, submission);
+        var envelope = reused ? candidate! : Sign(submission);
+        var entry = await outbox.AddAsync(OutboxEntryKind.Statistics, submission.DatasetId, submission.ReferenceYear, envelope, cancellationToken);
+        return new QueuedRelease(entry, reused);
     }
 
-    private SignedEnvelope? ReuseUnchanged(Submission submission)
+    /// <summary>
+    /// Queues every release, then sends everything pending; returns the receipts in the order of
+    /// <paramref name="submissions"/>. Throws <see cref="OutboxDeliveryException"/> when one was not delivered.
+    /// </summary>
+    public async Task<IReadOnlyList<PublishedRelease>> PublishAsync(IEnumerable<Submission> submissions, CancellationToken cancellationToken = default)
     {
-        var last = _archive.FindLastEnvelope(submission.DatasetId, submission.ReferenceYear);
-        if (last is null)
+        ArgumentNullException.ThrowIfNull(submissions);
+        var queued = new List<QueuedRelease>();
+        foreach (var submission in submissions)
         {
-            return null;
+            queued.Add(await QueueAsync(submission, cancellationToken));
         }
 
-        var previous = Submission.Parser.ParseFrom(last.Submission);
-        var comparable = previous.Clone();
-        comparable.ProducedAt = submission.ProducedAt;
-        return comparable.Equals(submission) ? last : null;
+        var delivered = await _uploader.DeliverAsync(queued.Select(q => q.Entry).ToArray(), cancellationToken);
+        return delivered.Select((entry, i) => new PublishedRelease(entry.StatisticsReceipt!, queued[i].Reused)).ToArray();
+    }
+
+    /// <summary>Queues and sends one release; see <see cref="PublishAsync(IEnumerable{Submission}, CancellationToken)"/>.</summary>
+    public async Task<PublishedRelease> PublishAsync(Submission submission, CancellationToken cancellationToken = default) =>
+        (await PublishAsync(new[] { submission }, cancellationToken))[0];
+
+    // The production time is when the content was first released, so it does not count as a change.
+    private static bool SameContent(SignedEnvelope envelope, Submission submission)
+    {
+        var previous = Submission.Parser.ParseFrom(envelope.Submission);
+        previous.ProducedAt = submission.ProducedAt;
+        return previous.Equals(submission);
     }
 
     private SignedEnvelope Sign(Submission submission)
     {
         var bytes = submission.ToByteArray();
-        var envelope = new SignedEnvelope
+        return new SignedEnvelope
         {
             Submission = ByteString.CopyFrom(bytes),
             Signature = ByteString.CopyFrom(SubmissionSigner.Sign(bytes, _signer, _timeProvider.GetUtcNow())),
         };
-        _archive.SaveEnvelope(submission.DatasetId, submission.ReferenceYear, envelope);
-        return envelope;
     }
 }
+
+/// <summary>A release in the outbox; <see cref="Reused"/> when an envelope already signed for the same content was taken.</summary>
+public sealed record QueuedRelease(OutboxEntry Entry, bool Reused);
 
 /// <summary>A release the gateway accepted; <see cref="Reused"/> when the unchanged last envelope was re-sent.</summary>
 public sealed record PublishedRelease(Receipt Receipt, bool Reused);

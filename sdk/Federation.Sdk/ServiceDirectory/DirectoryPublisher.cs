@@ -1,6 +1,6 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Federation.Contracts.V1;
+using Federation.Sdk.Publishing;
 using Federation.Sdk.Signing;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
@@ -8,31 +8,26 @@ using Google.Protobuf.WellKnownTypes;
 namespace Federation.Sdk.ServiceDirectory;
 
 /// <summary>
-/// Signs directory releases like statistics (CMS detached over the exact release bytes, node key) and uploads them
-/// with a deadline. A release that breaks a directory rule is never signed.
+/// Signs directory releases like statistics (CMS detached over the exact release bytes, node key) and queues them in
+/// the node's <see cref="Outbox"/>, which sends them with <see cref="DirectoryReleaseDelivery"/>. A release that
+/// breaks a directory rule is never signed; a snapshot equal to the newest one queued is not signed again.
 /// </summary>
 public sealed class DirectoryPublisher
 {
-    private readonly Contracts.V1.DirectoryService.DirectoryServiceClient _client;
     private readonly X509Certificate2 _signer;
+    private readonly OutboxUploader _uploader;
     private readonly DirectoryValidator _validator;
     private readonly TimeProvider _timeProvider;
-    private readonly TimeSpan _deadline;
 
-    public DirectoryPublisher(
-        Contracts.V1.DirectoryService.DirectoryServiceClient client,
-        X509Certificate2 signer,
-        TimeProvider timeProvider,
-        TimeSpan? deadline = null)
+    public DirectoryPublisher(X509Certificate2 signer, OutboxUploader uploader, TimeProvider timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(signer);
+        ArgumentNullException.ThrowIfNull(uploader);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        _client = client;
         _signer = signer;
+        _uploader = uploader;
         _timeProvider = timeProvider;
         _validator = new DirectoryValidator(timeProvider);
-        _deadline = deadline ?? TimeSpan.FromSeconds(30);
     }
 
     /// <summary>A release of the whole directory.</summary>
@@ -62,21 +57,46 @@ public sealed class DirectoryPublisher
         };
     }
 
-    /// <summary>Signs and uploads a release; returns the gateway's receipt after checking it names what was sent.</summary>
-    public async Task<DirectoryReceipt> PublishAsync(DirectoryRelease release, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Signs and queues a snapshot unless it equals the newest snapshot queued (pending or delivered), or, when the
+    /// outbox has none, <paramref name="sentBeforeOutbox"/>; returns the new entry, or null when unchanged.
+    /// </summary>
+    public async Task<OutboxEntry?> QueueSnapshotAsync(
+        string jurisdiction, string nodeId, DirectorySnapshot snapshot, DirectorySnapshot? sentBeforeOutbox = null, CancellationToken cancellationToken = default)
     {
-        var envelope = Sign(release);
-        var response = await _client.SubmitDirectoryAsync(
-            new SubmitDirectoryRequest { Envelope = envelope },
-            deadline: _timeProvider.GetUtcNow().UtcDateTime.Add(_deadline),
-            cancellationToken: cancellationToken);
-        var receipt = response.Receipt ?? throw new InvalidOperationException("The gateway answered without a receipt.");
-        var expectedId = Convert.ToHexStringLower(SHA256.HashData(envelope.Submission.Span));
-        if (receipt.ReleaseId != expectedId)
-        {
-            throw new InvalidOperationException($"The gateway's receipt names release {receipt.ReleaseId}, but {expectedId} was sent.");
-        }
-
-        return receipt;
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var previous = await LastQueuedSnapshotAsync(_uploader.Outbox, sentBeforeOutbox, cancellationToken);
+        return snapshot.Equals(previous)
+            ? null
+            : await _uploader.Outbox.AddAsync(
+                OutboxEntryKind.DirectorySnapshot, null, null, Sign(CreateSnapshotRelease(jurisdiction, nodeId, snapshot)), cancellationToken);
     }
+
+    /// <summary>
+    /// The snapshot a new one is compared with: the newest queued (pending or delivered) in <paramref name="outbox"/>, or,
+    /// when it has none, <paramref name="sentBeforeOutbox"/>; null after a refusal (the next snapshot is signed again).
+    /// </summary>
+    public static async Task<DirectorySnapshot?> LastQueuedSnapshotAsync(
+        Outbox? outbox, DirectorySnapshot? sentBeforeOutbox, CancellationToken cancellationToken = default)
+    {
+        var latest = outbox is null ? null : await outbox.FindLatestAsync(OutboxEntryKind.DirectorySnapshot, cancellationToken: cancellationToken);
+        return latest switch
+        {
+            null => sentBeforeOutbox,
+            { State: OutboxEntryState.Failed } => null,
+            _ => DirectoryRelease.Parser.ParseFrom(latest.Envelope.Submission).Snapshot,
+        };
+    }
+
+    /// <summary>Signs and queues a capacity update.</summary>
+    public Task<OutboxEntry> QueueCapacityAsync(string jurisdiction, string nodeId, CapacityUpdate update, CancellationToken cancellationToken = default) =>
+        _uploader.Outbox.AddAsync(
+            OutboxEntryKind.CapacityUpdate, null, null, Sign(CreateCapacityRelease(jurisdiction, nodeId, update)), cancellationToken);
+
+    /// <summary>
+    /// Sends everything pending and returns the receipts of <paramref name="queued"/> in order; throws
+    /// <see cref="OutboxDeliveryException"/> when one was not delivered.
+    /// </summary>
+    public async Task<IReadOnlyList<DirectoryReceipt>> DeliverAsync(IReadOnlyList<OutboxEntry> queued, CancellationToken cancellationToken = default) =>
+        (await _uploader.DeliverAsync(queued, cancellationToken)).Select(e => e.DirectoryReceipt!).ToArray();
 }

@@ -73,7 +73,7 @@ internal static class NodePreviewCommand
         var built = await runner.PrepareAsync(cancellationToken);
         var snapshot = built.Snapshot;
         return new PreviewDirectory(
-            runner.IsNewSnapshot(snapshot),
+            await runner.IsNewSnapshotAsync(snapshot, cancellationToken),
             snapshot.Organizations.Count,
             snapshot.Services.Count,
             snapshot.Locations.Count,

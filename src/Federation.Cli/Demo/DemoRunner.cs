@@ -80,7 +80,7 @@ internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvi
     }
 
     /// <summary>The gateway of a development federation: loopback, TLS with the federation's certificate, reflection on.</summary>
-    public static WebApplication CreateGateway(DemoLayout layout, int port) => GatewayApplication.Create(
+    public static WebApplication CreateGateway(DemoLayout layout, int port, Action<WebApplicationBuilder>? configureBuilder = null) => GatewayApplication.Create(
         [],
         options =>
         {
@@ -96,7 +96,11 @@ internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvi
             options.Port = port;
             options.EnableReflection = true;
         },
-        builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
+        builder =>
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            configureBuilder?.Invoke(builder);
+        });
 
     private async Task RunNodesAsync(CancellationToken cancellationToken)
     {
