@@ -1,8 +1,9 @@
 using System.Globalization;
 using Federation.Contracts.V1;
+using Federation.Node.Adapters;
 using Federation.Sdk.Adapters.Csv;
-using Federation.Sdk.Adapters.Hsds;
 using Federation.Sdk.Client;
+using Federation.Sdk.Hosting;
 using Federation.Sdk.ServiceDirectory;
 using Federation.Sdk.Trust;
 using Federation.Sdk.Validation;
@@ -22,12 +23,15 @@ public sealed class DirectoryRunner
 
     private readonly NodeConfiguration _configuration;
     private readonly TimeProvider _timeProvider;
+    private readonly NodeSourceFactory _sources;
 
-    public DirectoryRunner(NodeConfiguration configuration, TimeProvider timeProvider)
+    /// <summary>A runner whose sources come from <paramref name="sources"/>, else from the configuration's adapters.</summary>
+    public DirectoryRunner(NodeConfiguration configuration, TimeProvider timeProvider, NodeSourceFactory? sources = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         _configuration = configuration;
         _timeProvider = timeProvider;
+        _sources = sources ?? new NodeSourceFactory(configuration, timeProvider);
     }
 
     private string StateDirectory => Path.Combine(_configuration.Resolve(_configuration.StateDirectory), "directory");
@@ -35,13 +39,11 @@ public sealed class DirectoryRunner
     /// <summary>Reads and validates the directory without sending anything.</summary>
     public async Task<DirectoryBuildResult> PrepareAsync(CancellationToken cancellationToken)
     {
-        var settings = _configuration.ServiceDirectory ?? throw new NodeConfigurationException("serviceDirectory: this node has no service directory configured.");
+        _ = _configuration.ServiceDirectory ?? throw new NodeConfigurationException("serviceDirectory: this node has no service directory configured.");
         var content = new DirectoryContent();
-        foreach (var source in settings.Sources)
+        using var sources = _sources.Create(NodeSourceKind.ServiceDirectory);
+        foreach (var (_, reader) in sources.DirectorySources)
         {
-            IDirectorySource reader = source.Adapter == "hsds"
-                ? new HsdsDirectorySource(_configuration.Resolve(source.Path))
-                : new CsvDirectorySource(_configuration.Resolve(source.Path));
             content.Add(await reader.ReadAsync(cancellationToken));
         }
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Federation.Sdk.Hosting;
 
 namespace Federation.Node;
 
@@ -32,8 +34,14 @@ public sealed class NodeConfiguration
 
     public ProtectionSettings Protection { get; set; } = new();
 
-    /// <summary>Where case records come from.</summary>
+    /// <summary>Where case records come from: each an adapter (built in, or a plug-in) with its options.</summary>
     public List<SourceSettings> Sources { get; set; } = [];
+
+    /// <summary>Folder of adapter plug-ins (optional): each assembly in it, or in a subfolder of it, may add adapters.</summary>
+    public string? Plugins { get; set; }
+
+    /// <summary>How often the node host runs (optional): absent, each <c>fed node run</c> runs once.</summary>
+    public ScheduleSettings? Schedule { get; set; }
 
     /// <summary>
     /// The reference years this node releases, each as a full grid even when no victim was identified in it.
@@ -130,18 +138,59 @@ public sealed class NodeConfiguration
             problems.Add("sources: at least one source is needed.");
         }
 
-        for (var i = 0; i < Sources.Count; i++)
+        ValidateServiceDirectory(problems);
+        ValidateSources(problems);
+        if (Plugins is not null && (string.IsNullOrWhiteSpace(Plugins) || !System.IO.Directory.Exists(Resolve(Plugins))))
         {
-            if (!string.Equals(Sources[i].Adapter, "csv", StringComparison.OrdinalIgnoreCase))
-            {
-                problems.Add($"sources[{i}].adapter: '{Sources[i].Adapter}' is not a known adapter (csv).");
-            }
-
-            RequireFile(problems, $"sources[{i}].path", Sources[i].Path);
+            problems.Add($"plugins: folder '{(string.IsNullOrWhiteSpace(Plugins) ? Plugins : Resolve(Plugins))}' does not exist.");
         }
 
-        ValidateServiceDirectory(problems);
+        if (Schedule is not null)
+        {
+            if (Schedule.Every is not { } every)
+            {
+                problems.Add("schedule.every: must be set, for example \"1.00:00:00\" (daily); leave out schedule to run once per start.");
+            }
+            else if (ScheduleSettings.Problem(every) is { } problem)
+            {
+                problems.Add($"schedule.every: {problem}");
+            }
+        }
+
         return problems;
+    }
+
+    /// <summary>
+    /// Every configured source, case records first, with its setting path (for example "sources[0]") and its name:
+    /// the one given, else the adapter's name and its position.
+    /// </summary>
+    public IReadOnlyList<ConfiguredSource> ConfiguredSources()
+    {
+        var sources = Sources.Select((s, i) => new ConfiguredSource($"sources[{i}]", s.Name ?? $"{s.Adapter}-{i + 1}", NodeSourceKind.CaseRecords, s));
+        var directory = (ServiceDirectory?.Sources ?? []).Select((s, i) =>
+            new ConfiguredSource($"serviceDirectory.sources[{i}]", s.Name ?? $"directory-{s.Adapter}-{i + 1}", NodeSourceKind.ServiceDirectory, s));
+        return [.. sources, .. directory];
+    }
+
+    private void ValidateSources(List<string> problems)
+    {
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var source in ConfiguredSources())
+        {
+            if (string.IsNullOrWhiteSpace(source.Settings.Adapter))
+            {
+                problems.Add($"{source.Setting}.adapter: must be set, for example \"csv\".");
+            }
+
+            if (source.Settings.Name is not null && !SourceSettings.IsValidName(source.Settings.Name))
+            {
+                problems.Add($"{source.Setting}.name: '{source.Settings.Name}' is not a name of letters, digits, '-', '_' or '.'.");
+            }
+            else if (!seen.TryAdd(source.Name, source.Setting))
+            {
+                problems.Add($"{source.Setting}.name: '{source.Name}' is already the name of {seen[source.Name]}; source names must be unique.");
+            }
+        }
     }
 
     private void RequireFile(List<string> problems, string setting, string? path)
@@ -166,22 +215,6 @@ public sealed class NodeConfiguration
         if (ServiceDirectory.Sources.Count == 0)
         {
             problems.Add("serviceDirectory.sources: at least one directory source is needed.");
-        }
-
-        for (var i = 0; i < ServiceDirectory.Sources.Count; i++)
-        {
-            var source = ServiceDirectory.Sources[i];
-            var setting = $"serviceDirectory.sources[{i}]";
-            if (source.Adapter is not ("csv" or "hsds"))
-            {
-                problems.Add($"{setting}.adapter: '{source.Adapter}' is not a known directory adapter (csv, hsds).");
-            }
-            else if (source.Adapter == "hsds" && !string.IsNullOrWhiteSpace(source.Path) && System.IO.Directory.Exists(Resolve(source.Path)))
-            {
-                continue;
-            }
-
-            RequireFile(problems, $"{setting}.path", source.Path);
         }
 
         if (ServiceDirectory.CapacityFeed is not null)
@@ -232,21 +265,48 @@ public sealed class NodeConfiguration
     /// <summary>Where the node's service directory comes from: directory sources, and an optional capacity feed (CSV) for frequent updates.</summary>
     public sealed class ServiceDirectorySettings
     {
-        /// <summary>Directory sources: adapter "csv" (a file) or "hsds" (an HSDS 3.1 JSON file or folder).</summary>
+        /// <summary>Directory sources: for example adapter "csv" (a file) or "hsds" (an HSDS 3.1 JSON file or folder), with their options.</summary>
         public List<SourceSettings> Sources { get; set; } = [];
 
         /// <summary>CSV capacity feed; counts newer than the last sent go out as small capacity-only updates.</summary>
         public string? CapacityFeed { get; set; }
     }
 
-    /// <summary>One source of case records.</summary>
+    /// <summary>One source: the adapter that reads it and the adapter's options.</summary>
     public sealed class SourceSettings
     {
-        public string Adapter { get; set; } = "csv";
+        /// <summary>The source's name in messages and reports (optional; default the adapter's name and position, for example "csv-1").</summary>
+        public string? Name { get; set; }
 
-        public string Path { get; set; } = string.Empty;
+        /// <summary>The adapter's name, for example "csv", "hsds" or a plug-in's.</summary>
+        public string Adapter { get; set; } = string.Empty;
+
+        /// <summary>The adapter's options (its README lists them); relative paths are resolved from the configuration's folder.</summary>
+        public JsonObject? Options { get; set; }
+
+        internal static bool IsValidName(string name) =>
+            name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+    }
+
+    /// <summary>When the node host runs.</summary>
+    public sealed class ScheduleSettings
+    {
+        /// <summary>The shortest interval between runs: more often only spends privacy budget and gateway capacity.</summary>
+        public static readonly TimeSpan ShortestInterval = TimeSpan.FromMinutes(1);
+
+        /// <summary>The interval between runs, as days.hours:minutes:seconds, for example "1.00:00:00" (daily) or "06:00:00".</summary>
+        public TimeSpan? Every { get; set; }
+
+        /// <summary>Why an interval cannot be used, or null when it can.</summary>
+        public static string? Problem(TimeSpan every) =>
+            every <= TimeSpan.Zero ? $"'{every}' is not a positive interval."
+            : every < ShortestInterval ? $"'{every}' is shorter than the shortest interval, {ShortestInterval}."
+            : null;
     }
 }
+
+/// <summary>A source as configured: its setting path (for example "sources[0]"), its name, kind and settings.</summary>
+public sealed record ConfiguredSource(string Setting, string Name, NodeSourceKind Kind, NodeConfiguration.SourceSettings Settings);
 
 /// <summary>A node configuration that cannot be used; the message names the setting.</summary>
 public sealed class NodeConfigurationException : Exception

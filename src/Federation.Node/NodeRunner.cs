@@ -1,6 +1,7 @@
 using Federation.Contracts.V1;
-using Federation.Sdk.Adapters.Csv;
+using Federation.Node.Adapters;
 using Federation.Sdk.Catalog;
+using Federation.Sdk.Hosting;
 using Federation.Sdk.Client;
 using Federation.Sdk.Identity;
 using Federation.Sdk.Pipeline;
@@ -23,11 +24,14 @@ public sealed class NodeRunner
 {
     private readonly NodeConfiguration _configuration;
     private readonly TimeProvider _timeProvider;
+    private readonly NodeSourceFactory _sources;
 
-    public NodeRunner(NodeConfiguration configuration, TimeProvider timeProvider)
+    /// <summary>A runner whose sources come from <paramref name="sources"/>, else from the configuration's adapters.</summary>
+    public NodeRunner(NodeConfiguration configuration, TimeProvider timeProvider, NodeSourceFactory? sources = null)
     {
         _configuration = configuration;
         _timeProvider = timeProvider;
+        _sources = sources ?? new NodeSourceFactory(configuration, timeProvider);
     }
 
     /// <summary>The folder of the node's privacy ledger.</summary>
@@ -55,13 +59,16 @@ public sealed class NodeRunner
         return await RunPipelineAsync(new CaseStatisticsPipeline(dataset, releases, _timeProvider), cancellationToken);
     }
 
-    private Task<PipelineResult> RunPipelineAsync(CaseStatisticsPipeline pipeline, CancellationToken cancellationToken) =>
-        pipeline.RunAsync(
-            CreateSource(),
+    private async Task<PipelineResult> RunPipelineAsync(CaseStatisticsPipeline pipeline, CancellationToken cancellationToken)
+    {
+        using var sources = _sources.Create(NodeSourceKind.CaseRecords);
+        return await pipeline.RunAsync(
+            sources.CaseRecords,
             _configuration.Jurisdiction,
             _configuration.NodeId,
             _configuration.ReferenceYears.Count > 0 ? _configuration.ReferenceYears : null,
             cancellationToken);
+    }
 
     /// <summary>Prepares, then signs and uploads every release; returns what was sent and what was quarantined.</summary>
     public async Task<NodeRunReport> RunAsync(CancellationToken cancellationToken)
@@ -85,31 +92,6 @@ public sealed class NodeRunner
         }
 
         return new NodeRunReport(_configuration.Jurisdiction, prepared, published, quarantineReport);
-    }
-
-    private ICaseRecordSource CreateSource()
-    {
-        var sources = _configuration.Sources
-            .Select(s => (ICaseRecordSource)new CsvCaseRecordSource(_configuration.Resolve(s.Path)))
-            .ToArray();
-        return sources.Length == 1 ? sources[0] : new ConcatenatedSource(sources);
-    }
-
-    private sealed class ConcatenatedSource(IReadOnlyList<ICaseRecordSource> sources) : ICaseRecordSource
-    {
-        public string Name => string.Join(" + ", sources.Select(s => s.Name));
-
-        public async IAsyncEnumerable<SourceRow> ReadAsync(
-            [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            foreach (var source in sources)
-            {
-                await foreach (var row in source.ReadAsync(cancellationToken))
-                {
-                    yield return row;
-                }
-            }
-        }
     }
 }
 

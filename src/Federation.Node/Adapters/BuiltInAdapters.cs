@@ -1,0 +1,15 @@
+using System.Reflection;
+using Federation.Sdk.Adapters.Csv;
+using Federation.Sdk.Adapters.Hsds;
+
+namespace Federation.Node.Adapters;
+
+/// <summary>The adapter assemblies that ship with the node; a new built-in adapter is one line here.</summary>
+internal static class BuiltInAdapters
+{
+    public static IReadOnlyList<Assembly> Assemblies { get; } =
+    [
+        typeof(CsvColumnNames).Assembly,
+        typeof(HsdsDirectoryOptions).Assembly,
+    ];
+}
