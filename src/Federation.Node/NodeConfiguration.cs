@@ -64,6 +64,23 @@ public sealed class NodeConfiguration
     /// <summary>Reads and validates a configuration file; errors name the setting at fault.</summary>
     public static NodeConfiguration Load(string path)
     {
+        var configuration = Read(path);
+        var problems = configuration.Validate();
+        if (problems.Count > 0)
+        {
+            throw Unusable(Path.GetFullPath(path), problems);
+        }
+
+        return configuration;
+    }
+
+    /// <summary>A configuration file that cannot be used, with every problem on a line of its own.</summary>
+    internal static NodeConfigurationException Unusable(string fullPath, IEnumerable<string> problems) =>
+        new($"{fullPath}:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems));
+
+    /// <summary>Reads a configuration file without validating its settings (the JSON must be well formed, with known settings only).</summary>
+    internal static NodeConfiguration Read(string path)
+    {
         var fullPath = Path.GetFullPath(path);
         if (!File.Exists(fullPath))
         {
@@ -82,12 +99,6 @@ public sealed class NodeConfiguration
         }
 
         configuration.BaseDirectory = Path.GetDirectoryName(fullPath)!;
-        var problems = configuration.Validate();
-        if (problems.Count > 0)
-        {
-            throw new NodeConfigurationException($"{fullPath}:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems));
-        }
-
         return configuration;
     }
 
