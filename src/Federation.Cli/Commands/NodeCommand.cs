@@ -12,7 +12,7 @@ namespace Federation.Cli.Commands;
 /// <summary>`fed node`: the node's side of enrolment and key rotation, and its privacy budget.</summary>
 internal static class NodeCommand
 {
-    public static Command Create() => new("node", "Node set-up and inspection: enrolment, key rotation, privacy budget.") { Enrol(), Budget() };
+    public static Command Create() => new("node", "Node set-up and inspection: enrolment, key rotation, privacy budget; running the node.") { Enrol(), Budget(), NodeRunCommand.Create() };
 
     private static Command Enrol()
     {

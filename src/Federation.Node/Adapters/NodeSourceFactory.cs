@@ -137,11 +137,15 @@ public sealed partial class NodeSourceFactory
                 return Quoted().Matches(unknown.Groups["keys"].Value)
                     .Select(k => $"{options}.{k.Groups[1].Value}: is not an option of adapter '{adapter.Name}' (its README lists them).");
             case InvalidOperationException when Unconvertible().Match(error.Message) is { Success: true } value:
-                return [$"{options}.{value.Groups["key"].Value.Replace(':', '.')}: {error.Message}"];
+                return [$"{options}.{CamelCaseKey(value.Groups["key"].Value)}: '{value.Groups["value"].Value}' is not a valid {value.Groups["type"].Value.Split('.')[^1]}."];
             default:
                 return [$"{source.Setting}: adapter '{adapter.Name}' ({adapter.Origin}) refused its options: {error.Message}"];
         }
     }
+
+    // The binder names properties (Path:Columns), the configuration file names keys (path.columns).
+    private static string CamelCaseKey(string key) =>
+        string.Join('.', key.Split(':').Select(k => k.Length > 0 ? char.ToLowerInvariant(k[0]) + k[1..] : k));
 
     [GeneratedRegex(@"^[A-Za-z][\w.\[\]]*: ")]
     private static partial Regex OptionKeyPrefix();
@@ -154,7 +158,7 @@ public sealed partial class NodeSourceFactory
     private static partial Regex Quoted();
 
     // The configuration binder's message for a value it cannot convert to the option's type.
-    [GeneratedRegex(@"configuration value .*at '(?<key>[^']+)'")]
+    [GeneratedRegex(@"configuration value '(?<value>.*)' at '(?<key>[^']+)' to type '(?<type>[^']+)'")]
     private static partial Regex Unconvertible();
 }
 
