@@ -8,17 +8,17 @@ namespace Federation.Sdk.Adapters.Csv;
 /// Reads case records from a UTF-8 CSV file (RFC 4180, header row required), streaming one row at a time.
 /// The columns and accepted values are documented in README.md.
 /// </summary>
-public sealed class CsvCaseRecordSource : ICaseRecordSource
+internal sealed class CsvCaseRecordSource : ICaseRecordSource
 {
     private readonly string _path;
     private readonly CsvCaseSourceOptions _options;
 
+    /// <summary>Reads <paramref name="path"/> (already resolved) with options that passed validation.</summary>
     public CsvCaseRecordSource(string path, CsvCaseSourceOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         _path = path;
         _options = options ?? new CsvCaseSourceOptions();
-        _options.Validate();
         Name = Path.GetFileName(path);
     }
 

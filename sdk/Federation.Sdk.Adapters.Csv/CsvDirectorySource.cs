@@ -12,7 +12,7 @@ namespace Federation.Sdk.Adapters.Csv;
 /// confidential locations (location_type "redacted") give only their municipality: street, postal code and
 /// coordinates are never read.
 /// </summary>
-public sealed class CsvDirectorySource : IDirectorySource
+internal sealed class CsvDirectorySource : IDirectorySource
 {
     public static readonly IReadOnlyList<string> RequiredColumns =
         ["service_id", "organization_id", "organization_name", "service_name", "service_types", "location_id", "location_type", "municipality"];

@@ -15,7 +15,7 @@ namespace Federation.Sdk.Adapters.Hsds;
 /// quarantined with its file, JSON path and reason. Addresses and coordinates of redacted locations are never read
 /// into the directory.
 /// </summary>
-public sealed class HsdsDirectorySource : IDirectorySource
+internal sealed class HsdsDirectorySource : IDirectorySource
 {
     private readonly string _path;
     private readonly HsdsDirectoryOptions _options;
@@ -63,6 +63,9 @@ public sealed class HsdsDirectorySource : IDirectorySource
 /// <summary>Maps one HSDS document into directory content.</summary>
 internal sealed class HsdsDocumentReader(string file, HsdsDirectoryOptions options, DirectoryContent content)
 {
+    /// <summary>The eligibility and organization flags a term can stand for, besides service types and genders.</summary>
+    public static readonly IReadOnlySet<string> FlagNames = new HashSet<string>(StringComparer.Ordinal) { "indigenous_led", "indigenous_specific", "two_spirit_lgbtqi_plus" };
+
     public void Read(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)

@@ -1,8 +1,8 @@
 using Federation.Contracts.V1;
 using Federation.Node.Adapters;
 using Federation.Sdk.Catalog;
-using Federation.Sdk.Hosting;
 using Federation.Sdk.Client;
+using Federation.Sdk.Hosting;
 using Federation.Sdk.Identity;
 using Federation.Sdk.Pipeline;
 using Federation.Sdk.Privacy;

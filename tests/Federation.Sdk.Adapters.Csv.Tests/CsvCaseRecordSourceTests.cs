@@ -172,8 +172,4 @@ public class CsvCaseRecordSourceTests
         });
         Assert.Equal(1, read);
     }
-
-    [Fact]
-    public void Delimiter_equal_to_list_separator_is_refused() =>
-        Assert.Throws<ArgumentException>(() => new CsvCaseRecordSource("cases.csv", new CsvCaseSourceOptions { Delimiter = ';' }));
 }

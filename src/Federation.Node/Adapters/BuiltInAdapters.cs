@@ -9,7 +9,7 @@ internal static class BuiltInAdapters
 {
     public static IReadOnlyList<Assembly> Assemblies { get; } =
     [
-        typeof(CsvColumnNames).Assembly,
-        typeof(HsdsDirectoryOptions).Assembly,
+        typeof(CsvNodeBuilderExtensions).Assembly,
+        typeof(HsdsNodeBuilderExtensions).Assembly,
     ];
 }
