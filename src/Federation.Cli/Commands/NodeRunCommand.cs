@@ -45,7 +45,7 @@ internal static class NodeRunCommand
                 return 2;
             }
 
-            using var host = NodeHost.Create(
+            var host = NodeHost.Create(
                 startup,
                 settings,
                 TimeProvider.System,

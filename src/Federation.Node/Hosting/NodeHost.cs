@@ -33,12 +33,16 @@ public static class NodeHost
         return builder.Build();
     }
 
-    /// <summary>Runs the host until the run is over (without a schedule) or until stopped; returns 0 when the last run succeeded, else 1.</summary>
+    /// <summary>
+    /// Runs the host until the run is over (without a schedule) or until stopped, then disposes it; returns 0 when
+    /// the last run succeeded, else 1.
+    /// </summary>
     public static async Task<int> RunAsync(IHost host, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(host);
+        var status = host.Services.GetRequiredService<NodeHostStatus>();
         await host.RunAsync(cancellationToken);
-        return host.Services.GetRequiredService<NodeHostStatus>().ExitCode ?? 0;
+        return status.ExitCode ?? 0;
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging)
