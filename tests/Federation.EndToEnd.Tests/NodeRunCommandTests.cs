@@ -78,7 +78,7 @@ public sealed class NodeRunCommandTests
         await File.WriteAllTextAsync(cases, good);
         await WaitUntil(() => status.RunsSucceeded >= 1);
 
-        Assert.Contains("statistics: ", status.LastFailure, StringComparison.Ordinal);
+        Assert.Contains("Statistics: ", status.LastFailure, StringComparison.Ordinal);
         Assert.False(host.Services.GetServices<IHostedService>().OfType<BackgroundService>().Single().ExecuteTask!.IsCompleted);
         Assert.Equal(
             startup.Configuration.ReferenceYears.Count,

@@ -34,15 +34,17 @@ public static class NodeHost
     }
 
     /// <summary>
-    /// Runs the host until the run is over (without a schedule) or until stopped, then disposes it; returns 0 when
-    /// the last run succeeded, else 1.
+    /// Runs the host until the run is over (without a schedule) or until stopped, then disposes it. Returns the
+    /// run's exit code (0 succeeded, 1 failed) for a single run, and 0 for a scheduled node that was stopped: a
+    /// failed run is retried, not a reason for the service manager to see a failure.
     /// </summary>
     public static async Task<int> RunAsync(IHost host, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(host);
         var status = host.Services.GetRequiredService<NodeHostStatus>();
+        var scheduled = host.Services.GetRequiredService<NodeStartup>().Interval is not null;
         await host.RunAsync(cancellationToken);
-        return status.ExitCode ?? 0;
+        return scheduled ? 0 : status.ExitCode ?? 1;
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging)

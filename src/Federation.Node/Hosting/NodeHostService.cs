@@ -83,10 +83,10 @@ internal sealed partial class NodeHostService(
         LogRunStarted(run);
         var clock = Stopwatch.StartNew();
         var failed = new List<string>();
-        await Part("statistics", RunStatisticsAsync, failed, cancellationToken);
+        await Part("Statistics", RunStatisticsAsync, failed, cancellationToken);
         if (Configuration.ServiceDirectory is not null)
         {
-            await Part("service directory", RunDirectoryAsync, failed, cancellationToken);
+            await Part("Service directory", RunDirectoryAsync, failed, cancellationToken);
         }
 
         if (cancellationToken.IsCancellationRequested)
