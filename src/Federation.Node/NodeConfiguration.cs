@@ -38,9 +38,11 @@ public sealed class NodeConfiguration
     public List<SourceSettings> Sources { get; set; } = [];
 
     /// <summary>Folder of adapter plug-ins (optional): each assembly in it, or in a subfolder of it, may add adapters.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Plugins { get; set; }
 
     /// <summary>How often the node host runs (optional): absent, each <c>fed node run</c> runs once.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ScheduleSettings? Schedule { get; set; }
 
     /// <summary>
@@ -287,12 +289,14 @@ public sealed class NodeConfiguration
     public sealed class SourceSettings
     {
         /// <summary>The source's name in messages and reports (optional; default the adapter's name and position, for example "csv-1").</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public string? Name { get; set; }
 
         /// <summary>The adapter's name, for example "csv", "hsds" or a plug-in's.</summary>
         public string Adapter { get; set; } = string.Empty;
 
         /// <summary>The adapter's options (its README lists them); relative paths are resolved from the configuration's folder.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public JsonObject? Options { get; set; }
 
         internal static bool IsValidName(string name) =>
