@@ -12,5 +12,6 @@ var root = new RootCommand(
     PrivacyCommand.Create(),
     NodeCommand.Create(),
     ServicesCommand.Create(),
+    TokenServerCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

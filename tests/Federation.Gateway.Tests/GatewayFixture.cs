@@ -68,9 +68,11 @@ internal sealed class GatewayFixture : IAsyncDisposable
 
     public static GatewayCredentials AdminCredentials => GatewayCredentials.ForSecret(AdminId, AdminSecret, FederationScopes.Admin);
 
-    public static async Task<GatewayFixture> StartAsync(Action<GatewayOptions>? configure = null, Action<WebApplicationBuilder>? configureBuilder = null)
+    /// <summary>Starts a gateway; it owns <paramref name="federation"/> (a new one when null) and disposes it.</summary>
+    public static async Task<GatewayFixture> StartAsync(
+        Action<GatewayOptions>? configure = null, Action<WebApplicationBuilder>? configureBuilder = null, TestFederation? federation = null)
     {
-        var federation = new TestFederation();
+        federation ??= new TestFederation();
         var app = GatewayApplication.Create(
             [],
             options =>

@@ -74,13 +74,15 @@ public abstract class GatewayCredentials
 }
 
 /// <summary>
-/// A client secret kept in a JSON file readable only by its owner: <c>{"clientId": ..., "clientSecret": ..., "scopes": [...]}</c>.
-/// The gateway keeps only a hash of the secret.
+/// A client secret kept in a JSON file readable only by its owner: <c>{"clientId": ..., "clientSecret": ..., "scopes": [...]}</c>,
+/// and <c>"tokenIssuer"</c> when tokens come from a token server on its own host rather than from the gateway.
+/// The token server keeps only a hash of the secret.
 /// </summary>
 public sealed record ClientSecretFile(
     [property: JsonPropertyName("clientId")] string ClientId,
     [property: JsonPropertyName("clientSecret")] string ClientSecret,
-    [property: JsonPropertyName("scopes")] IReadOnlyList<string> Scopes)
+    [property: JsonPropertyName("scopes")] IReadOnlyList<string> Scopes,
+    [property: JsonPropertyName("tokenIssuer"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TokenIssuer = null)
 {
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
 

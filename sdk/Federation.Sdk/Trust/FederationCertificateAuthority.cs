@@ -122,6 +122,18 @@ public sealed class FederationCertificateAuthority : IDisposable
     }
 
     /// <summary>
+    /// Issues the signing certificate of a token server that runs on its own host (access tokens only): ECDSA P-256,
+    /// digital signature, bound to that role by the <see cref="FederationIdentity.TokenSignerUri"/> URI name, with its private key.
+    /// </summary>
+    public X509Certificate2 IssueTokenSigningCertificate(string commonName, TimeSpan? validity = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(commonName);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddUri(new Uri(FederationIdentity.TokenSignerUri));
+        return IssueEcdsa(commonName, names, ClientAuthenticationOid, validity);
+    }
+
+    /// <summary>
     /// Enrolment: issues a node certificate for the key of a PKCS#10 request (PEM) the node made. The request's
     /// signature proves the node holds the key; its subject common name is the node id. The jurisdiction is the one the
     /// administrator names, whatever the request asked for. Returns the certificate without a private key (the key

@@ -16,15 +16,26 @@ public static class FederationIdentity
     /// <summary>The URI name that marks the gateway's signing certificate (receipts, access tokens); nodes never carry it.</summary>
     public const string GatewaySignerUri = "urn:federation:gateway:signer";
 
+    /// <summary>
+    /// The URI name that marks the signing certificate of a token server running on its own host (access tokens only:
+    /// it cannot sign receipts, and the gateway's signer cannot stand in for it).
+    /// </summary>
+    public const string TokenSignerUri = "urn:federation:token-server:signer";
+
     /// <summary>Whether the certificate is a gateway signing certificate: it carries <see cref="GatewaySignerUri"/> and binds no jurisdiction.</summary>
-    public static bool IsGatewaySigner(X509Certificate2 certificate)
+    public static bool IsGatewaySigner(X509Certificate2 certificate) => HasRole(certificate, GatewaySignerUri);
+
+    /// <summary>Whether the certificate is a token server's signing certificate: it carries <see cref="TokenSignerUri"/> and binds no jurisdiction.</summary>
+    public static bool IsTokenSigner(X509Certificate2 certificate) => HasRole(certificate, TokenSignerUri);
+
+    private static bool HasRole(X509Certificate2 certificate, string roleUri)
     {
         ArgumentNullException.ThrowIfNull(certificate);
         var uris = certificate.Extensions
             .Where(e => e.Oid?.Value == SubjectAlternativeNameOid)
             .SelectMany(e => ReadUris(e.RawData))
             .ToList();
-        return uris.Contains(GatewaySignerUri) && !uris.Any(u => u.StartsWith(JurisdictionUriPrefix, StringComparison.Ordinal));
+        return uris.Contains(roleUri) && !uris.Any(u => u.StartsWith(JurisdictionUriPrefix, StringComparison.Ordinal));
     }
 
     /// <summary>The URI that binds a certificate to <paramref name="jurisdiction"/>, for example urn:federation:jurisdiction:ON.</summary>

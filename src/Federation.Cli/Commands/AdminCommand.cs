@@ -19,16 +19,20 @@ internal static class AdminCommand
         command.Add(IssueCertificate());
         command.Add(GatewayCall("register-node", "Register a node certificate with the gateway (enrolment, or the new certificate of a key rotation).",
             [new Option<FileInfo>("--certificate") { Description = "The node certificate (PEM) issued with `fed admin issue-certificate`.", Required = true }],
-            async (parse, options, client, deadline, ct) =>
+            async (parse, options, targets, deadline, ct) =>
             {
                 var path = parse.GetValue((Option<FileInfo>)options[0])!.FullName;
-                var response = await client.RegisterNodeAsync(new RegisterNodeRequest { CertificatePem = await File.ReadAllTextAsync(path, ct) }, deadline: deadline, cancellationToken: ct);
-                Console.WriteLine($"Registered certificate {response.Certificate.Thumbprint} for node '{response.Client.ClientId}' ({response.Client.Jurisdiction}).");
-                var active = response.Client.Certificates.Count(c => c.RevokedAt is null);
-                if (active > 1)
+                var request = new RegisterNodeRequest { CertificatePem = await File.ReadAllTextAsync(path, ct) };
+                await targets.ApplyAsync(async (client, host) =>
                 {
-                    Console.WriteLine($"The node now has {active} valid certificates (key rotation): both work until you revoke the old one with `fed admin revoke-certificate THUMBPRINT`.");
-                }
+                    var response = await client.RegisterNodeAsync(request, deadline: deadline, cancellationToken: ct);
+                    Console.WriteLine($"{host}Registered certificate {response.Certificate.Thumbprint} for node '{response.Client.ClientId}' ({response.Client.Jurisdiction}).");
+                    var active = response.Client.Certificates.Count(c => c.RevokedAt is null);
+                    if (active > 1)
+                    {
+                        Console.WriteLine($"{host}The node now has {active} valid certificates (key rotation): both work until you revoke the old one with `fed admin revoke-certificate THUMBPRINT`.");
+                    }
+                });
             }));
         command.Add(GatewayCall("register-client", "Register an analyst or administrator; writes its client id and secret to a file only you can read.",
             [
@@ -36,7 +40,7 @@ internal static class AdminCommand
                 new Option<string>("--role") { Description = "analyst or admin.", DefaultValueFactory = _ => "analyst" },
                 new Option<FileInfo>("--out") { Description = "Where to write the credentials file (mode 0600).", Required = true },
             ],
-            async (parse, symbols, client, deadline, ct) =>
+            async (parse, symbols, targets, deadline, ct) =>
             {
                 var role = parse.GetValue((Option<string>)symbols[1]) switch
                 {
@@ -44,18 +48,31 @@ internal static class AdminCommand
                     "admin" => ClientRole.Admin,
                     var other => throw new CommandException($"--role '{other}': expected analyst or admin."),
                 };
-                var response = await client.RegisterClientAsync(
-                    new RegisterClientRequest { ClientId = parse.GetValue((Argument<string>)symbols[0])!, Role = role }, deadline: deadline, cancellationToken: ct);
+                var request = new RegisterClientRequest { ClientId = parse.GetValue((Argument<string>)symbols[0])!, Role = role };
+
+                // The secret comes from whoever issues tokens: the token server when there is one (the gateway then
+                // records the client without a secret).
+                var response = await (targets.TokenServer ?? targets.Gateway).RegisterClientAsync(request, deadline: deadline, cancellationToken: ct);
+                if (targets.TokenServer is not null)
+                {
+                    await targets.Gateway.RegisterClientAsync(request, deadline: deadline, cancellationToken: ct);
+                }
+
                 var output = parse.GetValue((Option<FileInfo>)symbols[2])!.FullName;
-                new ClientSecretFile(response.Client.ClientId, response.ClientSecret, [role == ClientRole.Admin ? FederationScopes.Admin : FederationScopes.Query]).Save(output);
-                Console.WriteLine($"Registered {role.ToString().ToLowerInvariant()} '{response.Client.ClientId}'. Its secret is in {output} (owner-only); the gateway keeps only a hash. Give the file to its owner over a secure channel.");
+                new ClientSecretFile(
+                    response.Client.ClientId,
+                    response.ClientSecret,
+                    [role == ClientRole.Admin ? FederationScopes.Admin : FederationScopes.Query],
+                    targets.TokenServerAddress?.ToString()).Save(output);
+                var keeper = targets.TokenServer is null ? "the gateway" : $"the token server {targets.TokenServerAddress} (the gateway records the client too)";
+                Console.WriteLine($"Registered {role.ToString().ToLowerInvariant()} '{response.Client.ClientId}'. Its secret is in {output} (owner-only); {keeper} keeps only a hash. Give the file to its owner over a secure channel.");
             }));
         command.Add(GatewayCall("revoke-certificate", "Revoke one node certificate (for example the old one after a key rotation): its tokens and signatures are refused from now on.",
             [
                 new Argument<string>("thumbprint") { Description = "The certificate's SHA-256 thumbprint (see `fed admin clients`), or a PEM file of it." },
                 new Option<string>("--reason") { Description = "Why (kept with the revocation).", DefaultValueFactory = _ => string.Empty },
             ],
-            async (parse, symbols, client, deadline, ct) =>
+            async (parse, symbols, targets, deadline, ct) =>
             {
                 var thumbprint = parse.GetValue((Argument<string>)symbols[0])!;
                 if (File.Exists(thumbprint))
@@ -64,27 +81,38 @@ internal static class AdminCommand
                     thumbprint = GatewayCredentials.KeyIdOf(certificate);
                 }
 
-                var response = await client.RevokeCertificateAsync(
-                    new RevokeCertificateRequest { Thumbprint = thumbprint, Reason = parse.GetValue((Option<string>)symbols[1])! }, deadline: deadline, cancellationToken: ct);
-                Console.WriteLine($"Revoked certificate {response.Certificate.Thumbprint} ({response.Certificate.Subject}, {response.Certificate.Jurisdiction}) at {response.Certificate.RevokedAt.ToDateTimeOffset():u}.");
-                Console.WriteLine($"{response.SignedSubmissions} submission(s) it signed stay stored; their provenance shows the revocation.");
+                var request = new RevokeCertificateRequest { Thumbprint = thumbprint, Reason = parse.GetValue((Option<string>)symbols[1])! };
+                await targets.ApplyAsync(async (client, host) =>
+                {
+                    var response = await client.RevokeCertificateAsync(request, deadline: deadline, cancellationToken: ct);
+                    Console.WriteLine($"{host}Revoked certificate {response.Certificate.Thumbprint} ({response.Certificate.Subject}, {response.Certificate.Jurisdiction}) at {response.Certificate.RevokedAt.ToDateTimeOffset():u}.");
+                    if (client == targets.Gateway)
+                    {
+                        Console.WriteLine($"{response.SignedSubmissions} submission(s) it signed stay stored; their provenance shows the revocation.");
+                    }
+                });
             }));
         command.Add(GatewayCall("revoke-client", "Revoke a client (a node with all its certificates, an analyst, an administrator): its tokens and signatures are refused from now on.",
             [
                 new Argument<string>("client-id") { Description = "The client id, for example node-on." },
                 new Option<string>("--reason") { Description = "Why (kept with the revocation).", DefaultValueFactory = _ => string.Empty },
             ],
-            async (parse, symbols, client, deadline, ct) =>
+            async (parse, symbols, targets, deadline, ct) =>
             {
-                var response = await client.RevokeClientAsync(
-                    new RevokeClientRequest { ClientId = parse.GetValue((Argument<string>)symbols[0])!, Reason = parse.GetValue((Option<string>)symbols[1])! },
-                    deadline: deadline, cancellationToken: ct);
-                Console.WriteLine($"Revoked '{response.Client.ClientId}' at {response.Client.RevokedAt.ToDateTimeOffset():u}.");
-                Console.WriteLine($"{response.SignedSubmissions} submission(s) it signed stay stored; their provenance shows the revocation.");
+                var request = new RevokeClientRequest { ClientId = parse.GetValue((Argument<string>)symbols[0])!, Reason = parse.GetValue((Option<string>)symbols[1])! };
+                await targets.ApplyAsync(async (client, host) =>
+                {
+                    var response = await client.RevokeClientAsync(request, deadline: deadline, cancellationToken: ct);
+                    Console.WriteLine($"{host}Revoked '{response.Client.ClientId}' at {response.Client.RevokedAt.ToDateTimeOffset():u}.");
+                    if (client == targets.Gateway)
+                    {
+                        Console.WriteLine($"{response.SignedSubmissions} submission(s) it signed stay stored; their provenance shows the revocation.");
+                    }
+                });
             }));
-        command.Add(GatewayCall("clients", "List the registered clients and node certificates.", [], async (parse, symbols, client, deadline, ct) =>
+        command.Add(GatewayCall("clients", "List the registered clients and node certificates.", [], async (parse, symbols, targets, deadline, ct) =>
         {
-            var response = await client.ListClientsAsync(new ListClientsRequest(), deadline: deadline, cancellationToken: ct);
+            var response = await targets.Gateway.ListClientsAsync(new ListClientsRequest(), deadline: deadline, cancellationToken: ct);
             var table = new TextTable(["client", "role", "jurisdiction", "status", "certificates (thumbprint: status)"]);
             foreach (var c in response.Clients)
             {
@@ -106,9 +134,9 @@ internal static class AdminCommand
                 new Option<int>("--limit") { Description = "At most this many entries.", DefaultValueFactory = _ => 50 },
                 new Option<OutputFormat>("--format") { Description = "table or json.", DefaultValueFactory = _ => OutputFormat.Table },
             ],
-            async (parse, symbols, client, deadline, ct) =>
+            async (parse, symbols, targets, deadline, ct) =>
             {
-                var response = await client.ListAuditEntriesAsync(
+                var response = await targets.Gateway.ListAuditEntriesAsync(
                     new ListAuditEntriesRequest
                     {
                         ClientId = parse.GetValue((Option<string?>)symbols[0]) ?? string.Empty,
@@ -141,9 +169,9 @@ internal static class AdminCommand
             }));
         command.Add(GatewayCall("provenance", "Show who sent a stored submission and whether its signer was revoked since.",
             [new Argument<string>("submission-id") { Description = "The submission id (from a receipt)." }],
-            async (parse, symbols, client, deadline, ct) =>
+            async (parse, symbols, targets, deadline, ct) =>
             {
-                var p = (await client.GetSubmissionProvenanceAsync(
+                var p = (await targets.Gateway.GetSubmissionProvenanceAsync(
                     new GetSubmissionProvenanceRequest { SubmissionId = parse.GetValue((Argument<string>)symbols[0])! }, deadline: deadline, cancellationToken: ct)).Provenance;
                 Console.WriteLine($"Submission {p.SubmissionId}: {p.DatasetId} {p.Jurisdiction} {p.ReferenceYear}, revision {p.Revision}, received {p.ReceivedAt.ToDateTimeOffset():u}");
                 Console.WriteLine($"Signed by {p.SignerSubject} (certificate {p.SignerThumbprint})");
@@ -202,14 +230,20 @@ internal static class AdminCommand
         string name,
         string description,
         Symbol[] symbols,
-        Func<ParseResult, Symbol[], AdminService.AdminServiceClient, DateTime, CancellationToken, Task> call)
+        Func<ParseResult, Symbol[], AdminTargets, DateTime, CancellationToken, Task> call)
     {
         var data = CommonOptions.Data();
         var gateway = CommonOptions.Gateway();
         var trustRoot = CommonOptions.TrustRoot();
         var credentials = CommonOptions.Credentials();
         credentials.Description = "JSON file with the administrator's client id and secret. Default: the demo administrator's, from --data.";
-        var command = new Command(name, description) { data, gateway, trustRoot, credentials };
+        var tokenServer = new Option<Uri?>("--token-server")
+        {
+            Description = "The federation's token server when it runs on its own host (its issuer, for example https://tokens.example.ca:7444/): "
+                + "tokens come from it, and registrations and revocations are made there first, then at the gateway.",
+            CustomParser = CommonOptions.AbsoluteUri,
+        };
+        var command = new Command(name, description) { data, gateway, trustRoot, credentials, tokenServer };
         foreach (var symbol in symbols)
         {
             switch (symbol)
@@ -225,11 +259,39 @@ internal static class AdminCommand
 
         command.SetAction(GuardedAction.Of(async (parse, cancellationToken) =>
         {
-            using var channel = GatewayConnection.Open(parse, data, gateway, trustRoot, credentials, layout => layout.AdminCredentials);
-            await call(parse, symbols, new AdminService.AdminServiceClient(channel), DateTime.UtcNow.AddSeconds(30), cancellationToken);
+            var tokenServerAddress = parse.GetValue(tokenServer);
+            using var channel = GatewayConnection.Open(parse, data, gateway, trustRoot, credentials, layout => layout.AdminCredentials, tokenServerAddress);
+            using var tokenServerChannel = tokenServerAddress is null
+                ? null
+                : GatewayConnection.Open(parse, data, gateway, trustRoot, credentials, layout => layout.AdminCredentials, tokenServerAddress, tokenServerAddress);
+            var targets = new AdminTargets(
+                new AdminService.AdminServiceClient(channel),
+                tokenServerChannel is null ? null : new AdminService.AdminServiceClient(tokenServerChannel),
+                tokenServerAddress);
+            await call(parse, symbols, targets, DateTime.UtcNow.AddSeconds(30), cancellationToken);
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>Where an admin command goes: the gateway, and the token server when it runs on its own host.</summary>
+    private sealed record AdminTargets(AdminService.AdminServiceClient Gateway, AdminService.AdminServiceClient? TokenServer, Uri? TokenServerAddress)
+    {
+        /// <summary>
+        /// Applies a registry change at the token server first (it decides who gets tokens), then at the gateway (which
+        /// decides whose tokens and signatures it accepts); each line of output names the host when there are two.
+        /// </summary>
+        public async Task ApplyAsync(Func<AdminService.AdminServiceClient, string, Task> change)
+        {
+            if (TokenServer is null)
+            {
+                await change(Gateway, string.Empty);
+                return;
+            }
+
+            await change(TokenServer, $"token server {TokenServerAddress}: ");
+            await change(Gateway, "gateway: ");
+        }
     }
 
     private static string Shorten(string text, int length) => text.Length <= length ? text : text[..(length - 3)] + "...";

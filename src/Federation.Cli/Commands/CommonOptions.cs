@@ -15,7 +15,21 @@ internal static class CommonOptions
     public static Option<Uri?> Gateway() => new("--gateway")
     {
         Description = "Gateway address, for example https://gateway.example.ca:7443. Default: the running demo's, from --data.",
+        CustomParser = AbsoluteUri,
     };
+
+    /// <summary>Parses an absolute address (System.CommandLine has no converter for Uri).</summary>
+    public static Uri? AbsoluteUri(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[0].Value;
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
+        {
+            return uri;
+        }
+
+        result.AddError($"'{text}' is not an http(s) address, for example https://gateway.example.ca:7443.");
+        return null;
+    }
 
     public static Option<FileInfo?> Credentials() => new("--credentials")
     {

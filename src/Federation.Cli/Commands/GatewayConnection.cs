@@ -12,7 +12,9 @@ internal static class GatewayConnection
 {
     /// <summary>
     /// A channel to the gateway whose calls carry tokens for the client of the <c>--credentials</c> file, or of the
-    /// demo's <paramref name="demoCredentials"/> file under --data (the analyst's unless said otherwise).
+    /// demo's <paramref name="demoCredentials"/> file under --data (the analyst's unless said otherwise). Tokens come
+    /// from <paramref name="tokenIssuer"/>, else the credentials file's tokenIssuer, else the gateway itself.
+    /// <paramref name="host"/> replaces the gateway address (to call a token server's admin API).
     /// </summary>
     public static GrpcChannel Open(
         ParseResult parse,
@@ -20,10 +22,12 @@ internal static class GatewayConnection
         Option<Uri?> gateway,
         Option<FileInfo?> trustRoot,
         Option<FileInfo?>? credentials = null,
-        Func<DemoLayout, string>? demoCredentials = null)
+        Func<DemoLayout, string>? demoCredentials = null,
+        Uri? tokenIssuer = null,
+        Uri? host = null)
     {
         var layout = new DemoLayout(parse.GetValue(data)!.FullName);
-        var address = parse.GetValue(gateway);
+        var address = host ?? parse.GetValue(gateway);
         var root = parse.GetValue(trustRoot)?.FullName;
         if (address is null)
         {
@@ -58,7 +62,13 @@ internal static class GatewayConnection
         }
 
         // The provider lives as long as the command; the process ends with it.
-        var tokens = new GatewayTokenProvider(address, file.ToCredentials(), trust);
+        var issuer = tokenIssuer ?? (file.TokenIssuer is { } fromFile ? new Uri(fromFile) : address);
+        if (issuer.Scheme == Uri.UriSchemeHttps && trust is null)
+        {
+            trust = File.Exists(root) ? FederationTrust.FromPemFile(root) : throw new CommandException($"Trust root '{root}' does not exist: pass --trust-root PEM.");
+        }
+
+        var tokens = new GatewayTokenProvider(issuer, file.ToCredentials(), trust);
         return GatewayChannel.Create(address, trust, tokens: tokens);
     }
 }

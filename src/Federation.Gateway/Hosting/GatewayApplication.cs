@@ -7,17 +7,12 @@ using Federation.Gateway.Services;
 using Federation.Gateway.Storage;
 using Federation.Gateway.Transparency;
 using Federation.Sdk.Catalog;
-using Federation.Sdk.Identity;
 using Federation.Sdk.Signing;
 using Federation.Sdk.Submissions;
 using Federation.Sdk.Transparency;
 using Federation.Sdk.Trust;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
-using OpenIddict.Validation.AspNetCore;
 
 namespace Federation.Gateway.Hosting;
 
@@ -46,17 +41,14 @@ public static partial class GatewayApplication
             // gRPC's own limit gives the precise refusal (ResourceExhausted) as soon as it reads a message's length;
             // Kestrel's is a backstop with room, since a body that arrived whole before it was read counts at once.
             kestrel.Limits.MaxRequestBodySize = (2L * options.MaxReceiveMessageBytes) + (1024 * 1024);
-            kestrel.Listen(IPAddress.Parse(options.ListenAddress), options.Port, listen =>
+            if (options.AllowInsecureHttp)
             {
-                listen.Protocols = HttpProtocols.Http2;
-                if (!options.AllowInsecureHttp)
-                {
-                    // With TLS, ALPN picks the protocol: gRPC gets HTTP/2, plain OAuth clients of the token endpoint HTTP/1.1.
-                    listen.Protocols = HttpProtocols.Http1AndHttp2;
-                    using var certificate = CertificateFiles.LoadWithPrivateKey(options.TlsCertificatePath!, options.TlsPrivateKeyPath!);
-                    listen.UseHttps(CertificateFiles.ForTlsServer(certificate));
-                }
-            });
+                kestrel.Listen(IPAddress.Parse(options.ListenAddress), options.Port, listen => listen.Protocols = HttpProtocols.Http2);
+            }
+            else
+            {
+                FederationListener.ListenWithTls(kestrel, options.ListenAddress, options.Port, options.TlsCertificatePath!, options.TlsPrivateKeyPath!);
+            }
         });
 
         builder.Services.AddSingleton(TimeProvider.System);
@@ -80,7 +72,12 @@ public static partial class GatewayApplication
         builder.Services.AddSingleton<SubmissionIngestor>();
         builder.Services.AddSingleton<QueryEngine>();
         builder.Services.AddHostedService<StoreInitializer>();
-        AddIdentity(builder.Services);
+
+        // Which identity services exist depends on the settings, so they are read once here; they are validated at start-up.
+        var declared = new GatewayOptions();
+        builder.Configuration.GetSection(GatewayOptions.SectionName).Bind(declared);
+        configure?.Invoke(declared);
+        AddIdentity(builder.Services, declared.UsesExternalTokenServer);
         builder.Services.AddServiceDirectory();
 
         builder.Services.AddGrpc(grpc =>
@@ -109,7 +106,11 @@ public static partial class GatewayApplication
         app.UseMiddleware<AuditMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapFederationTokenEndpoint();
+        if (!gatewayOptions.UsesExternalTokenServer)
+        {
+            app.MapFederationTokenEndpoint();
+        }
+
         app.MapGrpcService<CatalogGrpcService>();
         app.MapGrpcService<SubmissionGrpcService>();
         app.MapGrpcService<QueryGrpcService>();
@@ -126,13 +127,27 @@ public static partial class GatewayApplication
     }
 
     /// <summary>
-    /// Identity and access: the token server (hosted here), token validation for every call, the authorization policies,
-    /// the gateway's signing key and the audit log.
+    /// Identity and access: the token server (hosted here unless <paramref name="externalTokenServer"/>), token
+    /// validation for every call, the authorization policies, the gateway's signing key and the audit log.
     /// </summary>
-    private static void AddIdentity(IServiceCollection services)
+    private static void AddIdentity(IServiceCollection services, bool externalTokenServer)
     {
         services.AddSingleton<GatewaySigningKey>();
         services.AddSingleton<IAuditLog>(sp => new SqliteAuditLog(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.ResolvedDatabasePath));
+        services.AddFederationAccessControl();
+        if (externalTokenServer)
+        {
+            // The registry still decides who may act here (and records node certificates); it keeps no keys or secrets.
+            services.AddFederationIdentityStore(
+                sp => sp.GetRequiredService<IOptions<GatewayOptions>>().Value.ResolvedIdentityDatabasePath, issuesTokens: false);
+            services.AddExternalTokenValidation(sp =>
+            {
+                var options = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;
+                return (options.TokenServerIssuer!, options.TokenServerSigningCertificatePath!);
+            });
+            return;
+        }
+
         services.AddFederationTokenServer(
             sp => sp.GetRequiredService<IOptions<GatewayOptions>>().Value.ResolvedIdentityDatabasePath,
             (sp, settings) =>
@@ -143,25 +158,11 @@ public static partial class GatewayApplication
                 settings.AccessTokenLifetime = TimeSpan.FromSeconds(options.AccessTokenLifetimeSeconds);
                 settings.AllowInsecureHttp = options.AllowInsecureHttp;
             });
-        services.AddOpenIddict().AddValidation(validation =>
-        {
-            validation.UseLocalServer();
-            validation.AddAudiences(FederationScopes.GatewayAudience);
-            validation.UseAspNetCore();
-        });
-        services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
-        services.AddAuthorization(AccessPolicies.Configure);
-        services.AddScoped<IAuthorizationHandler, ActiveClientHandler>();
-        services.AddSingleton<IAuthorizationMiddlewareResultHandler, GrpcAuthorizationResultHandler>();
+        services.AddLocalTokenValidation();
     }
 
-    /// <summary>The address the started gateway listens on, for example https://127.0.0.1:7443.</summary>
-    public static Uri GetListeningAddress(this WebApplication app)
-    {
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
-        var address = addresses?.FirstOrDefault() ?? throw new InvalidOperationException("The gateway is not listening yet.");
-        return new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
-    }
+    /// <summary>The address the started gateway (or token server) listens on, for example https://127.0.0.1:7443.</summary>
+    public static Uri GetListeningAddress(this WebApplication app) => FederationListener.ListeningAddress(app.Services);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Gateway:AllowInsecureHttp is on: serving plain HTTP/2 without TLS. Never do this outside local development.")]
     private static partial void LogInsecureHttp(ILogger logger);

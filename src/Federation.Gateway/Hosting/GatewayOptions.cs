@@ -46,6 +46,22 @@ public sealed class GatewayOptions
     /// </summary>
     public string? TokenIssuer { get; set; }
 
+    /// <summary>
+    /// The issuer of a token server running on its own host (for example https://tokens.example.ca:7444/). Set: the
+    /// gateway hosts no token endpoint and accepts only access tokens of this issuer signed with a key of
+    /// <see cref="TokenServerSigningCertificatePath"/>. Unset: the gateway hosts the token server itself.
+    /// </summary>
+    public string? TokenServerIssuer { get; set; }
+
+    /// <summary>
+    /// PEM file of the external token server's signing certificate(s) (federation CA, token signer), public part only.
+    /// During a rotation of the token signing key it holds the old and the new certificate.
+    /// </summary>
+    public string? TokenServerSigningCertificatePath { get; set; }
+
+    /// <summary>Whether access tokens come from a token server on its own host (<see cref="TokenServerIssuer"/> is set).</summary>
+    public bool UsesExternalTokenServer => !string.IsNullOrWhiteSpace(TokenServerIssuer);
+
     /// <summary>How long an access token lives, in seconds (revocation takes effect at once regardless).</summary>
     public int AccessTokenLifetimeSeconds { get; set; } = 600;
 
@@ -146,6 +162,7 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         }
 
         ValidateSigningCertificate(options, failures);
+        ValidateExternalTokenServer(options, failures);
         if (!string.IsNullOrWhiteSpace(options.TokenIssuer)
             && (!Uri.TryCreate(options.TokenIssuer, UriKind.Absolute, out var issuer) || (issuer.Scheme != Uri.UriSchemeHttps && !options.AllowInsecureHttp)))
         {
@@ -163,6 +180,54 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateExternalTokenServer(GatewayOptions options, List<string> failures)
+    {
+        var section = GatewayOptions.SectionName;
+        if (!options.UsesExternalTokenServer)
+        {
+            if (!string.IsNullOrWhiteSpace(options.TokenServerSigningCertificatePath))
+            {
+                failures.Add($"{section}:TokenServerSigningCertificatePath is set but {section}:TokenServerIssuer is not: name the external token server's issuer too, or remove both to host the token server in the gateway.");
+            }
+
+            return;
+        }
+
+        if (!Uri.TryCreate(options.TokenServerIssuer, UriKind.Absolute, out var issuer) || issuer.Scheme != Uri.UriSchemeHttps
+            || issuer.Query.Length > 0 || issuer.Fragment.Length > 0)
+        {
+            failures.Add($"{section}:TokenServerIssuer: '{options.TokenServerIssuer}' is not an https:// address without query or fragment (for example https://tokens.example.ca:7444/).");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.TokenIssuer))
+        {
+            failures.Add($"{section}:TokenIssuer names the issuer of a token server hosted by the gateway, but {section}:TokenServerIssuer says tokens come from a token server on its own host: set only one.");
+        }
+
+        var setting = $"{section}:TokenServerSigningCertificatePath";
+        if (!SettingChecks.RequireFile(failures, setting, options.TokenServerSigningCertificatePath,
+                "the token server's signing certificate (PEM) is what the gateway checks access tokens with.")
+            || string.IsNullOrWhiteSpace(options.TrustRootPath) || !File.Exists(options.TrustRootPath))
+        {
+            return;
+        }
+
+        try
+        {
+            var certificates = CertificateFiles.LoadCertificates(options.TokenServerSigningCertificatePath!);
+            foreach (var certificate in certificates)
+            {
+                SettingChecks.CheckCertificate(failures, setting, certificate, options.TrustRootPath, FederationIdentity.IsTokenSigner,
+                    $"token server signing certificate (it lacks the {FederationIdentity.TokenSignerUri} name; issue one with FederationCertificateAuthority.IssueTokenSigningCertificate)");
+                certificate.Dispose();
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or System.Security.Cryptography.CryptographicException)
+        {
+            failures.Add($"{setting}: {e.Message}");
+        }
     }
 
     private static void ValidateSigningCertificate(GatewayOptions options, List<string> failures)
@@ -188,27 +253,13 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             return;
         }
 
-        try
-        {
-            using var certificate = CertificateFiles.LoadWithPrivateKey(options.SigningCertificatePath!, options.SigningPrivateKeyPath!);
-            using var key = certificate.GetECDsaPrivateKey();
-            var chain = FederationTrust.FromPemFile(options.TrustRootPath).Validate(certificate, DateTimeOffset.UtcNow);
-            if (key is null || key.KeySize != 256)
-            {
-                failures.Add($"{section}:SigningCertificatePath: '{certificate.Subject}' does not hold an ECDSA P-256 key.");
-            }
-            else if (!FederationIdentity.IsGatewaySigner(certificate))
-            {
-                failures.Add($"{section}:SigningCertificatePath: '{certificate.Subject}' is not a gateway signing certificate (it lacks the {FederationIdentity.GatewaySignerUri} name).");
-            }
-            else if (!chain.IsTrusted)
-            {
-                failures.Add($"{section}:SigningCertificatePath: {chain.Message}");
-            }
-        }
-        catch (InvalidDataException e)
-        {
-            failures.Add($"{section}:SigningCertificatePath: {e.Message}");
-        }
+        SettingChecks.CheckSigningCertificate(
+            failures,
+            $"{section}:SigningCertificatePath",
+            options.SigningCertificatePath!,
+            options.SigningPrivateKeyPath!,
+            options.TrustRootPath,
+            FederationIdentity.IsGatewaySigner,
+            $"gateway signing certificate (it lacks the {FederationIdentity.GatewaySignerUri} name)");
     }
 }

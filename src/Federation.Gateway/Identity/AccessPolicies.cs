@@ -16,6 +16,19 @@ public static class AccessPolicies
     public const string Query = "federation.query";
     public const string Admin = "federation.admin";
 
+    /// <summary>
+    /// Authentication by access token (OpenIddict validation; the host says whose tokens), the policies, the check that
+    /// the client is registered here and not revoked, and gRPC statuses for refusals.
+    /// </summary>
+    internal static IServiceCollection AddFederationAccessControl(this IServiceCollection services)
+    {
+        services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        services.AddAuthorization(Configure);
+        services.AddScoped<IAuthorizationHandler, ActiveClientHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, GrpcAuthorizationResultHandler>();
+        return services;
+    }
+
     internal static void Configure(AuthorizationOptions options)
     {
         foreach (var scope in new[] { FederationScopes.Submit, FederationScopes.Query, FederationScopes.Admin })

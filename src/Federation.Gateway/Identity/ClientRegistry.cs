@@ -20,17 +20,20 @@ public sealed class ClientRegistry
     private readonly IOpenIddictApplicationManager _applications;
     private readonly FederationTrust _trust;
     private readonly TimeProvider _timeProvider;
+    private readonly bool _issuesTokens;
 
     public ClientRegistry(
         FederationIdentityDbContext db,
         IOpenIddictApplicationManager applications,
         FederationTrust trust,
-        TimeProvider timeProvider)
+        TimeProvider timeProvider,
+        IdentityStoreRole role)
     {
         _db = db;
         _applications = applications;
         _trust = trust;
         _timeProvider = timeProvider;
+        _issuesTokens = role.IssuesTokens;
     }
 
     /// <summary>The scopes a kind of client may ask for.</summary>
@@ -122,10 +125,14 @@ public sealed class ClientRegistry
         return (await ViewAsync(client, cancellationToken), View(registered));
     }
 
-    /// <summary>Registers an analyst or administrator; returns the secret, which is stored only hashed.</summary>
+    /// <summary>
+    /// Registers an analyst or administrator; returns the secret, which is stored only hashed. A store that issues no
+    /// tokens (a gateway trusting an external token server) records the client and returns an empty secret: the client
+    /// gets its secret from the token server.
+    /// </summary>
     public async Task<(ClientView Client, string Secret)> RegisterSecretClientAsync(string clientId, ClientKind kind, CancellationToken cancellationToken)
     {
-        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var secret = _issuesTokens ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_') : string.Empty;
         var client = await EnsureSecretClientAsync(clientId, kind, secret, replaceSecret: false, cancellationToken);
         return (client, secret);
     }
@@ -160,6 +167,11 @@ public sealed class ClientRegistry
             client = new RegisteredClient { ClientId = clientId, Kind = kind, RegisteredAt = now };
             _db.Clients.Add(client);
             await _db.SaveChangesAsync(cancellationToken);
+        }
+
+        if (!_issuesTokens)
+        {
+            return await ViewAsync(client, cancellationToken);
         }
 
         var application = await _applications.FindByClientIdAsync(clientId, cancellationToken);
@@ -267,6 +279,11 @@ public sealed class ClientRegistry
 
     private async Task SynchronizeApplicationAsync(RegisteredClient client, CancellationToken cancellationToken)
     {
+        if (!_issuesTokens)
+        {
+            return;
+        }
+
         var application = await _applications.FindByClientIdAsync(client.ClientId, cancellationToken);
         var active = client.RevokedAt is null && client.Kind == ClientKind.Node
             ? await _db.Certificates.AsNoTracking().Where(c => c.ClientId == client.ClientId && c.RevokedAt == null).ToListAsync(cancellationToken)

@@ -13,31 +13,47 @@ namespace Federation.Gateway.Identity;
 
 /// <summary>
 /// The federation's OAuth 2.0 token server (OpenIddict, client credentials): what any ASP.NET Core host registers to
-/// serve <c>POST /connect/token</c>. The gateway hosts it by default; a separate host can register the same services
-/// over the same identity store.
+/// serve <c>POST /connect/token</c> (and discovery and the key set under <c>.well-known/</c>). The gateway hosts it by
+/// default; <see cref="Hosting.TokenServerApplication"/> runs it on its own host, over its own identity store.
 /// </summary>
 public static class TokenServerRegistration
 {
     /// <summary>
-    /// Registers the identity store (EF Core over SQLite at <paramref name="identityDatabasePath"/>), the client
-    /// registry and the token server. <paramref name="configure"/> supplies the signing key, issuer and lifetimes once
-    /// the host's services exist.
+    /// Registers the identity store (EF Core over SQLite at <paramref name="identityDatabasePath"/>) and the client
+    /// registry. With <paramref name="issuesTokens"/> false (a gateway that trusts an external token server) the
+    /// registry records clients and node certificates for its own checks but keeps no keys or secrets to issue tokens with.
     /// </summary>
-    public static IServiceCollection AddFederationTokenServer(
+    public static IServiceCollection AddFederationIdentityStore(
         this IServiceCollection services,
         Func<IServiceProvider, string> identityDatabasePath,
-        Action<IServiceProvider, TokenServerSettings> configure)
+        bool issuesTokens)
     {
         services.AddDbContext<FederationIdentityDbContext>((sp, db) =>
         {
             db.UseSqlite($"Data Source={identityDatabasePath(sp)}");
             db.UseOpenIddict();
         });
+        services.AddSingleton(new IdentityStoreRole(issuesTokens));
         services.AddScoped<ClientRegistry>();
-        services.AddSingleton<AuthenticationThrottle>();
         services.AddHostedService<IdentityStoreInitializer>();
         services.AddOpenIddict()
-            .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<FederationIdentityDbContext>())
+            .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<FederationIdentityDbContext>());
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the identity store (see <see cref="AddFederationIdentityStore"/>), the token server, the single use of
+    /// client assertions and the throttle of failed authentication. <paramref name="configure"/> supplies the signing
+    /// key, issuer and lifetimes once the host's services exist.
+    /// </summary>
+    public static IServiceCollection AddFederationTokenServer(
+        this IServiceCollection services,
+        Func<IServiceProvider, string> identityDatabasePath,
+        Action<IServiceProvider, TokenServerSettings> configure)
+    {
+        services.AddFederationIdentityStore(identityDatabasePath, issuesTokens: true);
+        services.AddSingleton<AuthenticationThrottle>();
+        services.AddOpenIddict()
             .AddServer(server =>
             {
                 server.SetTokenEndpointUris(FederationScopes.TokenEndpointPath);
@@ -133,6 +149,9 @@ public static class TokenServerRegistration
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
+
+/// <summary>Whether this host's identity store backs a token server (client keys and secret hashes) or only records clients.</summary>
+public sealed record IdentityStoreRole(bool IssuesTokens);
 
 /// <summary>What a token server host supplies: the signing key, the issuer, the token lifetime.</summary>
 public sealed class TokenServerSettings

@@ -12,9 +12,12 @@ using Microsoft.AspNetCore.Authorization;
 
 namespace Federation.Gateway.Services;
 
-/// <summary>Administration: enrolment and revocation of clients and node certificates, the audit log, provenance.</summary>
+/// <summary>
+/// Administration: enrolment and revocation of clients and node certificates, the audit log, provenance. A token
+/// server on its own host serves it without a submission store: the registry and audit methods only.
+/// </summary>
 [Authorize(Policy = AccessPolicies.Admin)]
-internal sealed class AdminGrpcService(ClientRegistry registry, IAuditLog audit, ISubmissionStore store) : AdminService.AdminServiceBase
+internal sealed class AdminGrpcService(ClientRegistry registry, IAuditLog audit, ISubmissionStore? store = null) : AdminService.AdminServiceBase
 {
     public override async Task<RegisterNodeResponse> RegisterNode(RegisterNodeRequest request, ServerCallContext context)
     {
@@ -101,6 +104,12 @@ internal sealed class AdminGrpcService(ClientRegistry registry, IAuditLog audit,
 
     public override async Task<GetSubmissionProvenanceResponse> GetSubmissionProvenance(GetSubmissionProvenanceRequest request, ServerCallContext context)
     {
+        if (store is null)
+        {
+            throw new RequestRefusedException(RefusalKind.FailedPrecondition,
+                "This host is the federation's token server; it stores no submissions. Ask the gateway for provenance.", "submission_id");
+        }
+
         var origin = await store.FindOriginAsync(request.SubmissionId, context.CancellationToken) ?? throw new RequestRefusedException(
             RefusalKind.NotFound, $"No submission '{request.SubmissionId}' is stored.", "submission_id");
         var certificate = await registry.FindCertificateBySha1Async(origin.SignerThumbprint, context.CancellationToken);
@@ -129,6 +138,11 @@ internal sealed class AdminGrpcService(ClientRegistry registry, IAuditLog audit,
     private async Task<int> CountSignedAsync(IEnumerable<CertificateView> certificates, CancellationToken cancellationToken)
     {
         var count = 0;
+        if (store is null)
+        {
+            return count;
+        }
+
         foreach (var certificate in certificates)
         {
             count += await store.CountSignedByAsync(certificate.Sha1Thumbprint, cancellationToken);

@@ -63,4 +63,17 @@ public sealed class NodeEnrolmentTests
         Assert.Null(FederationIdentity.GetJurisdiction(gateway));
         Assert.False(FederationIdentity.IsGatewaySigner(node));
     }
+
+    [Fact]
+    public void A_token_signing_certificate_is_neither_a_gateway_signer_nor_a_node_and_a_gateway_signer_is_not_a_token_signer()
+    {
+        using var authority = FederationCertificateAuthority.Create("Test Root");
+        using var tokens = authority.IssueTokenSigningCertificate("token server");
+        using var gateway = authority.IssueGatewaySigningCertificate("gateway");
+
+        Assert.True(FederationIdentity.IsTokenSigner(tokens));
+        Assert.False(FederationIdentity.IsGatewaySigner(tokens));
+        Assert.Null(FederationIdentity.GetJurisdiction(tokens));
+        Assert.False(FederationIdentity.IsTokenSigner(gateway));
+    }
 }
