@@ -1,7 +1,7 @@
 using System.Globalization;
 using Federation.Contracts.V1;
+using Federation.Node.Adapters;
 using Federation.Sdk.Adapters.Csv;
-using Federation.Sdk.Adapters.Hsds;
 using Federation.Sdk.Client;
 using Federation.Sdk.Hosting;
 using Federation.Sdk.Publishing;
@@ -9,7 +9,6 @@ using Federation.Sdk.ServiceDirectory;
 using Federation.Sdk.Trust;
 using Federation.Sdk.Validation;
 using Google.Protobuf;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Federation.Node;
 
@@ -25,12 +24,15 @@ public sealed class DirectoryRunner
 
     private readonly NodeConfiguration _configuration;
     private readonly TimeProvider _timeProvider;
+    private readonly NodeSourceFactory _sources;
 
-    public DirectoryRunner(NodeConfiguration configuration, TimeProvider timeProvider)
+    /// <summary>A runner whose sources come from <paramref name="sources"/>, else from the configuration's adapters.</summary>
+    public DirectoryRunner(NodeConfiguration configuration, TimeProvider timeProvider, NodeSourceFactory? sources = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         _configuration = configuration;
         _timeProvider = timeProvider;
+        _sources = sources ?? new NodeSourceFactory(configuration, timeProvider);
     }
 
     private string StateDirectory => Path.Combine(_configuration.Resolve(_configuration.StateDirectory), "directory");
@@ -40,24 +42,9 @@ public sealed class DirectoryRunner
     /// <summary>Reads and validates the directory without sending anything.</summary>
     public async Task<DirectoryBuildResult> PrepareAsync(CancellationToken cancellationToken)
     {
-        var settings = _configuration.ServiceDirectory ?? throw new NodeConfigurationException("serviceDirectory: this node has no service directory configured.");
+        _ = _configuration.ServiceDirectory ?? throw new NodeConfigurationException("serviceDirectory: this node has no service directory configured.");
         var content = new DirectoryContent();
-        var node = new NodeBuilder();
-        node.Services.AddSingleton(new NodeFiles(_configuration.BaseDirectory));
-        for (var i = 0; i < settings.Sources.Count; i++)
-        {
-            var path = settings.Sources[i].Path;
-            if (settings.Sources[i].Adapter == "hsds")
-            {
-                node.AddHsdsDirectorySource($"serviceDirectory.sources[{i}]", options => options.Path = path);
-            }
-            else
-            {
-                node.AddCsvDirectorySource($"serviceDirectory.sources[{i}]", options => options.Path = path);
-            }
-        }
-
-        using var sources = node.Build();
+        using var sources = _sources.Create(NodeSourceKind.ServiceDirectory);
         foreach (var (_, reader) in sources.DirectorySources)
         {
             content.Add(await reader.ReadContentAsync(cancellationToken));

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Federation.Sdk.Hosting;
 
 namespace Federation.Node;
 
@@ -32,8 +34,16 @@ public sealed class NodeConfiguration
 
     public ProtectionSettings Protection { get; set; } = new();
 
-    /// <summary>Where case records come from.</summary>
+    /// <summary>Where case records come from: each an adapter (built in, or a plug-in) with its options.</summary>
     public List<SourceSettings> Sources { get; set; } = [];
+
+    /// <summary>Folder of adapter plug-ins (optional): each assembly in it, or in a subfolder of it, may add adapters.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Plugins { get; set; }
+
+    /// <summary>How often the node host runs (optional): absent, each <c>fed node run</c> runs once.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ScheduleSettings? Schedule { get; set; }
 
     /// <summary>
     /// The reference years this node releases, each as a full grid even when no victim was identified in it.
@@ -63,6 +73,23 @@ public sealed class NodeConfiguration
     /// <summary>Reads and validates a configuration file; errors name the setting at fault.</summary>
     public static NodeConfiguration Load(string path)
     {
+        var configuration = Read(path);
+        var problems = configuration.Validate();
+        if (problems.Count > 0)
+        {
+            throw Unusable(Path.GetFullPath(path), problems);
+        }
+
+        return configuration;
+    }
+
+    /// <summary>A configuration file that cannot be used, with every problem on a line of its own.</summary>
+    internal static NodeConfigurationException Unusable(string fullPath, IEnumerable<string> problems) =>
+        new($"{fullPath}:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems));
+
+    /// <summary>Reads a configuration file without validating its settings (the JSON must be well formed, with known settings only).</summary>
+    internal static NodeConfiguration Read(string path)
+    {
         var fullPath = Path.GetFullPath(path);
         if (!File.Exists(fullPath))
         {
@@ -81,12 +108,6 @@ public sealed class NodeConfiguration
         }
 
         configuration.BaseDirectory = Path.GetDirectoryName(fullPath)!;
-        var problems = configuration.Validate();
-        if (problems.Count > 0)
-        {
-            throw new NodeConfigurationException($"{fullPath}:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems));
-        }
-
         return configuration;
     }
 
@@ -137,19 +158,60 @@ public sealed class NodeConfiguration
             problems.Add("sources: at least one source is needed.");
         }
 
-        for (var i = 0; i < Sources.Count; i++)
+        ValidateServiceDirectory(problems);
+        ValidateSources(problems);
+        if (Plugins is not null && (string.IsNullOrWhiteSpace(Plugins) || !System.IO.Directory.Exists(Resolve(Plugins))))
         {
-            if (!string.Equals(Sources[i].Adapter, "csv", StringComparison.OrdinalIgnoreCase))
-            {
-                problems.Add($"sources[{i}].adapter: '{Sources[i].Adapter}' is not a known adapter (csv).");
-            }
-
-            RequireFile(problems, $"sources[{i}].path", Sources[i].Path);
+            problems.Add($"plugins: folder '{(string.IsNullOrWhiteSpace(Plugins) ? Plugins : Resolve(Plugins))}' does not exist.");
         }
 
-        ValidateServiceDirectory(problems);
+        if (Schedule is not null)
+        {
+            if (Schedule.Every is not { } every)
+            {
+                problems.Add("schedule.every: must be set, for example \"1.00:00:00\" (daily); leave out schedule to run once per start.");
+            }
+            else if (ScheduleSettings.Problem(every) is { } problem)
+            {
+                problems.Add($"schedule.every: {problem}");
+            }
+        }
+
         Outbox?.Validate(problems);
         return problems;
+    }
+
+    /// <summary>
+    /// Every configured source, case records first, with its setting path (for example "sources[0]") and its name:
+    /// the one given, else the adapter's name and its position.
+    /// </summary>
+    public IReadOnlyList<ConfiguredSource> ConfiguredSources()
+    {
+        var sources = Sources.Select((s, i) => new ConfiguredSource($"sources[{i}]", s.Name ?? $"{s.Adapter}-{i + 1}", NodeSourceKind.CaseRecords, s));
+        var directory = (ServiceDirectory?.Sources ?? []).Select((s, i) =>
+            new ConfiguredSource($"serviceDirectory.sources[{i}]", s.Name ?? $"directory-{s.Adapter}-{i + 1}", NodeSourceKind.ServiceDirectory, s));
+        return [.. sources, .. directory];
+    }
+
+    private void ValidateSources(List<string> problems)
+    {
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var source in ConfiguredSources())
+        {
+            if (string.IsNullOrWhiteSpace(source.Settings.Adapter))
+            {
+                problems.Add($"{source.Setting}.adapter: must be set, for example \"csv\".");
+            }
+
+            if (source.Settings.Name is not null && !SourceSettings.IsValidName(source.Settings.Name))
+            {
+                problems.Add($"{source.Setting}.name: '{source.Settings.Name}' is not a name of letters, digits, '-', '_' or '.'.");
+            }
+            else if (!seen.TryAdd(source.Name, source.Setting))
+            {
+                problems.Add($"{source.Setting}.name: '{source.Name}' is already the name of {seen[source.Name]}; source names must be unique.");
+            }
+        }
     }
 
     private void RequireFile(List<string> problems, string setting, string? path)
@@ -174,22 +236,6 @@ public sealed class NodeConfiguration
         if (ServiceDirectory.Sources.Count == 0)
         {
             problems.Add("serviceDirectory.sources: at least one directory source is needed.");
-        }
-
-        for (var i = 0; i < ServiceDirectory.Sources.Count; i++)
-        {
-            var source = ServiceDirectory.Sources[i];
-            var setting = $"serviceDirectory.sources[{i}]";
-            if (source.Adapter is not ("csv" or "hsds"))
-            {
-                problems.Add($"{setting}.adapter: '{source.Adapter}' is not a known directory adapter (csv, hsds).");
-            }
-            else if (source.Adapter == "hsds" && !string.IsNullOrWhiteSpace(source.Path) && System.IO.Directory.Exists(Resolve(source.Path)))
-            {
-                continue;
-            }
-
-            RequireFile(problems, $"{setting}.path", source.Path);
         }
 
         if (ServiceDirectory.CapacityFeed is not null)
@@ -240,7 +286,7 @@ public sealed class NodeConfiguration
     /// <summary>Where the node's service directory comes from: directory sources, and an optional capacity feed (CSV) for frequent updates.</summary>
     public sealed class ServiceDirectorySettings
     {
-        /// <summary>Directory sources: adapter "csv" (a file) or "hsds" (an HSDS 3.1 JSON file or folder).</summary>
+        /// <summary>Directory sources: for example adapter "csv" (a file) or "hsds" (an HSDS 3.1 JSON file or folder), with their options.</summary>
         public List<SourceSettings> Sources { get; set; } = [];
 
         /// <summary>CSV capacity feed; counts newer than the last sent go out as small capacity-only updates.</summary>
@@ -282,14 +328,43 @@ public sealed class NodeConfiguration
         }
     }
 
-    /// <summary>One source of case records.</summary>
+    /// <summary>One source: the adapter that reads it and the adapter's options.</summary>
     public sealed class SourceSettings
     {
-        public string Adapter { get; set; } = "csv";
+        /// <summary>The source's name in messages and reports (optional; default the adapter's name and position, for example "csv-1").</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? Name { get; set; }
 
-        public string Path { get; set; } = string.Empty;
+        /// <summary>The adapter's name, for example "csv", "hsds" or a plug-in's.</summary>
+        public string Adapter { get; set; } = string.Empty;
+
+        /// <summary>The adapter's options (its README lists them); relative paths are resolved from the configuration's folder.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public JsonObject? Options { get; set; }
+
+        internal static bool IsValidName(string name) =>
+            name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+    }
+
+    /// <summary>When the node host runs.</summary>
+    public sealed class ScheduleSettings
+    {
+        /// <summary>The shortest interval between runs: more often only spends privacy budget and gateway capacity.</summary>
+        public static readonly TimeSpan ShortestInterval = TimeSpan.FromMinutes(1);
+
+        /// <summary>The interval between runs, as days.hours:minutes:seconds, for example "1.00:00:00" (daily) or "06:00:00".</summary>
+        public TimeSpan? Every { get; set; }
+
+        /// <summary>Why an interval cannot be used, or null when it can.</summary>
+        public static string? Problem(TimeSpan every) =>
+            every <= TimeSpan.Zero ? $"'{every}' is not a positive interval."
+            : every < ShortestInterval ? $"'{every}' is shorter than the shortest interval, {ShortestInterval}."
+            : null;
     }
 }
+
+/// <summary>A source as configured: its setting path (for example "sources[0]"), its name, kind and settings.</summary>
+public sealed record ConfiguredSource(string Setting, string Name, NodeSourceKind Kind, NodeConfiguration.SourceSettings Settings);
 
 /// <summary>A node configuration that cannot be used; the message names the setting.</summary>
 public sealed class NodeConfigurationException : Exception

@@ -1,5 +1,5 @@
 using Federation.Contracts.V1;
-using Federation.Sdk.Adapters.Csv;
+using Federation.Node.Adapters;
 using Federation.Sdk.Catalog;
 using Federation.Sdk.Client;
 using Federation.Sdk.Hosting;
@@ -13,7 +13,6 @@ using Federation.Sdk.Signing;
 using Federation.Sdk.Transparency;
 using Federation.Sdk.Trust;
 using Federation.Sdk.Validation;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Federation.Node;
 
@@ -25,11 +24,14 @@ public sealed class NodeRunner
 {
     private readonly NodeConfiguration _configuration;
     private readonly TimeProvider _timeProvider;
+    private readonly NodeSourceFactory _sources;
 
-    public NodeRunner(NodeConfiguration configuration, TimeProvider timeProvider)
+    /// <summary>A runner whose sources come from <paramref name="sources"/>, else from the configuration's adapters.</summary>
+    public NodeRunner(NodeConfiguration configuration, TimeProvider timeProvider, NodeSourceFactory? sources = null)
     {
         _configuration = configuration;
         _timeProvider = timeProvider;
+        _sources = sources ?? new NodeSourceFactory(configuration, timeProvider);
     }
 
     /// <summary>The folder of the node's privacy ledger.</summary>
@@ -94,10 +96,9 @@ public sealed class NodeRunner
 
     private async Task<PipelineResult> RunPipelineAsync(CaseStatisticsPipeline pipeline, CancellationToken cancellationToken)
     {
-        using var sources = CreateSources();
-        var caseSources = sources.CaseSources.Select(s => s.Value).ToArray();
+        using var sources = _sources.Create(NodeSourceKind.CaseRecords);
         return await pipeline.RunAsync(
-            caseSources.Length == 1 ? caseSources[0] : new ConcatenatedSource(caseSources),
+            sources.CaseRecords,
             _configuration.Jurisdiction,
             _configuration.NodeId,
             _configuration.ReferenceYears.Count > 0 ? _configuration.ReferenceYears : null,
@@ -119,36 +120,6 @@ public sealed class NodeRunner
         var quarantineReport = QuarantineReport.Write(Path.Combine(stateDirectory, "quarantine.csv"), prepared.Quarantined);
         var published = await outbox.Statistics.PublishAsync(prepared.Submissions, cancellationToken);
         return new NodeRunReport(_configuration.Jurisdiction, prepared, published, quarantineReport);
-    }
-
-    private NodeSources CreateSources()
-    {
-        var node = new NodeBuilder();
-        node.Services.AddSingleton(new NodeFiles(_configuration.BaseDirectory));
-        for (var i = 0; i < _configuration.Sources.Count; i++)
-        {
-            var path = _configuration.Sources[i].Path;
-            node.AddCsvCaseSource($"sources[{i}]", options => options.Path = path);
-        }
-
-        return node.Build();
-    }
-
-    private sealed class ConcatenatedSource(IReadOnlyList<ICaseRecordSource> sources) : ICaseRecordSource
-    {
-        public string Name => string.Join(" + ", sources.Select(s => s.Name));
-
-        public async IAsyncEnumerable<SourceRow> ReadAsync(
-            [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            foreach (var source in sources)
-            {
-                await foreach (var row in source.ReadAsync(cancellationToken))
-                {
-                    yield return row;
-                }
-            }
-        }
     }
 }
 

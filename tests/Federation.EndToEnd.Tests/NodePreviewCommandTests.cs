@@ -73,7 +73,7 @@ public sealed class NodePreviewCommandTests
         var path = fixture.Layout.NodeConfiguration("YT");
         var configuration = NodeConfiguration.Load(path);
         var year = configuration.ReferenceYears[^1];
-        var cases = configuration.Resolve(configuration.Sources[0].Path);
+        var cases = configuration.Resolve((string)configuration.Sources[0].Options!["path"]!);
         for (var revision = 0; revision < 3; revision++)
         {
             if (revision > 0)
@@ -103,7 +103,7 @@ public sealed class NodePreviewCommandTests
         await using var fixture = await DemoFederationFixture.StartAsync();
         var path = fixture.Layout.NodeConfiguration("PE");
         var configuration = NodeConfiguration.Load(path);
-        var cases = configuration.Resolve(configuration.Sources[0].Path);
+        var cases = configuration.Resolve((string)configuration.Sources[0].Options!["path"]!);
         var firstPlanted = File.ReadAllLines(cases).Length + 1;
         await File.AppendAllLinesAsync(cases,
         [
@@ -152,7 +152,7 @@ public sealed class NodePreviewCommandTests
                   "gateway": { "address": "https://127.0.0.1:7443/", "trustRoot": "root.pem", "logVerifierKey": "log.pub" },
                   "signing": { "certificate": "node.pem", "privateKey": "node.key" },
                   "protection": { "keyFile": "protection.key" },
-                  "sources": [ { "adapter": "csv", "path": "cases.csv" } ]
+                  "sources": [ { "adapter": "csv", "options": { "path": "cases.csv" } } ]
                 }
                 """);
             var (exitCode, _, error) = await ExternalProcess.RunFedAsync(Timeout, "node", command, "--config", path);
@@ -163,7 +163,7 @@ public sealed class NodePreviewCommandTests
             Assert.Equal(2, exitCode);
             Assert.Contains("jurisdiction: 'XX' is not one of", error, StringComparison.Ordinal);
             Assert.Contains($"protection.keyFile: file '{Path.Combine(folder.FullName, "protection.key")}' does not exist", error, StringComparison.Ordinal);
-            Assert.Contains("sources[0].path: file", error, StringComparison.Ordinal);
+            Assert.Contains("sources[0].options.path: file", error, StringComparison.Ordinal);
             Assert.Equal(2, misspeltExit);
             Assert.Contains("jurisdicton", misspelt, StringComparison.Ordinal);
             Assert.Equal(2, missingExit);

@@ -59,7 +59,7 @@ public sealed class NodesToGatewayTests
         await using var fixture = await DemoFederationFixture.StartAsync();
         var configuration = NodeConfiguration.Load(fixture.Layout.NodeConfiguration("PE"));
         var first = await new NodeRunner(configuration, TimeProvider.System).RunAsync(CancellationToken.None);
-        var cases = configuration.Resolve(configuration.Sources[0].Path);
+        var cases = configuration.Resolve((string)configuration.Sources[0].Options!["path"]!);
         var lines = await File.ReadAllLinesAsync(cases);
         var lastYear = first.Pipeline.Submissions[^1].ReferenceYear;
         // Ten more victims identified on 1 July of the last year: the grid values move, so the release is revised.

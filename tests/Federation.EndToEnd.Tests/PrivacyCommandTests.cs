@@ -65,7 +65,7 @@ public sealed class PrivacyCommandTests
         await using var fixture = await DemoFederationFixture.StartAsync();
         var configuration = NodeConfiguration.Load(fixture.Layout.NodeConfiguration("PE"));
         var year = configuration.ReferenceYears[^1];
-        var cases = configuration.Resolve(configuration.Sources[0].Path);
+        var cases = configuration.Resolve((string)configuration.Sources[0].Options!["path"]!);
         await new NodeRunner(configuration, TimeProvider.System).RunAsync(CancellationToken.None);
         for (var revision = 1; revision <= 2; revision++)
         {

@@ -21,7 +21,8 @@ public sealed class NodeConfigurationTests : IDisposable
         var configuration = NodeConfiguration.Load(path);
 
         Assert.Equal("NS", configuration.Jurisdiction);
-        Assert.Equal(Path.Combine(_directory, "cases.csv"), configuration.Resolve(configuration.Sources[0].Path));
+        Assert.Equal(_directory, configuration.BaseDirectory);
+        Assert.Equal("cases.csv", (string?)configuration.Sources[0].Options!["path"]);
     }
 
     [Theory]
@@ -126,7 +127,7 @@ public sealed class NodeConfigurationTests : IDisposable
           "signing": { "certificate": "node.pem", "privateKey": "node.key" },
           "protection": { "keyFile": "rounding.key" },
           "referenceYears": [2023, 2024],
-          "sources": [ { "adapter": "csv", "path": "cases.csv" } ],
+          "sources": [ { "adapter": "csv", "options": { "path": "cases.csv" } } ],
           "stateDirectory": "state"
         }
         """;

@@ -21,7 +21,7 @@ public sealed class ServiceDirectorySettingsTests : IDisposable
     public void A_directory_from_a_csv_export_an_hsds_folder_and_a_capacity_feed_is_accepted()
     {
         var configuration = Read("""
-            { "sources": [ { "adapter": "csv", "path": "services.csv" }, { "adapter": "hsds", "path": "hsds" } ], "capacityFeed": "capacity.csv" }
+            { "sources": [ { "adapter": "csv", "options": { "path": "services.csv" } }, { "adapter": "hsds", "options": { "path": "hsds" } } ], "capacityFeed": "capacity.csv" }
             """);
 
         Assert.Empty(DirectoryProblems(configuration));
@@ -31,9 +31,8 @@ public sealed class ServiceDirectorySettingsTests : IDisposable
 
     [Theory]
     [InlineData("""{ "sources": [] }""", "serviceDirectory.sources: at least one")]
-    [InlineData("""{ "sources": [ { "adapter": "xml", "path": "services.csv" } ] }""", "serviceDirectory.sources[0].adapter: 'xml'")]
-    [InlineData("""{ "sources": [ { "adapter": "csv", "path": "missing.csv" } ] }""", "serviceDirectory.sources[0].path")]
-    [InlineData("""{ "sources": [ { "adapter": "csv", "path": "services.csv" } ], "capacityFeed": "feed.csv" }""", "serviceDirectory.capacityFeed")]
+    [InlineData("""{ "sources": [ { "options": { "path": "services.csv" } } ] }""", "serviceDirectory.sources[0].adapter: must be set")]
+    [InlineData("""{ "sources": [ { "adapter": "csv", "options": { "path": "services.csv" } } ], "capacityFeed": "feed.csv" }""", "serviceDirectory.capacityFeed")]
     public void A_bad_directory_setting_is_refused_naming_it(string section, string expected)
     {
         var problems = DirectoryProblems(Read(section));

@@ -126,10 +126,10 @@ internal sealed class DevelopmentFederation(DemoLayout layout, TimeProvider time
                 Signing = new NodeConfiguration.SigningSettings { Certificate = "node.pem", PrivateKey = "node.key" },
                 Protection = new NodeConfiguration.ProtectionSettings { KeyFile = "rounding.key" },
                 ReferenceYears = [.. Years],
-                Sources = [new NodeConfiguration.SourceSettings { Adapter = "csv", Path = "cases.csv" }],
+                Sources = [new NodeConfiguration.SourceSettings { Name = "cases", Adapter = "csv", Options = new() { ["path"] = "cases.csv" } }],
                 ServiceDirectory = new NodeConfiguration.ServiceDirectorySettings
                 {
-                    Sources = [new NodeConfiguration.SourceSettings { Adapter = "csv", Path = ServicesFile }],
+                    Sources = [new NodeConfiguration.SourceSettings { Name = "services", Adapter = "csv", Options = new() { ["path"] = ServicesFile } }],
                     CapacityFeed = CapacityFile,
                 },
                 StateDirectory = "state",

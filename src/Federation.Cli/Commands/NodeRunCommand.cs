@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Federation.Node;
+using Federation.Node.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Federation.Cli.Commands;
+
+/// <summary>`fed node run`: runs a node from its configuration, once or as a long-running service.</summary>
+internal static class NodeRunCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<FileInfo>("--config") { Description = "The node's configuration file (node.json).", Required = true };
+        var once = new Option<bool>("--once") { Description = "Run one pass and exit (0 = sent, 1 = the run failed, 2 = the configuration is unusable), whatever the schedule says." };
+        var every = new Option<TimeSpan?>("--every")
+        {
+            Description = "Run on this interval (days.hours:minutes:seconds, for example 1.00:00:00) until stopped, instead of the configuration's schedule.every.",
+        };
+        var verbose = new Option<bool>("--verbose") { Description = "Also log the detail (stack trace) of failures." };
+        var command = new Command(
+            "run",
+            "Run the node: read its sources, validate, aggregate, protect, sign and send its releases (and its service directory), keeping the receipts. "
+            + "Runs once unless the configuration has a schedule or --every is given; then runs until Ctrl+C or SIGTERM (systemd).")
+        {
+            config, once, every, verbose,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var settings = new NodeHostSettings
+            {
+                ConfigurationPath = parse.GetValue(config)!.FullName,
+                Once = parse.GetValue(once),
+                Every = parse.GetValue(every),
+            };
+            NodeStartup startup;
+            try
+            {
+                Console.WriteLine($"Checking {settings.ConfigurationPath} and its adapters ...");
+                startup = NodeStartup.Check(settings, TimeProvider.System);
+            }
+            catch (NodeConfigurationException e)
+            {
+                await Console.Error.WriteLineAsync("The node cannot start; nothing was read or sent:");
+                await Console.Error.WriteLineAsync(e.Message);
+                return 2;
+            }
+
+            var host = NodeHost.Create(
+                startup,
+                settings,
+                TimeProvider.System,
+                parse.GetValue(verbose) ? logging => logging.AddFilter("Federation", LogLevel.Debug) : null);
+            if (startup.Interval is not null)
+            {
+                Console.WriteLine("Press Ctrl+C to stop the node.");
+            }
+
+            return await NodeHost.RunAsync(host, cancellationToken);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,60 @@
+using System.Reflection;
+using Federation.Sdk.Hosting;
+using Microsoft.Extensions.Configuration;
+
+namespace Federation.Node.Adapters;
+
+/// <summary>
+/// An adapter the node can use: the <see cref="NodeAdapterAttribute"/> method that adds its source to a node builder,
+/// and where it comes from: a built-in assembly, or a plug-in's file.
+/// </summary>
+public sealed record NodeAdapter(string Name, NodeSourceKind Kind, MethodInfo Method, string Origin, bool IsPlugin)
+{
+    /// <summary>The signature every adapter method has, as an adapter author writes it.</summary>
+    public const string Signature = "public static INodeBuilder AddXxx(this INodeBuilder node, string name, IConfiguration options)";
+
+    /// <summary>Calls the adapter's method to add a source named <paramref name="name"/> with its options.</summary>
+    public void AddTo(INodeBuilder node, string name, IConfiguration options)
+    {
+        Method.Invoke(null, BindingFlags.DoNotWrapExceptions, binder: null, [node, name, options], culture: null);
+    }
+
+    /// <summary>The adapter methods of an assembly, and a problem for each marked method of the wrong shape.</summary>
+    internal static (IReadOnlyList<NodeAdapter> Adapters, IReadOnlyList<string> Problems) FindIn(Assembly assembly, string origin, bool isPlugin)
+    {
+        var adapters = new List<NodeAdapter>();
+        var problems = new List<string>();
+        foreach (var type in assembly.GetExportedTypes())
+        {
+            foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly))
+            {
+                if (method.GetCustomAttribute<NodeAdapterAttribute>() is not { } attribute)
+                {
+                    continue;
+                }
+
+                if (HasAdapterSignature(method))
+                {
+                    adapters.Add(new NodeAdapter(attribute.Name, attribute.Kind, method, origin, isPlugin));
+                }
+                else
+                {
+                    problems.Add($"{origin}: {type.FullName}.{method.Name} is marked [NodeAdapter(\"{attribute.Name}\")] but is not '{Signature}'.");
+                }
+            }
+        }
+
+        return (adapters, problems);
+    }
+
+    private static bool HasAdapterSignature(MethodInfo method)
+    {
+        var parameters = method.GetParameters();
+        return method.IsPublic && method.IsStatic && !method.IsGenericMethodDefinition
+            && method.ReturnType == typeof(INodeBuilder)
+            && parameters.Length == 3
+            && parameters[0].ParameterType == typeof(INodeBuilder)
+            && parameters[1].ParameterType == typeof(string)
+            && parameters[2].ParameterType == typeof(IConfiguration);
+    }
+}

@@ -1,0 +1,198 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Federation.Sdk.Hosting;
+using Federation.Sdk.Records;
+using Federation.Sdk.ServiceDirectory;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Federation.Node.Adapters;
+
+/// <summary>
+/// Makes a node's configured sources: for each, calls its adapter's <see cref="NodeAdapterAttribute"/> method with the
+/// source's options, then validates the options (<c>ValidateOnStart</c>) and creates the source. Each source gets its
+/// own services, so one source's bad option cannot hide another's; every problem names its setting, for example
+/// "sources[0].options.path: file '/data/cases.csv' does not exist.".
+/// </summary>
+public sealed partial class NodeSourceFactory
+{
+    private readonly NodeConfiguration _configuration;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILoggerFactory _loggerFactory;
+
+    public NodeSourceFactory(NodeConfiguration configuration, TimeProvider timeProvider, ILoggerFactory? loggerFactory = null, AdapterCatalog? catalog = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        _configuration = configuration;
+        _timeProvider = timeProvider;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        Catalog = catalog ?? AdapterCatalog.Create(configuration.Plugins is { } plugins ? configuration.Resolve(plugins) : null);
+    }
+
+    public AdapterCatalog Catalog { get; }
+
+    /// <summary>
+    /// Every problem with the plug-ins, the adapters and their options, each naming its setting. Creates each source
+    /// and releases it again; reads nothing.
+    /// </summary>
+    public IReadOnlyList<string> Check()
+    {
+        using var sources = Create(kind: null, out var problems);
+        return problems;
+    }
+
+    /// <summary>Creates the configured sources of one kind (or all); throws <see cref="NodeConfigurationException"/> naming every problem.</summary>
+    public NodeSourceSet Create(NodeSourceKind? kind = null)
+    {
+        var sources = Create(kind, out var problems);
+        if (problems.Count > 0)
+        {
+            sources.Dispose();
+            throw new NodeConfigurationException(string.Join(Environment.NewLine, problems));
+        }
+
+        return sources;
+    }
+
+    private NodeSourceSet Create(NodeSourceKind? kind, out IReadOnlyList<string> problems)
+    {
+        var found = new List<string>(Catalog.Problems);
+        var created = new List<(ConfiguredSource Source, NodeSources Built)>();
+        foreach (var source in _configuration.ConfiguredSources().Where(s => kind is null || s.Kind == kind))
+        {
+            if (string.IsNullOrWhiteSpace(source.Settings.Adapter))
+            {
+                continue; // NodeConfiguration.Validate names it.
+            }
+
+            if (Catalog.Find(source.Settings.Adapter, source.Kind) is not { } adapter)
+            {
+                found.Add($"{source.Setting}.adapter: {Catalog.Unknown(source.Settings.Adapter, source.Kind)}");
+                continue;
+            }
+
+            var built = Build(source, adapter, found);
+            if (built is not null)
+            {
+                created.Add((source, built));
+            }
+        }
+
+        problems = found;
+        return new NodeSourceSet(created);
+    }
+
+    private NodeSources? Build(ConfiguredSource source, NodeAdapter adapter, List<string> problems)
+    {
+        var node = new NodeBuilder();
+        node.Services.AddSingleton(new NodeFiles(_configuration.BaseDirectory));
+        node.Services.AddSingleton(_timeProvider);
+        node.Services.AddSingleton(_loggerFactory);
+        node.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        try
+        {
+            adapter.AddTo(node, source.Name, Options(source.Settings));
+            var names = source.Kind == NodeSourceKind.CaseRecords ? node.CaseSourceNames : node.DirectorySourceNames;
+            if (names.Count != 1 || names[0] != source.Name || node.CaseSourceNames.Count + node.DirectorySourceNames.Count != 1)
+            {
+                problems.Add($"{source.Setting}.adapter: adapter '{adapter.Name}' ({adapter.Origin}) did not add exactly one source of {AdapterCatalog.Describe(source.Kind)} named '{source.Name}'.");
+                return null;
+            }
+
+            return node.Build();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            problems.AddRange(Describe(source, adapter, e));
+            return null;
+        }
+    }
+
+    private static IConfiguration Options(NodeConfiguration.SourceSettings settings)
+    {
+        var builder = new ConfigurationBuilder();
+        if (settings.Options is { } options)
+        {
+            builder.AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(options.ToJsonString())));
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>An adapter's refusal as problems naming the setting of each option at fault.</summary>
+    private static IEnumerable<string> Describe(ConfiguredSource source, NodeAdapter adapter, Exception error)
+    {
+        var options = source.Setting + ".options";
+        switch (error)
+        {
+            case AggregateException aggregate:
+                return aggregate.Flatten().InnerExceptions.SelectMany(e => Describe(source, adapter, e));
+            case OptionsValidationException invalid:
+                // Adapters start each failure with the option's key ("path: ..."), which becomes part of the setting.
+                return invalid.Failures.Select(f => OptionKeyPrefix().IsMatch(f) ? $"{options}.{f}" : $"{options}: {f}");
+            case InvalidOperationException when UnknownKeys().Match(error.Message) is { Success: true } unknown:
+                return Quoted().Matches(unknown.Groups["keys"].Value)
+                    .Select(k => $"{options}.{k.Groups[1].Value}: is not an option of adapter '{adapter.Name}' (its README lists them).");
+            case InvalidOperationException when Unconvertible().Match(error.Message) is { Success: true } value:
+                return [$"{options}.{CamelCaseKey(value.Groups["key"].Value)}: '{value.Groups["value"].Value}' is not a valid {value.Groups["type"].Value.Split('.')[^1]}."];
+            default:
+                return [$"{source.Setting}: adapter '{adapter.Name}' ({adapter.Origin}) refused its options: {error.Message}"];
+        }
+    }
+
+    // The binder names properties (Path:Columns), the configuration file names keys (path.columns).
+    private static string CamelCaseKey(string key) =>
+        string.Join('.', key.Split(':').Select(k => k.Length > 0 ? char.ToLowerInvariant(k[0]) + k[1..] : k));
+
+    [GeneratedRegex(@"^[A-Za-z][\w.\[\]]*: ")]
+    private static partial Regex OptionKeyPrefix();
+
+    // The configuration binder's message for keys that match no property (BinderOptions.ErrorOnUnknownConfiguration).
+    [GeneratedRegex(@"ErrorOnUnknownConfiguration.*: (?<keys>'[^']*'(, '[^']*')*)\s*$", RegexOptions.Singleline)]
+    private static partial Regex UnknownKeys();
+
+    [GeneratedRegex(@"'([^']*)'")]
+    private static partial Regex Quoted();
+
+    // The configuration binder's message for a value it cannot convert to the option's type.
+    [GeneratedRegex(@"configuration value '(?<value>.*)' at '(?<key>[^']+)' to type '(?<type>[^']+)'")]
+    private static partial Regex Unconvertible();
+}
+
+/// <summary>A node's sources as created from its configuration; disposing it releases the adapters' services.</summary>
+public sealed class NodeSourceSet : IDisposable
+{
+    private readonly IReadOnlyList<(ConfiguredSource Source, NodeSources Built)> _sources;
+
+    internal NodeSourceSet(IReadOnlyList<(ConfiguredSource Source, NodeSources Built)> sources)
+    {
+        _sources = sources;
+    }
+
+    public IReadOnlyList<KeyValuePair<string, ICaseRecordSource>> CaseSources =>
+        [.. _sources.SelectMany(s => s.Built.CaseSources)];
+
+    public IReadOnlyList<KeyValuePair<string, IDirectorySource>> DirectorySources =>
+        [.. _sources.SelectMany(s => s.Built.DirectorySources)];
+
+    /// <summary>All case record sources read one after the other, in the order configured.</summary>
+    public ICaseRecordSource CaseRecords
+    {
+        get
+        {
+            var sources = CaseSources.Select(s => s.Value).ToArray();
+            return sources.Length == 1 ? sources[0] : new ConcatenatedCaseRecordSource(sources);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var (_, built) in _sources)
+        {
+            built.Dispose();
+        }
+    }
+}

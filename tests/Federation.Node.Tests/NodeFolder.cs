@@ -1,0 +1,73 @@
+using System.Security.Cryptography;
+
+namespace Federation.Node.Tests;
+
+/// <summary>
+/// A node's folder in the temp directory: the files node.json names (certificates and keys need only exist for the
+/// settings under test), a 32-byte protection key, and node.json written from its parts.
+/// </summary>
+internal sealed class NodeFolder : IDisposable
+{
+    public NodeFolder()
+    {
+        Directory.CreateDirectory(Root);
+        foreach (var file in new[] { "root.pem", "log.pub", "node.pem", "node.key" })
+        {
+            File.WriteAllText(Path.Combine(Root, file), "x");
+        }
+
+        File.WriteAllBytes(Path.Combine(Root, "rounding.key"), RandomNumberGenerator.GetBytes(32));
+    }
+
+    public string Root { get; } = Path.Combine(Path.GetTempPath(), "federation-node-tests", Guid.NewGuid().ToString("N"));
+
+    /// <summary>The keyvalue test plug-in, built next to the tests (see the test project).</summary>
+    public static string BuiltPlugin => Path.Combine(AppContext.BaseDirectory, "test-plugins", "keyvalue");
+
+    public string PathOf(string name) => Path.Combine(Root, name);
+
+    /// <summary>Copies the keyvalue plug-in into plugins/&lt;subfolder&gt; and returns the plug-in folder.</summary>
+    public string InstallPlugin(string subfolder = "keyvalue")
+    {
+        var target = Directory.CreateDirectory(Path.Combine(Root, "plugins", subfolder)).FullName;
+        foreach (var file in Directory.GetFiles(BuiltPlugin))
+        {
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+        }
+
+        return Path.Combine(Root, "plugins");
+    }
+
+    /// <summary>Writes node.json with these sources (a JSON array) and further settings (JSON members, each followed by a comma).</summary>
+    public string WriteConfiguration(string sources, string more = "")
+    {
+        var path = PathOf("node.json");
+        File.WriteAllText(path, $$"""
+            {
+              "jurisdiction": "NS",
+              "nodeId": "node-ns",
+              "datasetId": "trafficking.victims.v1",
+              "gateway": { "address": "https://127.0.0.1:7443", "trustRoot": "root.pem", "logVerifierKey": "log.pub" },
+              "signing": { "certificate": "node.pem", "privateKey": "node.key" },
+              "protection": { "keyFile": "rounding.key" },
+              "referenceYears": [2024],
+              {{more}}
+              "sources": {{sources}},
+              "stateDirectory": "state"
+            }
+            """);
+        return path;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: the OS cleans the temp folder.
+        }
+    }
+}
