@@ -42,11 +42,11 @@ public sealed class NodePreviewCommandTests
 
         var run = await new NodeRunner(configuration, TimeProvider.System).RunAsync(CancellationToken.None);
 
-        var archive = new ReleaseArchive(state);
+        var outbox = (await Outbox.OpenExistingAsync(state, TimeProvider.System))!;
         Assert.Equal(first.Select(r => r.SubmissionId), run.Published.Select(p => p.Receipt.SubmissionId));
         foreach (var previewed in first)
         {
-            var envelope = archive.FindLastEnvelope(DatasetId, previewed.Year)!;
+            var envelope = (await outbox.FindLatestAsync(OutboxEntryKind.Statistics, DatasetId, previewed.Year))!.Envelope;
             Assert.Equal(previewed.SubmissionId, Convert.ToHexStringLower(SHA256.HashData(envelope.Submission.Span)));
             Assert.Equal(previewed.CellsText, PreviewedRelease.Text(CellsOf(Submission.Parser.ParseFrom(envelope.Submission))));
         }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Federation.Cli.Demo;
 using Federation.Node;
+using Federation.Node.Hosting;
 
 namespace Federation.Cli.Commands;
 
@@ -35,4 +36,10 @@ internal sealed class NodeConfigurationOptions
 
     /// <summary>Reads and validates the configuration chosen; a bad setting throws <see cref="NodeConfigurationException"/> naming it.</summary>
     public NodeConfiguration Load(ParseResult parse) => NodeConfiguration.Load(Path(parse));
+
+    /// <summary>
+    /// Reads the configuration chosen and checks it as `fed node run` does at start-up: settings, plug-ins and every
+    /// adapter's options; throws <see cref="NodeConfigurationException"/> naming each problem.
+    /// </summary>
+    public NodeStartup Check(ParseResult parse) => NodeStartup.Check(new NodeHostSettings { ConfigurationPath = Path(parse), Once = true }, TimeProvider.System);
 }

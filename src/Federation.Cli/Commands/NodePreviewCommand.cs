@@ -2,6 +2,7 @@ using System.CommandLine;
 using Federation.Cli.Output;
 using Federation.Contracts.V1;
 using Federation.Node;
+using Federation.Node.Adapters;
 
 namespace Federation.Cli.Commands;
 
@@ -35,26 +36,26 @@ internal static class NodePreviewCommand
         configuration.AddTo(command);
         command.SetAction(GuardedAction.Of(async (parse, cancellationToken) =>
         {
-            var path = configuration.Path(parse);
-            var node = NodeConfiguration.Load(path);
+            var startup = configuration.Check(parse);
+            var node = startup.Configuration;
             NodePreview preview;
             try
             {
-                preview = await new NodeRunner(node, TimeProvider.System).PreviewAsync(cancellationToken);
+                preview = await new NodeRunner(node, TimeProvider.System, startup.Sources).PreviewAsync(cancellationToken);
             }
             catch (InvalidOperationException e) when (e.Message.Contains("in use by another run", StringComparison.Ordinal))
             {
                 throw new CommandException(e.Message);
             }
 
-            var document = NodePreviewDocument.From(preview, await PreviewDirectoryAsync(node, cancellationToken), parse.GetValue(years) ?? []);
+            var document = NodePreviewDocument.From(preview, await PreviewDirectoryAsync(node, startup.Sources, cancellationToken), parse.GetValue(years) ?? []);
             if (parse.GetValue(format) == OutputFormat.Json)
             {
                 NodePreviewWriter.WriteJson(document, Console.Out);
             }
             else
             {
-                NodePreviewWriter.WriteTable(document, path, Console.Out);
+                NodePreviewWriter.WriteTable(document, configuration.Path(parse), Console.Out);
             }
 
             return preview.Refused ? RefusedExitCode : 0;
@@ -62,14 +63,14 @@ internal static class NodePreviewCommand
         return command;
     }
 
-    private static async Task<PreviewDirectory?> PreviewDirectoryAsync(NodeConfiguration node, CancellationToken cancellationToken)
+    private static async Task<PreviewDirectory?> PreviewDirectoryAsync(NodeConfiguration node, NodeSourceFactory sources, CancellationToken cancellationToken)
     {
         if (node.ServiceDirectory is null)
         {
             return null;
         }
 
-        var runner = new DirectoryRunner(node, TimeProvider.System);
+        var runner = new DirectoryRunner(node, TimeProvider.System, sources);
         var built = await runner.PrepareAsync(cancellationToken);
         var snapshot = built.Snapshot;
         return new PreviewDirectory(

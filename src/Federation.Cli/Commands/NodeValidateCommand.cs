@@ -26,11 +26,12 @@ internal static class NodeValidateCommand
         configuration.AddTo(command);
         command.SetAction(GuardedAction.Of(async (parse, cancellationToken) =>
         {
-            var node = configuration.Load(parse);
-            var cases = await new NodeRunner(node, TimeProvider.System).ValidateAsync(cancellationToken);
+            var startup = configuration.Check(parse);
+            var node = startup.Configuration;
+            var cases = await new NodeRunner(node, TimeProvider.System, startup.Sources).ValidateAsync(cancellationToken);
             IReadOnlyList<QuarantinedRecord> directory = node.ServiceDirectory is null
                 ? []
-                : await new DirectoryRunner(node, TimeProvider.System).ValidateAsync(cancellationToken);
+                : await new DirectoryRunner(node, TimeProvider.System, startup.Sources).ValidateAsync(cancellationToken);
             var items = cases.Quarantined.Select(q => new QuarantinedItem("cases", q))
                 .Concat(directory.Select(q => new QuarantinedItem("directory", q)))
                 .ToArray();
