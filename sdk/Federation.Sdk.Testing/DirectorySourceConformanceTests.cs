@@ -196,7 +196,27 @@ public abstract class DirectorySourceConformanceTests : IAsyncLifetime
             link => Assert.Equal(Location.KindOneofCase.Redacted, locations[link.LocationId].KindCase));
     }
 
-    private static SyntheticDirectory Valid() => SyntheticDirectoryData.Directory(Jurisdiction, seed: 2026, Now);
+    /// <summary>
+    /// The synthetic directory, and two rows that give it the shapes every real directory has: a service offered at a
+    /// second location (which it shares with another service), and a second service of an organization.
+    /// </summary>
+    private static SyntheticDirectory Valid()
+    {
+        var directory = SyntheticDirectoryData.Directory(Jurisdiction, seed: 2026, Now);
+        var offices = directory.Rows.Where(r => r["location_type"] == "physical" && r["street_address"].Length > 0 && !IsResidential(r)).Take(2).ToArray();
+        string[] locationColumns = ["location_id", "location_name", "location_type", "street_address", "municipality", "province", "postal_code", "latitude", "longitude"];
+        var secondLocation = offices[0].With([.. locationColumns.Select(c => (c, offices[1][c]))]);
+        var secondService = offices[0].With(
+            ("service_id", ServiceId("SECOND")),
+            ("service_name", "Legal information clinic"),
+            ("service_types", "legal_aid"),
+            ("capacity_id", string.Empty),
+            ("capacity_unit", string.Empty),
+            ("available", string.Empty),
+            ("maximum", string.Empty),
+            ("capacity_updated", string.Empty));
+        return directory.With([secondLocation, secondService]);
+    }
 
     /// <summary>The directory with the two confidential shelters of <see cref="s_confidential"/> added, their address and coordinates filled in.</summary>
     private static SyntheticDirectory WithConfidential(SyntheticDirectory directory)
