@@ -37,65 +37,71 @@ internal sealed class CsvDirectorySource : IDirectorySource
     /// </summary>
     public async IAsyncEnumerable<DirectoryItem> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var organizations = new HashSet<string>(StringComparer.Ordinal);
-        var services = new HashSet<string>(StringComparer.Ordinal);
-        var locations = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new SeenIds();
+        var items = new List<DirectoryItem>();
         await foreach (var row in CsvTable.ReadAsync(_path, _delimiter, RequiredColumns, cancellationToken))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (row.Error is not null)
+            items.Clear();
+            ReadRow(row, seen, items);
+            foreach (var item in items)
             {
-                yield return new QuarantinedItem(new QuarantinedRecord(row.Location, row["service_id"], row.Error));
-                continue;
+                // A row gives up to four items: a cancelled read stops between them, not at the next row.
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return item;
             }
-
-            var problems = new List<string>();
-            var organizationId = row["organization_id"] ?? string.Empty;
-            if (organizations.Add(organizationId))
-            {
-                yield return new OrganizationItem(new Organization
-                {
-                    Id = organizationId,
-                    Name = row["organization_name"] ?? string.Empty,
-                    Website = row["organization_website"] ?? string.Empty,
-                    IndigenousLed = Flag(row, "organization_indigenous_led", problems),
-                });
-            }
-
-            var serviceId = row["service_id"] ?? string.Empty;
-            if (!services.Contains(serviceId))
-            {
-                var service = ReadService(row, serviceId, organizationId, problems);
-                if (problems.Count > 0)
-                {
-                    yield return new QuarantinedItem(new QuarantinedRecord(row.Location, serviceId, string.Join("; ", problems)));
-                    continue;
-                }
-
-                services.Add(serviceId);
-                yield return new ServiceItem(service);
-            }
-
-            var locationId = row["location_id"] ?? string.Empty;
-            if (locations.Add(locationId))
-            {
-                var notes = new List<QuarantinedRecord>();
-                var location = ReadLocation(row, locationId, notes);
-                foreach (var note in notes)
-                {
-                    yield return new QuarantinedItem(note);
-                }
-
-                if (location is null)
-                {
-                    continue;
-                }
-
-                yield return new LocationItem(location);
-            }
-
-            yield return new ServiceAtLocationItem(new ServiceAtLocation { Id = $"{serviceId}@{locationId}", ServiceId = serviceId, LocationId = locationId });
         }
+    }
+
+    private static void ReadRow(CsvNamedRow row, SeenIds seen, List<DirectoryItem> items)
+    {
+        if (row.Error is not null)
+        {
+            items.Add(new QuarantinedItem(new QuarantinedRecord(row.Location, row["service_id"], row.Error)));
+            return;
+        }
+
+        var problems = new List<string>();
+        var organizationId = row["organization_id"] ?? string.Empty;
+        if (seen.Organizations.Add(organizationId))
+        {
+            items.Add(new OrganizationItem(new Organization
+            {
+                Id = organizationId,
+                Name = row["organization_name"] ?? string.Empty,
+                Website = row["organization_website"] ?? string.Empty,
+                IndigenousLed = Flag(row, "organization_indigenous_led", problems),
+            }));
+        }
+
+        var serviceId = row["service_id"] ?? string.Empty;
+        if (!seen.Services.Contains(serviceId))
+        {
+            var service = ReadService(row, serviceId, organizationId, problems);
+            if (problems.Count > 0)
+            {
+                items.Add(new QuarantinedItem(new QuarantinedRecord(row.Location, serviceId, string.Join("; ", problems))));
+                return;
+            }
+
+            seen.Services.Add(serviceId);
+            items.Add(new ServiceItem(service));
+        }
+
+        var locationId = row["location_id"] ?? string.Empty;
+        if (seen.Locations.Add(locationId))
+        {
+            var notes = new List<QuarantinedRecord>();
+            var location = ReadLocation(row, locationId, notes);
+            items.AddRange(notes.Select(note => new QuarantinedItem(note)));
+            if (location is null)
+            {
+                return;
+            }
+
+            items.Add(new LocationItem(location));
+        }
+
+        items.Add(new ServiceAtLocationItem(new ServiceAtLocation { Id = $"{serviceId}@{locationId}", ServiceId = serviceId, LocationId = locationId }));
     }
 
     private static Service ReadService(CsvNamedRow row, string serviceId, string organizationId, List<string> problems)
@@ -279,5 +285,15 @@ internal sealed class CsvDirectorySource : IDirectorySource
 
         problems.Add($"{column}: '{text}' is not a number");
         return null;
+    }
+
+    /// <summary>The ids a read has already sent.</summary>
+    private sealed class SeenIds
+    {
+        public HashSet<string> Organizations { get; } = new(StringComparer.Ordinal);
+
+        public HashSet<string> Services { get; } = new(StringComparer.Ordinal);
+
+        public HashSet<string> Locations { get; } = new(StringComparer.Ordinal);
     }
 }

@@ -33,10 +33,14 @@ internal sealed class HsdsDirectorySource : IDirectorySource
 
     /// <summary>
     /// Streams the items of each file in turn: one file is parsed at a time and its items sent before the next is
-    /// opened. Throws <see cref="FileNotFoundException"/> when the path is neither a file nor a folder.
+    /// opened. An object found again exactly as it was sent (an organization nested under each of its services, a
+    /// location under each service offered there) is sent once; one found again with other content is sent again, and
+    /// the snapshot builder keeps the first. Throws <see cref="FileNotFoundException"/> when the path is neither a file
+    /// nor a folder.
     /// </summary>
     public async IAsyncEnumerable<DirectoryItem> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        var sent = new HashSet<DirectoryItem>();
         var files = System.IO.Directory.Exists(_path)
             ? System.IO.Directory.EnumerateFiles(_path, "*.json").Order(StringComparer.Ordinal).ToArray()
             : File.Exists(_path) ? [_path] : throw new FileNotFoundException($"HSDS source '{_path}' is neither a file nor a folder.", _path);
@@ -68,7 +72,11 @@ internal sealed class HsdsDirectorySource : IDirectorySource
             foreach (var item in items)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                yield return item;
+                // Items are records of protobuf messages, so equal content is an equal item.
+                if (item is QuarantinedItem || sent.Add(item))
+                {
+                    yield return item;
+                }
             }
         }
     }
@@ -79,6 +87,12 @@ internal sealed class HsdsDocumentReader(string file, HsdsDirectoryOptions optio
 {
     /// <summary>The eligibility and organization flags a term can stand for, besides service types and genders.</summary>
     public static readonly IReadOnlySet<string> FlagNames = new HashSet<string>(StringComparer.Ordinal) { "indigenous_led", "indigenous_specific", "two_spirit_lgbtqi_plus" };
+
+    /// <summary>Whether a term code is one of the directory's: a service type, a gender served or a flag.</summary>
+    public static bool IsDirectoryCode(string? code) =>
+        code is not null
+        && (DirectoryCodes.TryParseServiceType(code.Trim(), out _) || DirectoryCodes.TryParseGender(code.Trim(), out _)
+            || FlagNames.Contains(code.Trim().ToLowerInvariant()));
 
     public void Read(JsonElement root)
     {
@@ -133,7 +147,7 @@ internal sealed class HsdsDocumentReader(string file, HsdsDirectoryOptions optio
     private string? ReadOrganization(JsonElement item, string path)
     {
         var id = Text(item, "id");
-        var terms = Terms(item);
+        var terms = Terms(item, path, id, "organization");
         items.Add(new OrganizationItem(new Organization
         {
             Id = id ?? string.Empty,
@@ -163,7 +177,7 @@ internal sealed class HsdsDocumentReader(string file, HsdsDirectoryOptions optio
         }
 
         organizationId ??= Text(item, "organization_id");
-        var terms = Terms(item);
+        var terms = Terms(item, path, id, "service");
         var service = new Service
         {
             Id = id,
@@ -243,6 +257,11 @@ internal sealed class HsdsDocumentReader(string file, HsdsDirectoryOptions optio
         if (updated is not null && DateTimeOffset.TryParse(updated, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
         {
             capacity.Updated = Timestamp.FromDateTimeOffset(time);
+        }
+        else if (updated is not null)
+        {
+            // Else the builder could only say the time is missing, which would send the publisher looking for the wrong fault.
+            Quarantine($"{path}.updated", service.Id, $"capacity '{id}': updated '{updated}' is not a date and time (ISO 8601, for example 2026-11-28T14:05:00-05:00)");
         }
 
         // Problems left (unit, counts, time) are reported by the snapshot builder, which withholds the capacity.
@@ -371,8 +390,11 @@ internal sealed class HsdsDocumentReader(string file, HsdsDirectoryOptions optio
             ? phones.EnumerateArray().Select(p => Text(p, "number")).FirstOrDefault(n => n is not null)
             : null;
 
-    /// <summary>The directory codes an item's attributes stand for: terms of the federation taxonomy, and mapped publisher terms.</summary>
-    private HashSet<string> Terms(JsonElement item)
+    /// <summary>
+    /// The directory codes an item's attributes stand for: terms of the federation taxonomy, and mapped publisher terms.
+    /// A federation term that is no directory code is a mistake in the feed, so it is reported, not passed over.
+    /// </summary>
+    private HashSet<string> Terms(JsonElement item, string path, string? id, string kind)
     {
         var codes = new HashSet<string>(StringComparer.Ordinal);
         if (!item.TryGetProperty("attributes", out var attributes) || attributes.ValueKind != JsonValueKind.Array)
@@ -380,8 +402,10 @@ internal sealed class HsdsDocumentReader(string file, HsdsDirectoryOptions optio
             return codes;
         }
 
+        var index = -1;
         foreach (var attribute in attributes.EnumerateArray())
         {
+            index++;
             if (!attribute.TryGetProperty("taxonomy_term", out var term) || term.ValueKind != JsonValueKind.Object)
             {
                 continue;
@@ -393,7 +417,19 @@ internal sealed class HsdsDocumentReader(string file, HsdsDirectoryOptions optio
                 ?? (term.TryGetProperty("taxonomy_detail", out var detail) && detail.ValueKind == JsonValueKind.Object ? Text(detail, "name") : null);
             if (string.Equals(taxonomy, HsdsDirectoryOptions.FederationTaxonomy, StringComparison.OrdinalIgnoreCase) && code is not null)
             {
-                codes.Add(code.Trim().ToLowerInvariant());
+                if (IsDirectoryCode(code))
+                {
+                    codes.Add(code.Trim().ToLowerInvariant());
+                }
+                else
+                {
+                    Quarantine(
+                        $"{path}.attributes[{index}]",
+                        id,
+                        $"{(kind == "service" ? "service_types" : "attributes")}: '{code}' of the {HsdsDirectoryOptions.FederationTaxonomy} taxonomy is not a directory code " +
+                        $"(service types {string.Join(", ", DirectoryCodes.ServiceTypeNames)}; genders {string.Join(", ", DirectoryCodes.GenderNames)}; flags {string.Join(", ", FlagNames)}); " +
+                        $"withheld, the rest of the {kind} is kept");
+                }
             }
 
             foreach (var key in new[] { code, name })

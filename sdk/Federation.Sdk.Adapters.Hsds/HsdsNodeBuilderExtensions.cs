@@ -61,7 +61,7 @@ internal sealed class HsdsDirectoryOptionsValidator(IServiceProvider services) :
             {
                 problems.Add("terms: a term must not be blank.");
             }
-            else if (!IsDirectoryCode(code))
+            else if (!HsdsDocumentReader.IsDirectoryCode(code))
             {
                 problems.Add($"terms.{term}: '{code}' is not a directory code ({string.Join(", ", DirectoryCodes.ServiceTypeNames.Concat(DirectoryCodes.GenderNames).Concat(HsdsDocumentReader.FlagNames))}).");
             }
@@ -69,9 +69,4 @@ internal sealed class HsdsDirectoryOptionsValidator(IServiceProvider services) :
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
-
-    private static bool IsDirectoryCode(string? code) =>
-        code is not null
-        && (DirectoryCodes.TryParseServiceType(code.Trim(), out _) || DirectoryCodes.TryParseGender(code.Trim(), out _)
-            || HsdsDocumentReader.FlagNames.Contains(code.Trim().ToLowerInvariant()));
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using Federation.Sdk.Catalog;
 
 namespace Federation.Sdk.Testing;
@@ -42,12 +41,12 @@ public static class SyntheticCaseData
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(cases);
-        using var writer = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { NewLine = "\r\n" };
-        WriteLine(writer, SyntheticCase.Columns);
+        using var writer = CsvText.Create(path);
+        CsvText.WriteLine(writer, SyntheticCase.Columns);
         var rows = 0;
         foreach (var row in cases)
         {
-            WriteLine(writer, row.Fields());
+            CsvText.WriteLine(writer, row.Fields());
             rows++;
         }
 
@@ -106,10 +105,4 @@ public static class SyntheticCaseData
         Defect.DuplicateCaseId when earlierCaseId is not null => row with { CaseId = earlierCaseId },
         _ => row with { IdentificationDateText = $"{row.IdentificationDate.Year}-02-30" },
     };
-
-    private static void WriteLine(TextWriter writer, IReadOnlyList<string> fields) =>
-        writer.WriteLine(string.Join(',', fields.Select(Escape)));
-
-    private static string Escape(string field) =>
-        field.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{field.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : field;
 }

@@ -1,12 +1,13 @@
 using System.Globalization;
-using System.Text;
 using Federation.Sdk.Catalog;
 
 namespace Federation.Sdk.Testing;
 
 /// <summary>
-/// Synthetic service directories shaped by <see cref="ServiceCalibration"/>, written in the CSV directory adapter's
-/// format: a directory export (services.csv) and a capacity feed with a monthly history (capacity.csv). Residential
+/// Synthetic service directories shaped by <see cref="ServiceCalibration"/>: a <see cref="SyntheticDirectory"/> to
+/// write in any store's format (<see cref="SyntheticDirectory.WriteCsv"/>, <see cref="SyntheticHsds.Write"/>), or
+/// written in the CSV directory adapter's format: a directory export (services.csv) and a capacity feed with a
+/// monthly history (capacity.csv). Residential
 /// facilities are redacted; a few are mis-entered as physical with an address, so the node's redaction is exercised.
 /// The same arguments always give the same files. Never official data.
 /// </summary>
@@ -26,38 +27,31 @@ public static class SyntheticDirectoryData
         ["counselling", "legal_aid", "medical_care", "immigration_help", "interpretation", "employment", "education", "indigenous_led", "hotline"];
 
     /// <summary>
+    /// The directory of <paramref name="jurisdiction"/> with counts as of <paramref name="now"/>: its residential
+    /// facilities, then its support services. The same arguments always give the same directory.
+    /// </summary>
+    public static SyntheticDirectory Directory(string jurisdiction, int seed, DateTimeOffset now) =>
+        Generate(jurisdiction, new Random(seed), now).Directory;
+
+    /// <summary>
     /// Writes the directory (counts as of <paramref name="now"/>) and the capacity history (a count on the first of
     /// every month from January of <paramref name="historyFromYear"/>). Returns the number of residential facilities.
     /// </summary>
     public static int Write(string directoryPath, string capacityPath, string jurisdiction, int seed, DateTimeOffset now, int historyFromYear)
     {
-        if (!Jurisdiction.IsValid(jurisdiction))
-        {
-            throw new ArgumentException($"Unknown jurisdiction '{jurisdiction}'.", nameof(jurisdiction));
-        }
-
         var random = new Random(seed);
-        var facilities = Facilities(random, jurisdiction, now);
-        var support = SupportServices(random, jurisdiction, facilities.Count, now);
-        using (var writer = Create(directoryPath))
+        var (directory, facilities) = Generate(jurisdiction, random, now);
+        directory.WriteCsv(directoryPath);
+        using (var writer = CsvText.Create(capacityPath))
         {
-            WriteLine(writer, DirectoryColumns);
-            foreach (var row in facilities.Select(f => f.Row).Concat(support))
-            {
-                WriteLine(writer, DirectoryColumns.Select(c => row.GetValueOrDefault(c, string.Empty)).ToArray());
-            }
-        }
-
-        using (var writer = Create(capacityPath))
-        {
-            WriteLine(writer, CapacityColumns);
+            CsvText.WriteLine(writer, CapacityColumns);
             var month = new DateTimeOffset(historyFromYear, 1, 1, 14, 0, 0, TimeSpan.Zero);
             while (month < now.AddDays(-1))
             {
                 foreach (var facility in facilities)
                 {
                     var available = Available(random, facility.Beds, facility.FullTendency);
-                    WriteLine(writer, [facility.Row["service_id"], "beds", "bed", Text(available), Text(facility.Beds), month.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)]);
+                    CsvText.WriteLine(writer, [facility.Row["service_id"], "beds", "bed", Text(available), Text(facility.Beds), month.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)]);
                 }
 
                 month = month.AddMonths(1);
@@ -65,6 +59,19 @@ public static class SyntheticDirectoryData
         }
 
         return facilities.Count;
+    }
+
+    private static (SyntheticDirectory Directory, List<Facility> Facilities) Generate(string jurisdiction, Random random, DateTimeOffset now)
+    {
+        if (!Jurisdiction.IsValid(jurisdiction))
+        {
+            throw new ArgumentException($"Unknown jurisdiction '{jurisdiction}'.", nameof(jurisdiction));
+        }
+
+        var facilities = Facilities(random, jurisdiction, now);
+        var support = SupportServices(random, jurisdiction, facilities.Count, now).ToList();
+        var rows = facilities.Select(f => f.Row).Concat(support).Select(row => new SyntheticDirectoryRow(row));
+        return (new SyntheticDirectory(jurisdiction, rows), facilities);
     }
 
     private static List<Facility> Facilities(Random random, string jurisdiction, DateTimeOffset now)
@@ -205,11 +212,6 @@ public static class SyntheticDirectoryData
     private static string Capitalize(string text) => char.ToUpperInvariant(text[0]) + text[1..];
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static StreamWriter Create(string path) => new(path, append: false, new UTF8Encoding(false)) { NewLine = "\r\n" };
-
-    private static void WriteLine(TextWriter writer, IReadOnlyList<string> fields) =>
-        writer.WriteLine(string.Join(',', fields.Select(f => f.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{f.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : f)));
 
     private sealed record Facility(Dictionary<string, string> Row, int Beds, double FullTendency);
 }

@@ -176,6 +176,27 @@ public sealed class HsdsDirectorySourceTests
     }
 
     [Fact]
+    public async Task A_federation_term_that_is_no_directory_code_and_a_count_time_that_is_no_time_are_reported_as_they_are()
+    {
+        var path = await WriteTempJsonAsync(ShelterDocument(locationType: "redacted")
+            .Replace("\"attributes\": [ {", "\"attributes\": [ { \"id\": \"a0\", \"taxonomy_term\": { \"id\": \"t0\", \"code\": \"safe_haven\", \"name\": \"Safe haven\", \"taxonomy\": \"federation\" } }, {", StringComparison.Ordinal)
+            .Replace($"\"updated\": \"", "\"updated\": \"yesterday\", \"was\": \"", StringComparison.Ordinal));
+        try
+        {
+            var result = s_builder.Build("NS", await new HsdsDirectorySource(path).ReadContentAsync());
+
+            // The service stays, as the emergency shelter its other term says it is; the unknown term is not passed over.
+            Assert.Equal([ServiceType.EmergencyShelter], Assert.Single(result.Snapshot.Services).ServiceTypes);
+            Assert.Contains(result.Quarantined, q => q.CaseId == "svc-1" && q.Reason.StartsWith("service_types: 'safe_haven' of the federation taxonomy is not a directory code", StringComparison.Ordinal));
+            Assert.Contains(result.Quarantined, q => q.CaseId == "svc-1" && q.Reason.Contains("updated 'yesterday' is not a date and time", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_JSON_is_quarantined_not_thrown()
     {
         var path = Path.Combine(Path.GetTempPath(), $"hsds-{Guid.NewGuid():N}.json");

@@ -1,0 +1,15 @@
+using System.Text;
+
+namespace Federation.Sdk.Testing;
+
+/// <summary>Writes the synthetic exports as the CSV adapter reads them: UTF-8 without BOM, CRLF, RFC 4180 quoting.</summary>
+internal static class CsvText
+{
+    public static StreamWriter Create(string path) => new(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { NewLine = "\r\n" };
+
+    public static void WriteLine(TextWriter writer, IEnumerable<string> fields) =>
+        writer.WriteLine(string.Join(',', fields.Select(Escape)));
+
+    private static string Escape(string field) =>
+        field.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{field.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : field;
+}
