@@ -1,0 +1,43 @@
+using Federation.Sdk.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Federation.Samples.JsonLinesAdapter;
+
+/// <summary>Adds a JSON Lines case export to a node as a source of case records. Options are in README.md.</summary>
+public static class JsonLinesNodeBuilderExtensions
+{
+    /// <summary>The adapter's name in a node's configuration file: <c>"adapter": "jsonl"</c>.</summary>
+    public const string AdapterName = "jsonl";
+
+    /// <summary>Adds case records read from a JSON Lines export, with options from a configuration section (<c>path</c>, <c>dateFormat</c>).</summary>
+    [NodeAdapter(AdapterName, NodeSourceKind.CaseRecords)]
+    public static INodeBuilder AddJsonLinesCaseSource(this INodeBuilder node, string name, IConfiguration options)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        node.Services.AddOptions<JsonLinesCaseSourceOptions>(name).BindNodeOptions(options);
+        return AddSource(node, name);
+    }
+
+    /// <summary>Adds case records read from a JSON Lines export: <c>node.AddJsonLinesCaseSource("cases", o =&gt; o.Path = "cases.jsonl")</c>.</summary>
+    public static INodeBuilder AddJsonLinesCaseSource(this INodeBuilder node, string name, Action<JsonLinesCaseSourceOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(configure);
+        node.Services.AddOptions<JsonLinesCaseSourceOptions>(name).Configure(configure);
+        return AddSource(node, name);
+    }
+
+    private static INodeBuilder AddSource(INodeBuilder node, string name)
+    {
+        node.Services.AddOptions<JsonLinesCaseSourceOptions>(name).ValidateOnStart();
+        node.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JsonLinesCaseSourceOptions>, JsonLinesCaseSourceOptionsValidator>());
+        return node.AddCaseSource(name, services =>
+        {
+            var options = services.GetRequiredService<IOptionsMonitor<JsonLinesCaseSourceOptions>>().Get(name);
+            return new JsonLinesCaseRecordSource(services.ResolveNodePath(options.Path!), options);
+        });
+    }
+}
