@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using Federation.Cli.Commands;
-using Federation.Contracts.V1;
 using Federation.Node;
 using Federation.Sdk.Publishing;
 using Microsoft.Data.Sqlite;
