@@ -73,7 +73,7 @@ internal static class NodeRunCommand
     /// The verdict of a failed single run, on standard error for whoever started it (the progress log went to standard
     /// output): why each part failed and, when releases were left undelivered, what happens to them and how to list them.
     /// </summary>
-    internal static async Task WriteFailureAsync(NodeHostStatus status, string configurationPath, TextWriter error)
+    private static async Task WriteFailureAsync(NodeHostStatus status, string configurationPath, TextWriter error)
     {
         await error.WriteLineAsync("The node's run failed:");
         await error.WriteLineAsync(status.LastFailure ?? "it was stopped before it finished.");
