@@ -11,6 +11,24 @@ internal static class ExternalProcess
         TimeSpan timeout,
         string? workingDirectory = null)
     {
+        using var process = Start(fileName, arguments, workingDirectory);
+        using var cancellation = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.Exited.WaitAsync(cancellation.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            var (output, _) = await process.KillAsync();
+            throw new TimeoutException($"{process.CommandLine} did not finish in {timeout}. Output so far: {output}");
+        }
+
+        return (process.ExitCode, await process.Output, await process.Error);
+    }
+
+    /// <summary>Starts a program, capturing its output, and returns while it runs.</summary>
+    public static RunningProcess Start(string fileName, IEnumerable<string> arguments, string? workingDirectory = null)
+    {
         var start = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
@@ -23,26 +41,17 @@ internal static class ExternalProcess
             start.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var cancellation = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancellation.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{fileName} {string.Join(' ', start.ArgumentList)} did not finish in {timeout}. Output so far: {await output}");
-        }
-
-        return (process.ExitCode, await output, await error);
+        return new RunningProcess(Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}."), $"{fileName} {string.Join(' ', start.ArgumentList)}");
     }
+
+    /// <summary>Starts the `fed` program built next to the tests and returns while it runs.</summary>
+    public static RunningProcess StartFed(params string[] arguments) => Start("dotnet", FedCommandLine(arguments));
 
     /// <summary>Runs the `fed` program built next to the tests.</summary>
     public static Task<(int ExitCode, string Output, string Error)> RunFedAsync(TimeSpan timeout, params string[] arguments) =>
-        RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "fed.dll"), .. arguments], timeout);
+        RunAsync("dotnet", FedCommandLine(arguments), timeout);
+
+    private static string[] FedCommandLine(string[] arguments) => [Path.Combine(AppContext.BaseDirectory, "fed.dll"), .. arguments];
 
     /// <summary>The repository root (the folder holding Federation.sln).</summary>
     public static string RepositoryRoot()
@@ -57,4 +66,45 @@ internal static class ExternalProcess
 
         throw new InvalidOperationException("Federation.sln not found above " + AppContext.BaseDirectory);
     }
+}
+
+/// <summary>A started program whose standard output and error are being read to the end.</summary>
+internal sealed class RunningProcess : IDisposable
+{
+    private readonly Process _process;
+
+    public RunningProcess(Process process, string commandLine)
+    {
+        _process = process;
+        CommandLine = commandLine;
+        Output = process.StandardOutput.ReadToEndAsync();
+        Error = process.StandardError.ReadToEndAsync();
+        Exited = process.WaitForExitAsync();
+    }
+
+    public string CommandLine { get; }
+
+    /// <summary>Everything the program wrote to standard output, once it has exited.</summary>
+    public Task<string> Output { get; }
+
+    /// <summary>Everything the program wrote to standard error, once it has exited.</summary>
+    public Task<string> Error { get; }
+
+    /// <summary>Completes when the program has exited.</summary>
+    public Task Exited { get; }
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>
+    /// Ends the program and everything it started at once (SIGKILL on Unix: no shutdown code runs), waits for it to be
+    /// gone and returns what it wrote.
+    /// </summary>
+    public async Task<(string Output, string Error)> KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await Exited;
+        return (await Output, await Error);
+    }
+
+    public void Dispose() => _process.Dispose();
 }

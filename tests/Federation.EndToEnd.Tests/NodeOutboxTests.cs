@@ -1,11 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using Federation.Cli.Commands;
-using Federation.Contracts.V1;
 using Federation.Node;
 using Federation.Sdk.Publishing;
-using Grpc.Core;
-using Grpc.Core.Interceptors;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -50,17 +47,17 @@ public sealed class NodeOutboxTests
     [Fact]
     public async Task A_node_stopped_after_the_gateway_accepted_resumes_on_the_next_run_and_every_release_is_stored_once()
     {
-        var stall = new StallAfterAppendingSecondSubmit();
+        var stall = new SubmitHold(call: 2, SubmitHoldPoint.AfterStoring);
         await using var fixture = await DemoFederationFixture.StartAsync(builder =>
         {
             builder.Services.AddSingleton(stall);
-            builder.Services.AddGrpc(options => options.Interceptors.Add<StallAfterAppendingSecondSubmit>());
+            builder.Services.AddGrpc(options => options.Interceptors.Add<SubmitHold>());
         });
         var configuration = NodeConfiguration.Load(fixture.Layout.NodeConfiguration("NS"));
         using var stop = new CancellationTokenSource();
 
         var stopped = new NodeRunner(configuration, TimeProvider.System).RunAsync(stop.Token);
-        await stall.SecondAppended.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await stall.Held.WaitAsync(TimeSpan.FromSeconds(60));
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stopped);
         Assert.Equal(2, await CountStoredAsync(fixture, "NS"));
@@ -113,36 +110,13 @@ public sealed class NodeOutboxTests
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private static string ClosedPortAddress()
+    /// <summary>A loopback HTTPS address nothing listens on: a gateway that cannot be reached.</summary>
+    internal static string ClosedPortAddress()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         return $"https://127.0.0.1:{port}/";
-    }
-
-    /// <summary>Appends the second submission, then never answers until the node gives up: a node stopped between "accepted" and "receipt kept".</summary>
-    private sealed class StallAfterAppendingSecondSubmit : Interceptor
-    {
-        private int _calls;
-
-        public TaskCompletionSource SecondAppended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
-            TRequest request,
-            ServerCallContext context,
-            UnaryServerMethod<TRequest, TResponse> continuation)
-        {
-            if (request is not SubmitRequest || Interlocked.Increment(ref _calls) != 2)
-            {
-                return await continuation(request, context);
-            }
-
-            await continuation(request, context);
-            SecondAppended.TrySetResult();
-            await Task.Delay(Timeout.InfiniteTimeSpan, context.CancellationToken);
-            throw new RpcException(new Status(StatusCode.Cancelled, "The node stopped waiting."));
-        }
     }
 }

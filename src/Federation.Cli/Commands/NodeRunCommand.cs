@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Federation.Node;
 using Federation.Node.Hosting;
+using Federation.Sdk.Publishing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Federation.Cli.Commands;
@@ -55,8 +57,46 @@ internal static class NodeRunCommand
                 Console.WriteLine("Press Ctrl+C to stop the node.");
             }
 
-            return await NodeHost.RunAsync(host, cancellationToken);
+            var status = host.Services.GetRequiredService<NodeHostStatus>();
+            var exitCode = await NodeHost.RunAsync(host, cancellationToken);
+            if (exitCode != 0)
+            {
+                await WriteFailureAsync(status, settings.ConfigurationPath, Console.Error);
+            }
+
+            return exitCode;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The verdict of a failed single run, on standard error for whoever started it (the progress log went to standard
+    /// output): why each part failed and, when releases were left undelivered, what happens to them and how to list them.
+    /// </summary>
+    private static async Task WriteFailureAsync(NodeHostStatus status, string configurationPath, TextWriter error)
+    {
+        await error.WriteLineAsync("The node's run failed:");
+        await error.WriteLineAsync(status.LastFailure ?? "it was stopped before it finished.");
+        if (status.Undelivered.Count == 0)
+        {
+            return;
+        }
+
+        var refused = status.Undelivered.Count(e => e.State == OutboxEntryState.Failed);
+        var pending = status.Undelivered.Count - refused;
+        var fates = new List<string>();
+        if (pending > 0)
+        {
+            fates.Add($"{pending} pending, sent again by the next run");
+        }
+
+        if (refused > 0)
+        {
+            fates.Add($"{refused} refused by the gateway, not sent again (fix the cause; the next run signs them anew)");
+        }
+
+        await error.WriteLineAsync(
+            $"{status.Undelivered.Count} release(s) stay in the node's outbox: {string.Join("; ", fates)}. " +
+            $"List them with: fed node outbox --config {configurationPath}");
     }
 }

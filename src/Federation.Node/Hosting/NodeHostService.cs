@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Federation.Sdk.Hosting;
+using Federation.Sdk.Publishing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -83,10 +84,11 @@ internal sealed partial class NodeHostService(
         LogRunStarted(run);
         var clock = Stopwatch.StartNew();
         var failed = new List<string>();
-        await Part("Statistics", RunStatisticsAsync, failed, cancellationToken);
+        var undelivered = new List<OutboxEntry>();
+        await Part("Statistics", RunStatisticsAsync, failed, undelivered, cancellationToken);
         if (Configuration.ServiceDirectory is not null)
         {
-            await Part("Service directory", RunDirectoryAsync, failed, cancellationToken);
+            await Part("Service directory", RunDirectoryAsync, failed, undelivered, cancellationToken);
         }
 
         if (cancellationToken.IsCancellationRequested)
@@ -102,12 +104,13 @@ internal sealed partial class NodeHostService(
             return true;
         }
 
-        status.Failed(string.Join(" ", failed));
+        status.Failed(string.Join(Environment.NewLine, failed), [.. undelivered.DistinctBy(e => e.Id)]);
         LogRunFailed(run, clock.Elapsed.TotalSeconds);
         return false;
     }
 
-    private async Task Part(string part, Func<CancellationToken, Task> work, List<string> failed, CancellationToken cancellationToken)
+    private async Task Part(
+        string part, Func<CancellationToken, Task> work, List<string> failed, List<OutboxEntry> undelivered, CancellationToken cancellationToken)
     {
         try
         {
@@ -120,6 +123,11 @@ internal sealed partial class NodeHostService(
         catch (Exception e)
         {
             failed.Add($"{part}: {e.Message}");
+            if (e is OutboxDeliveryException delivery)
+            {
+                undelivered.AddRange(delivery.Undelivered);
+            }
+
             LogPartFailed(part, e.Message);
             LogFailureDetail(e);
         }

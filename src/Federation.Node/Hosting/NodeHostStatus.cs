@@ -1,3 +1,5 @@
+using Federation.Sdk.Publishing;
+
 namespace Federation.Node.Hosting;
 
 /// <summary>What the node host has done so far: runs succeeded and failed, the last failure, and the exit code of a single run.</summary>
@@ -13,18 +15,26 @@ public sealed class NodeHostStatus
     /// <summary>Why the last failed run failed, or null.</summary>
     public string? LastFailure { get; private set; }
 
+    /// <summary>
+    /// The releases the last failed run could not deliver (still pending, sent again by the next run, or refused by the
+    /// gateway), all kept in the node's outbox; empty when the last run succeeded or failed before sending.
+    /// </summary>
+    public IReadOnlyList<OutboxEntry> Undelivered { get; private set; } = [];
+
     /// <summary>0 when the last run succeeded, 1 when it failed; null before the first run ends.</summary>
     public int? ExitCode { get; private set; }
 
     internal void Succeeded()
     {
         ExitCode = 0;
+        Undelivered = [];
         Interlocked.Increment(ref _succeeded);
     }
 
-    internal void Failed(string reason)
+    internal void Failed(string reason, IReadOnlyList<OutboxEntry> undelivered)
     {
         LastFailure = reason;
+        Undelivered = undelivered;
         ExitCode = 1;
         Interlocked.Increment(ref _failed);
     }
