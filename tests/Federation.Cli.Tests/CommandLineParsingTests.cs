@@ -3,6 +3,7 @@ using Federation.Cli.Commands;
 
 namespace Federation.Cli.Tests;
 
+[Collection(SharedConsole.Name)]
 public sealed class CommandLineParsingTests
 {
     [Fact]

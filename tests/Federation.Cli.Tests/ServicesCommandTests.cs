@@ -4,6 +4,7 @@ using Federation.Cli.Output;
 
 namespace Federation.Cli.Tests;
 
+[Collection(SharedConsole.Name)]
 public sealed class ServicesCommandTests
 {
     [Theory]
