@@ -1,7 +1,6 @@
 using Federation.Sdk.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Federation.Sdk.Adapters.Csv;
@@ -45,25 +44,9 @@ public static class CsvNodeBuilderExtensions
         return AddDirectorySource(node, name);
     }
 
-    private static INodeBuilder AddCaseSource(INodeBuilder node, string name)
-    {
-        node.Services.AddOptions<CsvCaseSourceOptions>(name).ValidateOnStart();
-        node.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CsvCaseSourceOptions>, CsvCaseSourceOptionsValidator>());
-        return node.AddCaseSource(name, services =>
-        {
-            var options = services.GetRequiredService<IOptionsMonitor<CsvCaseSourceOptions>>().Get(name);
-            return new CsvCaseRecordSource(services.ResolveNodePath(options.Path!), options);
-        });
-    }
+    private static INodeBuilder AddCaseSource(INodeBuilder node, string name) =>
+        node.AddCaseSource<CsvCaseSourceOptions, CsvCaseSourceOptionsValidator>(name, (services, options) => new CsvCaseRecordSource(services.ResolveNodePath(options.Path!), options));
 
-    private static INodeBuilder AddDirectorySource(INodeBuilder node, string name)
-    {
-        node.Services.AddOptions<CsvDirectorySourceOptions>(name).ValidateOnStart();
-        node.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CsvDirectorySourceOptions>, CsvDirectorySourceOptionsValidator>());
-        return node.AddDirectorySource(name, services =>
-        {
-            var options = services.GetRequiredService<IOptionsMonitor<CsvDirectorySourceOptions>>().Get(name);
-            return new CsvDirectorySource(services.ResolveNodePath(options.Path!), options.Delimiter);
-        });
-    }
+    private static INodeBuilder AddDirectorySource(INodeBuilder node, string name) =>
+        node.AddDirectorySource<CsvDirectorySourceOptions, CsvDirectorySourceOptionsValidator>(name, (services, options) => new CsvDirectorySource(services.ResolveNodePath(options.Path!), options.Delimiter));
 }

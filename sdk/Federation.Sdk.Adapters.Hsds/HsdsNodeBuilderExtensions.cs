@@ -2,7 +2,6 @@ using Federation.Sdk.Hosting;
 using Federation.Sdk.ServiceDirectory;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Federation.Sdk.Adapters.Hsds;
@@ -28,16 +27,8 @@ public static class HsdsNodeBuilderExtensions
         return AddSource(node, name);
     }
 
-    private static INodeBuilder AddSource(INodeBuilder node, string name)
-    {
-        node.Services.AddOptions<HsdsDirectoryOptions>(name).ValidateOnStart();
-        node.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HsdsDirectoryOptions>, HsdsDirectoryOptionsValidator>());
-        return node.AddDirectorySource(name, services =>
-        {
-            var options = services.GetRequiredService<IOptionsMonitor<HsdsDirectoryOptions>>().Get(name);
-            return new HsdsDirectorySource(services.ResolveNodePath(options.Path!), options);
-        });
-    }
+    private static INodeBuilder AddSource(INodeBuilder node, string name) =>
+        node.AddDirectorySource<HsdsDirectoryOptions, HsdsDirectoryOptionsValidator>(name, (services, options) => new HsdsDirectorySource(services.ResolveNodePath(options.Path!), options));
 }
 
 /// <summary>Validates every named <see cref="HsdsDirectoryOptions"/> at start-up; each problem starts with the option key.</summary>

@@ -1,7 +1,6 @@
 using Federation.Sdk.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Federation.Sdk.Adapters.Sql;
@@ -27,15 +26,10 @@ public static class SqlNodeBuilderExtensions
         return AddSource(node, name);
     }
 
-    private static INodeBuilder AddSource(INodeBuilder node, string name)
-    {
-        node.Services.AddOptions<SqlCaseSourceOptions>(name).ValidateOnStart();
-        node.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqlCaseSourceOptions>, SqlCaseSourceOptionsValidator>());
-        return node.AddCaseSource(name, services =>
+    private static INodeBuilder AddSource(INodeBuilder node, string name) =>
+        node.AddCaseSource<SqlCaseSourceOptions, SqlCaseSourceOptionsValidator>(name, (services, options) =>
         {
-            var options = services.GetRequiredService<IOptionsMonitor<SqlCaseSourceOptions>>().Get(name);
             SqlProviders.TryGet(options.Provider!, out var factory);
             return new SqlCaseRecordSource(name, factory, options, SqlConnectionStrings.Resolve(options.Provider!, options.ConnectionString!, services));
         });
-    }
 }

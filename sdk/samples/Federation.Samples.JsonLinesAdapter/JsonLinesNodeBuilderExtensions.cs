@@ -1,7 +1,6 @@
 using Federation.Sdk.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Federation.Samples.JsonLinesAdapter;
@@ -30,14 +29,6 @@ public static class JsonLinesNodeBuilderExtensions
         return AddSource(node, name);
     }
 
-    private static INodeBuilder AddSource(INodeBuilder node, string name)
-    {
-        node.Services.AddOptions<JsonLinesCaseSourceOptions>(name).ValidateOnStart();
-        node.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JsonLinesCaseSourceOptions>, JsonLinesCaseSourceOptionsValidator>());
-        return node.AddCaseSource(name, services =>
-        {
-            var options = services.GetRequiredService<IOptionsMonitor<JsonLinesCaseSourceOptions>>().Get(name);
-            return new JsonLinesCaseRecordSource(services.ResolveNodePath(options.Path!), options);
-        });
-    }
+    private static INodeBuilder AddSource(INodeBuilder node, string name) =>
+        node.AddCaseSource<JsonLinesCaseSourceOptions, JsonLinesCaseSourceOptionsValidator>(name, (services, options) => new JsonLinesCaseRecordSource(services.ResolveNodePath(options.Path!), options));
 }
