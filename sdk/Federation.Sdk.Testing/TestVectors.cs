@@ -1,10 +1,10 @@
 namespace Federation.Sdk.Testing;
 
-/// <summary>Finds the external test vectors kept beside the repository (../shared/testvectors), used as published.</summary>
+/// <summary>Finds the external test vectors kept in the repository (tests/testdata, copied unchanged with their licences), used as published.</summary>
 public static class TestVectors
 {
     /// <summary>
-    /// The transparency-dev/merkle proof cases: FEDERATION_MERKLE_VECTORS if set, else ../shared/testvectors/merkle
+    /// The transparency-dev/merkle proof cases: FEDERATION_MERKLE_VECTORS if set, else tests/testdata/merkle
     /// from the folder holding Federation.sln. Throws when absent, so a test cannot pass by finding no cases.
     /// </summary>
     public static string MerkleDirectory()
@@ -19,7 +19,7 @@ public static class TestVectors
         {
             if (File.Exists(Path.Combine(directory.FullName, "Federation.sln")))
             {
-                return Existing(Path.Combine(directory.FullName, "..", "shared", "testvectors", "merkle"));
+                return Existing(Path.Combine(directory.FullName, "tests", "testdata", "merkle"));
             }
         }
 

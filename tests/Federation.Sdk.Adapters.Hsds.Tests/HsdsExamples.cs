@@ -1,6 +1,6 @@
 namespace Federation.Sdk.Adapters.Hsds.Tests;
 
-/// <summary>The HSDS 3.1 specification's example documents in shared/testvectors/hsds/examples, used as they are.</summary>
+/// <summary>The HSDS 3.1 specification's example documents in tests/testdata/hsds/examples (copied unchanged with their licence), used as they are.</summary>
 internal static class HsdsExamples
 {
     public static string Folder { get; } = Find();
@@ -11,16 +11,16 @@ internal static class HsdsExamples
 
     private static string Find()
     {
-        // The shared folder sits beside the repository (../shared from its root) in every checkout, CI included.
+        // tests/testdata is part of the repository; it is found from the folder holding Federation.sln.
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
-            var candidate = Path.Combine(directory.FullName, "shared", "testvectors", "hsds", "examples");
-            if (Directory.Exists(candidate))
+            var candidate = Path.Combine(directory.FullName, "tests", "testdata", "hsds", "examples");
+            if (System.IO.File.Exists(Path.Combine(directory.FullName, "Federation.sln")) && Directory.Exists(candidate))
             {
                 return candidate;
             }
         }
 
-        throw new DirectoryNotFoundException("shared/testvectors/hsds/examples was not found beside the repository.");
+        throw new DirectoryNotFoundException("tests/testdata/hsds/examples was not found in the repository (above " + AppContext.BaseDirectory + ").");
     }
 }

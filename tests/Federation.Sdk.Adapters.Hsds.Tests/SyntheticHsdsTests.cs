@@ -7,7 +7,7 @@ namespace Federation.Sdk.Adapters.Hsds.Tests;
 
 /// <summary>
 /// The synthetic HSDS feed the conformance suite reads is checked against the HSDS 3.1 JSON schemas of the
-/// specification (shared/testvectors/hsds/schema, read as published; the one departure is added in memory).
+/// specification (tests/testdata/hsds/schema, read as published; the one departure is added in memory).
 /// </summary>
 public sealed class SyntheticHsdsTests : IDisposable
 {
