@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using Federation.Contracts.V1;
 
@@ -40,7 +39,7 @@ internal sealed class ReportPage
         Raw($"<title>{E(title)}</title>\n<style>{ReportStyle.Css}</style>\n</head>\n<body>\n");
         Raw($"<a class=\"skip\" href=\"#main\">{E(L[ReportTexts.SkipToContent])}</a>\n");
         Raw("<header>\n");
-        Raw($"<p class=\"lang\"><a href=\"{E(ReportFiles.FromPage(ReportFiles.Page(L.Other)))}\" lang=\"{L.Other.Code}\" hreflang=\"{L.Other.Code}\">{E(L.Other[ReportTexts.OtherLanguage])}</a></p>\n");
+        Raw($"<p class=\"lang\"><a href=\"{E(ReportFiles.FromPage(ReportFiles.Page(L.Other)))}\" lang=\"{L.Other.Code}\" hreflang=\"{L.Other.Code}\">{E(L[ReportTexts.OtherLanguage])}</a></p>\n");
         Raw($"<h1>{E(title)}</h1>\n");
         Raw($"<p>{E(L.Format(ReportTexts.Generated, ReportLanguage.Time(_report.GeneratedAt), _report.Provenance.Gateway.ToString(), L.Number(_report.Provenance.TreeSize)))}</p>\n");
         Raw($"<p class=\"notice\">{E(L[ReportTexts.Synthetic])}</p>\n");
@@ -274,5 +273,5 @@ internal sealed class ReportPage
 
     private void Raw(string html) => _html.Append(html);
 
-    private static string E(string text) => WebUtility.HtmlEncode(text);
+    private static string E(string text) => Html.Encode(text);
 }

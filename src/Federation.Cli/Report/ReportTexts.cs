@@ -17,14 +17,14 @@ internal static class ReportTexts
 {
     public static readonly Text Title = new(
         "Human trafficking in Canada: report of the National Rapporteur, {0}",
-        "La traite des personnes au Canada : rapport du Rapporteur national, {0}");
+        "La traite des personnes au Canada\u00A0: rapport du Rapporteur national, {0}");
 
     public static readonly Text SkipToContent = new("Skip to main content", "Passer au contenu principal");
     public static readonly Text OtherLanguage = new("Français", "English");
     public static readonly Text Contents = new("Contents", "Table des matières");
     public static readonly Text Synthetic = new(
         "Development federation: figures computed from synthetic data, not official statistics.",
-        "Fédération de développement : chiffres calculés à partir de données synthétiques, et non de statistiques officielles.");
+        "Fédération de développement\u00A0: chiffres calculés à partir de données synthétiques, et non de statistiques officielles.");
     public static readonly Text Generated = new(
         "Produced on {0} from the answers of the gateway {1}, at transparency log checkpoint {2} (see Provenance).",
         "Produit le {0} à partir des réponses de la passerelle {1}, au point de contrôle {2} du journal de transparence (voir Provenance).");
@@ -32,7 +32,7 @@ internal static class ReportTexts
     public static readonly Text Summary = new("Highlights", "Faits saillants");
     public static readonly Text SummaryVictims = new(
         "In {0}, {1} victims of human trafficking were identified in Canada (95% margin of error: ±{2}).",
-        "En {0}, {1} victimes de la traite des personnes ont été identifiées au Canada (marge d'erreur à 95 % : ±{2}).");
+        "En {0}, {1} victimes de la traite des personnes ont été identifiées au Canada (marge d'erreur à 95\u00A0%\u00A0: ±{2}).");
     public static readonly Text SummaryNotPublished = new(
         "The national figure for {0} cannot be published ({1}).",
         "Le chiffre national de {0} ne peut pas être publié ({1}).");
@@ -45,13 +45,13 @@ internal static class ReportTexts
     public static readonly Text BreakdownTitle = new("{0}, Canada, {1}, by {2}", "{0}, Canada, {1}, selon {2}");
     public static readonly Text ChartAlt = new(
         "Bar chart with 95% error bars: {0}. {1} The figures are in the table that follows.",
-        "Graphique à barres avec barres d'erreur à 95 % : {0}. {1} Les chiffres figurent dans le tableau qui suit.");
-    public static readonly Text TableCaption = new("Data: {0}", "Données : {0}");
-    public static readonly Text Largest = new("Largest: {0}, {1}.", "Valeur la plus élevée : {0}, {1}.");
+        "Graphique à barres avec barres d'erreur à 95\u00A0%\u00A0: {0}. {1} Les chiffres figurent dans le tableau qui suit.");
+    public static readonly Text TableCaption = new("Data: {0}", "Données\u00A0: {0}");
+    public static readonly Text Largest = new("Largest: {0}, {1}.", "Valeur la plus élevée\u00A0: {0}, {1}.");
     public static readonly Text NothingToChart = new("No figure of this chart can be published.", "Aucun chiffre de ce graphique ne peut être publié.");
-    public static readonly Text NotShownInChart = new("Not shown (F or ..): {0}.", "Non représentés (F ou ..) : {0}.");
+    public static readonly Text NotShownInChart = new("Not shown (F or ..): {0}.", "Non représentés (F ou ..)\u00A0: {0}.");
 
-    public static readonly Text CompletenessTitle = new("Completeness: who reported which year", "Exhaustivité : quelles administrations ont transmis des données, et pour quelles années");
+    public static readonly Text CompletenessTitle = new("Completeness: who reported which year", "Exhaustivité\u00A0: quelles administrations ont transmis des données, et pour quelles années");
     public static readonly Text CompletenessIntro = new(
         "A mark means the province or territory's release for that year is included in the figures.",
         "Un crochet signifie que la diffusion de la province ou du territoire pour cette année est incluse dans les chiffres.");
@@ -64,7 +64,7 @@ internal static class ReportTexts
     public static readonly Text HousingTitle = new("Safe housing next to victims identified, {0}", "Hébergement sécuritaire et victimes identifiées, {0}");
     public static readonly Text HousingIntro = new(
         "Connecting the dots: victims identified in each province and territory next to its safe-housing beds (emergency shelters and transitional housing) and the share of time those beds were all taken. Beds are aggregate counts from the national service directory; no facility is named.",
-        "Relier les points : les victimes identifiées dans chaque province et territoire, à côté des lits d'hébergement sécuritaire (refuges d'urgence et logements de transition) et de la proportion du temps où ces lits étaient tous occupés. Les lits sont des totaux agrégés du répertoire national des services; aucun établissement n'est nommé.");
+        "Relier les points\u00A0: les victimes identifiées dans chaque province et territoire, à côté des lits d'hébergement sécuritaire (refuges d'urgence et logements de transition) et de la proportion du temps où ces lits étaient tous occupés. Les lits sont des totaux agrégés du répertoire national des services; aucun établissement n'est nommé.");
     public static readonly Text DirectoryTitle = new("The national service directory in numbers", "Le répertoire national des services en chiffres");
     public static readonly Text DirectoryIntro = new(
         "Services reporting capacity, by sector, across Canada, as of {0}. {1} of {2} provinces and territories publish a current directory.",
@@ -73,31 +73,31 @@ internal static class ReportTexts
     public static readonly Text MethodologyTitle = new("Methodology", "Méthodologie");
     public static readonly Text MethodUnit = new(
         "{0}: unit of count, one {1}; reference period, {2}. Each unit is counted once in every table, in the province or territory that reported it.",
-        "{0} : unité de dénombrement, {1}; période de référence, {2}. Chaque unité est comptée une seule fois dans chaque tableau, dans la province ou le territoire qui l'a déclarée.");
+        "{0}\u00A0: unité de dénombrement, {1}; période de référence, {2}. Chaque unité est comptée une seule fois dans chaque tableau, dans la province ou le territoire qui l'a déclarée.");
     public static readonly Text MethodPrivacy = new(
         "Differential privacy: before anything leaves a province or territory, its node adds random noise to every count (exact discrete Gaussian noise). The noise hides whether any one person is in the data, while totals over many people stay accurate. Each node may spend a privacy budget of rho = {0} per reference year (zero-concentrated differential privacy), that is (epsilon = {3}, delta = 10⁻⁶)-differential privacy; one release costs rho = {1}, that is epsilon = {2} at delta = 10⁻⁶.",
-        "Confidentialité différentielle : avant que quoi que ce soit ne quitte une province ou un territoire, son nœud ajoute un bruit aléatoire à chaque dénombrement (bruit gaussien discret exact). Le bruit masque la présence de toute personne dans les données, tandis que les totaux portant sur de nombreuses personnes demeurent exacts. Chaque nœud dispose d'un budget de confidentialité de rho = {0} par année de référence (confidentialité différentielle concentrée en zéro), soit une confidentialité différentielle (epsilon = {3}, delta = 10⁻⁶); une diffusion coûte rho = {1}, soit epsilon = {2} pour delta = 10⁻⁶.");
+        "Confidentialité différentielle\u00A0: avant que quoi que ce soit ne quitte une province ou un territoire, son nœud ajoute un bruit aléatoire à chaque dénombrement (bruit gaussien discret exact). Le bruit masque la présence de toute personne dans les données, tandis que les totaux portant sur de nombreuses personnes demeurent exacts. Chaque nœud dispose d'un budget de confidentialité de rho = {0} par année de référence (confidentialité différentielle concentrée en zéro), soit une confidentialité différentielle (epsilon = {3}, delta = 10⁻⁶); une diffusion coûte rho = {1}, soit epsilon = {2} pour delta = 10⁻⁶.");
     public static readonly Text MethodPublication = new(
         "Publication view: the gateway combines the protected counts into consistent, non-negative whole numbers: the provinces and territories add up to the national figure, and each breakdown adds up to its total. This post-processing costs no privacy.",
-        "Vue de publication : la passerelle combine les dénombrements protégés en nombres entiers non négatifs et cohérents : les provinces et territoires s'additionnent pour donner le chiffre national, et chaque répartition s'additionne pour donner son total. Ce post-traitement ne consomme aucun budget de confidentialité.");
+        "Vue de publication\u00A0: la passerelle combine les dénombrements protégés en nombres entiers non négatifs et cohérents\u00A0: les provinces et territoires s'additionnent pour donner le chiffre national, et chaque répartition s'additionne pour donner son total. Ce post-traitement ne consomme aucun budget de confidentialité.");
     public static readonly Text MethodMargin = new(
         "Margin of error: each figure is shown with its 95% margin (±). The true count lies within the figure plus or minus the margin 19 times out of 20. Margins are those of the protected estimates.",
-        "Marge d'erreur : chaque chiffre est accompagné de sa marge d'erreur à 95 % (±). Le dénombrement réel se situe dans l'intervalle formé par le chiffre plus ou moins la marge 19 fois sur 20. Les marges sont celles des estimations protégées.");
+        "Marge d'erreur\u00A0: chaque chiffre est accompagné de sa marge d'erreur à 95\u00A0% (±). Le dénombrement réel se situe dans l'intervalle formé par le chiffre plus ou moins la marge 19 fois sur 20. Les marges sont celles des estimations protégées.");
     public static readonly Text SymbolsTitle = new("Symbols", "Signes conventionnels");
-    public static readonly Text SymbolE = new("use with caution (coefficient of variation above 16.6% and up to 33.3%)", "à utiliser avec prudence (coefficient de variation supérieur à 16,6 % et d'au plus 33,3 %)");
-    public static readonly Text SymbolF = new("too unreliable to be published (coefficient of variation above 33.3%); no number is shown", "trop peu fiable pour être publié (coefficient de variation supérieur à 33,3 %); aucun chiffre n'est affiché");
-    public static readonly Text SymbolNotAvailable = new("not available: no province or territory in scope reported", "indisponible : aucune province ni aucun territoire visé n'a transmis de données");
+    public static readonly Text SymbolE = new("use with caution (coefficient of variation above 16.6% and up to 33.3%)", "à utiliser avec prudence (coefficient de variation supérieur à 16,6\u00A0% et d'au plus 33,3\u00A0%)");
+    public static readonly Text SymbolF = new("too unreliable to be published (coefficient of variation above 33.3%); no number is shown", "trop peu fiable pour être publié (coefficient de variation supérieur à 33,3\u00A0%); aucun chiffre n'est affiché");
+    public static readonly Text SymbolNotAvailable = new("not available: no province or territory in scope reported", "indisponible\u00A0: aucune province ni aucun territoire visé n'a transmis de données");
     public static readonly Text MethodCapacity = new(
         "Capacity: services report their available and maximum capacity to the national directory. Occupancy is 1 − available ÷ maximum; share full is the share of services with nothing available; share of time full is the share of observed bed-service time in the year during which a service was full.",
-        "Capacité : les services déclarent leur capacité disponible et maximale au répertoire national. Le taux d'occupation est 1 − disponible ÷ maximum; la proportion de services complets est la part des services n'ayant aucune place disponible; la proportion du temps complet est la part du temps observé, dans l'année, pendant lequel un service d'hébergement était complet.");
+        "Capacité\u00A0: les services déclarent leur capacité disponible et maximale au répertoire national. Le taux d'occupation est 1 − disponible ÷ maximum; la proportion de services complets est la part des services n'ayant aucune place disponible; la proportion du temps complet est la part du temps observé, dans l'année, pendant lequel un service d'hébergement était complet.");
 
     public static readonly Text ProvenanceTitle = new("Provenance", "Provenance");
     public static readonly Text ProvenanceIntro = new(
         "Every statistic in this report was computed by the gateway from the releases accepted within the first {0} leaves of its transparency log, signed at the checkpoint below. Anyone holding the log key can check that the log still extends this checkpoint, that is, that no accepted release was removed or altered since:",
-        "Chaque statistique du présent rapport a été calculée par la passerelle à partir des diffusions acceptées dans les {0} premières feuilles de son journal de transparence, signé au point de contrôle ci-dessous. Quiconque détient la clé du journal peut vérifier que le journal prolonge toujours ce point de contrôle, c'est-à-dire qu'aucune diffusion acceptée n'a été retirée ni modifiée depuis :");
+        "Chaque statistique du présent rapport a été calculée par la passerelle à partir des diffusions acceptées dans les {0} premières feuilles de son journal de transparence, signé au point de contrôle ci-dessous. Quiconque détient la clé du journal peut vérifier que le journal prolonge toujours ce point de contrôle, c'est-à-dire qu'aucune diffusion acceptée n'a été retirée ni modifiée depuis\u00A0:");
     public static readonly Text ProvenanceCapacity = new(
         "Capacity and safe-housing figures come from the service directory, which is not part of the log: they are as the gateway answered on {0}.",
-        "Les chiffres de capacité et d'hébergement sécuritaire proviennent du répertoire des services, qui ne fait pas partie du journal : ils sont tels que la passerelle les a fournis le {0}.");
+        "Les chiffres de capacité et d'hébergement sécuritaire proviennent du répertoire des services, qui ne fait pas partie du journal\u00A0: ils sont tels que la passerelle les a fournis le {0}.");
     public static readonly Text TreeSize = new("Tree size", "Taille de l'arbre");
     public static readonly Text RootHash = new("Root hash (base64)", "Hachage racine (base64)");
     public static readonly Text RootHashHex = new("Root hash (hexadecimal)", "Hachage racine (hexadécimal)");
@@ -110,7 +110,7 @@ internal static class ReportTexts
     public static readonly Text Jurisdiction = new("Province or territory", "Province ou territoire");
     public static readonly Text VictimsIdentified = new("Victims identified", "Victimes identifiées");
     public static readonly Text Count = new("Number", "Nombre");
-    public static readonly Text Margin = new("95% margin of error", "Marge d'erreur à 95 %");
+    public static readonly Text Margin = new("95% margin of error", "Marge d'erreur à 95\u00A0%");
     public static readonly Text Reporting = new("Reporting", "Déclarants");
     public static readonly Text Beds = new("Safe-housing beds", "Lits d'hébergement sécuritaire");
     public static readonly Text TimeFull = new("Share of time full", "Proportion du temps complet");
@@ -123,8 +123,8 @@ internal static class ReportTexts
     public static readonly Text Occupancy = new("Occupancy", "Taux d'occupation");
     public static readonly Text ShareFull = new("Share of services full", "Proportion de services complets");
     public static readonly Text Canada = new("Canada", "Canada");
-    public static readonly Text DataCsv = new("Data (CSV): {0}", "Données (CSV) : {0}");
-    public static readonly Text Source = new("Source: gateway answers at tree size {0}, publication view.", "Source : réponses de la passerelle à la taille d'arbre {0}, vue de publication.");
+    public static readonly Text DataCsv = new("Data (CSV): {0}", "Données (CSV)\u00A0: {0}");
+    public static readonly Text Source = new("Source: gateway answers at tree size {0}, publication view.", "Source\u00A0: réponses de la passerelle à la taille d'arbre {0}, vue de publication.");
 
     /// <summary>French names of the jurisdictions (the catalogue gives codes; SDK names are English).</summary>
     public static readonly IReadOnlyDictionary<string, Text> Jurisdictions = new Dictionary<string, Text>(StringComparer.Ordinal)
