@@ -32,7 +32,8 @@ internal static class ReportStyle
         caption { text-align: left; font-weight: bold; padding: 0.25rem 0; }
         th, td { border: 1px solid #b5bec9; padding: 0.25rem 0.6rem; text-align: left; vertical-align: top; }
         thead th { background: #e8edf3; }
-        .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+        .num { text-align: right; font-variant-numeric: tabular-nums; }
+        td.num { white-space: nowrap; }
         .mark { text-align: center; }
         tr.total th, tr.total td { font-weight: bold; border-top: 2px solid #26374a; }
         .data { font-size: 0.9rem; }
