@@ -163,6 +163,30 @@ public sealed class ReportBrowserTests(ReportFixture report) : IClassFixture<Rep
             row => Assert.Equal(string.Empty, row[2])));
     }
 
+    [Fact]
+    public async Task The_verify_command_the_report_prints_checks_the_log_extends_its_checkpoint()
+    {
+        var page = File.ReadAllText(Path.Combine(report.Folder, "en", "index.html"));
+        var command = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(page, "<pre class=\"command\"><code>(.*?)</code>").Groups[1].Value);
+        var treeSize = report.Pages[0].GetProperty("treeSize").GetString();
+        var scratch = Directory.CreateTempSubdirectory("federation-e2e-verify-").FullName;
+        try
+        {
+            // Exactly the printed command, with `fed` the program built next to the tests.
+            var fed = Path.Combine(AppContext.BaseDirectory, "fed.dll");
+            var (exitCode, output, error) = await ExternalProcess.RunAsync(
+                "bash", ["-c", $"fed() {{ dotnet '{fed}' \"$@\"; }}; {command}"], TimeSpan.FromMinutes(2), workingDirectory: scratch);
+
+            Assert.True(exitCode == 0, $"{command}\n{output}\n{error}");
+            Assert.Contains($" size {treeSize} root ", output, StringComparison.Ordinal);
+            Assert.Contains("Verified: the log is consistent", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
     /// <summary>What a page must show for a row: the number (thousands separators aside) with E, F alone, or "..".</summary>
     private static string Shown(QueryRow row) => row.Status switch
     {
