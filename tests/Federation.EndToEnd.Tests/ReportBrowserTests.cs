@@ -91,6 +91,7 @@ public sealed class ReportBrowserTests(ReportFixture report) : IClassFixture<Rep
             Assert.Empty(page.GetProperty("consoleErrors").EnumerateArray());
             Assert.Empty(page.GetProperty("pageErrors").EnumerateArray());
             Assert.Empty(page.GetProperty("requests").EnumerateArray());
+            Assert.True(page.GetProperty("widthAt320").GetInt32() <= 320, "on a 320-pixel screen the page reflows without scrolling sideways");
         });
         Assert.Contains(Path.Combine(report.Folder, "en", "index.html"), report.CommandOutput, StringComparison.Ordinal);
     }

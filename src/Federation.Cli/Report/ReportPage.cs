@@ -127,7 +127,8 @@ internal sealed class ReportPage
         Raw($"<h3 id=\"{id}-h\">{E(title)}</h3>\n<figure>\n");
         Raw(BarChart.Render($"{id}-chart", title, L.Format(ReportTexts.ChartAlt, title, BarChart.Describe(bars, L)), bars, L));
         Raw("\n</figure>\n");
-        Raw($"<table id=\"{id}-table\">\n<caption>{E(L.Format(ReportTexts.TableCaption, title))}</caption>\n<thead><tr><th scope=\"col\">{E(firstColumn)}</th>");
+        TableStart($"{id}-table", L.Format(ReportTexts.TableCaption, title));
+        Raw($"<thead><tr><th scope=\"col\">{E(firstColumn)}</th>");
         Raw($"<th scope=\"col\" class=\"num\">{E(L[ReportTexts.Count])}</th><th scope=\"col\" class=\"num\">{E(L[ReportTexts.Margin])}</th>");
         if (extraHeader is not null)
         {
@@ -142,7 +143,7 @@ internal sealed class ReportPage
             Raw("</tr>\n");
         }
 
-        Raw("</tbody>\n</table>\n");
+        TableEnd();
         DataLink(csv);
     }
 
@@ -150,7 +151,8 @@ internal sealed class ReportPage
     {
         var years = dataset.Years;
         Raw($"<h3 id=\"{id}-completeness-h\">{E(L[ReportTexts.CompletenessTitle])}</h3>\n<p>{E(L[ReportTexts.CompletenessIntro])}</p>\n");
-        Raw($"<table id=\"{id}-completeness-table\">\n<caption>{E(L.Format(ReportTexts.TableCaption, L[ReportTexts.CompletenessTitle]))}</caption>\n<thead><tr><th scope=\"col\">{E(L[ReportTexts.Jurisdiction])}</th>");
+        TableStart($"{id}-completeness-table", L.Format(ReportTexts.TableCaption, L[ReportTexts.CompletenessTitle]));
+        Raw($"<thead><tr><th scope=\"col\">{E(L[ReportTexts.Jurisdiction])}</th>");
         foreach (var year in years)
         {
             Raw($"<th scope=\"col\">{year.ToString(CultureInfo.InvariantCulture)}</th>");
@@ -172,7 +174,7 @@ internal sealed class ReportPage
             Raw("</tr>\n");
         }
 
-        Raw("</tbody>\n</table>\n");
+        TableEnd();
         var complete = dataset.National.Rows.Count(r => r.MissingJurisdictions.Count == 0 && r.ContributingJurisdictions.Count > 0);
         Raw($"<p>{E(L.Format(ReportTexts.YearsComplete, L.Number(complete), L.Number(years.Count), L.Number(dataset.Definition.Jurisdictions.Count)))}</p>\n");
         DataLink(ReportFiles.ByJurisdiction(dataset.Definition.Id));
@@ -181,7 +183,8 @@ internal sealed class ReportPage
     private void SafeHousingSection()
     {
         Raw($"<p>{E(L[ReportTexts.HousingIntro])}</p>\n");
-        Raw($"<table id=\"safe-housing-table\">\n<caption>{E(L.Format(ReportTexts.TableCaption, L.Format(ReportTexts.HousingTitle, YearText)))}</caption>\n<thead><tr>");
+        TableStart("safe-housing-table", L.Format(ReportTexts.TableCaption, L.Format(ReportTexts.HousingTitle, YearText)));
+        Raw("<thead><tr>");
         foreach (var header in new[] { ReportTexts.Jurisdiction, ReportTexts.VictimsIdentified, ReportTexts.Margin, ReportTexts.Beds, ReportTexts.TimeFull, ReportTexts.ServicesObserved })
         {
             Raw($"<th scope=\"col\"{(header == ReportTexts.Jurisdiction ? string.Empty : " class=\"num\"")}>{E(L[header])}</th>");
@@ -199,7 +202,7 @@ internal sealed class ReportPage
             Raw($"<td class=\"num\">{E(L.Number(row.Coverage?.ServicesObserved ?? 0))}</td></tr>\n");
         }
 
-        Raw("</tbody>\n</table>\n");
+        TableEnd();
         DataLink(ReportFiles.SafeHousing(_report.Year));
     }
 
@@ -209,7 +212,8 @@ internal sealed class ReportPage
         var asOf = capacity.AsOf is null ? "..": ReportLanguage.Time(capacity.AsOf.ToDateTimeOffset());
         var all = capacity.ReportingJurisdictions.Count + capacity.MissingJurisdictions.Count;
         Raw($"<p>{E(L.Format(ReportTexts.DirectoryIntro, asOf, L.Number(capacity.ReportingJurisdictions.Count), L.Number(all)))}</p>\n");
-        Raw($"<table id=\"directory-table\">\n<caption>{E(L.Format(ReportTexts.TableCaption, L[ReportTexts.DirectoryTitle]))}</caption>\n<thead><tr>");
+        TableStart("directory-table", L.Format(ReportTexts.TableCaption, L[ReportTexts.DirectoryTitle]));
+        Raw("<thead><tr>");
         foreach (var header in new[] { ReportTexts.Sector, ReportTexts.Unit, ReportTexts.Services, ReportTexts.Available, ReportTexts.Maximum, ReportTexts.Occupancy, ReportTexts.ShareFull })
         {
             Raw($"<th scope=\"col\"{(header == ReportTexts.Sector || header == ReportTexts.Unit ? string.Empty : " class=\"num\"")}>{E(L[header])}</th>");
@@ -225,7 +229,7 @@ internal sealed class ReportPage
             Raw($"<td class=\"num\">{E(L.Percent(row.Occupancy))}</td><td class=\"num\">{E(L.Percent(row.ShareFull))}</td></tr>\n");
         }
 
-        Raw("</tbody>\n</table>\n");
+        TableEnd();
         DataLink(ReportFiles.DirectoryCapacity);
     }
 
@@ -262,6 +266,15 @@ internal sealed class ReportPage
         Raw($"<p>{E(L.Format(ReportTexts.ProvenanceCapacity, _report.Capacity.AsOf is null ? ".." : ReportLanguage.Time(_report.Capacity.AsOf.ToDateTimeOffset())))}</p>\n");
         DataLink(ReportFiles.Provenance);
     }
+
+    /// <summary>
+    /// Opens a captioned table inside a region that scrolls sideways on narrow screens (the page itself never does);
+    /// the region is named by the caption and can be reached from the keyboard to scroll it.
+    /// </summary>
+    private void TableStart(string id, string caption) =>
+        Raw($"<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"{id}-caption\" tabindex=\"0\">\n<table id=\"{id}\">\n<caption id=\"{id}-caption\">{E(caption)}</caption>\n");
+
+    private void TableEnd() => Raw("</tbody>\n</table>\n</div>\n");
 
     private string ValueCell(QueryRow row) =>
         $"<td class=\"num\" data-status=\"{E(ReportCells.Symbol(row.Status) is { Length: > 0 } s ? s : "A")}\">{E(ReportCells.Value(row, L))}</td>";

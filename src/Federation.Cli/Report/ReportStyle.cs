@@ -28,6 +28,8 @@ internal static class ReportStyle
         svg .label, svg .value { fill: #1a1a1a; font-size: 13px; }
         svg .symbol { fill: #1a1a1a; font-size: 13px; font-weight: bold; }
         svg .error { stroke: #000; stroke-width: 1.5; fill: none; }
+        .table-scroll { overflow-x: auto; max-width: 100%; position: relative; }
+        .table-scroll:focus { outline: 3px solid #2b6cb0; outline-offset: 2px; }
         table { border-collapse: collapse; margin: 0.5rem 0; min-width: 50%; }
         caption { text-align: left; font-weight: bold; padding: 0.25rem 0; }
         th, td { border: 1px solid #b5bec9; padding: 0.25rem 0.6rem; text-align: left; vertical-align: top; }
@@ -36,7 +38,7 @@ internal static class ReportStyle
         td.num { white-space: nowrap; }
         .mark { text-align: center; }
         tr.total th, tr.total td { font-weight: bold; border-top: 2px solid #26374a; }
-        .data { font-size: 0.9rem; }
+        .data { font-size: 0.9rem; overflow-wrap: anywhere; }
         .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
         pre { white-space: pre-wrap; word-break: break-all; background: #f3f5f7; border: 1px solid #b5bec9; padding: 0.5rem; }
         dl.provenance dt, dl.symbols dt { font-weight: bold; margin-top: 0.5rem; }
@@ -50,6 +52,7 @@ internal static class ReportStyle
           h2 { break-after: avoid; page-break-after: avoid; }
           h3 { break-after: avoid; page-break-after: avoid; }
           figure, table, pre { break-inside: avoid; page-break-inside: avoid; }
+          .table-scroll { overflow: visible; }
           a { color: #000; text-decoration: none; }
           .notice { border-left-color: #000; background: none; }
         }

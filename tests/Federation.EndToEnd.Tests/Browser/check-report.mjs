@@ -1,7 +1,7 @@
 // Opens report pages in a real headless Chromium (puppeteer-core, the system's browser) and prints, as JSON, what a
 // test needs to judge them: console and script errors, every request the page tried (all are refused: the pages must
-// need none), a screenshot's pixel statistics, the text of every table, the axe-core violations, and a PDF from the
-// print stylesheet.
+// need none), a screenshot's pixel statistics, the page's width on a 320-pixel screen, the text of every table, the
+// axe-core violations, and a PDF from the print stylesheet.
 // Usage: node check-report.mjs CHROMIUM OUT_DIR PAGE.html [PAGE.html ...]
 import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -73,6 +73,9 @@ for (const file of pages) {
   const png = await reading.page.screenshot({ fullPage: true });
   writeFileSync(screenshotPath, png);
   const screenshot = await pixelStatistics(png);
+  // WCAG 1.4.10 reflow: at 320 CSS pixels wide the page does not scroll sideways (wide tables scroll inside their region).
+  await reading.page.setViewport({ width: 320, height: 900 });
+  const widthAt320 = await reading.page.evaluate(() => document.documentElement.scrollWidth);
   const pdfPath = join(outDir, `report-${name}.pdf`);
   await reading.page.emulateMediaType('print');
   const navigationPrinted = await reading.page.$eval('nav', nav => getComputedStyle(nav).display !== 'none');
@@ -96,7 +99,7 @@ for (const file of pages) {
   await checking.page.close();
 
   results.push({
-    file, lang, scripts, treeSize, tables, screenshot, screenshotPath, pdfPath, navigationPrinted,
+    file, lang, scripts, treeSize, tables, screenshot, screenshotPath, pdfPath, navigationPrinted, widthAt320,
     consoleErrors: [...reading.seen.consoleErrors, ...checking.seen.consoleErrors],
     pageErrors: [...reading.seen.pageErrors, ...checking.seen.pageErrors],
     requests: [...reading.seen.requests, ...checking.seen.requests],
