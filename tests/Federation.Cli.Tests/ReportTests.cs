@@ -135,6 +135,25 @@ public sealed partial class ReportTests
     }
 
     [Fact]
+    public void Every_name_of_the_published_catalogue_has_a_french_translation()
+    {
+        var dataset = DatasetCatalog.Default.Get("trafficking.victims.v1").ToContract();
+        var french = ReportLanguage.French;
+
+        Assert.Null(french.DatasetTitle(dataset).Lang);
+        Assert.Null(french.DatasetUnit(dataset).Lang);
+        Assert.Null(french.DatasetReferencePeriod(dataset).Lang);
+        Assert.All(dataset.Jurisdictions, j => Assert.Null(french.JurisdictionName(j).Lang));
+        Assert.All(dataset.Dimensions, d =>
+        {
+            Assert.Null(french.DimensionHeading(d).Lang);
+            Assert.All(d.Codes, c => Assert.Null(french.CodeLabel(d, c).Lang));
+        });
+        Assert.All(Enum.GetValues<ServiceType>().Where(t => t != ServiceType.Unspecified), t => Assert.Null(french.SectorName(t).Lang));
+        Assert.All(Enum.GetValues<CapacityUnit>().Where(u => u != CapacityUnit.Unspecified), u => Assert.Null(french.UnitName(u).Lang));
+    }
+
+    [Fact]
     public void The_axis_ends_at_a_round_number_above_the_largest_error_bar()
     {
         Assert.Equal((700, 100), BarChart.NiceAxis(626));

@@ -60,9 +60,9 @@ internal sealed class ReportLanguage
     public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 
     public Label JurisdictionName(string code) =>
-        ReportTexts.Jurisdictions.TryGetValue(code, out var name) ? new Label(this[name])
-        : Jurisdiction.IsValid(code) ? InEnglish(Jurisdiction.NameOf(code))
-        : new Label(code);
+        !Jurisdiction.IsValid(code) ? new Label(code)
+        : !IsFrench ? new Label(Jurisdiction.NameOf(code))
+        : ReportTexts.JurisdictionNamesFr.TryGetValue(code, out var fr) ? new Label(fr) : InEnglish(Jurisdiction.NameOf(code));
 
     public Label DatasetTitle(Dataset dataset) =>
         !IsFrench ? new Label(dataset.Title)

@@ -126,22 +126,22 @@ internal static class ReportTexts
     public static readonly Text DataCsv = new("Data (CSV): {0}", "Données (CSV)\u00A0: {0}");
     public static readonly Text Source = new("Source: gateway answers at tree size {0}, publication view.", "Source\u00A0: réponses de la passerelle à la taille d'arbre {0}, vue de publication.");
 
-    /// <summary>French names of the jurisdictions (the catalogue gives codes; SDK names are English).</summary>
-    public static readonly IReadOnlyDictionary<string, Text> Jurisdictions = new Dictionary<string, Text>(StringComparer.Ordinal)
+    /// <summary>French names of the jurisdictions; the English ones are the SDK's (<see cref="Sdk.Catalog.Jurisdiction.NameOf"/>).</summary>
+    public static readonly IReadOnlyDictionary<string, string> JurisdictionNamesFr = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["AB"] = new("Alberta", "Alberta"),
-        ["BC"] = new("British Columbia", "Colombie-Britannique"),
-        ["MB"] = new("Manitoba", "Manitoba"),
-        ["NB"] = new("New Brunswick", "Nouveau-Brunswick"),
-        ["NL"] = new("Newfoundland and Labrador", "Terre-Neuve-et-Labrador"),
-        ["NS"] = new("Nova Scotia", "Nouvelle-Écosse"),
-        ["NT"] = new("Northwest Territories", "Territoires du Nord-Ouest"),
-        ["NU"] = new("Nunavut", "Nunavut"),
-        ["ON"] = new("Ontario", "Ontario"),
-        ["PE"] = new("Prince Edward Island", "Île-du-Prince-Édouard"),
-        ["QC"] = new("Quebec", "Québec"),
-        ["SK"] = new("Saskatchewan", "Saskatchewan"),
-        ["YT"] = new("Yukon", "Yukon"),
+        ["AB"] = "Alberta",
+        ["BC"] = "Colombie-Britannique",
+        ["MB"] = "Manitoba",
+        ["NB"] = "Nouveau-Brunswick",
+        ["NL"] = "Terre-Neuve-et-Labrador",
+        ["NS"] = "Nouvelle-Écosse",
+        ["NT"] = "Territoires du Nord-Ouest",
+        ["NU"] = "Nunavut",
+        ["ON"] = "Ontario",
+        ["PE"] = "Île-du-Prince-Édouard",
+        ["QC"] = "Québec",
+        ["SK"] = "Saskatchewan",
+        ["YT"] = "Yukon",
     };
 
     /// <summary>French title, unit and reference period of datasets, keyed by dataset id; the English ones are the catalogue's.</summary>
