@@ -84,8 +84,9 @@ public sealed partial class ReportTests
             var id = chart.Groups["id"].Value;
             Assert.Contains($"<title id=\"{id}-title\">", html, StringComparison.Ordinal);
             Assert.Matches($"<desc id=\"{id}-desc\">Bar chart with 95% error bars: [^<]+Largest: ", html);
-            var after = html[chart.Index..];
-            Assert.True(after.IndexOf("<table", StringComparison.Ordinal) < after.IndexOf("<svg", 1, StringComparison.Ordinal) || !after[1..].Contains("<svg", StringComparison.Ordinal));
+            var nextTable = html.IndexOf("<table", chart.Index, StringComparison.Ordinal);
+            var nextChart = html.IndexOf("<svg", chart.Index + 1, StringComparison.Ordinal);
+            Assert.True(nextTable > chart.Index && (nextChart < 0 || nextTable < nextChart), $"chart {id} is followed by its table before the next chart");
         }
     }
 
