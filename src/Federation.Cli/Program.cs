@@ -12,6 +12,7 @@ var root = new RootCommand(
     PrivacyCommand.Create(),
     NodeCommand.Create(),
     ServicesCommand.Create(),
+    ReportCommand.Create(),
     TokenServerCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -56,15 +56,11 @@ internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvi
         output.WriteLine();
         output.WriteLine($"Gateway listening on {shownAddress}");
         output.WriteLine("Query it from another terminal:");
-        var dataFlag = layout.Root == new DemoLayout(DemoLayout.DefaultRoot).Root ? string.Empty : $" --data {layout.Root}";
-        output.WriteLine($"  fed query{dataFlag} --group-by gender,age_group --year 2024");
-        output.WriteLine($"  fed query{dataFlag} --by-jurisdiction --year 2024 --format csv");
-        output.WriteLine($"  fed log verify{dataFlag}          (check the transparency log and every receipt)");
-        output.WriteLine($"  fed admin audit{dataFlag}");
-        output.WriteLine($"  fed services capacity{dataFlag}");
-        output.WriteLine($"  fed services find{dataFlag} --jurisdiction ON --type emergency_shelter --available");
-        output.WriteLine($"  fed services coverage{dataFlag}");
-        output.WriteLine($"  npx buf curl --protocol grpc --cacert {layout.RootCertificate} --list-services {shownAddress}");
+        foreach (var line in CommandsToTry(layout, shownAddress))
+        {
+            output.WriteLine("  " + line);
+        }
+
         output.WriteLine("Press Ctrl+C to stop.");
         try
         {
@@ -101,6 +97,25 @@ internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvi
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             configureBuilder?.Invoke(builder);
         });
+
+    /// <summary>The commands the running demo suggests, each working against it as printed (--data only for a folder other than the default).</summary>
+    internal static IReadOnlyList<string> CommandsToTry(DemoLayout layout, string shownAddress)
+    {
+        var dataFlag = layout.Root == new DemoLayout(DemoLayout.DefaultRoot).Root ? string.Empty : $" --data {layout.Root}";
+        var lastYear = DevelopmentFederation.Years[^1];
+        return
+        [
+            $"fed query{dataFlag} --group-by gender,age_group --year {lastYear}",
+            $"fed query{dataFlag} --by-jurisdiction --year {lastYear} --format csv",
+            $"fed log verify{dataFlag}          (check the transparency log and every receipt)",
+            $"fed admin audit{dataFlag}",
+            $"fed services capacity{dataFlag}",
+            $"fed services find{dataFlag} --jurisdiction ON --type emergency_shelter --available",
+            $"fed services coverage{dataFlag}",
+            $"fed report{dataFlag} --year {lastYear} --out {Path.Combine(layout.Root, "report")}          (the National Rapporteur's annual report: English and French pages, charts, CSV data, provenance)",
+            $"npx buf curl --protocol grpc --cacert {layout.RootCertificate} --list-services {shownAddress}",
+        ];
+    }
 
     private async Task RunNodesAsync(CancellationToken cancellationToken)
     {
