@@ -35,7 +35,7 @@ public sealed class PluginAdapterTests : IDisposable
             """[ { "adapter": "keyvalue", "options": { "path": "cases.txt" } } ]""", "\"plugins\": \"plugins\","));
         using (var sources = new NodeSourceFactory(configuration, TimeProvider.System).Create())
         {
-            await foreach (var row in sources.CaseRecords.ReadAsync(CancellationToken.None))
+            await foreach (var row in Assert.Single(sources.CaseRecords).ReadAsync(CancellationToken.None))
             {
                 Assert.Equal("NS-1", row.Record!.CaseId);
             }

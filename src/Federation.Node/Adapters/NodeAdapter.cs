@@ -13,6 +13,9 @@ public sealed record NodeAdapter(string Name, NodeSourceKind Kind, MethodInfo Me
     /// <summary>The signature every adapter method has, as an adapter author writes it.</summary>
     public const string Signature = "public static INodeBuilder AddXxx(this INodeBuilder node, string name, IConfiguration options)";
 
+    /// <summary>Where the adapter comes from, for reports: "plug-in '/opt/federation/plugins/xml/Xml.dll'" or "built-in Federation.Sdk.Adapters.Csv".</summary>
+    public string Describe() => IsPlugin ? $"plug-in '{Origin}'" : Origin;
+
     /// <summary>Calls the adapter's method to add a source named <paramref name="name"/> with its options.</summary>
     public void AddTo(INodeBuilder node, string name, IConfiguration options)
     {
