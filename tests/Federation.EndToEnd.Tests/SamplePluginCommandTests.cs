@@ -77,7 +77,7 @@ public sealed class SamplePluginCommandTests
         var (runExit, run, runError) = await ExternalProcess.RunFedAsync(Timeout, "node", "run", "--config", path, "--once");
 
         Assert.True(runExit == 0, $"fed node run exited {runExit}: {runError}\n{run}");
-        Assert.Contains("case records from cases (jsonl)", run, StringComparison.Ordinal);
+        Assert.Contains("case records from cases (adapter 'jsonl', plug-in '", run, StringComparison.Ordinal);
         Assert.Contains($"Statistics: read {lines.Count} records: {lines.Count - 2} accepted", run, StringComparison.Ordinal);
         Assert.Contains($"Statistics: {years.Count} new release(s) sent", run, StringComparison.Ordinal);
         foreach (var submissionId in previewed)
