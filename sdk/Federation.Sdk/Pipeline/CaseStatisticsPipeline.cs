@@ -125,7 +125,8 @@ public sealed class CaseStatisticsPipeline
 
         if (!string.IsNullOrWhiteSpace(record.CaseId) && !caseIds.TryRegister(record.CaseId, row.Location, out var firstSeenAt))
         {
-            return new RecordVerdict.Quarantined($"duplicate {nameof(CaseRecord.CaseId)} '{record.CaseId}' (first seen at {firstSeenAt})");
+            // The id is in the quarantine list's own column; the reason says where it was first seen.
+            return new RecordVerdict.Quarantined($"duplicate {nameof(CaseRecord.CaseId)} (first seen at {firstSeenAt})");
         }
 
         return _validator.Validate(record);

@@ -14,7 +14,7 @@ public static class CaseFieldValues
     public static string[] List(string? value, char separator) =>
         (value ?? string.Empty).Split(separator, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
-    /// <summary>The date, null when blank; a value not in <see cref="DateFormat"/> adds a problem naming <paramref name="column"/>.</summary>
+    /// <summary>The date, null when blank; a value not in <see cref="DateFormat"/> adds a problem naming <paramref name="column"/> (never the value).</summary>
     public static DateOnly? Date(string? value, string column, List<string> problems)
     {
         ArgumentNullException.ThrowIfNull(problems);
@@ -28,7 +28,7 @@ public static class CaseFieldValues
             return date;
         }
 
-        problems.Add($"{column} '{text}' is not a date in {DateFormat} form");
+        problems.Add($"{column} is not a date in {DateFormat} form");
         return null;
     }
 }

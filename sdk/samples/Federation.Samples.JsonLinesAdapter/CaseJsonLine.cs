@@ -20,7 +20,8 @@ internal sealed class CaseJsonLine(string dateFormat)
         }
         catch (JsonException e)
         {
-            return SourceRow.Unreadable(location, $"the line is not valid JSON: {e.Message}");
+            // The parser's message can quote the line's text; its position is enough to find the fault.
+            return SourceRow.Unreadable(location, $"the line is not valid JSON (at character {e.BytePositionInLine + 1})");
         }
 
         using (document)
@@ -111,7 +112,7 @@ internal sealed class CaseJsonLine(string dateFormat)
             return date;
         }
 
-        problems.Add($"{path}: '{text}' is not a date in {dateFormat} form");
+        problems.Add($"{path} is not a date in {dateFormat} form");
         return null;
     }
 }
