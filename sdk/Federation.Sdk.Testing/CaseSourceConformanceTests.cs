@@ -205,7 +205,8 @@ public abstract class CaseSourceConformanceTests : IAsyncLifetime
         var settings = NodeSettings;
         var sdk = typeof(INodeBuilder).Assembly.GetName().Name;
         var marked = AppDomain.CurrentDomain.GetAssemblies()
-            .Where(a => !a.IsDynamic && a.GetReferencedAssemblies().Any(r => r.Name == sdk))
+            .Where(a => !a.IsDynamic && System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(a) == System.Runtime.Loader.AssemblyLoadContext.Default)
+            .Where(a => a.GetReferencedAssemblies().Any(r => r.Name == sdk))
             .SelectMany(a => a.GetExportedTypes())
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly))
             .Select(m => (Method: m, Attribute: m.GetCustomAttribute<NodeAdapterAttribute>()))
