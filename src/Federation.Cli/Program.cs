@@ -14,4 +14,5 @@ var root = new RootCommand(
     ServicesCommand.Create(),
     TokenServerCommand.Create(),
 };
+VersionAction.Use(root);
 return await root.Parse(args).InvokeAsync();
