@@ -70,6 +70,20 @@ public sealed class JsonLinesNodeBuilderExtensionsTests : IDisposable
         Assert.Equal("identificationDate is not a date in yyyy-MM-dd form", rows[4].Error);
     }
 
+    [Fact]
+    public async Task A_birth_year_alone_is_read_as_an_unknown_birth_date_not_a_made_up_day()
+    {
+        _export.WriteLines("""{"caseId":"NS-1","identificationDate":"2023-03-02","person":{"birthDate":"2005"}}""");
+        var node = new NodeBuilder();
+        node.AddJsonLinesCaseSource("intake", options => options.Path = _export.Path);
+
+        using var sources = node.Build();
+        var row = Assert.Single(await ReadAllAsync(sources.CaseSources[0].Value));
+
+        Assert.Null(row.Error);
+        Assert.Null(row.Record!.BirthDate);
+    }
+
     [Theory]
     [InlineData("""{ }""", "path: must be set.")]
     [InlineData("""{ "path": "FILE", "dateFormat": " " }""", "dateFormat: must be set (for example yyyy-MM-dd).")]
