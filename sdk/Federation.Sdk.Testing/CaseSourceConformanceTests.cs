@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Federation.Sdk.Catalog;
@@ -64,12 +63,12 @@ public abstract class CaseSourceConformanceTests : IAsyncLifetime
 
         var read = rows.Where(r => r.Record is not null).Select(r => r.Record!.CaseId).ToHashSet(StringComparer.Ordinal);
         var missing = cases.Select(c => c.CaseId).Where(id => !read.Contains(id)).ToArray();
-        Check(missing.Length == 0, $"{missing.Length} of {cases.Count} stored cases were not read: {List(missing)}");
+        ConformanceCheck.That(missing.Length == 0, $"{missing.Length} of {cases.Count} stored cases were not read: {ConformanceCheck.List(missing)}");
         var unreadable = rows.Where(r => r.Error is not null).ToArray();
-        Check(unreadable.Length == 0, $"{unreadable.Length} valid rows came back unreadable: {List(unreadable.Select(r => $"{r.Location}: {r.Error}"))}");
-        Check(rows.Count == cases.Count, $"{cases.Count} cases stored, {rows.Count} rows read (a row read twice?)");
+        ConformanceCheck.That(unreadable.Length == 0, $"{unreadable.Length} valid rows came back unreadable: {ConformanceCheck.List(unreadable.Select(r => $"{r.Location}: {r.Error}"))}");
+        ConformanceCheck.That(rows.Count == cases.Count, $"{cases.Count} cases stored, {rows.Count} rows read (a row read twice?)");
         var sharedLocations = rows.GroupBy(r => r.Location, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => $"'{g.Key}' ({g.Count()} rows)").ToArray();
-        Check(sharedLocations.Length == 0, $"rows must each have their own location; shared: {List(sharedLocations)}");
+        ConformanceCheck.That(sharedLocations.Length == 0, $"rows must each have their own location; shared: {ConformanceCheck.List(sharedLocations)}");
     }
 
     [Fact]
@@ -96,12 +95,12 @@ public abstract class CaseSourceConformanceTests : IAsyncLifetime
             ended = e;
         }
 
-        Check(ended is OperationCanceledException, ended is null
+        ConformanceCheck.That(ended is OperationCanceledException, ended is null
             ? $"cancelled after row 3 of {cases.Count}, the read went on to the end ({read} rows) without an OperationCanceledException"
             : $"cancelled after row 3, the read ended with {ended.GetType().Name} instead of an OperationCanceledException: {ended.Message}");
 
         // Rows already read may be in flight, but the stream stops at once instead of reading on to the end.
-        Check(read <= 4, $"cancelled after row 3, {read} rows were read before the read stopped (at most 4)");
+        ConformanceCheck.That(read <= 4, $"cancelled after row 3, {read} rows were read before the read stopped (at most 4)");
     }
 
     [Fact]
@@ -111,9 +110,9 @@ public abstract class CaseSourceConformanceTests : IAsyncLifetime
 
         var result = await RunPipelineAsync(cases, seed: 1);
 
-        Check(result.RecordsRead == cases.Count, $"{cases.Count} rows stored, {result.RecordsRead} read");
+        ConformanceCheck.That(result.RecordsRead == cases.Count, $"{cases.Count} rows stored, {result.RecordsRead} read");
         var quarantinedValid = result.Quarantined.Where(q => q.CaseId is { } id && valid.Any(v => v.CaseId == id) && defects.All(d => d.Row.CaseId != id)).ToArray();
-        Check(quarantinedValid.Length == 0, $"valid cases were quarantined: {List(quarantinedValid.Select(q => $"{q.CaseId} at {q.Location}: {q.Reason}"))}");
+        ConformanceCheck.That(quarantinedValid.Length == 0, $"valid cases were quarantined: {ConformanceCheck.List(quarantinedValid.Select(q => $"{q.CaseId} at {q.Location}: {q.Reason}"))}");
         var unmatched = result.Quarantined.ToList();
         var failures = new List<string>();
         foreach (var (row, field) in defects)
@@ -133,8 +132,8 @@ public abstract class CaseSourceConformanceTests : IAsyncLifetime
             unmatched.Remove(match!);
         }
 
-        Check(failures.Count == 0, $"{List(failures)}; quarantined: {List(result.Quarantined.Select(q => $"{q.CaseId ?? "(no id)"} at {q.Location}: {q.Reason}"))}");
-        Check(result.RecordsAccepted == valid.Count, $"{valid.Count} valid cases stored, {result.RecordsAccepted} accepted");
+        ConformanceCheck.That(failures.Count == 0, $"{ConformanceCheck.List(failures)}; quarantined: {ConformanceCheck.List(result.Quarantined.Select(q => $"{q.CaseId ?? "(no id)"} at {q.Location}: {q.Reason}"))}");
+        ConformanceCheck.That(result.RecordsAccepted == valid.Count, $"{valid.Count} valid cases stored, {result.RecordsAccepted} accepted");
     }
 
     [Fact]
@@ -157,7 +156,7 @@ public abstract class CaseSourceConformanceTests : IAsyncLifetime
         var carrying = result.Quarantined
             .SelectMany(q => values.Where(v => q.Reason.Contains(v!, StringComparison.OrdinalIgnoreCase)).Select(v => $"{q.Location}: '{v}' in \"{q.Reason}\""))
             .ToArray();
-        Check(carrying.Length == 0, $"reasons must name the field and the rule, never the record's values (found {List(carrying)})");
+        ConformanceCheck.That(carrying.Length == 0, $"reasons must name the field and the rule, never the record's values (found {ConformanceCheck.List(carrying)})");
     }
 
     [Fact]
@@ -173,10 +172,10 @@ public abstract class CaseSourceConformanceTests : IAsyncLifetime
         var secondRun = await Pipeline(seed: 5).RunAsync(source, Jurisdiction, "node-conformance");
 
         var differing = first.Zip(second).Where(pair => Canonical(pair.First) != Canonical(pair.Second)).Select(pair => $"{pair.First.Location} / {pair.Second.Location}").ToArray();
-        Check(first.Count == second.Count && differing.Length == 0, $"two reads differ: {first.Count} and {second.Count} rows; differing rows (first read / second read): {List(differing)}");
-        Check(firstRun.Submissions.Count > 0, "the pipeline made no submission from valid cases");
+        ConformanceCheck.That(first.Count == second.Count && differing.Length == 0, $"two reads differ: {first.Count} and {second.Count} rows; differing rows (first read / second read): {ConformanceCheck.List(differing)}");
+        ConformanceCheck.That(firstRun.Submissions.Count > 0, "the pipeline made no submission from valid cases");
         var differingYears = firstRun.Submissions.Zip(secondRun.Submissions).Where(pair => Cells(pair.First) != Cells(pair.Second)).Select(pair => pair.First.ReferenceYear.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        Check(firstRun.Submissions.Count == secondRun.Submissions.Count && differingYears.Length == 0, $"protected cells differ between two runs under one seed, for reference years {List(differingYears)}");
+        ConformanceCheck.That(firstRun.Submissions.Count == secondRun.Submissions.Count && differingYears.Length == 0, $"protected cells differ between two runs under one seed, for reference years {ConformanceCheck.List(differingYears)}");
     }
 
     [Fact]
@@ -187,14 +186,14 @@ public abstract class CaseSourceConformanceTests : IAsyncLifetime
         var bytes = result.Submissions.SelectMany(s => s.ToByteArray()).ToArray();
         var json = string.Concat(result.Submissions.Select(s => JsonFormatter.Default.Format(s)));
 
-        Check(result.RecordsAccepted == cases.Count, $"{cases.Count} valid cases, {result.RecordsAccepted} accepted: {List(result.Quarantined.Select(q => $"{q.CaseId} at {q.Location}: {q.Reason}"))}");
+        ConformanceCheck.That(result.RecordsAccepted == cases.Count, $"{cases.Count} valid cases, {result.RecordsAccepted} accepted: {ConformanceCheck.List(result.Quarantined.Select(q => $"{q.CaseId} at {q.Location}: {q.Reason}"))}");
         var identifying = cases.Select(c => c.PersonName)
             .Concat(cases.Select(c => c.CaseId))
             .Concat(cases.Where(c => c.BirthDate is not null).SelectMany(c => new[] { c.BirthDate!.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), c.BirthDate.Value.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture) }))
             .Where(text => !string.IsNullOrWhiteSpace(text))
             .Distinct(StringComparer.Ordinal);
         var leaked = identifying.Where(text => bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0 || json.Contains(text, StringComparison.Ordinal)).ToArray();
-        Check(leaked.Length == 0, $"identifying values reached a submission: {List(leaked)}");
+        ConformanceCheck.That(leaked.Length == 0, $"identifying values reached a submission: {ConformanceCheck.List(leaked)}");
     }
 
     [Fact]
@@ -212,23 +211,23 @@ public abstract class CaseSourceConformanceTests : IAsyncLifetime
             .Select(m => (Method: m, Attribute: m.GetCustomAttribute<NodeAdapterAttribute>()))
             .Where(m => m.Attribute is { Kind: NodeSourceKind.CaseRecords } a && string.Equals(a.Name, settings.Adapter, StringComparison.OrdinalIgnoreCase))
             .ToArray();
-        Check(marked.Length == 1, marked.Length == 0
+        ConformanceCheck.That(marked.Length == 1, marked.Length == 0
             ? $"no public method marked [NodeAdapter(\"{settings.Adapter}\", NodeSourceKind.CaseRecords)] in the assemblies loaded by AddSource"
-            : $"{marked.Length} methods are marked [NodeAdapter(\"{settings.Adapter}\")]: {List(marked.Select(m => $"{m.Method.DeclaringType}.{m.Method.Name}"))}");
+            : $"{marked.Length} methods are marked [NodeAdapter(\"{settings.Adapter}\")]: {ConformanceCheck.List(marked.Select(m => $"{m.Method.DeclaringType}.{m.Method.Name}"))}");
         var method = marked[0].Method;
-        Check(NodeAdapterRules.HasAdapterSignature(method), $"{method.DeclaringType}.{method.Name} is marked [NodeAdapter] but is not '{NodeAdapterRules.Signature}'; the node refuses it");
-        Check(!marked[0].Attribute!.Name.Any(char.IsUpper), $"the adapter name '{marked[0].Attribute!.Name}' must be lower case");
+        ConformanceCheck.That(NodeAdapterRules.HasAdapterSignature(method), $"{method.DeclaringType}.{method.Name} is marked [NodeAdapter] but is not '{NodeAdapterRules.Signature}'; the node refuses it");
+        ConformanceCheck.That(!marked[0].Attribute!.Name.Any(char.IsUpper), $"the adapter name '{marked[0].Attribute!.Name}' must be lower case");
 
         var options = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(settings.Options))).Build();
         var node = new NodeBuilder();
         method.Invoke(null, BindingFlags.DoNotWrapExceptions, binder: null, [node, SourceName, options], culture: null);
-        Check(node.CaseSourceNames.SequenceEqual([SourceName]) && node.DirectorySourceNames.Count == 0,
-            $"{method.Name} must add exactly one case record source named as given ('{SourceName}'); it added {List(node.CaseSourceNames.Concat(node.DirectorySourceNames))}");
+        ConformanceCheck.That(node.CaseSourceNames.SequenceEqual([SourceName]) && node.DirectorySourceNames.Count == 0,
+            $"{method.Name} must add exactly one case record source named as given ('{SourceName}'); it added {ConformanceCheck.List(node.CaseSourceNames.Concat(node.DirectorySourceNames))}");
         using var sources = node.Build();
         var rows = await ReadRowsAsync(sources.CaseSources[0].Value);
         var differing = rows.Zip(expected).Where(pair => Canonical(pair.First) != Canonical(pair.Second)).Select(pair => pair.First.Location).ToArray();
-        Check(rows.Count == expected.Count && differing.Length == 0,
-            $"from node.json options the source read {rows.Count} rows, from AddSource {expected.Count}; differing rows: {List(differing)}");
+        ConformanceCheck.That(rows.Count == expected.Count && differing.Length == 0,
+            $"from node.json options the source read {rows.Count} rows, from AddSource {expected.Count}; differing rows: {ConformanceCheck.List(differing)}");
     }
 
     private static IReadOnlyList<SyntheticCase> Valid(int count) =>
@@ -258,22 +257,6 @@ public abstract class CaseSourceConformanceTests : IAsyncLifetime
         }
 
         return (valid, defects, cases);
-    }
-
-    /// <summary>Fails with the check's name (the test's) and what failed, when <paramref name="passed"/> is false.</summary>
-    private static void Check(bool passed, string failure, [CallerMemberName] string check = "")
-    {
-        if (!passed)
-        {
-            Assert.Fail($"{check}: {failure}");
-        }
-    }
-
-    /// <summary>At most ten items, then how many more.</summary>
-    private static string List(IEnumerable<string?> items)
-    {
-        var all = items.Select(i => i ?? "(null)").ToArray();
-        return all.Length == 0 ? "none" : string.Join(", ", all.Take(10)) + (all.Length > 10 ? $" and {all.Length - 10} more" : string.Empty);
     }
 
     private static bool Names(string reason, string field) =>

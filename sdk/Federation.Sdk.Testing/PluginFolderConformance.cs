@@ -3,7 +3,6 @@ using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using System.Runtime.Loader;
 using Federation.Sdk.Hosting;
-using Xunit;
 
 namespace Federation.Sdk.Testing;
 
@@ -18,21 +17,22 @@ public static class PluginFolderConformance
     /// <summary>Checks <paramref name="folder"/>; returns the adapter names found (name and kind), for further assertions.</summary>
     public static IReadOnlyList<(string Adapter, NodeSourceKind Kind)> Check(string folder)
     {
-        Require(Directory.Exists(folder), $"the folder '{folder}' does not exist; publish the adapter into it first (dotnet publish -o {folder})");
+        ConformanceCheck.That(Directory.Exists(folder), $"the folder '{folder}' does not exist; publish the adapter into it first (dotnet publish -o {folder})", nameof(PluginFolderConformance));
         var assemblies = Directory.GetFiles(folder, "*.dll").Select(file => (File: file, Name: AssemblyNameOf(file))).Where(a => a.Name is not null).ToArray();
 
         var shipped = assemblies.Where(a => NodeAdapterRules.IsSuppliedByNode(a.Name!)).Select(a => Path.GetFileName(a.File)).ToArray();
-        Require(shipped.Length == 0,
+        ConformanceCheck.That(shipped.Length == 0,
             $"the folder ships assemblies the node supplies itself (its copies would be ignored): {string.Join(", ", shipped)}; "
-            + "reference Federation.Sdk with Private=\"false\" and packages with ExcludeAssets=\"runtime;native\"");
+            + "reference Federation.Sdk with Private=\"false\" and packages with ExcludeAssets=\"runtime;native\"",
+            nameof(PluginFolderConformance));
 
         var sdk = typeof(INodeBuilder).Assembly.GetName();
         var plugins = assemblies.Select(a => (a.File, Sdk: SdkReferenceOf(a.File, sdk.Name!))).Where(a => a.Sdk is not null).ToArray();
-        Require(plugins.Length > 0, $"no assembly in '{folder}' references {sdk.Name}: {string.Join(", ", assemblies.Select(a => Path.GetFileName(a.File)))}");
+        ConformanceCheck.That(plugins.Length > 0, $"no assembly in '{folder}' references {sdk.Name}: {string.Join(", ", assemblies.Select(a => Path.GetFileName(a.File)))}", nameof(PluginFolderConformance));
         var newer = plugins.Where(p => p.Sdk > sdk.Version).Select(p => $"{Path.GetFileName(p.File)} ({p.Sdk})").ToArray();
-        Require(newer.Length == 0, $"built against a newer {sdk.Name} than {sdk.Version}, which a node of this version refuses: {string.Join(", ", newer)}");
+        ConformanceCheck.That(newer.Length == 0, $"built against a newer {sdk.Name} than {sdk.Version}, which a node of this version refuses: {string.Join(", ", newer)}", nameof(PluginFolderConformance));
         var withoutDeps = plugins.Where(p => !File.Exists(Path.ChangeExtension(p.File, ".deps.json"))).Select(p => Path.GetFileName(p.File)).ToArray();
-        Require(withoutDeps.Length == 0, $"no .deps.json beside {string.Join(", ", withoutDeps)}: publish the project (dotnet publish), do not copy the assembly alone");
+        ConformanceCheck.That(withoutDeps.Length == 0, $"no .deps.json beside {string.Join(", ", withoutDeps)}: publish the project (dotnet publish), do not copy the assembly alone", nameof(PluginFolderConformance));
 
         var context = new PluginContext(folder);
         try
@@ -46,24 +46,16 @@ public static class PluginFolderConformance
                     .Where(m => m.Attribute is not null)
                     .ToArray();
                 var misshapen = methods.Where(m => !NodeAdapterRules.HasAdapterSignature(m.Method)).Select(m => $"{m.Method.DeclaringType}.{m.Method.Name}").ToArray();
-                Require(misshapen.Length == 0, $"{Path.GetFileName(file)}: marked [NodeAdapter] but not '{NodeAdapterRules.Signature}': {string.Join(", ", misshapen)}");
+                ConformanceCheck.That(misshapen.Length == 0, $"{Path.GetFileName(file)}: marked [NodeAdapter] but not '{NodeAdapterRules.Signature}': {string.Join(", ", misshapen)}", nameof(PluginFolderConformance));
                 found.AddRange(methods.Select(m => (m.Attribute!.Name, m.Attribute.Kind)));
             }
 
-            Require(found.Count > 0, $"no method marked [NodeAdapter] in {string.Join(", ", plugins.Select(p => Path.GetFileName(p.File)))}: the node would find no adapter");
+            ConformanceCheck.That(found.Count > 0, $"no method marked [NodeAdapter] in {string.Join(", ", plugins.Select(p => Path.GetFileName(p.File)))}: the node would find no adapter", nameof(PluginFolderConformance));
             return found;
         }
         finally
         {
             context.Unload();
-        }
-    }
-
-    private static void Require(bool passed, string failure)
-    {
-        if (!passed)
-        {
-            Assert.Fail($"{nameof(PluginFolderConformance)}: {failure}");
         }
     }
 
