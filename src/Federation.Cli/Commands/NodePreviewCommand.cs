@@ -51,8 +51,11 @@ internal static class NodePreviewCommand
                 throw new CommandException(e.Message);
             }
 
-            var document = NodePreviewDocument.From(preview, await PreviewDirectoryAsync(node, startup.Sources, cancellationToken), parse.GetValue(years) ?? [])
-                with { CaseSources = startup.Sources.Describe(NodeSourceKind.CaseRecords) };
+            var directory = await PreviewDirectoryAsync(node, startup.Sources, cancellationToken);
+            var document = NodePreviewDocument.From(preview, directory, parse.GetValue(years) ?? []) with
+            {
+                CaseSources = startup.Sources.Describe(NodeSourceKind.CaseRecords),
+            };
             if (parse.GetValue(format) == OutputFormat.Json)
             {
                 NodePreviewWriter.WriteJson(document, Console.Out);
