@@ -79,8 +79,8 @@ internal sealed class CsvColumnLayout
         {
             CaseId = Text(fields, _caseId) ?? string.Empty,
             PersonName = _personName is { } personName ? Text(fields, personName) : null,
-            BirthDate = Date(fields, _birthDate, problems),
-            IdentificationDate = Date(fields, _identificationDate, problems),
+            BirthDate = Date(fields, _birthDate, nameof(CaseRecord.BirthDate), problems),
+            IdentificationDate = Date(fields, _identificationDate, nameof(CaseRecord.IdentificationDate), problems),
             Gender = Text(fields, _gender),
             TypesOfExploitation = List(fields, _exploitationTypes),
             IndigenousIdentity = Text(fields, _indigenousIdentity),
@@ -109,6 +109,6 @@ internal sealed class CsvColumnLayout
 
     private string[] List(IReadOnlyList<string> fields, int index) => CaseFieldValues.List(fields[index], _listSeparator);
 
-    private DateOnly? Date(IReadOnlyList<string> fields, int index, List<string> problems) =>
-        CaseFieldValues.Date(fields[index], _header[index], problems);
+    private DateOnly? Date(IReadOnlyList<string> fields, int index, string property, List<string> problems) =>
+        CaseFieldValues.Date(fields[index], CaseFieldValues.FieldName(_header[index], property), problems);
 }

@@ -120,8 +120,8 @@ internal sealed class SqlColumnLayout
             DateOnly date => date,
             DateTime time => DateOnly.FromDateTime(time),
             DateTimeOffset time => DateOnly.FromDateTime(time.DateTime),
-            string text => CaseFieldValues.Date(text, ColumnOf(field), problems),
-            var other => Unreadable(other, ColumnOf(field), problems),
+            string text => CaseFieldValues.Date(text, CaseFieldValues.FieldName(ColumnOf(field), field.ToString()), problems),
+            var other => Unreadable(other, CaseFieldValues.FieldName(ColumnOf(field), field.ToString()), problems),
         };
 
     private static DateOnly? Unreadable(object value, string column, List<string> problems)

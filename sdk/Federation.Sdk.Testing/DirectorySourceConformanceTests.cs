@@ -60,13 +60,12 @@ public abstract class DirectorySourceConformanceTests : IAsyncLifetime
         AssertSameIds("services", directory.ServiceIds, content.Services.Select(s => s.Id));
         AssertSameIds("locations", directory.LocationIds, content.Locations.Select(l => l.Id));
         AssertSameIds("service_at_locations", directory.ServiceAtLocationIds, content.ServiceAtLocations.Select(l => l.Id));
-        Assert.True(content.Quarantined.Count == 0, $"a valid directory read with quarantined items: {string.Join(" | ", content.Quarantined)}");
+        ConformanceCheck.That(content.Quarantined.Count == 0, $"a valid directory read with quarantined items: {ConformanceCheck.List(content.Quarantined.Select(q => $"{q.Location}: {q.Reason}"))}");
         var links = content.ServiceAtLocations.ToDictionary(l => l.Id, StringComparer.Ordinal);
-        Assert.All(directory.Rows, row =>
-        {
-            Assert.Equal(row.ServiceId, links[row.ServiceAtLocationId].ServiceId);
-            Assert.Equal(row.LocationId, links[row.ServiceAtLocationId].LocationId);
-        });
+        var wrongLinks = directory.Rows
+            .Where(row => links[row.ServiceAtLocationId].ServiceId != row.ServiceId || links[row.ServiceAtLocationId].LocationId != row.LocationId)
+            .Select(row => row.ServiceAtLocationId).ToArray();
+        ConformanceCheck.That(wrongLinks.Length == 0, $"service_at_locations linking the wrong service or location: {ConformanceCheck.List(wrongLinks)}");
     }
 
     [Fact]
@@ -76,7 +75,8 @@ public abstract class DirectorySourceConformanceTests : IAsyncLifetime
         using var cancellation = new CancellationTokenSource();
         var read = 0;
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        Exception? ended = null;
+        try
         {
             await foreach (var item in sources.DirectorySources[0].Value.ReadAsync(cancellation.Token))
             {
@@ -85,10 +85,18 @@ public abstract class DirectorySourceConformanceTests : IAsyncLifetime
                     await cancellation.CancelAsync();
                 }
             }
-        });
+        }
+        catch (Exception e)
+        {
+            ended = e;
+        }
+
+        ConformanceCheck.That(ended is OperationCanceledException, ended is null
+            ? $"cancelled after item 6, the read went on to the end ({read} items) without an OperationCanceledException"
+            : $"cancelled after item 6, the read ended with {ended.GetType().Name} instead of an OperationCanceledException: {ended.Message}");
 
         // An item already read may be in flight, but the stream stops at once instead of reading on to the end.
-        Assert.InRange(read, 6, 7);
+        ConformanceCheck.That(read <= 7, $"cancelled after item 6, {read} items were read before the read stopped (at most 7)");
     }
 
     [Fact]
@@ -121,15 +129,16 @@ public abstract class DirectorySourceConformanceTests : IAsyncLifetime
         foreach (var (row, item, field) in defects)
         {
             var id = item(row);
-            Assert.True(
+            ConformanceCheck.That(
                 result.Quarantined.Any(q => q.CaseId == id && Names(q.Reason, field)),
-                $"{id} with a bad {field} was not quarantined with a reason naming {field}: {string.Join(" | ", result.Quarantined)}");
-            Assert.True(
+                $"{id} with a bad {field} was not quarantined with a reason naming {field}; quarantined: {ConformanceCheck.List(result.Quarantined.Select(q => $"{q.CaseId} at {q.Location}: {q.Reason}"))}");
+            ConformanceCheck.That(
                 result.Snapshot.Services.Any(s => s.Id == row.ServiceId) || result.Quarantined.Any(q => q.CaseId == row.ServiceId),
                 $"service {row.ServiceId} was dropped: neither in the snapshot nor quarantined");
         }
 
-        Assert.All(result.Quarantined, q => Assert.False(string.IsNullOrWhiteSpace(q.Location) || string.IsNullOrWhiteSpace(q.Reason), $"a quarantined item without location or reason: {q}"));
+        var unlocated = result.Quarantined.Where(q => string.IsNullOrWhiteSpace(q.Location) || string.IsNullOrWhiteSpace(q.Reason)).Select(q => q.CaseId).ToArray();
+        ConformanceCheck.That(unlocated.Length == 0, $"quarantined items without a location or a reason: {ConformanceCheck.List(unlocated)}");
         AssertContains("organizations", valid.OrganizationIds, result.Snapshot.Organizations.Select(o => o.Id));
         AssertContains("services", valid.ServiceIds, result.Snapshot.Services.Select(s => s.Id));
         AssertContains("locations", valid.LocationIds, result.Snapshot.Locations.Select(l => l.Id));
@@ -147,15 +156,18 @@ public abstract class DirectorySourceConformanceTests : IAsyncLifetime
         var firstBuild = Builder().Build(Jurisdiction, first);
         var secondBuild = Builder().Build(Jurisdiction, second);
 
-        Assert.Equal(first.Organizations, second.Organizations);
-        Assert.Equal(first.Services, second.Services);
-        Assert.Equal(first.Locations, second.Locations);
-        Assert.Equal(first.ServiceAtLocations, second.ServiceAtLocations);
-        Assert.Equal(first.Quarantined, second.Quarantined);
-        Assert.NotEmpty(firstBuild.Snapshot.Services);
-        Assert.Equal(firstBuild.Snapshot, secondBuild.Snapshot);
-        Assert.Equal(firstBuild.Snapshot.ToByteArray(), secondBuild.Snapshot.ToByteArray());
-        Assert.Equal(firstBuild.Quarantined, secondBuild.Quarantined);
+        var differing = new[]
+        {
+            ("organizations", first.Organizations.SequenceEqual(second.Organizations)),
+            ("services", first.Services.SequenceEqual(second.Services)),
+            ("locations", first.Locations.SequenceEqual(second.Locations)),
+            ("service_at_locations", first.ServiceAtLocations.SequenceEqual(second.ServiceAtLocations)),
+            ("quarantined items", first.Quarantined.SequenceEqual(second.Quarantined)),
+            ("snapshots", firstBuild.Snapshot.Equals(secondBuild.Snapshot) && firstBuild.Snapshot.ToByteArray().AsSpan().SequenceEqual(secondBuild.Snapshot.ToByteArray())),
+            ("snapshot quarantines", firstBuild.Quarantined.SequenceEqual(secondBuild.Quarantined)),
+        }.Where(part => !part.Item2).Select(part => part.Item1).ToArray();
+        ConformanceCheck.That(differing.Length == 0, $"two reads differ in their {ConformanceCheck.List(differing)} (read in a stable order, with no clock or randomness)");
+        ConformanceCheck.That(firstBuild.Snapshot.Services.Count > 0, "the snapshot of a valid directory has no service");
     }
 
     [Fact]
@@ -169,31 +181,37 @@ public abstract class DirectorySourceConformanceTests : IAsyncLifetime
         foreach (var shelter in s_confidential)
         {
             var row = directory.Rows.Single(r => r.ServiceId == ServiceId(shelter.Tag));
-            var location = Assert.Single(result.Snapshot.Locations, l => l.Id == row.LocationId);
-            Assert.Equal(Location.KindOneofCase.Redacted, location.KindCase);
-            Assert.Equal(row["municipality"], location.Redacted.ServiceArea);
-            Assert.Contains(result.Snapshot.ServiceAtLocations, l => l.LocationId == row.LocationId && l.ServiceId == row.ServiceId);
+            var location = result.Snapshot.Locations.SingleOrDefault(l => l.Id == row.LocationId);
+            ConformanceCheck.That(location is not null, $"confidential location {row.LocationId} of service {row.ServiceId} is not in the snapshot (once)");
+            ConformanceCheck.That(
+                location!.KindCase == Location.KindOneofCase.Redacted && location.Redacted.ServiceArea == row["municipality"],
+                $"confidential location {row.LocationId} must be published redacted to its area '{row["municipality"]}', not as {location.KindCase}");
+            ConformanceCheck.That(
+                result.Snapshot.ServiceAtLocations.Any(l => l.LocationId == row.LocationId && l.ServiceId == row.ServiceId),
+                $"service {row.ServiceId} is not linked to its redacted location {row.LocationId}");
 
             var texts = new[] { shelter.Street, shelter.PostalCode, shelter.PostalCode.Replace(" ", string.Empty, StringComparison.Ordinal), shelter.Latitude, shelter.Longitude };
             foreach (var text in texts)
             {
-                Assert.True(bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) < 0, $"'{text}' of a confidential location reached the snapshot bytes");
-                Assert.DoesNotContain(text, json, StringComparison.OrdinalIgnoreCase);
+                ConformanceCheck.That(
+                    bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) < 0 && !json.Contains(text, StringComparison.OrdinalIgnoreCase),
+                    $"'{text}' of confidential location {row.LocationId} reached the snapshot");
             }
 
             foreach (var coordinate in new[] { shelter.Latitude, shelter.Longitude }.Select(c => double.Parse(c, CultureInfo.InvariantCulture)))
             {
-                Assert.True(bytes.AsSpan().IndexOf(BitConverter.GetBytes(coordinate)) < 0, $"coordinate {coordinate} of a confidential location reached the snapshot bytes");
+                ConformanceCheck.That(bytes.AsSpan().IndexOf(BitConverter.GetBytes(coordinate)) < 0, $"coordinate {coordinate} of confidential location {row.LocationId} reached the snapshot bytes");
             }
         }
 
         // Every residential service's locations are published redacted, with an area and nothing else of the place.
         var residential = result.Snapshot.Services.Where(s => s.ServiceTypes.Any(DirectoryCodes.IsResidential)).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
         var locations = result.Snapshot.Locations.ToDictionary(l => l.Id, StringComparer.Ordinal);
-        Assert.NotEmpty(residential);
-        Assert.All(
-            result.Snapshot.ServiceAtLocations.Where(l => residential.Contains(l.ServiceId)),
-            link => Assert.Equal(Location.KindOneofCase.Redacted, locations[link.LocationId].KindCase));
+        ConformanceCheck.That(residential.Count > 0, "the snapshot has no residential service (shelter, transitional housing)");
+        var exposed = result.Snapshot.ServiceAtLocations
+            .Where(l => residential.Contains(l.ServiceId) && locations[l.LocationId].KindCase != Location.KindOneofCase.Redacted)
+            .Select(l => $"{l.ServiceId} at {l.LocationId}").ToArray();
+        ConformanceCheck.That(exposed.Length == 0, $"residential services published at a location that is not redacted: {ConformanceCheck.List(exposed)}");
     }
 
     /// <summary>
@@ -250,21 +268,22 @@ public abstract class DirectorySourceConformanceTests : IAsyncLifetime
     private static string Squeeze(string text) =>
         text.Replace("_", string.Empty, StringComparison.Ordinal).Replace(" ", string.Empty, StringComparison.Ordinal).Replace(".", string.Empty, StringComparison.Ordinal);
 
-    private static void AssertSameIds(string kind, IEnumerable<string> expected, IEnumerable<string> actual)
+    private static void AssertSameIds(string kind, IEnumerable<string> expected, IEnumerable<string> actual, [System.Runtime.CompilerServices.CallerMemberName] string check = "")
     {
         var read = actual.ToArray();
         var missing = expected.Except(read, StringComparer.Ordinal).ToArray();
         var extra = read.Except(expected, StringComparer.Ordinal).ToArray();
         var repeated = read.GroupBy(id => id, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToArray();
-        Assert.True(
+        ConformanceCheck.That(
             missing.Length == 0 && extra.Length == 0 && repeated.Length == 0,
-            $"{kind}: missing [{string.Join(", ", missing)}], not in the directory [{string.Join(", ", extra)}], streamed more than once [{string.Join(", ", repeated)}]");
+            $"{kind}: missing {ConformanceCheck.List(missing)}; not in the directory {ConformanceCheck.List(extra)}; streamed more than once {ConformanceCheck.List(repeated)}",
+            check);
     }
 
-    private static void AssertContains(string kind, IEnumerable<string> expected, IEnumerable<string> actual)
+    private static void AssertContains(string kind, IEnumerable<string> expected, IEnumerable<string> actual, [System.Runtime.CompilerServices.CallerMemberName] string check = "")
     {
         var missing = expected.Except(actual, StringComparer.Ordinal).ToArray();
-        Assert.True(missing.Length == 0, $"valid {kind} missing from the snapshot: {string.Join(", ", missing)}");
+        ConformanceCheck.That(missing.Length == 0, $"valid {kind} missing from the snapshot: {ConformanceCheck.List(missing)}", check);
     }
 
     private static DirectorySnapshotBuilder Builder() => new(new DirectoryValidator(new FixedClock(Now)));

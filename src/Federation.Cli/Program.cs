@@ -15,4 +15,5 @@ var root = new RootCommand(
     ReportCommand.Create(),
     TokenServerCommand.Create(),
 };
+VersionAction.Use(root);
 return await root.Parse(args).InvokeAsync();

@@ -2,17 +2,17 @@ using Federation.Sdk.Validation;
 
 namespace Federation.Node;
 
-/// <summary>Writes the quarantined records of a run (location, case id, reason) as CSV for the province to correct.</summary>
+/// <summary>Writes the quarantined records of a run (source, location, case id, reason) as CSV for the province to correct.</summary>
 public static class QuarantineReport
 {
     public static string Write(string path, IReadOnlyList<QuarantinedRecord> quarantined)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         using var writer = new StreamWriter(path);
-        writer.WriteLine("location,case_id,reason");
+        writer.WriteLine("source,location,case_id,reason");
         foreach (var record in quarantined)
         {
-            writer.WriteLine($"{Quote(record.Location)},{Quote(record.CaseId ?? string.Empty)},{Quote(record.Reason)}");
+            writer.WriteLine($"{Quote(record.Source ?? string.Empty)},{Quote(record.Location)},{Quote(record.CaseId ?? string.Empty)},{Quote(record.Reason)}");
         }
 
         return path;

@@ -37,7 +37,7 @@ public sealed class BuiltInAdapterTests : IDisposable
 
         using var sources = new NodeSourceFactory(configuration, TimeProvider.System).Create();
         var rows = new List<Sdk.Records.SourceRow>();
-        await foreach (var row in sources.CaseRecords.ReadAsync(CancellationToken.None))
+        await foreach (var row in Assert.Single(sources.CaseRecords).ReadAsync(CancellationToken.None))
         {
             rows.Add(row);
         }

@@ -35,7 +35,7 @@ public sealed class PluginAdapterTests : IDisposable
             """[ { "adapter": "keyvalue", "options": { "path": "cases.txt" } } ]""", "\"plugins\": \"plugins\","));
         using (var sources = new NodeSourceFactory(configuration, TimeProvider.System).Create())
         {
-            await foreach (var row in sources.CaseRecords.ReadAsync(CancellationToken.None))
+            await foreach (var row in Assert.Single(sources.CaseRecords).ReadAsync(CancellationToken.None))
             {
                 Assert.Equal("NS-1", row.Record!.CaseId);
             }
@@ -100,8 +100,8 @@ public sealed class PluginAdapterTests : IDisposable
 
         var problems = Problems("""[ { "adapter": "keyvalue", "options": { "path": "node.pem" } } ]""", "\"plugins\": \"plugins\",");
 
-        var claimed = Assert.Single(problems, p => p.Contains("claimed by more than one assembly", StringComparison.Ordinal));
-        Assert.StartsWith("plugins: adapter 'keyvalue'", claimed, StringComparison.Ordinal);
+        var claimed = Assert.Single(problems, p => p.StartsWith("plugins: adapter 'keyvalue'", StringComparison.Ordinal));
+        Assert.Contains("claimed by more than one assembly", claimed, StringComparison.Ordinal);
         Assert.Contains(Path.Combine(plugins, "first", "Federation.Node.TestPlugin.dll"), claimed, StringComparison.Ordinal);
         Assert.Contains(Path.Combine(plugins, "second", "Federation.Node.TestPlugin.dll"), claimed, StringComparison.Ordinal);
     }

@@ -122,12 +122,23 @@ public class CsvCaseRecordSourceTests
         await Assert.ThrowsAsync<InvalidDataException>(() => ReadAsync(string.Empty));
 
     [Fact]
-    public async Task Unparseable_date_gives_a_row_error_naming_column_and_value()
+    public async Task Unparseable_date_gives_a_row_error_naming_the_column_not_the_value()
     {
         var row = Assert.Single(await ReadAsync($"{TempCsv.Header}\n{Victim.Replace("2004-05-17", "2004-02-30", StringComparison.Ordinal)}\n"));
 
         Assert.Null(row.Record);
-        Assert.Equal("birth_date '2004-02-30' is not a date in yyyy-MM-dd form", row.Error);
+        Assert.Equal("birth_date is not a date in yyyy-MM-dd form", row.Error);
+    }
+
+    [Fact]
+    public async Task A_renamed_column_is_named_as_in_the_export_and_as_the_sdk_knows_it()
+    {
+        var options = new CsvCaseSourceOptions { Columns = new CaseColumnNames { BirthDate = "Born" } };
+        var header = TempCsv.Header.Replace("birth_date", "Born", StringComparison.Ordinal);
+
+        var row = Assert.Single(await ReadAsync($"{header}\n{Victim.Replace("2004-05-17", "17/05/2004", StringComparison.Ordinal)}\n", options));
+
+        Assert.Equal("Born (BirthDate) is not a date in yyyy-MM-dd form", row.Error);
     }
 
     [Fact]

@@ -17,6 +17,8 @@ public sealed class CsvCaseSourceConformanceTests : CaseSourceConformanceTests
     protected override void AddSource(INodeBuilder node, string name) =>
         node.AddCsvCaseSource(name, CsvNodeBuilderExtensionsTests.Json($$"""{ "path": "{{_file.Path}}" }"""));
 
+    protected override NodeSourceSettings NodeSettings => new("csv", System.Text.Json.JsonSerializer.Serialize(new { path = _file.Path }));
+
     public override Task DisposeAsync()
     {
         _file.Dispose();

@@ -73,7 +73,7 @@ public class SyntheticCaseDataTests
         var reasons = (await pipeline.RunAsync(new CsvCaseRecordSource(file.Path), "ON", "node")).Quarantined.Select(q => q.Reason).ToArray();
 
         Assert.Contains(reasons, r => r.Contains("is not a date", StringComparison.Ordinal));
-        Assert.Contains(reasons, r => r.Contains("Gender 'Fem'", StringComparison.Ordinal));
+        Assert.Contains(reasons, r => r.Contains("Gender is not a known value", StringComparison.Ordinal));
         Assert.Contains(reasons, r => r.Contains("IdentificationDate is missing", StringComparison.Ordinal));
         Assert.Contains(reasons, r => r.Contains("is after IdentificationDate", StringComparison.Ordinal));
         Assert.Contains(reasons, r => r.StartsWith("duplicate CaseId", StringComparison.Ordinal));

@@ -25,17 +25,23 @@ public sealed class PostgresCaseSourceConformanceTests(PostgresServer server) : 
         await SqlTestTables.CreateAndFillAsync(connection, "cases", "text", cases, typedDates: true, cancellationToken);
     }
 
+    private const string Query = """
+        SELECT case_id AS "CaseNumber", person_name, birth_date, identification_date, gender, exploitation_types,
+               indigenous_identity, string_to_array(citizenship, ';') AS citizenship, residence_status,
+               relationship_to_trafficker, trafficking_status
+        FROM cases ORDER BY position
+        """;
+
+    protected override NodeSourceSettings NodeSettings => new(
+        "sql",
+        System.Text.Json.JsonSerializer.Serialize(new { provider = "Npgsql", connectionString = _connectionString, query = Query, columns = new { caseId = "casenumber" }, commandTimeout = 30 }));
+
     protected override void AddSource(INodeBuilder node, string name) =>
         node.AddSqlCaseSource(name, options =>
         {
             options.Provider = "Npgsql";
             options.ConnectionString = _connectionString;
-            options.Query = """
-                SELECT case_id AS "CaseNumber", person_name, birth_date, identification_date, gender, exploitation_types,
-                       indigenous_identity, string_to_array(citizenship, ';') AS citizenship, residence_status,
-                       relationship_to_trafficker, trafficking_status
-                FROM cases ORDER BY position
-                """;
+            options.Query = Query;
             options.Columns.CaseId = "casenumber";
             options.CommandTimeout = 30;
         });

@@ -16,11 +16,13 @@ public sealed class SqliteCaseSourceConformanceTests : CaseSourceConformanceTest
         await SqlTestTables.CreateAndFillAsync(connection, "cases", "TEXT", cases, typedDates: false, cancellationToken);
     }
 
+    protected override NodeSourceSettings NodeSettings => new("sql", $$"""
+        { "provider": "Microsoft.Data.Sqlite", "connectionString": "Data Source={{_file}};Mode=ReadOnly;Pooling=False",
+          "query": "SELECT {{string.Join(", ", SyntheticCase.Columns)}} FROM cases ORDER BY rowid" }
+        """);
+
     protected override void AddSource(INodeBuilder node, string name) =>
-        node.AddSqlCaseSource(name, SqlTestTables.Json($$"""
-            { "provider": "Microsoft.Data.Sqlite", "connectionString": "Data Source={{_file}};Mode=ReadOnly;Pooling=False",
-              "query": "SELECT {{string.Join(", ", SyntheticCase.Columns)}} FROM cases ORDER BY rowid" }
-            """));
+        node.AddSqlCaseSource(name, SqlTestTables.Json(NodeSettings.Options));
 
     public override Task DisposeAsync()
     {

@@ -44,12 +44,8 @@ public sealed class CaseStatisticsPipeline
         _timeProvider = timeProvider;
     }
 
-    /// <summary>
-    /// Runs the pipeline over a source. With <paramref name="referenceYears"/>, exactly those years are released, a year
-    /// without victims as a grid of zeros (a zero is information), and victims identified in other years are counted
-    /// out of scope; without it, every year found in the accepted records is released.
-    /// </summary>
-    public async Task<PipelineResult> RunAsync(
+    /// <summary>Runs the pipeline over one source (see the overload for several).</summary>
+    public Task<PipelineResult> RunAsync(
         ICaseRecordSource source,
         string jurisdiction,
         string nodeId,
@@ -57,6 +53,23 @@ public sealed class CaseStatisticsPipeline
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
+        return RunAsync([source], jurisdiction, nodeId, referenceYears, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs the pipeline over sources read one after the other (a case id may appear once across all of them); each
+    /// quarantined record names its source. With <paramref name="referenceYears"/>, exactly those years are released, a year
+    /// without victims as a grid of zeros (a zero is information), and victims identified in other years are counted
+    /// out of scope; without it, every year found in the accepted records is released.
+    /// </summary>
+    public async Task<PipelineResult> RunAsync(
+        IReadOnlyList<ICaseRecordSource> sources,
+        string jurisdiction,
+        string nodeId,
+        IReadOnlyCollection<int>? referenceYears = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
         ArgumentException.ThrowIfNullOrWhiteSpace(nodeId);
         if (!_dataset.Jurisdictions.Contains(jurisdiction, StringComparer.Ordinal))
         {
@@ -74,24 +87,27 @@ public sealed class CaseStatisticsPipeline
         var caseIds = new CaseIdRegister();
         var quarantined = new List<QuarantinedRecord>();
         int read = 0, accepted = 0, outOfScope = 0;
-        await foreach (var row in source.ReadAsync(cancellationToken).WithCancellation(cancellationToken))
+        foreach (var source in sources)
         {
-            read++;
-            switch (Screen(row, caseIds))
+            await foreach (var row in source.ReadAsync(cancellationToken).WithCancellation(cancellationToken))
             {
-                case RecordVerdict.Accepted victim when referenceYears is not null && !referenceYears.Contains(victim.ReferenceYear):
-                    outOfScope++;
-                    break;
-                case RecordVerdict.Accepted victim:
-                    aggregator.Add(victim.ReferenceYear, victim.Codes);
-                    accepted++;
-                    break;
-                case RecordVerdict.OutOfScope:
-                    outOfScope++;
-                    break;
-                case RecordVerdict.Quarantined problem:
-                    quarantined.Add(new QuarantinedRecord(row.Location, row.Record?.CaseId, problem.Reason));
-                    break;
+                read++;
+                switch (Screen(row, caseIds))
+                {
+                    case RecordVerdict.Accepted victim when referenceYears is not null && !referenceYears.Contains(victim.ReferenceYear):
+                        outOfScope++;
+                        break;
+                    case RecordVerdict.Accepted victim:
+                        aggregator.Add(victim.ReferenceYear, victim.Codes);
+                        accepted++;
+                        break;
+                    case RecordVerdict.OutOfScope:
+                        outOfScope++;
+                        break;
+                    case RecordVerdict.Quarantined problem:
+                        quarantined.Add(new QuarantinedRecord(row.Location, row.Record?.CaseId, problem.Reason) { Source = source.Name });
+                        break;
+                }
             }
         }
 
@@ -109,7 +125,8 @@ public sealed class CaseStatisticsPipeline
 
         if (!string.IsNullOrWhiteSpace(record.CaseId) && !caseIds.TryRegister(record.CaseId, row.Location, out var firstSeenAt))
         {
-            return new RecordVerdict.Quarantined($"duplicate {nameof(CaseRecord.CaseId)} '{record.CaseId}' (first seen at {firstSeenAt})");
+            // The id is in the quarantine list's own column; the reason says where it was first seen.
+            return new RecordVerdict.Quarantined($"duplicate {nameof(CaseRecord.CaseId)} (first seen at {firstSeenAt})");
         }
 
         return _validator.Validate(record);

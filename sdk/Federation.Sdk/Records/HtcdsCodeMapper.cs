@@ -204,9 +204,9 @@ public sealed class HtcdsCodeMapper
     private static string MapCitizenship(IReadOnlyList<string> countries, string? residenceStatus, List<string> problems)
     {
         var listed = countries.Where(c => !string.IsNullOrWhiteSpace(c)).Select(c => c.Trim()).ToArray();
-        foreach (var country in listed.Where(c => !IsAlpha2(c)))
+        if (listed.Any(c => !IsAlpha2(c)))
         {
-            problems.Add($"{nameof(CaseRecord.Citizenship)} '{country}' is not an ISO 3166 alpha-2 country code");
+            problems.Add($"{nameof(CaseRecord.Citizenship)} has a value that is not an ISO 3166 alpha-2 country code");
         }
 
         var isPermanentResident = false;

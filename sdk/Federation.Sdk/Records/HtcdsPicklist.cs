@@ -22,7 +22,8 @@ internal sealed class HtcdsPicklist<TTarget>
             return true;
         }
 
-        problem = $"{Field} '{value}' is not a known value (expected one of {string.Join(", ", _values.Keys)})";
+        // The value itself is left out: a reason is printed and logged, and a mistyped field can hold anything.
+        problem = $"{Field} is not a known value (expected one of {string.Join(", ", _values.Keys)})";
         return false;
     }
 }

@@ -4,7 +4,8 @@ namespace Federation.Sdk.Validation;
 
 /// <summary>
 /// Checks one case record and derives its codes: identification date present and not in the future, birth date
-/// plausible, every coded value known. All problems of a record are reported together.
+/// plausible, every coded value known. All problems of a record are reported together, each naming the field and the
+/// rule it breaks, never the field's value: a reason is printed and logged, and the record's location identifies it.
 /// </summary>
 public sealed class CaseRecordValidator
 {
@@ -72,7 +73,7 @@ public sealed class CaseRecordValidator
         var today = DateOnly.FromDateTime(_timeProvider.GetLocalNow().DateTime);
         if (identified > today)
         {
-            problems.Add($"{nameof(CaseRecord.IdentificationDate)} {identified:yyyy-MM-dd} is in the future (today is {today:yyyy-MM-dd})");
+            problems.Add($"{nameof(CaseRecord.IdentificationDate)} is in the future (today is {today:yyyy-MM-dd})");
         }
 
         if (record.BirthDate is not { } born)
@@ -82,14 +83,14 @@ public sealed class CaseRecordValidator
 
         if (born > identified)
         {
-            problems.Add($"{nameof(CaseRecord.BirthDate)} {born:yyyy-MM-dd} is after {nameof(CaseRecord.IdentificationDate)} {identified:yyyy-MM-dd}");
+            problems.Add($"{nameof(CaseRecord.BirthDate)} is after {nameof(CaseRecord.IdentificationDate)}");
             return null;
         }
 
         var age = AgeInYears(born, identified);
         if (age > MaximumAge)
         {
-            problems.Add($"age when identified {age} is over {MaximumAge} ({nameof(CaseRecord.BirthDate)} {born:yyyy-MM-dd})");
+            problems.Add($"{nameof(CaseRecord.BirthDate)} gives an age over {MaximumAge} when identified");
             return null;
         }
 

@@ -17,5 +17,7 @@ public sealed class JsonLinesCaseSourceConformanceTests : CaseSourceConformanceT
     protected override void AddSource(INodeBuilder node, string name) =>
         node.AddJsonLinesCaseSource(name, options => options.Path = _export.Path);
 
+    protected override NodeSourceSettings NodeSettings => new(JsonLinesNodeBuilderExtensions.AdapterName, $$"""{ "path": "{{_export.Path}}" }""");
+
     public void Dispose() => _export.Dispose();
 }

@@ -64,10 +64,24 @@ public sealed class JsonLinesNodeBuilderExtensionsTests : IDisposable
         var file = Path.GetFileName(_export.Path);
         Assert.Equal([$"{file} line 1", $"{file} line 3", $"{file} line 4", $"{file} line 5", $"{file} line 6"], rows.Select(r => r.Location));
         Assert.Null(rows[0].Error);
-        Assert.StartsWith("the line is not valid JSON: ", rows[1].Error, StringComparison.Ordinal);
+        Assert.StartsWith("the line is not valid JSON (at character ", rows[1].Error, StringComparison.Ordinal);
         Assert.Equal("the line is a JSON Array, not an object", rows[2].Error);
         Assert.Equal("person.gender: must be text, not a JSON Number; exploitationTypes: must be an array of text values", rows[3].Error);
-        Assert.Equal("identificationDate: '2023-02-30' is not a date in yyyy-MM-dd form", rows[4].Error);
+        Assert.Equal("identificationDate is not a date in yyyy-MM-dd form", rows[4].Error);
+    }
+
+    [Fact]
+    public async Task A_birth_year_alone_is_read_as_an_unknown_birth_date_not_a_made_up_day()
+    {
+        _export.WriteLines("""{"caseId":"NS-1","identificationDate":"2023-03-02","person":{"birthDate":"2005"}}""");
+        var node = new NodeBuilder();
+        node.AddJsonLinesCaseSource("intake", options => options.Path = _export.Path);
+
+        using var sources = node.Build();
+        var row = Assert.Single(await ReadAllAsync(sources.CaseSources[0].Value));
+
+        Assert.Null(row.Error);
+        Assert.Null(row.Record!.BirthDate);
     }
 
     [Theory]

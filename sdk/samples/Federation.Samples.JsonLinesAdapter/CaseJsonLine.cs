@@ -20,7 +20,8 @@ internal sealed class CaseJsonLine(string dateFormat)
         }
         catch (JsonException e)
         {
-            return SourceRow.Unreadable(location, $"the line is not valid JSON: {e.Message}");
+            // The parser's message can quote the line's text; its position is enough to find the fault.
+            return SourceRow.Unreadable(location, $"the line is not valid JSON (at character {e.BytePositionInLine + 1})");
         }
 
         using (document)
@@ -37,7 +38,7 @@ internal sealed class CaseJsonLine(string dateFormat)
             {
                 CaseId = Text(root, "caseId", problems) ?? string.Empty,
                 PersonName = Text(person, "person.name", problems),
-                BirthDate = Date(person, "person.birthDate", problems),
+                BirthDate = BirthDate(person, problems),
                 IdentificationDate = Date(root, "identificationDate", problems),
                 Gender = Text(person, "person.gender", problems),
                 TypesOfExploitation = List(root, "exploitationTypes", problems),
@@ -99,6 +100,20 @@ internal sealed class CaseJsonLine(string dateFormat)
         return array.EnumerateArray().Select(item => CaseFieldValues.Text(item.GetString())).OfType<string>().ToArray();
     }
 
+    /// <summary>
+    /// The birth date; a birth year alone ("1998") is read as not recorded, never as a made-up day: 1 January or 1 July
+    /// would move some people across an age-group boundary (a minor counted as an adult), while an unknown birth date
+    /// is counted, honestly, in age group UNKNOWN.
+    /// </summary>
+    private DateOnly? BirthDate(JsonElement? person, List<string> problems)
+    {
+        const string path = "person.birthDate";
+        var value = Value(person, path);
+        return value is { ValueKind: JsonValueKind.String } text && text.GetString()!.Trim() is { Length: 4 } year && year.All(char.IsAsciiDigit)
+            ? null
+            : Date(person, path, problems);
+    }
+
     private DateOnly? Date(JsonElement? parent, string path, List<string> problems)
     {
         if (Text(parent, path, problems) is not { } text)
@@ -111,7 +126,7 @@ internal sealed class CaseJsonLine(string dateFormat)
             return date;
         }
 
-        problems.Add($"{path}: '{text}' is not a date in {dateFormat} form");
+        problems.Add($"{path} is not a date in {dateFormat} form");
         return null;
     }
 }

@@ -40,4 +40,6 @@ internal static class CommonOptions
     {
         Description = "PEM file of the federation root certificate the gateway's TLS certificate must chain to. Default: the demo's, from --data.",
     };
+
+    public static Option<bool> Verbose() => new("--verbose") { Description = "Also print the detail (stack trace) of failures, such as an adapter's exception." };
 }

@@ -3,6 +3,7 @@ using Federation.Cli.Output;
 using Federation.Contracts.V1;
 using Federation.Node;
 using Federation.Node.Adapters;
+using Federation.Sdk.Hosting;
 
 namespace Federation.Cli.Commands;
 
@@ -33,6 +34,8 @@ internal static class NodePreviewCommand
         {
             format, years,
         };
+        var verbose = CommonOptions.Verbose();
+        command.Options.Add(verbose);
         configuration.AddTo(command);
         command.SetAction(GuardedAction.Of(async (parse, cancellationToken) =>
         {
@@ -48,7 +51,11 @@ internal static class NodePreviewCommand
                 throw new CommandException(e.Message);
             }
 
-            var document = NodePreviewDocument.From(preview, await PreviewDirectoryAsync(node, startup.Sources, cancellationToken), parse.GetValue(years) ?? []);
+            var directory = await PreviewDirectoryAsync(node, startup.Sources, cancellationToken);
+            var document = NodePreviewDocument.From(preview, directory, parse.GetValue(years) ?? []) with
+            {
+                CaseSources = startup.Sources.Describe(NodeSourceKind.CaseRecords),
+            };
             if (parse.GetValue(format) == OutputFormat.Json)
             {
                 NodePreviewWriter.WriteJson(document, Console.Out);
@@ -59,7 +66,7 @@ internal static class NodePreviewCommand
             }
 
             return preview.Refused ? RefusedExitCode : 0;
-        }));
+        }, verbose));
         return command;
     }
 

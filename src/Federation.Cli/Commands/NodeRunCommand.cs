@@ -13,12 +13,12 @@ internal static class NodeRunCommand
     public static Command Create()
     {
         var config = new Option<FileInfo>("--config") { Description = "The node's configuration file (node.json).", Required = true };
-        var once = new Option<bool>("--once") { Description = "Run one pass and exit (0 = sent, 1 = the run failed, 2 = the configuration is unusable), whatever the schedule says." };
+        var once = new Option<bool>("--once") { Description = "Run one pass and exit (0 = sent, 1 = the run failed, 2 = the configuration is unusable or a source's adapter failed while reading), whatever the schedule says." };
         var every = new Option<TimeSpan?>("--every")
         {
             Description = "Run on this interval (days.hours:minutes:seconds, for example 1.00:00:00) until stopped, instead of the configuration's schedule.every.",
         };
-        var verbose = new Option<bool>("--verbose") { Description = "Also log the detail (stack trace) of failures." };
+        var verbose = CommonOptions.Verbose();
         var command = new Command(
             "run",
             "Run the node: read its sources, validate, aggregate, protect, sign and send its releases (and its service directory), keeping the receipts. "

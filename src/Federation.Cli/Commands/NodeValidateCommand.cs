@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Federation.Cli.Output;
 using Federation.Node;
+using Federation.Sdk.Hosting;
 using Federation.Sdk.Validation;
 
 namespace Federation.Cli.Commands;
@@ -23,6 +24,8 @@ internal static class NodeValidateCommand
         {
             format,
         };
+        var verbose = CommonOptions.Verbose();
+        command.Options.Add(verbose);
         configuration.AddTo(command);
         command.SetAction(GuardedAction.Of(async (parse, cancellationToken) =>
         {
@@ -32,7 +35,7 @@ internal static class NodeValidateCommand
             IReadOnlyList<QuarantinedRecord> directory = node.ServiceDirectory is null
                 ? []
                 : await new DirectoryRunner(node, TimeProvider.System, startup.Sources).ValidateAsync(cancellationToken);
-            var items = cases.Quarantined.Select(q => new QuarantinedItem("cases", q))
+            var items = cases.Quarantined.Select(q => new QuarantinedItem(q.Source ?? "cases", q))
                 .Concat(directory.Select(q => new QuarantinedItem("directory", q)))
                 .ToArray();
             var output = Console.Out;
@@ -48,6 +51,7 @@ internal static class NodeValidateCommand
                             nodeId = node.NodeId,
                             jurisdiction = node.Jurisdiction,
                             datasetId = node.DatasetId,
+                            caseSources = startup.Sources.Describe(NodeSourceKind.CaseRecords),
                             records = new { read = cases.RecordsRead, accepted = cases.RecordsAccepted, outOfScope = cases.RecordsOutOfScope, quarantined = cases.Quarantined.Count },
                             serviceDirectory = node.ServiceDirectory is null ? null : new { quarantined = directory.Count },
                         },
@@ -56,6 +60,12 @@ internal static class NodeValidateCommand
                     break;
                 default:
                     output.WriteLine($"Node {node.NodeId} ({node.Jurisdiction}), dataset {node.DatasetId}: validated only; nothing was sent and no privacy budget was spent.");
+                    output.WriteLine($"Case records from: {string.Join("; ", startup.Sources.Describe(NodeSourceKind.CaseRecords))}.");
+                    if (node.ServiceDirectory is not null)
+                    {
+                        output.WriteLine($"Service directory from: {string.Join("; ", startup.Sources.Describe(NodeSourceKind.ServiceDirectory))}.");
+                    }
+
                     output.WriteLine(
                         $"Case records: {cases.RecordsRead} read: {cases.RecordsAccepted} accepted, {cases.RecordsOutOfScope} out of scope "
                         + $"(not victims, or outside the reference years), {cases.Quarantined.Count} quarantined.");
@@ -78,7 +88,7 @@ internal static class NodeValidateCommand
             }
 
             return items.Length == 0 ? 0 : QuarantinedExitCode;
-        }));
+        }, verbose));
         return command;
     }
 }

@@ -25,6 +25,9 @@ internal sealed record NodePreviewDocument(
     IReadOnlyList<PreviewRelease> Releases,
     PreviewDirectory? ServiceDirectory)
 {
+    /// <summary>Each case record source as configured, with the adapter (and plug-in) that reads it.</summary>
+    public IReadOnlyList<string> CaseSources { get; init; } = [];
+
     public static NodePreviewDocument From(NodePreview preview, PreviewDirectory? directory, IReadOnlyCollection<int> years)
     {
         var configuration = preview.Configuration;

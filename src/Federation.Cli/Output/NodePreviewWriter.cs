@@ -19,6 +19,7 @@ internal static class NodePreviewWriter
         writer.WriteLine($"Preview of node {document.NodeId} ({document.Jurisdiction}), dataset {document.DatasetId}: what a run would send to {document.Gateway}");
         writer.WriteLine("Nothing was sent and no privacy budget was spent.");
         writer.WriteLine($"Protection: {document.Protection.Description}.");
+        writer.WriteLine($"Case records from: {string.Join("; ", document.CaseSources)}.");
         var records = document.Records;
         writer.WriteLine(
             $"Case records: {records.Read} read: {records.Accepted} accepted, {records.OutOfScope} out of scope, {records.Quarantined} quarantined"

@@ -5,7 +5,7 @@ using Federation.Sdk.Validation;
 
 namespace Federation.Cli.Output;
 
-/// <summary>A record a node would hold back, and which of the node's sources it came from ("cases" or "directory").</summary>
+/// <summary>A record a node would hold back, and which of the node's sources it came from (its configured name, or "directory").</summary>
 internal sealed record QuarantinedItem(string Source, QuarantinedRecord Record);
 
 /// <summary>

@@ -11,7 +11,10 @@ namespace Federation.Node.Adapters;
 public sealed record NodeAdapter(string Name, NodeSourceKind Kind, MethodInfo Method, string Origin, bool IsPlugin)
 {
     /// <summary>The signature every adapter method has, as an adapter author writes it.</summary>
-    public const string Signature = "public static INodeBuilder AddXxx(this INodeBuilder node, string name, IConfiguration options)";
+    public const string Signature = NodeAdapterRules.Signature;
+
+    /// <summary>Where the adapter comes from, for reports: "plug-in '/opt/federation/plugins/xml/Xml.dll'" or "built-in Federation.Sdk.Adapters.Csv".</summary>
+    public string Describe() => IsPlugin ? $"plug-in '{Origin}'" : Origin;
 
     /// <summary>Calls the adapter's method to add a source named <paramref name="name"/> with its options.</summary>
     public void AddTo(INodeBuilder node, string name, IConfiguration options)
@@ -33,7 +36,7 @@ public sealed record NodeAdapter(string Name, NodeSourceKind Kind, MethodInfo Me
                     continue;
                 }
 
-                if (HasAdapterSignature(method))
+                if (NodeAdapterRules.HasAdapterSignature(method))
                 {
                     adapters.Add(new NodeAdapter(attribute.Name, attribute.Kind, method, origin, isPlugin));
                 }
@@ -45,16 +48,5 @@ public sealed record NodeAdapter(string Name, NodeSourceKind Kind, MethodInfo Me
         }
 
         return (adapters, problems);
-    }
-
-    private static bool HasAdapterSignature(MethodInfo method)
-    {
-        var parameters = method.GetParameters();
-        return method.IsPublic && method.IsStatic && !method.IsGenericMethodDefinition
-            && method.ReturnType == typeof(INodeBuilder)
-            && parameters.Length == 3
-            && parameters[0].ParameterType == typeof(INodeBuilder)
-            && parameters[1].ParameterType == typeof(string)
-            && parameters[2].ParameterType == typeof(IConfiguration);
     }
 }

@@ -35,6 +35,15 @@ public sealed partial class NodeSourceFactory
     public AdapterCatalog Catalog { get; }
 
     /// <summary>
+    /// Which adapter reads each configured source of this kind, in the order configured:
+    /// "intake (adapter 'jsonl', plug-in '/opt/federation/plugins/jsonl/Jsonl.dll')".
+    /// </summary>
+    public IReadOnlyList<string> Describe(NodeSourceKind kind) =>
+        [.. _configuration.ConfiguredSources().Where(s => s.Kind == kind).Select(s => Catalog.Find(s.Settings.Adapter ?? string.Empty, kind) is { } adapter
+            ? $"{s.Name} (adapter '{adapter.Name}', {adapter.Describe()})"
+            : $"{s.Name} (adapter '{s.Settings.Adapter}', not found)")];
+
+    /// <summary>
     /// Every problem with the plug-ins, the adapters and their options, each naming its setting. Creates each source
     /// and releases it again; reads nothing.
     /// </summary>
@@ -60,7 +69,7 @@ public sealed partial class NodeSourceFactory
     private NodeSourceSet Create(NodeSourceKind? kind, out IReadOnlyList<string> problems)
     {
         var found = new List<string>(Catalog.Problems);
-        var created = new List<(ConfiguredSource Source, NodeSources Built)>();
+        var created = new List<(ConfiguredSource Source, NodeAdapter Adapter, NodeSources Built)>();
         foreach (var source in _configuration.ConfiguredSources().Where(s => kind is null || s.Kind == kind))
         {
             if (string.IsNullOrWhiteSpace(source.Settings.Adapter))
@@ -77,7 +86,7 @@ public sealed partial class NodeSourceFactory
             var built = Build(source, adapter, found);
             if (built is not null)
             {
-                created.Add((source, built));
+                created.Add((source, adapter, built));
             }
         }
 
@@ -162,35 +171,34 @@ public sealed partial class NodeSourceFactory
     private static partial Regex Unconvertible();
 }
 
-/// <summary>A node's sources as created from its configuration; disposing it releases the adapters' services.</summary>
+/// <summary>
+/// A node's sources as created from its configuration, each named as configured and reporting an adapter's failure
+/// with the source, the adapter and the last row read (<see cref="SourceReadException"/>); disposing it releases the
+/// adapters' services.
+/// </summary>
 public sealed class NodeSourceSet : IDisposable
 {
-    private readonly IReadOnlyList<(ConfiguredSource Source, NodeSources Built)> _sources;
+    private readonly IReadOnlyList<(ConfiguredSource Source, NodeAdapter Adapter, NodeSources Built)> _sources;
 
-    internal NodeSourceSet(IReadOnlyList<(ConfiguredSource Source, NodeSources Built)> sources)
+    internal NodeSourceSet(IReadOnlyList<(ConfiguredSource Source, NodeAdapter Adapter, NodeSources Built)> sources)
     {
         _sources = sources;
     }
 
+    /// <summary>Each source by its configured name.</summary>
     public IReadOnlyList<KeyValuePair<string, ICaseRecordSource>> CaseSources =>
-        [.. _sources.SelectMany(s => s.Built.CaseSources)];
+        [.. _sources.SelectMany(s => s.Built.CaseSources.Select(c => KeyValuePair.Create(c.Key, (ICaseRecordSource)new ReportedCaseRecordSource(c.Value, s.Source, s.Adapter))))];
 
+    /// <summary>Each source by its configured name.</summary>
     public IReadOnlyList<KeyValuePair<string, IDirectorySource>> DirectorySources =>
-        [.. _sources.SelectMany(s => s.Built.DirectorySources)];
+        [.. _sources.SelectMany(s => s.Built.DirectorySources.Select(d => KeyValuePair.Create(d.Key, (IDirectorySource)new ReportedDirectorySource(d.Value, s.Source, s.Adapter))))];
 
-    /// <summary>All case record sources read one after the other, in the order configured.</summary>
-    public ICaseRecordSource CaseRecords
-    {
-        get
-        {
-            var sources = CaseSources.Select(s => s.Value).ToArray();
-            return sources.Length == 1 ? sources[0] : new ConcatenatedCaseRecordSource(sources);
-        }
-    }
+    /// <summary>All case record sources, in the order configured.</summary>
+    public IReadOnlyList<ICaseRecordSource> CaseRecords => [.. CaseSources.Select(s => s.Value)];
 
     public void Dispose()
     {
-        foreach (var (_, built) in _sources)
+        foreach (var (_, _, built) in _sources)
         {
             built.Dispose();
         }

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Runtime.Loader;
+using Federation.Sdk.Hosting;
 
 namespace Federation.Node.Adapters;
 
@@ -22,12 +23,7 @@ internal sealed class PluginLoadContext : AssemblyLoadContext
     }
 
     /// <summary>Whether an assembly of this name is taken from the node when the node has it.</summary>
-    public static bool IsShared(AssemblyName name) =>
-        name.Name is { } simple
-        && (simple is "Federation.Sdk" or "Federation.Contracts" or "Google.Protobuf"
-            || simple.StartsWith("Federation.Sdk.", StringComparison.Ordinal)
-            || simple.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal)
-            || simple.StartsWith("Grpc.", StringComparison.Ordinal));
+    public static bool IsShared(AssemblyName name) => NodeAdapterRules.IsSuppliedByNode(name);
 
     protected override Assembly? Load(AssemblyName assemblyName)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Federation.Node.Adapters;
 using Federation.Sdk.Hosting;
 using Federation.Sdk.Publishing;
 using Microsoft.Extensions.Hosting;
@@ -83,7 +84,7 @@ internal sealed partial class NodeHostService(
     {
         LogRunStarted(run);
         var clock = Stopwatch.StartNew();
-        var failed = new List<string>();
+        var failed = new List<(string Part, Exception Error)>();
         var undelivered = new List<OutboxEntry>();
         await Part("Statistics", RunStatisticsAsync, failed, undelivered, cancellationToken);
         if (Configuration.ServiceDirectory is not null)
@@ -104,13 +105,15 @@ internal sealed partial class NodeHostService(
             return true;
         }
 
-        status.Failed(string.Join(Environment.NewLine, failed), [.. undelivered.DistinctBy(e => e.Id)]);
+        // A source whose adapter failed is unusable as it is, as a bad setting is: exit code 2, not 1.
+        var exitCode = failed.Any(f => f.Error is SourceReadException) ? 2 : 1;
+        status.Failed(string.Join(Environment.NewLine, failed.Select(f => $"{f.Part}: {f.Error.Message}")), [.. undelivered.DistinctBy(e => e.Id)], exitCode);
         LogRunFailed(run, clock.Elapsed.TotalSeconds);
         return false;
     }
 
     private async Task Part(
-        string part, Func<CancellationToken, Task> work, List<string> failed, List<OutboxEntry> undelivered, CancellationToken cancellationToken)
+        string part, Func<CancellationToken, Task> work, List<(string Part, Exception Error)> failed, List<OutboxEntry> undelivered, CancellationToken cancellationToken)
     {
         try
         {
@@ -122,7 +125,7 @@ internal sealed partial class NodeHostService(
         }
         catch (Exception e)
         {
-            failed.Add($"{part}: {e.Message}");
+            failed.Add((part, e));
             if (e is OutboxDeliveryException delivery)
             {
                 undelivered.AddRange(delivery.Undelivered);
@@ -160,8 +163,8 @@ internal sealed partial class NodeHostService(
 
     private static string Describe(NodeStartup startup, NodeSourceKind kind)
     {
-        var sources = startup.Configuration.ConfiguredSources().Where(s => s.Kind == kind).Select(s => $"{s.Name} ({s.Settings.Adapter})").ToArray();
-        return sources.Length > 0 ? string.Join(", ", sources) : "none";
+        var sources = startup.Sources.Describe(kind);
+        return sources.Count > 0 ? string.Join(", ", sources) : "none";
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeId} ({Jurisdiction}) starting: dataset {DatasetId}, gateway {Gateway}; case records from {CaseSources}; service directory from {DirectorySources}; {Schedule}.")]

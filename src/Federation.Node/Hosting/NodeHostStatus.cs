@@ -21,7 +21,7 @@ public sealed class NodeHostStatus
     /// </summary>
     public IReadOnlyList<OutboxEntry> Undelivered { get; private set; } = [];
 
-    /// <summary>0 when the last run succeeded, 1 when it failed; null before the first run ends.</summary>
+    /// <summary>0 when the last run succeeded, 1 when it failed, 2 when a source could not be read; null before the first run ends.</summary>
     public int? ExitCode { get; private set; }
 
     internal void Succeeded()
@@ -31,11 +31,11 @@ public sealed class NodeHostStatus
         Interlocked.Increment(ref _succeeded);
     }
 
-    internal void Failed(string reason, IReadOnlyList<OutboxEntry> undelivered)
+    internal void Failed(string reason, IReadOnlyList<OutboxEntry> undelivered, int exitCode = 1)
     {
         LastFailure = reason;
         Undelivered = undelivered;
-        ExitCode = 1;
+        ExitCode = exitCode;
         Interlocked.Increment(ref _failed);
     }
 }

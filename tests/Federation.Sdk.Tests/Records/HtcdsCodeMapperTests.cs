@@ -111,13 +111,13 @@ public class HtcdsCodeMapperTests
         Assert.Equal(code, Code(Cases.Victim(), HtcdsCodeMapper.AgeGroupDimension, age));
 
     [Theory]
-    [InlineData(nameof(CaseRecord.Gender), "Fem")]
+    [InlineData(nameof(CaseRecord.Gender), "Fille")]
     [InlineData(nameof(CaseRecord.IndigenousIdentity), "Metisse")]
     [InlineData(nameof(CaseRecord.RelationshipToTrafficker), "Unacquainted")]
     [InlineData(nameof(CaseRecord.ResidenceStatus), "Tourist")]
     [InlineData(nameof(CaseRecord.TypesOfExploitation), "Smuggling")]
     [InlineData(nameof(CaseRecord.Citizenship), "CAN")]
-    public void Unknown_source_value_is_a_problem_naming_field_and_value(string field, string value)
+    public void Unknown_source_value_is_a_problem_naming_the_field_never_the_value(string field, string value)
     {
         var record = field switch
         {
@@ -132,8 +132,8 @@ public class HtcdsCodeMapperTests
         var mapping = s_mapper.Map(record, 22);
 
         var problem = Assert.Single(mapping.Problems);
-        Assert.Contains(field, problem, StringComparison.Ordinal);
-        Assert.Contains($"'{value}'", problem, StringComparison.Ordinal);
+        Assert.StartsWith(field + " ", problem, StringComparison.Ordinal);
+        Assert.DoesNotContain(value, problem, StringComparison.Ordinal);
     }
 
     [Fact]
