@@ -122,6 +122,7 @@ public static partial class GatewayApplication
         app.UseMiddleware<AuditMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<MalformedMessageGuard>();
         if (!gatewayOptions.UsesExternalTokenServer)
         {
             app.MapFederationTokenEndpoint();
