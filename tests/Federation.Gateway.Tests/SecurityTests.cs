@@ -487,6 +487,77 @@ public sealed class SecurityTests
         Assert.Equal("T0", (await gateway.QueryAsync(s_query)).TableId);
     }
 
+    [Fact]
+    public async Task A_flood_of_refusals_is_stored_up_to_the_limit_per_minute_then_counted_in_one_record()
+    {
+        using var folder = new TestFederation();
+        var clock = new SteppedClock(new DateTimeOffset(2026, 12, 3, 10, 0, 5, TimeSpan.Zero));
+        var audit = new Audit.BoundedAuditLog(new Audit.SqliteAuditLog(Path.Combine(folder.Directory, "audit.db")), clock);
+
+        for (var i = 0; i < 1_000; i++)
+        {
+            await audit.AppendAsync(new Audit.AuditRecord(clock.GetUtcNow(), $"attacker-{i % 7}", "POST /connect/token", "{}", "invalid_client", "wrong secret", Refused: true), CancellationToken.None);
+        }
+
+        await audit.AppendAsync(new Audit.AuditRecord(clock.GetUtcNow(), "analyst", "/federation.v1.QueryService/Query", "{}", "OK", string.Empty, Refused: false), CancellationToken.None);
+        var duringTheFlood = await audit.ReadAsync(new Audit.AuditQuery(Limit: 10_000), CancellationToken.None);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var after = await audit.ReadAsync(new Audit.AuditQuery(Limit: 10_000), CancellationToken.None);
+
+        Assert.Equal(Audit.BoundedAuditLog.MaxRefusalsPerMinute + 1, duringTheFlood.Count);
+        Assert.Contains(duringTheFlood, r => !r.Refused && r.ClientId == "analyst");
+        var summary = Assert.Single(after, r => r.Method == Audit.BoundedAuditLog.SummaryMethod);
+        Assert.Contains($"{1_000 - Audit.BoundedAuditLog.MaxRefusalsPerMinute} refusals", summary.Detail, StringComparison.Ordinal);
+        Assert.Contains("attacker-0 (", summary.Detail, StringComparison.Ordinal);
+        Assert.Equal(duringTheFlood.Count + 1, after.Count);
+    }
+
+    [Fact]
+    public async Task A_failed_token_request_is_audited_with_bounded_escaped_fields()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        using var http = TokenHttpClient(gateway);
+        var forged = "x\n2026-12-03 admin OK\r\n" + new string('A', 50_000);
+
+        using var response = await http.PostAsync(new Uri(gateway.Address, FederationScopes.TokenEndpointPath), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = forged,
+            ["client_secret"] = "wrong",
+            ["scope"] = FederationScopes.Query,
+        }));
+
+        Assert.False(response.IsSuccessStatusCode);
+        var records = await gateway.App.Services.GetRequiredService<Audit.IAuditLog>().ReadAsync(new Audit.AuditQuery(RefusalsOnly: true), CancellationToken.None);
+        var record = Assert.Single(records, r => r.ClientId.StartsWith('x'));
+        Assert.StartsWith("x\\u000a2026-12-03 admin OK\\u000d\\u000a", record.ClientId, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', record.ClientId);
+        Assert.True(record.ClientId.Length <= Audit.BoundedAuditLog.MaxClientIdLength + 3, $"{record.ClientId.Length} characters");
+    }
+
+    [Fact]
+    public async Task Failed_token_requests_under_ever_new_client_ids_from_one_address_are_slowed_down()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        var throttle = gateway.App.Services.GetRequiredService<Identity.AuthenticationThrottle>();
+        using var http = TokenHttpClient(gateway);
+
+        for (var i = 0; i <= Identity.AuthenticationThrottle.FreeFailuresPerAddress; i++)
+        {
+            using var response = await http.PostAsync(new Uri(gateway.Address, FederationScopes.TokenEndpointPath), new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "client_credentials",
+                ["client_id"] = $"guess-{i}",
+                ["client_secret"] = "wrong",
+                ["scope"] = FederationScopes.Query,
+            }));
+            Assert.False(response.IsSuccessStatusCode);
+        }
+
+        Assert.Equal(TimeSpan.Zero, throttle.DelayFor("guess-0"));
+        Assert.Equal(Identity.AuthenticationThrottle.FirstDelay, throttle.DelayFor("address:127.0.0.1"));
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)
     {
         while (!condition())
@@ -519,5 +590,14 @@ public sealed class SecurityTests
     {
         var store = gateway.App.Services.GetRequiredService<Storage.ISubmissionStore>();
         Assert.Empty(await store.GetReportedYearsAsync("trafficking.victims.v1", CancellationToken.None));
+    }
+
+    private sealed class SteppedClock(DateTimeOffset start) : TimeProvider
+    {
+        private DateTimeOffset _now = start;
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
     }
 }

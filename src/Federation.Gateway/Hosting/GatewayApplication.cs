@@ -150,7 +150,9 @@ public static partial class GatewayApplication
     private static void AddIdentity(IServiceCollection services, bool externalTokenServer)
     {
         services.AddSingleton<GatewaySigningKey>();
-        services.AddSingleton<IAuditLog>(sp => new SqliteAuditLog(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.ResolvedDatabasePath));
+        services.AddSingleton<IAuditLog>(sp => new BoundedAuditLog(
+            new SqliteAuditLog(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.ResolvedDatabasePath),
+            sp.GetRequiredService<TimeProvider>()));
         services.AddFederationAccessControl();
         if (externalTokenServer)
         {

@@ -40,7 +40,9 @@ public static class TokenServerApplication
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => FederationTrust.FromPemFile(sp.GetRequiredService<IOptions<TokenServerOptions>>().Value.TrustRootPath!));
-        builder.Services.AddSingleton<IAuditLog>(sp => new SqliteAuditLog(sp.GetRequiredService<IOptions<TokenServerOptions>>().Value.ResolvedAuditDatabasePath));
+        builder.Services.AddSingleton<IAuditLog>(sp => new BoundedAuditLog(
+            new SqliteAuditLog(sp.GetRequiredService<IOptions<TokenServerOptions>>().Value.ResolvedAuditDatabasePath),
+            sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<TokenSigningCertificate>();
         builder.Services.AddFederationAccessControl();
         builder.Services.AddFederationTokenServer(
