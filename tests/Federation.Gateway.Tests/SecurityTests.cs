@@ -558,6 +558,43 @@ public sealed class SecurityTests
         Assert.Equal(Identity.AuthenticationThrottle.FirstDelay, throttle.DelayFor("address:127.0.0.1"));
     }
 
+    [Fact]
+    public async Task A_node_whose_certificate_has_expired_gets_no_token()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        using var shortLived = gateway.Federation.Authority.IssueNodeCertificate("PE", GatewayFixture.NodeId("PE"), TimeSpan.FromSeconds(3));
+        await gateway.WithRegistryAsync(registry => registry.RegisterNodeAsync(shortLived, CancellationToken.None));
+        using var tokens = gateway.TokensFor(GatewayCredentials.ForNode(GatewayFixture.NodeId("PE"), shortLived));
+        await Task.Delay(shortLived.NotAfter.ToUniversalTime() - DateTime.UtcNow + TimeSpan.FromSeconds(1));
+
+        var refusal = await Assert.ThrowsAsync<GatewayAuthenticationException>(() => tokens.GetAccessTokenAsync());
+
+        Assert.Equal("invalid_client", refusal.Error);
+        Assert.Contains("expired", refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_client_assertion_living_longer_than_its_jti_is_remembered_is_refused()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        await gateway.NodeTokensAsync("ON");
+        var certificate = gateway.Federation.Node("ON");
+        using var key = certificate.GetECDsaPrivateKey()!;
+        var keyId = GatewayCredentials.KeyIdOf(certificate);
+        var assertion = AccessTokens.Reissue(
+            ClientAssertion.Create(GatewayFixture.NodeId("ON"), gateway.Address, key, keyId, DateTimeOffset.UtcNow),
+            key,
+            keyId,
+            claims => claims["exp"] = AccessTokens.UnixTime(DateTimeOffset.UtcNow.AddDays(30)));
+        using var http = TokenHttpClient(gateway);
+
+        using var response = await RequestTokenAsync(http, gateway, assertion);
+
+        Assert.False(response.IsSuccessStatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains("must expire within 60 minutes", body, StringComparison.Ordinal);
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)
     {
         while (!condition())

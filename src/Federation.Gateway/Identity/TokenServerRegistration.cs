@@ -65,6 +65,10 @@ public static class TokenServerRegistration
                 server.UseAspNetCore().EnableTokenEndpointPassthrough();
                 server.AddEventHandler<OpenIddictServerEvents.ProcessAuthenticationContext>(handler => handler
                     .AddFilter<OpenIddictServerHandlerFilters.RequireClientAssertionPrincipal>()
+                    .UseScopedHandler<AssertionCertificateValidity>()
+                    .SetOrder(OpenIddictServerHandlers.ValidateClientAssertionIssuer.Descriptor.Order + 400));
+                server.AddEventHandler<OpenIddictServerEvents.ProcessAuthenticationContext>(handler => handler
+                    .AddFilter<OpenIddictServerHandlerFilters.RequireClientAssertionPrincipal>()
                     .UseScopedHandler<ClientAssertionReplayGuard>()
                     .SetOrder(OpenIddictServerHandlers.ValidateClientAssertionIssuer.Descriptor.Order + 500));
                 server.AddEventHandler<OpenIddictServerEvents.ValidateTokenRequestContext>(handler => handler
