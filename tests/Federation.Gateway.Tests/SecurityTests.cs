@@ -595,6 +595,23 @@ public sealed class SecurityTests
         Assert.Contains("must expire within 60 minutes", body, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_gateways_databases_are_created_owner_only()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // Unix file modes; Windows files inherit the folder's ACL
+        }
+
+        await using var gateway = await GatewayFixture.StartAsync();
+        await gateway.QueryAsync(s_query); // the identity store and the audit log are written by now
+
+        foreach (var file in new[] { "gateway.db", "identity.db" })
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(gateway.Federation.Directory, file)));
+        }
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)
     {
         while (!condition())

@@ -30,7 +30,13 @@ public static class TokenServerRegistration
     {
         services.AddDbContext<FederationIdentityDbContext>((sp, db) =>
         {
-            db.UseSqlite($"Data Source={identityDatabasePath(sp)}");
+            var path = identityDatabasePath(sp);
+            if (!File.Exists(path))
+            {
+                Sdk.Hosting.OwnerOnlyFile.Ensure(path);
+            }
+
+            db.UseSqlite($"Data Source={path}");
             db.UseOpenIddict();
         });
         services.AddSingleton(new IdentityStoreRole(issuesTokens));
