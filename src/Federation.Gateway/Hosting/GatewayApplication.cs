@@ -55,13 +55,7 @@ public static partial class GatewayApplication
             }
         });
 
-        builder.Services.AddOptions<RequestLimits>()
-            .Bind(builder.Configuration.GetSection(RequestLimits.SectionName))
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<RequestLimits>, RequestLimitsValidator>();
-        builder.Services.AddSingleton<RequestLimitChecker>();
-        builder.Services.AddSingleton<WatchStreamSlots>();
-        builder.Services.AddSingleton<StreamAccessGuard>();
+        builder.Services.AddRequestLimits(builder.Configuration);
 
         // Work in flight is bounded by the request limits; streams end when the gateway stops. What is left after this
         // is cut off, so a stop always completes within 10 s.

@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Federation.Gateway.Audit;
 using Federation.Gateway.Identity;
+using Federation.Gateway.Limits;
 using Federation.Gateway.Services;
 using Federation.Sdk.Identity;
 using Federation.Sdk.Trust;
@@ -55,9 +56,11 @@ public static class TokenServerApplication
                 settings.AccessTokenLifetime = TimeSpan.FromSeconds(options.AccessTokenLifetimeSeconds);
             });
         builder.Services.AddLocalTokenValidation();
+        builder.Services.AddRequestLimits(builder.Configuration);
         builder.Services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<RefusalInterceptor>();
+            grpc.Interceptors.Add<RequestLimitsInterceptor>();
             grpc.Interceptors.Add<AuditParametersInterceptor>();
         });
         builder.Services.AddGrpcHealthChecks();
@@ -68,6 +71,7 @@ public static class TokenServerApplication
         app.UseMiddleware<AuditMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<MalformedMessageGuard>();
         app.MapFederationTokenEndpoint();
         app.MapGrpcService<AdminGrpcService>();
         app.MapGrpcHealthChecksService().AllowAnonymous();

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.IO.Compression;
-using Federation.Gateway.Hosting;
 using Google.Protobuf;
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
@@ -14,7 +13,7 @@ namespace Federation.Gateway.Services;
 /// INVALID_ARGUMENT, before gRPC would report the parse failure as UNKNOWN ("Exception was thrown by handler").
 /// Oversized messages are left to gRPC's own limit, which answers RESOURCE_EXHAUSTED.
 /// </summary>
-internal sealed class MalformedMessageGuard(RequestDelegate next, IOptions<GatewayOptions> options)
+internal sealed class MalformedMessageGuard(RequestDelegate next, IOptions<GrpcServiceOptions> grpcOptions)
 {
     private const int FrameHeaderLength = 5;
     private static readonly ConcurrentDictionary<Type, MessageParser?> s_parsers = new();
@@ -28,7 +27,8 @@ internal sealed class MalformedMessageGuard(RequestDelegate next, IOptions<Gatew
             return;
         }
 
-        var limit = options.Value.MaxReceiveMessageBytes;
+        // gRPC's own default when unset is 4 MB.
+        var limit = grpcOptions.Value.MaxReceiveMessageSize ?? 4 * 1024 * 1024;
         context.Request.EnableBuffering(bufferThreshold: 64 * 1024, bufferLimit: (2L * limit) + FrameHeaderLength);
         var problem = await DescribeProblemAsync(context.Request, parser, limit, context.RequestAborted);
         context.Request.Body.Position = 0;
