@@ -5,7 +5,7 @@ namespace Federation.Sdk.Adapters.Sql;
 /// <summary>Keeps a connection string's secrets out of what the adapter says: errors, logs, source names.</summary>
 internal sealed class SqlConnectionSecrets
 {
-    private static readonly string[] s_secretKeys = ["password", "pwd", "passfile", "sslpassword", "ssl password", "sslkey", "ssl key"];
+    private static readonly string[] s_secretKeys = ["password", "pwd", "psw", "passfile", "sslpassword", "ssl password", "sslkey", "ssl key"];
 
     private readonly string[] _secrets;
 

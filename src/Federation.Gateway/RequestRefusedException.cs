@@ -11,6 +11,7 @@ public enum RefusalKind
     FailedPrecondition,
     AlreadyExists,
     Unauthenticated,
+    ResourceExhausted,
 }
 
 /// <summary>A request the gateway refuses, with the fields at fault. Nothing was written.</summary>

@@ -44,4 +44,18 @@ public sealed class InsecureDevelopmentGatewayTests
         Assert.Equal(Uri.UriSchemeHttp, gateway.Address.Scheme);
         Assert.Equal("T0", response.TableId);
     }
+
+    [Theory]
+    [InlineData("0.0.0.0")]
+    [InlineData("192.168.1.20")]
+    public async Task Plain_http_on_an_address_other_than_loopback_is_refused_at_start_up(string listenAddress)
+    {
+        var exception = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => GatewayFixture.StartAsync(options =>
+        {
+            options.AllowInsecureHttp = true;
+            options.ListenAddress = listenAddress;
+        }));
+
+        Assert.Contains("Gateway:AllowInsecureHttp serves plain HTTP, which is allowed on a loopback address only", exception.Message, StringComparison.Ordinal);
+    }
 }

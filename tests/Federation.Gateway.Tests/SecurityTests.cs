@@ -279,6 +279,347 @@ public sealed class SecurityTests
         Assert.Equal(TimeSpan.Zero, throttle.DelayFor(GatewayFixture.AnalystId));
     }
 
+    [Fact]
+    public async Task A_query_for_every_year_from_1900_to_9999_is_refused_before_any_work()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        await gateway.Analyst.GetAccessTokenAsync(); // the deadline below is for the refusal, not for getting a token
+        var hostile = new QueryRequest
+        {
+            DatasetId = "trafficking.victims.v1",
+            GroupBy = { "exploitation_type", "age_group" },
+            ByJurisdiction = true,
+            Publication = true,
+        };
+        hostile.Years.AddRange(Enumerable.Range(1900, 8100));
+
+        // Refused, not still running, well within a generous deadline.
+        var refusal = await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, "years", async () =>
+            await gateway.Queries.QueryAsync(hostile, deadline: DateTime.UtcNow.AddSeconds(5)));
+
+        Assert.Contains("at most 100", refusal.Status.Detail, StringComparison.Ordinal);
+        hostile.Years.Clear();
+        hostile.Years.Add(9999);
+        var future = await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, "years[0]", async () =>
+            await gateway.Queries.QueryAsync(hostile, deadline: DateTime.UtcNow.AddSeconds(5)));
+        Assert.Contains("the current year", future.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_query_whose_answer_would_exceed_the_row_limit_is_resource_exhausted()
+    {
+        await using var gateway = await GatewayFixture.StartAsync(configureBuilder: builder =>
+            builder.Services.Configure<Limits.RequestLimits>(limits => limits.MaxRowsPerAnswer = 1_000));
+        var query = new QueryRequest { DatasetId = "trafficking.victims.v1", GroupBy = { "exploitation_type", "age_group" }, ByJurisdiction = true };
+        query.Years.AddRange(Enumerable.Range(LastYear - 1, 2));
+        await gateway.Analyst.GetAccessTokenAsync(); // the deadline below is for the refusal, not for getting a token
+
+        var refusal = await RefusalAssert.RefusedAsync(StatusCode.ResourceExhausted, "years", async () =>
+            await gateway.Queries.QueryAsync(query, deadline: DateTime.UtcNow.AddSeconds(5)));
+
+        Assert.Contains("1040 rows (2 years x 40 groups x 13 jurisdictions)", refusal.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("MaxRowsPerAnswer", refusal.Status.Detail, StringComparison.Ordinal);
+        query.Years.RemoveAt(1);
+        Assert.Equal(520, (await gateway.QueryAsync(query)).Rows.Count);
+    }
+
+    [Fact]
+    public async Task An_oversized_string_and_an_overlong_list_are_refused_naming_each_field()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        await gateway.Analyst.GetAccessTokenAsync();
+        var query = new QueryRequest { DatasetId = new string('x', 100_000) };
+        query.Jurisdictions.AddRange(Enumerable.Repeat("ON", 1_000));
+
+        var refusal = await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, "dataset_id", async () =>
+            await gateway.Queries.QueryAsync(query, deadline: DateTime.UtcNow.AddSeconds(5)));
+
+        var fields = refusal.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>().FieldViolations.Select(v => v.Field).ToArray();
+        Assert.Equal(["dataset_id", "jurisdictions"], fields);
+    }
+
+    [Fact]
+    public async Task An_invalid_timestamp_or_duration_is_invalid_argument_not_internal()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+
+        await gateway.Analyst.GetAccessTokenAsync();
+        await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, "as_of_time", async () => await gateway.Queries.QueryAsync(
+            new QueryRequest { DatasetId = "trafficking.victims.v1", AsOfTime = new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = 1, Nanos = -5 } },
+            deadline: DateTime.UtcNow.AddSeconds(5)));
+        await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, "stale_after", async () => await gateway.Directory().CapacitySummaryAsync(
+            new CapacitySummaryRequest { StaleAfter = new Google.Protobuf.WellKnownTypes.Duration { Seconds = long.MaxValue } },
+            deadline: DateTime.UtcNow.AddSeconds(5)));
+    }
+
+    [Fact]
+    public async Task The_request_limits_are_published_in_DescribeDataset()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+
+        var limits = (await gateway.Catalog.DescribeDatasetAsync(new DescribeDatasetRequest { DatasetId = "trafficking.victims.v1" })).Limits;
+
+        Assert.Equal((1900, DateTime.UtcNow.Year), (limits.FirstReferenceYear, limits.LastReferenceYear));
+        Assert.Equal((512, 100, 100_000, 4), (limits.MaxStringLength, limits.MaxListLength, limits.MaxRowsPerAnswer, limits.MaxWatchStreamsPerClient));
+    }
+
+    [Fact]
+    public async Task A_client_over_its_watch_stream_limit_is_resource_exhausted_and_a_closed_watch_frees_its_slot()
+    {
+        await using var gateway = await GatewayFixture.StartAsync(configureBuilder: builder =>
+            builder.Services.Configure<Limits.RequestLimits>(limits => limits.MaxWatchStreamsPerClient = 2));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var first = gateway.Directory().WatchCapacity(new WatchCapacityRequest(), cancellationToken: timeout.Token);
+        using var second = gateway.Directory().WatchCapacity(new WatchCapacityRequest(), cancellationToken: timeout.Token);
+        await first.ResponseHeadersAsync;
+        await second.ResponseHeadersAsync;
+
+        var refusal = await RefusalAssert.RefusedAsync(StatusCode.ResourceExhausted, "watch_streams", async () =>
+        {
+            using var third = gateway.Directory().WatchCapacity(new WatchCapacityRequest(), cancellationToken: timeout.Token);
+            await third.ResponseStream.MoveNext(timeout.Token);
+        });
+        Assert.Contains("MaxWatchStreamsPerClient", refusal.Status.Detail, StringComparison.Ordinal);
+
+        first.Dispose();
+        await WaitUntilAsync(() => gateway.App.Services.GetRequiredService<ServiceDirectory.CapacityBroadcast>().Watchers == 1, timeout.Token);
+        using var again = gateway.Directory().WatchCapacity(new WatchCapacityRequest(), cancellationToken: timeout.Token);
+        await again.ResponseHeadersAsync;
+    }
+
+    [Fact]
+    public async Task A_watch_ends_when_its_access_token_expires()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        var issued = await gateway.Analyst.GetAccessTokenAsync();
+        var token = AccessTokens.ReissueAsGateway(gateway, issued, claims => claims["exp"] = AccessTokens.UnixTime(DateTimeOffset.UtcNow.AddSeconds(6)));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var watch = new DirectoryService.DirectoryServiceClient(gateway.AnonymousChannel).WatchCapacity(
+            new WatchCapacityRequest(), new Metadata { { "Authorization", "Bearer " + token } }, cancellationToken: timeout.Token);
+        await watch.ResponseHeadersAsync;
+
+        var ended = await Assert.ThrowsAsync<RpcException>(() => watch.ResponseStream.MoveNext(timeout.Token));
+
+        Assert.Equal(StatusCode.Unauthenticated, ended.StatusCode);
+        Assert.Contains("expired", ended.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_watch_ends_when_its_client_is_revoked()
+    {
+        await using var gateway = await GatewayFixture.StartAsync(configureBuilder: builder =>
+            builder.Services.Configure<Limits.RequestLimits>(limits => limits.WatchAccessCheckSeconds = 1));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var watch = gateway.Directory().WatchCapacity(new WatchCapacityRequest(), cancellationToken: timeout.Token);
+        await watch.ResponseHeadersAsync;
+
+        await gateway.WithRegistryAsync(r => r.RevokeClientAsync(GatewayFixture.AnalystId, "left the agency", CancellationToken.None));
+        var ended = await Assert.ThrowsAsync<RpcException>(() => watch.ResponseStream.MoveNext(timeout.Token));
+
+        Assert.Equal(StatusCode.PermissionDenied, ended.StatusCode);
+        Assert.Contains("left the agency", ended.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_graceful_stop_with_a_watch_and_queries_in_flight_completes_within_10_seconds()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        await gateway.SubmitAsync(TestSubmissions.Sign(TestSubmissions.Complete("ON", LastYear), gateway.Federation.Node("ON")));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var watch = gateway.Directory().WatchCapacity(new WatchCapacityRequest(), cancellationToken: timeout.Token);
+        await watch.ResponseHeadersAsync;
+        var heaviest = new QueryRequest { DatasetId = "trafficking.victims.v1", GroupBy = { "exploitation_type", "age_group" }, ByJurisdiction = true, Publication = true };
+        var queries = Enumerable.Range(0, 4).Select(_ => gateway.Queries.QueryAsync(heaviest, cancellationToken: timeout.Token).ResponseAsync).ToArray();
+
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
+        await gateway.App.StopAsync(timeout.Token);
+        stopping.Stop();
+
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"The gateway took {stopping.Elapsed} to stop.");
+        var ended = await Assert.ThrowsAsync<RpcException>(() => watch.ResponseStream.MoveNext(timeout.Token));
+        Assert.Equal(StatusCode.Unavailable, ended.StatusCode);
+        foreach (var query in queries)
+        {
+            // Each finished or was cut off; none is left running.
+            await Task.WhenAny(query, Task.Delay(TimeSpan.FromSeconds(10), timeout.Token));
+            Assert.True(query.IsCompleted);
+        }
+    }
+
+    [Fact]
+    public async Task A_gzip_bomb_at_the_anonymous_health_check_is_refused_cleanly()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        using var compressed = new MemoryStream();
+        await using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            var zeros = new byte[1024 * 1024];
+            for (var i = 0; i < 64; i++)
+            {
+                await gzip.WriteAsync(zeros);
+            }
+        }
+
+        var body = new byte[5 + compressed.Length];
+        body[0] = 1; // compressed
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(body.AsSpan(1), (uint)compressed.Length);
+        compressed.ToArray().CopyTo(body, 5);
+        using var http = TokenHttpClient(gateway);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gateway.Address, "/grpc.health.v1.Health/Check"))
+        {
+            Version = System.Net.HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new ByteArrayContent(body),
+        };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
+        request.Headers.Add("grpc-encoding", "gzip");
+        request.Headers.TE.ParseAdd("trailers");
+
+        using var response = await http.SendAsync(request);
+        var content = await response.Content.ReadAsByteArrayAsync();
+        var status = response.TrailingHeaders.TryGetValues("grpc-status", out var trailer) ? trailer.Single()
+            : response.Headers.GetValues("grpc-status").Single();
+
+        Assert.Equal(((int)StatusCode.ResourceExhausted).ToString(System.Globalization.CultureInfo.InvariantCulture), status);
+        Assert.Empty(content);
+
+        // The gateway is still responsive afterwards.
+        Assert.Equal("T0", (await gateway.QueryAsync(s_query)).TableId);
+    }
+
+    [Fact]
+    public async Task A_flood_of_refusals_is_stored_up_to_the_limit_per_minute_then_counted_in_one_record()
+    {
+        using var folder = new TestFederation();
+        var clock = new SteppedClock(new DateTimeOffset(2026, 12, 3, 10, 0, 5, TimeSpan.Zero));
+        var audit = new Audit.BoundedAuditLog(new Audit.SqliteAuditLog(Path.Combine(folder.Directory, "audit.db")), clock);
+
+        for (var i = 0; i < 1_000; i++)
+        {
+            await audit.AppendAsync(new Audit.AuditRecord(clock.GetUtcNow(), $"attacker-{i % 7}", "POST /connect/token", "{}", "invalid_client", "wrong secret", Refused: true), CancellationToken.None);
+        }
+
+        await audit.AppendAsync(new Audit.AuditRecord(clock.GetUtcNow(), "analyst", "/federation.v1.QueryService/Query", "{}", "OK", string.Empty, Refused: false), CancellationToken.None);
+        var duringTheFlood = await audit.ReadAsync(new Audit.AuditQuery(Limit: 10_000), CancellationToken.None);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var after = await audit.ReadAsync(new Audit.AuditQuery(Limit: 10_000), CancellationToken.None);
+
+        Assert.Equal(Audit.BoundedAuditLog.MaxRefusalsPerMinute + 1, duringTheFlood.Count);
+        Assert.Contains(duringTheFlood, r => !r.Refused && r.ClientId == "analyst");
+        var summary = Assert.Single(after, r => r.Method == Audit.BoundedAuditLog.SummaryMethod);
+        Assert.Contains($"{1_000 - Audit.BoundedAuditLog.MaxRefusalsPerMinute} refusals", summary.Detail, StringComparison.Ordinal);
+        Assert.Contains("attacker-0 (", summary.Detail, StringComparison.Ordinal);
+        Assert.Equal(duringTheFlood.Count + 1, after.Count);
+    }
+
+    [Fact]
+    public async Task A_failed_token_request_is_audited_with_bounded_escaped_fields()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        using var http = TokenHttpClient(gateway);
+        var forged = "x\n2026-12-03 admin OK\r\n" + new string('A', 50_000);
+
+        using var response = await http.PostAsync(new Uri(gateway.Address, FederationScopes.TokenEndpointPath), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = forged,
+            ["client_secret"] = "wrong",
+            ["scope"] = FederationScopes.Query,
+        }));
+
+        Assert.False(response.IsSuccessStatusCode);
+        var records = await gateway.App.Services.GetRequiredService<Audit.IAuditLog>().ReadAsync(new Audit.AuditQuery(RefusalsOnly: true), CancellationToken.None);
+        var record = Assert.Single(records, r => r.ClientId.StartsWith('x'));
+        Assert.StartsWith("x\\u000a2026-12-03 admin OK\\u000d\\u000a", record.ClientId, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', record.ClientId);
+        Assert.True(record.ClientId.Length <= Audit.BoundedAuditLog.MaxClientIdLength + 3, $"{record.ClientId.Length} characters");
+    }
+
+    [Fact]
+    public async Task Failed_token_requests_under_ever_new_client_ids_from_one_address_are_slowed_down()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        var throttle = gateway.App.Services.GetRequiredService<Identity.AuthenticationThrottle>();
+        using var http = TokenHttpClient(gateway);
+
+        for (var i = 0; i <= Identity.AuthenticationThrottle.FreeFailuresPerAddress; i++)
+        {
+            using var response = await http.PostAsync(new Uri(gateway.Address, FederationScopes.TokenEndpointPath), new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "client_credentials",
+                ["client_id"] = $"guess-{i}",
+                ["client_secret"] = "wrong",
+                ["scope"] = FederationScopes.Query,
+            }));
+            Assert.False(response.IsSuccessStatusCode);
+        }
+
+        Assert.Equal(TimeSpan.Zero, throttle.DelayFor("guess-0"));
+        Assert.Equal(Identity.AuthenticationThrottle.FirstDelay, throttle.DelayFor("address:127.0.0.1"));
+    }
+
+    [Fact]
+    public async Task A_node_whose_certificate_has_expired_gets_no_token()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        using var shortLived = gateway.Federation.Authority.IssueNodeCertificate("PE", GatewayFixture.NodeId("PE"), TimeSpan.FromSeconds(3));
+        await gateway.WithRegistryAsync(registry => registry.RegisterNodeAsync(shortLived, CancellationToken.None));
+        using var tokens = gateway.TokensFor(GatewayCredentials.ForNode(GatewayFixture.NodeId("PE"), shortLived));
+        await Task.Delay(shortLived.NotAfter.ToUniversalTime() - DateTime.UtcNow + TimeSpan.FromSeconds(1));
+
+        var refusal = await Assert.ThrowsAsync<GatewayAuthenticationException>(() => tokens.GetAccessTokenAsync());
+
+        Assert.Equal("invalid_client", refusal.Error);
+        Assert.Contains("expired", refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_client_assertion_living_longer_than_its_jti_is_remembered_is_refused()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        await gateway.NodeTokensAsync("ON");
+        var certificate = gateway.Federation.Node("ON");
+        using var key = certificate.GetECDsaPrivateKey()!;
+        var keyId = GatewayCredentials.KeyIdOf(certificate);
+        var assertion = AccessTokens.Reissue(
+            ClientAssertion.Create(GatewayFixture.NodeId("ON"), gateway.Address, key, keyId, DateTimeOffset.UtcNow),
+            key,
+            keyId,
+            claims => claims["exp"] = AccessTokens.UnixTime(DateTimeOffset.UtcNow.AddDays(30)));
+        using var http = TokenHttpClient(gateway);
+
+        using var response = await RequestTokenAsync(http, gateway, assertion);
+
+        Assert.False(response.IsSuccessStatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains("must expire within 60 minutes", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_gateways_databases_are_created_owner_only()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // Unix file modes; Windows files inherit the folder's ACL
+        }
+
+        await using var gateway = await GatewayFixture.StartAsync();
+        await gateway.QueryAsync(s_query); // the identity store and the audit log are written by now
+
+        foreach (var file in new[] { "gateway.db", "identity.db" })
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(gateway.Federation.Directory, file)));
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)
+    {
+        while (!condition())
+        {
+            await Task.Delay(20, cancellationToken);
+        }
+    }
+
     private static async Task<QueryResponse> QueryWithTokenAsync(GatewayFixture gateway, string token) =>
         await new QueryService.QueryServiceClient(gateway.AnonymousChannel).QueryAsync(
             s_query,
@@ -303,5 +644,14 @@ public sealed class SecurityTests
     {
         var store = gateway.App.Services.GetRequiredService<Storage.ISubmissionStore>();
         Assert.Empty(await store.GetReportedYearsAsync("trafficking.victims.v1", CancellationToken.None));
+    }
+
+    private sealed class SteppedClock(DateTimeOffset start) : TimeProvider
+    {
+        private DateTimeOffset _now = start;
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
     }
 }

@@ -27,6 +27,7 @@ public sealed class Outbox
     {
         Path = path;
         _timeProvider = timeProvider;
+        Hosting.OwnerOnlyFile.Ensure(path);
         // Not pooled: a node opens the file a few times per run, and a pooled handle would keep it open after the run.
         _connectionString = new SqliteConnectionStringBuilder
         {

@@ -28,9 +28,10 @@ public sealed partial class DirectorySnapshotBuilder
         var quarantined = new List<QuarantinedRecord>(content.Quarantined);
         var snapshot = new DirectorySnapshot();
 
+        var residentialOrganizations = DirectoryValidator.OrganizationsRunningResidentialServices(content.Services);
         foreach (var organization in Distinct(content.Organizations, o => o.Id, "organization", quarantined))
         {
-            var violations = Check(v => DirectoryValidator.CheckOrganization(organization, "organization", v));
+            var violations = Check(v => DirectoryValidator.CheckOrganization(organization, residentialOrganizations.Contains(organization.Id), "organization", v));
             if (violations.Count > 0)
             {
                 quarantined.Add(Quarantine("organization", organization.Id, violations));

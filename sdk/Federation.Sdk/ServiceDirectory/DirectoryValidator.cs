@@ -52,6 +52,10 @@ public sealed partial class DirectoryValidator
         {
             violations.Add("release.produced_at", "produced_at is missing.");
         }
+        else if (!IsValidTime(release.ProducedAt))
+        {
+            violations.Add("release.produced_at", "produced_at is not a valid timestamp (seconds or nanos out of range).");
+        }
         else if (release.ProducedAt.ToDateTimeOffset() > _timeProvider.GetUtcNow() + ClockSkewTolerance)
         {
             violations.Add("release.produced_at", $"produced_at {release.ProducedAt.ToDateTimeOffset():u} is in the future.");
@@ -85,9 +89,11 @@ public sealed partial class DirectoryValidator
         var locations = CheckUniqueIds(snapshot.Locations, l => l.Id, $"{path}.locations", violations);
         CheckUniqueIds(snapshot.ServiceAtLocations, l => l.Id, $"{path}.service_at_locations", violations);
 
+        var residentialOrganizations = OrganizationsRunningResidentialServices(snapshot.Services);
         for (var i = 0; i < snapshot.Organizations.Count; i++)
         {
-            CheckOrganization(snapshot.Organizations[i], $"{path}.organizations[{i}]", violations);
+            var organization = snapshot.Organizations[i];
+            CheckOrganization(organization, residentialOrganizations.Contains(organization.Id), $"{path}.organizations[{i}]", violations);
         }
 
         for (var i = 0; i < snapshot.Services.Count; i++)
@@ -137,12 +143,23 @@ public sealed partial class DirectoryValidator
         }
     }
 
-    internal static void CheckOrganization(Organization organization, string path, ViolationList violations)
+    /// <summary>The ids of organizations that run a residential service (shelter, safe house): their text must not locate it.</summary>
+    public static HashSet<string> OrganizationsRunningResidentialServices(IEnumerable<Service> services) =>
+        services.Where(s => s.ServiceTypes.Any(DirectoryCodes.IsResidential)).Select(s => s.OrganizationId).ToHashSet(StringComparer.Ordinal);
+
+    internal static void CheckOrganization(Organization organization, bool runsResidentialService, string path, ViolationList violations)
     {
         CheckId(organization.Id, $"{path}.id", violations);
         CheckText(organization.Name, MaximumNameLength, required: true, $"{path}.name", violations);
         CheckText(organization.Description, MaximumDescriptionLength, required: false, $"{path}.description", violations);
         CheckUrl(organization.Website, $"{path}.website", violations);
+        if (runsResidentialService)
+        {
+            var what = $"Organization '{organization.Id}' runs a shelter or safe house";
+            CheckNoAddress(organization.Name, what, $"{path}.name", violations);
+            CheckNoAddress(organization.Description, what, $"{path}.description", violations);
+            CheckNoAddress(organization.Website, what, $"{path}.website", violations);
+        }
     }
 
     internal void CheckService(Service service, string path, ViolationList violations)
@@ -152,6 +169,13 @@ public sealed partial class DirectoryValidator
         CheckText(service.Name, MaximumNameLength, required: true, $"{path}.name", violations);
         CheckText(service.Description, MaximumDescriptionLength, required: false, $"{path}.description", violations);
         CheckUrl(service.Url, $"{path}.url", violations);
+        if (service.ServiceTypes.Any(DirectoryCodes.IsResidential))
+        {
+            var what = $"Service '{service.Id}' is residential";
+            CheckNoAddress(service.Name, what, $"{path}.name", violations);
+            CheckNoAddress(service.Description, what, $"{path}.description", violations);
+            CheckNoAddress(service.Url, what, $"{path}.url", violations);
+        }
         if (service.Phone.Length > 0 && !PhoneNumber().IsMatch(service.Phone))
         {
             violations.Add($"{path}.phone", $"'{service.Phone}' is not a phone number (digits, spaces, + ( ) - . and an optional extension 'ext 123').");
@@ -218,6 +242,12 @@ public sealed partial class DirectoryValidator
         if (capacity.Updated is null)
         {
             violations.Add($"{path}.updated", "The time the capacity was counted (updated) is missing.");
+            return;
+        }
+
+        if (!IsValidTime(capacity.Updated))
+        {
+            violations.Add($"{path}.updated", "updated is not a valid timestamp (seconds or nanos out of range).");
             return;
         }
 
@@ -392,6 +422,14 @@ public sealed partial class DirectoryValidator
         }
     }
 
+    private static void CheckNoAddress(string text, string what, string path, ViolationList violations)
+    {
+        if (LooksLikeAddress(text))
+        {
+            violations.Add(path, $"{what}: its free text must not locate it, and this looks like a street address, postal code or coordinates.");
+        }
+    }
+
     private static void CheckArea(string area, string path, ViolationList violations)
     {
         CheckText(area, MaximumNameLength, required: true, path, violations);
@@ -415,6 +453,10 @@ public sealed partial class DirectoryValidator
 
         return seen;
     }
+
+    // The range google.protobuf.Timestamp defines (years 0001-9999); outside it ToDateTimeOffset throws.
+    private static bool IsValidTime(Google.Protobuf.WellKnownTypes.Timestamp time) =>
+        time.Seconds is >= -62_135_596_800 and <= 253_402_300_799 && time.Nanos is >= 0 and <= 999_999_999;
 
     private static void CheckId(string id, string path, ViolationList violations)
     {

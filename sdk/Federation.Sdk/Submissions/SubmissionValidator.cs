@@ -15,6 +15,12 @@ public sealed class SubmissionValidator
     /// <summary>The earliest reference year accepted.</summary>
     public const int EarliestReferenceYear = 1900;
 
+    /// <summary>
+    /// The largest magnitude a protected cell value may have. Far above any count a jurisdiction identifies in a year,
+    /// and small enough that every sum the gateway forms (cells x jurisdictions x years x revisions) fits in 64 bits.
+    /// </summary>
+    public const long MaxCellMagnitude = 1_000_000_000;
+
     /// <summary>The maximum length of a node id.</summary>
     public const int MaxNodeIdLength = 256;
 
@@ -362,6 +368,12 @@ public sealed class SubmissionValidator
 
     private static void CheckValue(long value, string field, TableProtection protection, ViolationList violations)
     {
+        if (value is > MaxCellMagnitude or < -MaxCellMagnitude)
+        {
+            violations.Add(field, $"The value {value} is outside -{MaxCellMagnitude} to {MaxCellMagnitude}, the bound on any protected cell (table {protection.TableId}), so that sums cannot overflow.");
+            return;
+        }
+
         if (protection.IsNoise)
         {
             // Noise may take a small count below zero: that is the protection working, and the value is kept as drawn so

@@ -2,6 +2,7 @@ using System.Net;
 using Federation.Gateway.Audit;
 using Federation.Gateway.Identity;
 using Federation.Gateway.Ingestion;
+using Federation.Gateway.Limits;
 using Federation.Gateway.Query;
 using Federation.Gateway.Services;
 using Federation.Gateway.Storage;
@@ -19,6 +20,9 @@ namespace Federation.Gateway.Hosting;
 /// <summary>Builds the gateway web application: Kestrel (TLS, HTTP/2), gRPC services, health and reflection.</summary>
 public static partial class GatewayApplication
 {
+    /// <summary>How long a graceful stop waits for calls in flight before cutting them off.</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(8);
+
     /// <summary>
     /// Creates the gateway. Settings come from configuration (section "Gateway": appsettings, environment, command line),
     /// then <paramref name="configure"/>; they are validated at start-up.
@@ -51,6 +55,11 @@ public static partial class GatewayApplication
             }
         });
 
+        builder.Services.AddRequestLimits(builder.Configuration);
+
+        // Work in flight is bounded by the request limits; streams end when the gateway stops. What is left after this
+        // is cut off, so a stop always completes within 10 s.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(DatasetCatalog.Default);
         builder.Services.AddSingleton(sp =>
@@ -83,6 +92,7 @@ public static partial class GatewayApplication
         builder.Services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<RefusalInterceptor>();
+            grpc.Interceptors.Add<RequestLimitsInterceptor>();
             grpc.Interceptors.Add<AuditParametersInterceptor>();
         });
         builder.Services.AddOptions<Grpc.AspNetCore.Server.GrpcServiceOptions>()
@@ -106,6 +116,7 @@ public static partial class GatewayApplication
         app.UseMiddleware<AuditMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<MalformedMessageGuard>();
         if (!gatewayOptions.UsesExternalTokenServer)
         {
             app.MapFederationTokenEndpoint();
@@ -133,7 +144,9 @@ public static partial class GatewayApplication
     private static void AddIdentity(IServiceCollection services, bool externalTokenServer)
     {
         services.AddSingleton<GatewaySigningKey>();
-        services.AddSingleton<IAuditLog>(sp => new SqliteAuditLog(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.ResolvedDatabasePath));
+        services.AddSingleton<IAuditLog>(sp => new BoundedAuditLog(
+            new SqliteAuditLog(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.ResolvedDatabasePath),
+            sp.GetRequiredService<TimeProvider>()));
         services.AddFederationAccessControl();
         if (externalTokenServer)
         {

@@ -116,6 +116,11 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add($"{section}:ListenAddress: '{options.ListenAddress}' is not an IP address.");
         }
 
+        if (options.AllowInsecureHttp && IPAddress.TryParse(options.ListenAddress, out var address) && !IPAddress.IsLoopback(address))
+        {
+            failures.Add($"{section}:AllowInsecureHttp serves plain HTTP, which is allowed on a loopback address only (127.0.0.1 or ::1), not on {options.ListenAddress}: configure TLS to listen there.");
+        }
+
         if (options.Port is < 0 or > 65535)
         {
             failures.Add($"{section}:Port: {options.Port} is not a TCP port (0-65535).");

@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Federation.Gateway.Audit;
 using Federation.Gateway.Identity;
+using Federation.Gateway.Limits;
 using Federation.Gateway.Services;
 using Federation.Sdk.Identity;
 using Federation.Sdk.Trust;
@@ -40,7 +41,9 @@ public static class TokenServerApplication
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => FederationTrust.FromPemFile(sp.GetRequiredService<IOptions<TokenServerOptions>>().Value.TrustRootPath!));
-        builder.Services.AddSingleton<IAuditLog>(sp => new SqliteAuditLog(sp.GetRequiredService<IOptions<TokenServerOptions>>().Value.ResolvedAuditDatabasePath));
+        builder.Services.AddSingleton<IAuditLog>(sp => new BoundedAuditLog(
+            new SqliteAuditLog(sp.GetRequiredService<IOptions<TokenServerOptions>>().Value.ResolvedAuditDatabasePath),
+            sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<TokenSigningCertificate>();
         builder.Services.AddFederationAccessControl();
         builder.Services.AddFederationTokenServer(
@@ -53,9 +56,11 @@ public static class TokenServerApplication
                 settings.AccessTokenLifetime = TimeSpan.FromSeconds(options.AccessTokenLifetimeSeconds);
             });
         builder.Services.AddLocalTokenValidation();
+        builder.Services.AddRequestLimits(builder.Configuration);
         builder.Services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<RefusalInterceptor>();
+            grpc.Interceptors.Add<RequestLimitsInterceptor>();
             grpc.Interceptors.Add<AuditParametersInterceptor>();
         });
         builder.Services.AddGrpcHealthChecks();
@@ -66,6 +71,7 @@ public static class TokenServerApplication
         app.UseMiddleware<AuditMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<MalformedMessageGuard>();
         app.MapFederationTokenEndpoint();
         app.MapGrpcService<AdminGrpcService>();
         app.MapGrpcHealthChecksService().AllowAnonymous();

@@ -100,15 +100,11 @@ internal sealed class GrpcAuthorizationResultHandler : IAuthorizationMiddlewareR
             ? (StatusCode.Unauthenticated, await DescribeAuthenticationFailureAsync(context))
             : (StatusCode.PermissionDenied, string.Join(" ", authorizeResult.AuthorizationFailure?.FailureReasons.Select(r => r.Message) ?? [])
                 is { Length: > 0 } reasons ? reasons : "The token does not allow this method.");
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = "application/grpc";
+        Services.GrpcStatusResponse.Write(context.Response, code, message);
         if (code == StatusCode.Unauthenticated)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
         }
-
-        context.Response.Headers["grpc-status"] = ((int)code).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        context.Response.Headers["grpc-message"] = Uri.EscapeDataString(message);
     }
 
     private static async Task<string> DescribeAuthenticationFailureAsync(HttpContext context)

@@ -10,6 +10,9 @@ namespace Federation.Gateway.Identity;
 public sealed class AuthenticationThrottle(TimeProvider timeProvider)
 {
     public const int FreeFailures = 3;
+
+    /// <summary>Failures in a row allowed from one remote address (many clients may share one) before it is slowed down.</summary>
+    public const int FreeFailuresPerAddress = 20;
     public const int MaxTrackedClients = 10_000;
     public static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(250);
     public static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(8);
@@ -17,15 +20,16 @@ public sealed class AuthenticationThrottle(TimeProvider timeProvider)
 
     private readonly ConcurrentDictionary<string, (int Failures, DateTimeOffset Last)> _failures = new(StringComparer.Ordinal);
 
-    /// <summary>How long the next attempt of <paramref name="client"/> waits before it is examined.</summary>
+    /// <summary>How long the next attempt of <paramref name="client"/> (a client id, or "address:" and a remote address) waits before it is examined.</summary>
     public TimeSpan DelayFor(string client)
     {
-        if (!_failures.TryGetValue(client, out var entry) || timeProvider.GetUtcNow() - entry.Last > ForgetAfter || entry.Failures <= FreeFailures)
+        var free = client.StartsWith(TokenClient.AddressPrefix, StringComparison.Ordinal) ? FreeFailuresPerAddress : FreeFailures;
+        if (!_failures.TryGetValue(client, out var entry) || timeProvider.GetUtcNow() - entry.Last > ForgetAfter || entry.Failures <= free)
         {
             return TimeSpan.Zero;
         }
 
-        var doublings = Math.Min(entry.Failures - FreeFailures - 1, 16);
+        var doublings = Math.Min(entry.Failures - free - 1, 16);
         var delay = FirstDelay * Math.Pow(2, doublings);
         return delay < MaxDelay ? delay : MaxDelay;
     }

@@ -13,7 +13,7 @@ namespace Federation.Gateway.Identity;
 internal sealed class ClientAssertionReplayGuard(FederationIdentityDbContext db, TimeProvider timeProvider)
     : IOpenIddictServerHandler<OpenIddictServerEvents.ProcessAuthenticationContext>
 {
-    // An assertion without an expiry would be remembered forever; the SDK's live two minutes.
+    // The longest an assertion may live (and so be remembered); the SDK's live two minutes.
     private static readonly TimeSpan s_longestRemembered = TimeSpan.FromHours(1);
 
     public async ValueTask HandleAsync(OpenIddictServerEvents.ProcessAuthenticationContext context)
@@ -27,15 +27,19 @@ internal sealed class ClientAssertionReplayGuard(FederationIdentityDbContext db,
             return;
         }
 
+        // A jti is remembered until its assertion expires, so an assertion must expire, and soon: one that lived longer
+        // than it is remembered could be replayed once forgotten.
         var now = timeProvider.GetUtcNow().UtcDateTime;
-        var expires = principal.GetExpirationDate()?.UtcDateTime ?? now + s_longestRemembered;
-        if (expires > now + s_longestRemembered)
+        var expires = principal.GetExpirationDate()?.UtcDateTime;
+        if (expires is null || expires > now + s_longestRemembered)
         {
-            expires = now + s_longestRemembered;
+            context.Reject(Errors.InvalidClient,
+                $"The client assertion {jwtId} of '{clientId}' {(expires is null ? "has no expiry" : $"expires at {expires:u}")}: an assertion must expire within {s_longestRemembered.TotalMinutes:0} minutes (the SDK's live two).");
+            return;
         }
 
         await db.UsedAssertions.Where(a => a.ExpiresAt < now).ExecuteDeleteAsync(context.CancellationToken);
-        db.UsedAssertions.Add(new UsedClientAssertion { ClientId = clientId, JwtId = jwtId, ExpiresAt = expires });
+        db.UsedAssertions.Add(new UsedClientAssertion { ClientId = clientId, JwtId = jwtId, ExpiresAt = expires.Value });
         try
         {
             await db.SaveChangesAsync(context.CancellationToken);

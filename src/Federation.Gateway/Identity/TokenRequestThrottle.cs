@@ -14,7 +14,10 @@ internal sealed class TokenRequestThrottle(AuthenticationThrottle throttle, Time
 {
     public async ValueTask HandleAsync(OpenIddictServerEvents.ValidateTokenRequestContext context)
     {
-        var delay = throttle.DelayFor(TokenClient.KeyOf(context.Transaction));
+        // Per client and per remote address, so a caller cannot escape the throttle by changing the client id it claims.
+        var byClient = throttle.DelayFor(TokenClient.KeyOf(context.Transaction));
+        var byAddress = throttle.DelayFor(TokenClient.AddressOf(context.Transaction));
+        var delay = byClient > byAddress ? byClient : byAddress;
         if (delay > TimeSpan.Zero)
         {
             await Task.Delay(delay, timeProvider, context.CancellationToken);
@@ -36,6 +39,12 @@ internal sealed class TokenResponseRecorder(AuthenticationThrottle throttle, IAu
         }
 
         throttle.RecordFailure(client);
+        var address = TokenClient.AddressOf(context.Transaction);
+        if (address != client)
+        {
+            throttle.RecordFailure(address);
+        }
+
         var request = context.Request;
         await audit.AppendAsync(
             new AuditRecord(
@@ -78,7 +87,12 @@ internal static class TokenClient
             }
         }
 
-        var address = transaction.GetHttpRequest()?.HttpContext.Connection.RemoteIpAddress ?? IPAddress.None;
-        return "address:" + address;
+        return AddressOf(transaction);
     }
+
+    public const string AddressPrefix = "address:";
+
+    /// <summary>The remote address a token request came from, as a throttle key.</summary>
+    public static string AddressOf(OpenIddictServerTransaction transaction) =>
+        AddressPrefix + (transaction.GetHttpRequest()?.HttpContext.Connection.RemoteIpAddress ?? IPAddress.None);
 }

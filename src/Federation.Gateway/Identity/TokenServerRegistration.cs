@@ -30,7 +30,13 @@ public static class TokenServerRegistration
     {
         services.AddDbContext<FederationIdentityDbContext>((sp, db) =>
         {
-            db.UseSqlite($"Data Source={identityDatabasePath(sp)}");
+            var path = identityDatabasePath(sp);
+            if (!File.Exists(path))
+            {
+                Sdk.Hosting.OwnerOnlyFile.Ensure(path);
+            }
+
+            db.UseSqlite($"Data Source={path}");
             db.UseOpenIddict();
         });
         services.AddSingleton(new IdentityStoreRole(issuesTokens));
@@ -63,6 +69,10 @@ public static class TokenServerRegistration
                 server.DisableAccessTokenEncryption();
                 server.DisableTokenStorage();
                 server.UseAspNetCore().EnableTokenEndpointPassthrough();
+                server.AddEventHandler<OpenIddictServerEvents.ProcessAuthenticationContext>(handler => handler
+                    .AddFilter<OpenIddictServerHandlerFilters.RequireClientAssertionPrincipal>()
+                    .UseScopedHandler<AssertionCertificateValidity>()
+                    .SetOrder(OpenIddictServerHandlers.ValidateClientAssertionIssuer.Descriptor.Order + 400));
                 server.AddEventHandler<OpenIddictServerEvents.ProcessAuthenticationContext>(handler => handler
                     .AddFilter<OpenIddictServerHandlerFilters.RequireClientAssertionPrincipal>()
                     .UseScopedHandler<ClientAssertionReplayGuard>()

@@ -47,6 +47,7 @@ public sealed class QueryEngine
         response.GroupBy.AddRange(plan.GroupBy.Select(d => d.Id));
         foreach (var year in years.Order())
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var reported = cells.Where(c => c.ReferenceYear == year && plan.Jurisdictions.Contains(c.Jurisdiction))
                 .Where(plan.Matches)
                 .ToArray();

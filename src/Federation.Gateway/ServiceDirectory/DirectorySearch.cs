@@ -26,6 +26,7 @@ public sealed class DirectorySearch(CurrentDirectories directories, IDirectorySt
         var matches = new List<ServiceMatch>();
         foreach (var directory in await directories.GetAsync(cancellationToken))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (criteria.Jurisdictions.Count > 0 && !criteria.Jurisdictions.Contains(directory.Jurisdiction))
             {
                 continue;
@@ -112,6 +113,7 @@ public sealed class DirectorySearch(CurrentDirectories directories, IDirectorySt
         var perService = new List<(string Jurisdiction, ServiceType Sector, CapacityUnit Unit, int Available, int Maximum, DateTimeOffset Updated)>();
         foreach (var directory in current.Where(d => jurisdictions.Count == 0 || jurisdictions.Contains(d.Jurisdiction)))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             foreach (var service in directory.Snapshot.Services)
             {
                 var sector = service.ServiceTypes.FirstOrDefault();

@@ -52,6 +52,7 @@ public sealed class SafeHousingCoverage(QueryEngine queries, IDirectoryStore sto
         var response = new SafeHousingCoverageResponse();
         foreach (var row in perJurisdiction.Rows.OrderBy(r => r.Jurisdiction, StringComparer.Ordinal).ThenBy(r => r.ReferenceYear))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var observed = Observe(byCapacity.Where(c => c.Key.Jurisdiction == row.Jurisdiction).Select(c => (c.Key.ServiceId, c.Value)), row.ReferenceYear, now);
             response.Rows.Add(observed.ToRow(row));
         }

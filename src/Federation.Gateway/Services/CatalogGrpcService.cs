@@ -1,4 +1,5 @@
 using Federation.Contracts.V1;
+using Federation.Gateway.Limits;
 using Federation.Sdk.Catalog;
 using Grpc.Core;
 using Federation.Gateway.Identity;
@@ -8,7 +9,7 @@ namespace Federation.Gateway.Services;
 
 /// <summary>Serves the dataset catalogue so clients discover datasets, tables and protection policy.</summary>
 [Authorize(Policy = AccessPolicies.Query)]
-internal sealed class CatalogGrpcService(DatasetCatalog catalog) : CatalogService.CatalogServiceBase
+internal sealed class CatalogGrpcService(DatasetCatalog catalog, RequestLimitChecker limits) : CatalogService.CatalogServiceBase
 {
     public override Task<ListDatasetsResponse> ListDatasets(ListDatasetsRequest request, ServerCallContext context)
     {
@@ -23,6 +24,6 @@ internal sealed class CatalogGrpcService(DatasetCatalog catalog) : CatalogServic
             RefusalKind.NotFound,
             $"Unknown dataset '{request.DatasetId}'. Known datasets: {string.Join(", ", catalog.Datasets.Select(d => d.Id))}.",
             "dataset_id");
-        return Task.FromResult(new DescribeDatasetResponse { Dataset = dataset.ToContract() });
+        return Task.FromResult(new DescribeDatasetResponse { Dataset = dataset.ToContract(), Limits = limits.Publish() });
     }
 }

@@ -1,5 +1,6 @@
 using Federation.Contracts.V1;
 using Federation.Gateway.Identity;
+using Federation.Gateway.Limits;
 using Federation.Gateway.ServiceDirectory;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
@@ -15,7 +16,10 @@ internal sealed class DirectoryGrpcService(
     ClientRegistry registry,
     DirectorySearch search,
     SafeHousingCoverage coverage,
-    CapacityBroadcast broadcast) : DirectoryService.DirectoryServiceBase
+    CapacityBroadcast broadcast,
+    WatchStreamSlots watchSlots,
+    StreamAccessGuard accessGuard,
+    IHostApplicationLifetime lifetime) : DirectoryService.DirectoryServiceBase
 {
     [Authorize(Policy = AccessPolicies.Submit)]
     public override async Task<SubmitDirectoryResponse> SubmitDirectory(SubmitDirectoryRequest request, ServerCallContext context)
@@ -46,10 +50,46 @@ internal sealed class DirectoryGrpcService(
     public override async Task WatchCapacity(WatchCapacityRequest request, IServerStreamWriter<WatchCapacityResponse> responseStream, ServerCallContext context)
     {
         var filter = DirectorySearch.WatchFilter(request);
+        var user = context.GetHttpContext().User;
+        using var slot = watchSlots.Acquire(NodeCaller.From(user).ClientId);
 
+        // The watch ends when the watcher goes away, its deadline passes, the gateway stops, or the caller's access ends.
+        using var watch = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        var accessEnd = accessGuard.WatchAsync(user, watch);
+        try
+        {
+            await StreamChangesAsync(request, filter, responseStream, context, watch.Token);
+        }
+        catch (OperationCanceledException) when (watch.IsCancellationRequested)
+        {
+            // The normal end of a watch; the status says which.
+        }
+        finally
+        {
+            await watch.CancelAsync();
+        }
+
+        if (await accessEnd is { } ended)
+        {
+            throw ended;
+        }
+
+        if (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "The gateway is shutting down: reconnect to watch again."));
+        }
+    }
+
+    private async Task StreamChangesAsync(
+        WatchCapacityRequest request,
+        Func<WatchCapacityResponse, bool> filter,
+        IServerStreamWriter<WatchCapacityResponse> responseStream,
+        ServerCallContext context,
+        CancellationToken cancellationToken)
+    {
         // Subscribe before reading the current state, so no change falls between the two.
         using var subscription = broadcast.Subscribe(filter);
-        var state = request.SendCurrent ? await search.CurrentStateAsync(filter, context.CancellationToken) : [];
+        var state = request.SendCurrent ? await search.CurrentStateAsync(filter, cancellationToken) : [];
         if (state.Count == 0)
         {
             // Tell the client the watch is established before the first change, so it can rely on receiving every later one.
@@ -58,18 +98,12 @@ internal sealed class DirectoryGrpcService(
 
         foreach (var message in state)
         {
-            await responseStream.WriteAsync(message, context.CancellationToken);
+            await responseStream.WriteAsync(message, cancellationToken);
         }
-        try
+
+        await foreach (var change in subscription.Reader.ReadAllAsync(cancellationToken))
         {
-            await foreach (var change in subscription.Reader.ReadAllAsync(context.CancellationToken))
-            {
-                await responseStream.WriteAsync(change, context.CancellationToken);
-            }
-        }
-        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
-        {
-            // The watcher went away or its deadline passed: the normal end of a watch.
+            await responseStream.WriteAsync(change, cancellationToken);
         }
     }
 }

@@ -28,6 +28,7 @@ internal static class RpcRefusal
         RefusalKind.FailedPrecondition => Code.FailedPrecondition,
         RefusalKind.AlreadyExists => Code.AlreadyExists,
         RefusalKind.Unauthenticated => Code.Unauthenticated,
+        RefusalKind.ResourceExhausted => Code.ResourceExhausted,
         _ => Code.Internal,
     };
 }

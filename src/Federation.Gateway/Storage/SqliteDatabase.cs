@@ -11,6 +11,7 @@ internal sealed class SqliteDatabase
     public SqliteDatabase(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        Federation.Sdk.Hosting.OwnerOnlyFile.Ensure(path);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,

@@ -40,6 +40,31 @@ public sealed class DirectorySnapshotBuilderTests
     }
 
     [Fact]
+    public void A_shelter_whose_free_text_gives_an_address_has_that_text_withheld_with_the_reason()
+    {
+        var snapshot = TestDirectory.Snapshot();
+        snapshot.Services[0].Description = "Safe house at 12 Oak Drive; call first.";
+
+        var result = _builder.Build("NS", Content(snapshot));
+
+        Assert.Equal(string.Empty, result.Snapshot.Services.Single(s => s.Id == "shelter-1").Description);
+        Assert.Contains(result.Quarantined, q => q.CaseId == "shelter-1" && q.Reason.Contains("description withheld", StringComparison.Ordinal)
+            && q.Reason.Contains("looks like a street address", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_shelter_named_by_its_address_is_quarantined_with_the_reason()
+    {
+        var snapshot = TestDirectory.Snapshot();
+        snapshot.Services[0].Name = "Shelter B3H 2Y9";
+
+        var result = _builder.Build("NS", Content(snapshot));
+
+        Assert.DoesNotContain(result.Snapshot.Services, s => s.Id == "shelter-1");
+        Assert.Contains(result.Quarantined, q => q.CaseId == "shelter-1" && q.Reason.Contains("looks like a street address", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void An_item_that_cannot_stand_is_quarantined_and_so_are_its_links()
     {
         var snapshot = TestDirectory.Snapshot();

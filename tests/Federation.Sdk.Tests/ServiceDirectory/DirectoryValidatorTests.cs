@@ -45,7 +45,22 @@ public sealed class DirectoryValidatorTests
         { "malformed postal code", s => s.Locations[1].Physical.PostalCode = "ABC 1234", "release.snapshot.locations[1].physical.postal_code" },
         { "location of no kind", s => s.Locations[1].ClearKind(), "release.snapshot.locations[1].kind" },
         { "link to a missing service", s => s.ServiceAtLocations[1].ServiceId = "nope", "release.snapshot.service_at_locations[1].service_id" },
+        { "shelter named by its street", s => s.Services[0].Name = "Shelter at 12 Oak Drive", "release.snapshot.services[0].name" },
+        { "shelter description with a postal code", s => s.Services[0].Description = "Ring the bell at the back door, B3H 2Y9.", "release.snapshot.services[0].description" },
+        { "shelter url with a postal code", s => s.Services[0].Url = "https://example.ca/find?near=B3H2Y9", "release.snapshot.services[0].url" },
+        { "shelter url with coordinates", s => s.Services[0].Url = "https://maps.example.ca/?q=44.6488,-63.5752", "release.snapshot.services[0].url" },
+        { "shelter operator's description with an address", s => s.Organizations[0].Description = "Our house is at 455, rue Sainte-Catherine.", "release.snapshot.organizations[0].description" },
+        { "shelter operator's name with an address", s => s.Organizations[0].Name = "1234 Barrington Street Society", "release.snapshot.organizations[0].name" },
     };
+
+    [Fact]
+    public void A_service_that_is_not_residential_may_give_its_address_in_free_text()
+    {
+        var snapshot = TestDirectory.Snapshot();
+        snapshot.Services[1].Description = "Walk in at 1 Spring Garden Road, Halifax B3J 1A1.";
+
+        Assert.Empty(_validator.Validate(TestDirectory.Release(snapshot)));
+    }
 
     [Theory]
     [MemberData(nameof(BadSnapshots))]

@@ -23,6 +23,29 @@ public sealed class SubmissionValidatorNoiseTests
         Assert.Empty(_validator.Validate(_submission));
     }
 
+    [Theory]
+    [InlineData(long.MaxValue)]
+    [InlineData(long.MinValue)]
+    [InlineData(SubmissionValidator.MaxCellMagnitude + 1)]
+    public void A_value_beyond_the_cell_bound_is_refused_so_sums_cannot_overflow(long value)
+    {
+        _submission.Tables[1].Cells[0].Value = value;
+
+        var violation = Assert.Single(_validator.Validate(_submission));
+
+        Assert.Equal("submission.tables[1].cells[0].value", violation.Field);
+        Assert.Contains("outside -1000000000 to 1000000000", violation.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Values_at_the_cell_bound_are_valid()
+    {
+        _submission.Tables[1].Cells[0].Value = SubmissionValidator.MaxCellMagnitude;
+        _submission.Tables[1].Cells[1].Value = -SubmissionValidator.MaxCellMagnitude;
+
+        Assert.Empty(_validator.Validate(_submission));
+    }
+
     [Fact]
     public void Declared_variance_other_than_the_catalogue_is_refused_at_its_path()
     {

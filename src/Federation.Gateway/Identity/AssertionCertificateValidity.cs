@@ -1,0 +1,44 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.IdentityModel.JsonWebTokens;
+using OpenIddict.Server;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Federation.Gateway.Identity;
+
+/// <summary>
+/// Refuses a client assertion signed with the key of a node certificate that has expired or is not yet valid: the
+/// registry keeps a node's keys until they are revoked, but an expired certificate must no longer get tokens.
+/// Runs after signature validation (the key id is then the certificate's, as registered).
+/// </summary>
+internal sealed class AssertionCertificateValidity(FederationIdentityDbContext db, TimeProvider timeProvider)
+    : IOpenIddictServerHandler<OpenIddictServerEvents.ProcessAuthenticationContext>
+{
+    public async ValueTask HandleAsync(OpenIddictServerEvents.ProcessAuthenticationContext context)
+    {
+        if (string.IsNullOrEmpty(context.ClientAssertion))
+        {
+            return;
+        }
+
+        var keyId = new JsonWebToken(context.ClientAssertion).Kid;
+        var certificate = string.IsNullOrEmpty(keyId)
+            ? null
+            : await db.Certificates.AsNoTracking().FirstOrDefaultAsync(c => c.Thumbprint == keyId, context.CancellationToken);
+        if (certificate is null)
+        {
+            return; // a secret client, or a key OpenIddict already refused
+        }
+
+        var now = timeProvider.GetUtcNow().UtcDateTime;
+        if (certificate.NotAfter < now)
+        {
+            context.Reject(Errors.InvalidClient,
+                $"The certificate {certificate.Thumbprint} ({certificate.Subject}) the assertion is signed with expired at {certificate.NotAfter:u}: renew it and register the new one.");
+        }
+        else if (certificate.NotBefore > now)
+        {
+            context.Reject(Errors.InvalidClient,
+                $"The certificate {certificate.Thumbprint} ({certificate.Subject}) the assertion is signed with is not valid before {certificate.NotBefore:u}.");
+        }
+    }
+}
