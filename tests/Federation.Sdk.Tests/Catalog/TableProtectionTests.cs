@@ -198,7 +198,7 @@ public sealed class TableProtectionTests
     private static DatasetDefinition WithProtection(ProtectionPolicy policy)
     {
         var d = TestDatasets.Default;
-        return new DatasetDefinition(d.Id, d.Title, d.Description, d.Unit, d.ReferencePeriod, d.Jurisdictions, d.Dimensions, d.Tables, policy);
+        return new DatasetDefinition(d.Id, d.Title, d.Description, d.Unit, d.ReferencePeriod, d.Jurisdictions, d.Dimensions, d.Tables, policy, d.Calendar);
     }
 
     private static DatasetDefinition Parse(string tables, string budget = "")
