@@ -14,7 +14,8 @@ namespace Federation.Sdk.Privacy;
 /// released (a revision waits for the next scheduled edition); otherwise a new release, charged its rho unless that
 /// would exceed the budget, when that year alone is refused and the others go ahead. The noise of a new release is
 /// <see cref="ReleaseNoise"/>: a keyed function of the node key, dataset, jurisdiction, year, edition and counts, so a
-/// preview, a retry or a run after the ledger was deleted makes exactly the same release.
+/// preview, a retry or a run after the ledger was deleted makes exactly the same release; its production time is the
+/// edition's due time, so even its bytes and submission id are the same.
 /// </summary>
 public sealed class LedgeredReleaseMaker : IReleaseMaker
 {
@@ -48,18 +49,21 @@ public sealed class LedgeredReleaseMaker : IReleaseMaker
     /// <summary>The outlook of every reference year of the last <see cref="Make"/>: what was sent, held, not due or refused.</summary>
     public IReadOnlyList<ReleaseOutlook> Outlooks { get; private set; } = [];
 
-    /// <summary>Makes the releases a run sends, charging every new one; refused and not-yet-due years send nothing.</summary>
+    /// <summary>
+    /// Makes the releases a run sends, charging every new one; refused and not-yet-due years send nothing.
+    /// <paramref name="producedAt"/> is not used: a release is stamped with its edition's due time.
+    /// </summary>
     public IReadOnlyList<Submission> Make(IReadOnlyList<YearCounts> years, string jurisdiction, string nodeId, DateTimeOffset producedAt)
     {
-        Outlooks = Outlook(years, jurisdiction, nodeId, producedAt, charge: true);
+        Outlooks = Outlook(years, jurisdiction, nodeId, charge: true);
         return Outlooks.Where(o => o.Release is not null).Select(o => o.Release!).ToArray();
     }
 
     /// <summary>What <see cref="Make"/> would send now, charging nothing: the same releases, noise included.</summary>
-    public IReadOnlyList<ReleaseOutlook> Preview(IReadOnlyList<YearCounts> years, string jurisdiction, string nodeId, DateTimeOffset producedAt) =>
-        Outlook(years, jurisdiction, nodeId, producedAt, charge: false);
+    public IReadOnlyList<ReleaseOutlook> Preview(IReadOnlyList<YearCounts> years, string jurisdiction, string nodeId) =>
+        Outlook(years, jurisdiction, nodeId, charge: false);
 
-    private ReleaseOutlook[] Outlook(IReadOnlyList<YearCounts> years, string jurisdiction, string nodeId, DateTimeOffset producedAt, bool charge)
+    private ReleaseOutlook[] Outlook(IReadOnlyList<YearCounts> years, string jurisdiction, string nodeId, bool charge)
     {
         ArgumentNullException.ThrowIfNull(years);
         var policy = _dataset.Protection;
@@ -89,7 +93,9 @@ public sealed class LedgeredReleaseMaker : IReleaseMaker
             }
 
             var noise = new PolicyNoise(policy, ReleaseNoise.For(_nodeKey, digest, edition));
-            var release = new SubmissionBuilder(_dataset, noise).Build(counts, jurisdiction, nodeId, producedAt);
+            // Stamped with the edition's due time, not the clock: the release's bytes, and so its submission id, are a
+            // function of the counts and edition, and a node that lost its state sends the very release the gateway has.
+            var release = new SubmissionBuilder(_dataset, noise).Build(counts, jurisdiction, nodeId, _dataset.Calendar.DueAt(year, edition));
             if (charge)
             {
                 var bytes = release.ToByteArray();

@@ -15,7 +15,7 @@ public sealed class ReleasePreviewMaker(LedgeredReleaseMaker releases) : IReleas
 
     public IReadOnlyList<Submission> Make(IReadOnlyList<YearCounts> years, string jurisdiction, string nodeId, DateTimeOffset producedAt)
     {
-        Outlooks = releases.Preview(years, jurisdiction, nodeId, producedAt);
+        Outlooks = releases.Preview(years, jurisdiction, nodeId);
         return Outlooks.Where(o => o.Release is not null).Select(o => o.Release!).ToArray();
     }
 }
