@@ -28,7 +28,7 @@ internal static class NodePreviewWriter
         if (document.Refused)
         {
             writer.WriteLine();
-            writer.WriteLine("A run would be REFUSED and send nothing at all: " + document.Refusal);
+            writer.WriteLine("A run would REFUSE the years below and send nothing for them (the other years are sent): " + document.Refusal);
         }
         else
         {
