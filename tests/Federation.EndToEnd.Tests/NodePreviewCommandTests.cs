@@ -67,26 +67,28 @@ public sealed class NodePreviewCommandTests
     }
 
     [Fact]
-    public async Task Preview_after_deleting_the_state_folder_shows_the_same_release_and_a_changed_year_waits_for_the_next_edition()
+    public async Task A_changed_year_waits_for_the_next_edition_and_a_deleted_state_folder_gives_the_same_release()
     {
         await using var fixture = await DemoFederationFixture.StartAsync();
         var path = fixture.Layout.NodeConfiguration("YT");
         var configuration = NodeConfiguration.Load(path);
         var year = configuration.ReferenceYears[^1];
+        var cases = configuration.Resolve((string)configuration.Sources[0].Options!["path"]!);
+        var original = await File.ReadAllTextAsync(cases);
         var first = await PreviewAsync(path);
         await new NodeRunner(configuration, TimeProvider.System).RunAsync(CancellationToken.None);
-        Directory.Delete(configuration.Resolve(configuration.StateDirectory), recursive: true);
 
-        var afterDeletion = await PreviewAsync(path);
-        await new NodeRunner(configuration, TimeProvider.System).RunAsync(CancellationToken.None);
-        var cases = configuration.Resolve((string)configuration.Sources[0].Options!["path"]!);
         await File.AppendAllLinesAsync(cases, [$"YT-MORE-1,Added Person,2000-01-01,{year}-07-01,Feminine,SexualExploitation,NotIndigenous,CA,,IntimatePartner,ActualVictimOfTrafficking"]);
         var changed = await PreviewAsync(path);
+        await File.WriteAllTextAsync(cases, original);
+        Directory.Delete(configuration.Resolve(configuration.StateDirectory), recursive: true);
+        var afterDeletion = await PreviewAsync(path);
 
-        Assert.Equal(first.Select(r => (r.SubmissionId, r.CellsText)), afterDeletion.Select(r => (r.SubmissionId, r.CellsText)));
         var held = changed.Single(r => r.Year == year);
         Assert.Equal(("held-until-next-edition", 2, "0", false), (held.Status, held.Edition, held.Cost, held.Refused));
         Assert.Equal(first.Single(r => r.Year == year).SubmissionId, held.SubmissionId);
+        Assert.All(afterDeletion, r => Assert.Equal(("first-release", "0"), (r.Status, r.Spent)));
+        Assert.Equal(first.Select(r => (r.SubmissionId, r.CellsText)), afterDeletion.Select(r => (r.SubmissionId, r.CellsText)));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Federation.Contracts.V1;
 using Federation.Gateway.Storage;
 using Federation.Gateway.Transparency;
 using Federation.Sdk.Catalog;
+using Federation.Sdk.Privacy;
 using Federation.Sdk.Submissions;
 
 namespace Federation.Gateway.Query;
@@ -45,6 +46,7 @@ public sealed class QueryEngine
         var treeSize = (asOf ?? await _log.GetLatestCheckpointAsync(cancellationToken)).TreeSize;
         var response = new QueryResponse { DatasetId = plan.Dataset.Id, TableId = plan.Table.Id, TreeSize = (ulong)treeSize };
         response.GroupBy.AddRange(plan.GroupBy.Select(d => d.Id));
+        var protection = plan.Dataset.Protection.Of(plan.Table.Id);
         foreach (var year in years.Order())
         {
             var reported = cells.Where(c => c.ReferenceYear == year && plan.Jurisdictions.Contains(c.Jurisdiction))
@@ -60,6 +62,7 @@ public sealed class QueryEngine
                     {
                         var hasReported = contributing.Contains(jurisdiction);
                         response.Rows.Add(CreateRow(
+                            protection,
                             year,
                             jurisdiction,
                             group,
@@ -71,6 +74,7 @@ public sealed class QueryEngine
                 else
                 {
                     response.Rows.Add(CreateRow(
+                        protection,
                         year,
                         string.Empty,
                         group,
@@ -104,10 +108,11 @@ public sealed class QueryEngine
     }
 
     private static QueryRow CreateRow(
+        TableProtection protection,
         int year,
         string jurisdiction,
         IReadOnlyList<string> group,
-        IReadOnlyList<CurrentCell> cells,
+        CurrentCell[] cells,
         string[] contributing,
         string[] missing)
     {
@@ -119,7 +124,7 @@ public sealed class QueryEngine
             Jurisdiction = jurisdiction,
             Value = value,
             Variance = variance,
-            Margin = Reliability.Margin(variance),
+            Margin = NoiseMargin.Of(protection, cells.Length) ?? Reliability.Margin(variance),
             Status = contributing.Length > 0 ? Reliability.Classify(value, variance) : CellStatus.NotAvailable,
         };
         row.Codes.AddRange(group);
