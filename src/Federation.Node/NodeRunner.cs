@@ -57,7 +57,7 @@ public sealed class NodeRunner
 
         using var ledger = PrivacyLedger.Open(PrivacyDirectory(_configuration));
         var releases = new LedgeredReleaseMaker(dataset, ledger, key, _timeProvider);
-        var result = await RunPipelineAsync(new CaseStatisticsPipeline(dataset, releases, _timeProvider), cancellationToken);
+        var result = await RunPipelineAsync(new CaseStatisticsPipeline(dataset, releases, _timeProvider, key), cancellationToken);
         return new(result, releases.Outlooks);
     }
 
@@ -77,7 +77,7 @@ public sealed class NodeRunner
         var key = await File.ReadAllBytesAsync(_configuration.Resolve(_configuration.Protection.KeyFile), cancellationToken);
         using var ledger = PrivacyLedger.Open(PrivacyDirectory(_configuration));
         var preview = new ReleasePreviewMaker(new LedgeredReleaseMaker(dataset, ledger, key, _timeProvider));
-        var result = await RunPipelineAsync(new CaseStatisticsPipeline(dataset, preview, _timeProvider), cancellationToken);
+        var result = await RunPipelineAsync(new CaseStatisticsPipeline(dataset, preview, _timeProvider, key), cancellationToken);
         return new NodePreview(_configuration, dataset, result, preview.Outlooks);
     }
 
