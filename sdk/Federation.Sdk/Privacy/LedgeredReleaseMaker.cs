@@ -35,10 +35,7 @@ public sealed class LedgeredReleaseMaker : IReleaseMaker
             throw new ArgumentException($"Dataset '{dataset.Id}' is protected by {dataset.Protection}, which spends no privacy budget.", nameof(dataset));
         }
 
-        if (nodeKey.Length < CountsDigest.MinimumKeyLength)
-        {
-            throw new ArgumentException($"The node key must be at least {CountsDigest.MinimumKeyLength} bytes; it is {nodeKey.Length}.", nameof(nodeKey));
-        }
+        CountsDigest.RequireNodeKey(nodeKey, nameof(nodeKey));
 
         _dataset = dataset;
         _ledger = ledger;

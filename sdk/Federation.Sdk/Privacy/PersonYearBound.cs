@@ -19,10 +19,7 @@ public sealed class PersonYearBound
     public PersonYearBound(byte[] nodeKey)
     {
         ArgumentNullException.ThrowIfNull(nodeKey);
-        if (nodeKey.Length < CountsDigest.MinimumKeyLength)
-        {
-            throw new ArgumentException($"The node key must be at least {CountsDigest.MinimumKeyLength} bytes; it is {nodeKey.Length}.", nameof(nodeKey));
-        }
+        CountsDigest.RequireNodeKey(nodeKey, nameof(nodeKey));
 
         _key = (byte[])nodeKey.Clone();
     }

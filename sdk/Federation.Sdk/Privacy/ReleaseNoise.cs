@@ -38,10 +38,7 @@ public static class ReleaseNoise
         ArgumentNullException.ThrowIfNull(nodeKey);
         ArgumentException.ThrowIfNullOrWhiteSpace(countsDigest);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(edition);
-        if (nodeKey.Length < CountsDigest.MinimumKeyLength)
-        {
-            throw new ArgumentException($"The node key must be at least {CountsDigest.MinimumKeyLength} bytes; it is {nodeKey.Length}.", nameof(nodeKey));
-        }
+        CountsDigest.RequireNodeKey(nodeKey, nameof(nodeKey));
 
         using var info = new MemoryStream();
         WriteString(info, countsDigest);
