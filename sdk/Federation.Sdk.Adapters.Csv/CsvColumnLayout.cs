@@ -9,6 +9,7 @@ internal sealed class CsvColumnLayout
     private readonly char _listSeparator;
     private readonly int _caseId;
     private readonly int? _personName;
+    private readonly int? _personKey;
     private readonly int _birthDate;
     private readonly int _identificationDate;
     private readonly int _gender;
@@ -53,6 +54,7 @@ internal sealed class CsvColumnLayout
         _relationshipToTrafficker = Required(columns.RelationshipToTrafficker);
         _traffickingStatus = Required(columns.TraffickingStatus);
         _personName = IndexOf(columns.PersonName) is var personName and >= 0 ? personName : null;
+        _personKey = IndexOf(columns.PersonKey) is var personKey and >= 0 ? personKey : null;
         if (missing.Count > 0)
         {
             throw new InvalidDataException(
@@ -79,6 +81,7 @@ internal sealed class CsvColumnLayout
         {
             CaseId = Text(fields, _caseId) ?? string.Empty,
             PersonName = _personName is { } personName ? Text(fields, personName) : null,
+            PersonKey = _personKey is { } personKey ? Text(fields, personKey) : null,
             BirthDate = Date(fields, _birthDate, nameof(CaseRecord.BirthDate), problems),
             IdentificationDate = Date(fields, _identificationDate, nameof(CaseRecord.IdentificationDate), problems),
             Gender = Text(fields, _gender),

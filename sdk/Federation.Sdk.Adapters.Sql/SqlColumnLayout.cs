@@ -11,6 +11,7 @@ internal sealed class SqlColumnLayout
     {
         CaseId,
         PersonName,
+        PersonKey,
         BirthDate,
         IdentificationDate,
         Gender,
@@ -36,6 +37,7 @@ internal sealed class SqlColumnLayout
         {
             (columns.CaseId, Field.CaseId, true),
             (columns.PersonName, Field.PersonName, false),
+            (columns.PersonKey, Field.PersonKey, false),
             (columns.BirthDate, Field.BirthDate, true),
             (columns.IdentificationDate, Field.IdentificationDate, true),
             (columns.Gender, Field.Gender, true),
@@ -79,6 +81,7 @@ internal sealed class SqlColumnLayout
         {
             CaseId = Text(values, Field.CaseId) ?? string.Empty,
             PersonName = Text(values, Field.PersonName),
+            PersonKey = Text(values, Field.PersonKey),
             BirthDate = Date(values, Field.BirthDate, problems),
             IdentificationDate = Date(values, Field.IdentificationDate, problems),
             Gender = Text(values, Field.Gender),

@@ -46,8 +46,9 @@ public sealed class NodeConfiguration
     public ScheduleSettings? Schedule { get; set; }
 
     /// <summary>
-    /// The reference years this node releases, each as a full grid even when no victim was identified in it.
-    /// Empty: every year found in the accepted records.
+    /// The reference years this node releases (required), each as a full grid even when no victim was identified in it.
+    /// They never come from the data: which years exist would disclose counts. A year is released only once the
+    /// dataset's publication calendar makes its first edition due, and revised only at later editions.
     /// </summary>
     public List<int> ReferenceYears { get; set; } = [];
 
@@ -148,6 +149,11 @@ public sealed class NodeConfiguration
         RequireFile(problems, "signing.privateKey", Signing.PrivateKey);
         RequireFile(problems, "protection.keyFile", Protection.KeyFile);
         var thisYear = DateTime.UtcNow.Year;
+        if (ReferenceYears.Count == 0)
+        {
+            problems.Add("referenceYears: list the reference years this node releases, such as [2023, 2024, 2025]; they are never taken from the data.");
+        }
+
         foreach (var year in ReferenceYears.Where(y => y < 1900 || y > thisYear))
         {
             problems.Add($"referenceYears: {year} is not a past or current year.");
@@ -274,9 +280,9 @@ public sealed class NodeConfiguration
     }
 
     /// <summary>
-    /// The node's secret key (32 or more random bytes, kept on the node): it keys the digest by which the node recognizes
-    /// unchanged data under noise (so it re-sends its release instead of drawing fresh noise), and each cell's draw
-    /// under random rounding.
+    /// The node's secret key (32 or more random bytes, kept on the node, outside the state folder): under noise it keys the
+    /// digest by which the node recognizes unchanged data and the generator of each release's noise (the same counts at
+    /// the same edition always get the same noise); under random rounding, each cell's draw.
     /// </summary>
     public sealed class ProtectionSettings
     {

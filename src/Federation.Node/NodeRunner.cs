@@ -39,43 +39,45 @@ public sealed class NodeRunner
         Path.Combine(configuration.Resolve(configuration.StateDirectory), "privacy");
 
     /// <summary>
-    /// Runs the pipeline of a run, just before signing. Under a noise mechanism the protected releases are made (from
-    /// the draft a preview kept for the same data, else with fresh noise) and charged to the privacy ledger here, so
-    /// what this returns is exactly what the run sends; preparing again on unchanged data returns the same releases and
-    /// spends nothing. To look without spending, use <see cref="PreviewAsync"/>.
+    /// Runs the pipeline of a run, just before signing. Under a noise mechanism the releases due on the publication
+    /// calendar are made (noise keyed to the node key, year, edition and counts) and charged to the privacy ledger here,
+    /// so what this returns is exactly what the run sends; preparing again returns the same releases and spends nothing.
+    /// A year refused for its budget or not yet due sends nothing and does not stop the others (see
+    /// <see cref="NodePreparation.Outlooks"/>). To look without spending, use <see cref="PreviewAsync"/>.
     /// </summary>
-    public async Task<PipelineResult> PrepareAsync(CancellationToken cancellationToken)
+    public async Task<NodePreparation> PrepareAsync(CancellationToken cancellationToken)
     {
         var dataset = DatasetCatalog.Default.Get(_configuration.DatasetId);
         var key = await File.ReadAllBytesAsync(_configuration.Resolve(_configuration.Protection.KeyFile), cancellationToken);
         if (!dataset.Protection.IsNoise)
         {
             var rounding = new KeyedRandomRounding(key, dataset.Protection);
-            return await RunPipelineAsync(new CaseStatisticsPipeline(dataset, rounding, _timeProvider), cancellationToken);
+            return new(await RunPipelineAsync(new CaseStatisticsPipeline(dataset, rounding, _timeProvider), cancellationToken), []);
         }
 
         using var ledger = PrivacyLedger.Open(PrivacyDirectory(_configuration));
-        var releases = LedgeredReleases(dataset, ledger, key);
-        return await RunPipelineAsync(new CaseStatisticsPipeline(dataset, releases, _timeProvider), cancellationToken);
+        var releases = new LedgeredReleaseMaker(dataset, ledger, key, _timeProvider);
+        var result = await RunPipelineAsync(new CaseStatisticsPipeline(dataset, releases, _timeProvider, key), cancellationToken);
+        return new(result, releases.Outlooks);
     }
 
     /// <summary>
-    /// Shows what a run would send, sending and charging nothing. Under a noise mechanism the noise of a changed year is
-    /// drawn once and kept as a draft beside the ledger, so the next run sends exactly the previewed release (and is
-    /// charged then) when the data has not changed; a second preview shows the same draft.
+    /// Shows what a run would send, sending and charging nothing. Under a noise mechanism the releases are those a run
+    /// would make now, noise included: noise is a keyed function of the counts and edition, so previewing again, or
+    /// deleting any file, cannot change it.
     /// </summary>
     public async Task<NodePreview> PreviewAsync(CancellationToken cancellationToken)
     {
         var dataset = DatasetCatalog.Default.Get(_configuration.DatasetId);
         if (!dataset.Protection.IsNoise)
         {
-            return new NodePreview(_configuration, dataset, await PrepareAsync(cancellationToken), []);
+            return new NodePreview(_configuration, dataset, (await PrepareAsync(cancellationToken)).Pipeline, []);
         }
 
         var key = await File.ReadAllBytesAsync(_configuration.Resolve(_configuration.Protection.KeyFile), cancellationToken);
         using var ledger = PrivacyLedger.Open(PrivacyDirectory(_configuration));
-        var preview = new ReleasePreviewMaker(LedgeredReleases(dataset, ledger, key));
-        var result = await RunPipelineAsync(new CaseStatisticsPipeline(dataset, preview, _timeProvider), cancellationToken);
+        var preview = new ReleasePreviewMaker(new LedgeredReleaseMaker(dataset, ledger, key, _timeProvider));
+        var result = await RunPipelineAsync(new CaseStatisticsPipeline(dataset, preview, _timeProvider, key), cancellationToken);
         return new NodePreview(_configuration, dataset, result, preview.Outlooks);
     }
 
@@ -85,9 +87,6 @@ public sealed class NodeRunner
         var dataset = DatasetCatalog.Default.Get(_configuration.DatasetId);
         return RunPipelineAsync(new CaseStatisticsPipeline(dataset, new NoReleases(), _timeProvider), cancellationToken);
     }
-
-    private LedgeredReleaseMaker LedgeredReleases(DatasetDefinition dataset, PrivacyLedger ledger, byte[] key) =>
-        new(dataset, new PolicyNoise(dataset.Protection, new CryptoRandomBitSource()), ledger, key, _timeProvider);
 
     private sealed class NoReleases : IReleaseMaker
     {
@@ -101,7 +100,7 @@ public sealed class NodeRunner
             sources.CaseRecords,
             _configuration.Jurisdiction,
             _configuration.NodeId,
-            _configuration.ReferenceYears.Count > 0 ? _configuration.ReferenceYears : null,
+            _configuration.ReferenceYears,
             cancellationToken);
     }
 
@@ -117,18 +116,32 @@ public sealed class NodeRunner
         await outbox.SendEarlierAsync(cancellationToken);
         var prepared = await PrepareAsync(cancellationToken);
         var stateDirectory = _configuration.Resolve(_configuration.StateDirectory);
-        var quarantineReport = QuarantineReport.Write(Path.Combine(stateDirectory, "quarantine.csv"), prepared.Quarantined);
-        var published = await outbox.Statistics.PublishAsync(prepared.Submissions, cancellationToken);
-        return new NodeRunReport(_configuration.Jurisdiction, prepared, published, quarantineReport);
+        var quarantineReport = QuarantineReport.Write(Path.Combine(stateDirectory, "quarantine.csv"), prepared.Pipeline.Quarantined);
+        var published = await outbox.Statistics.PublishAsync(prepared.Pipeline.Submissions, cancellationToken);
+        return new NodeRunReport(_configuration.Jurisdiction, prepared.Pipeline, prepared.Outlooks, published, quarantineReport);
     }
 }
 
-/// <summary>What one node run did: records read and quarantined, and the releases the gateway accepted.</summary>
+/// <summary>What a run prepared: the pipeline's releases and account, and under noise the outlook of every reference year.</summary>
+public sealed record NodePreparation(PipelineResult Pipeline, IReadOnlyList<ReleaseOutlook> Outlooks)
+{
+    /// <summary>The years refused for exceeding the privacy budget (nothing was made for them; other years were).</summary>
+    public IReadOnlyList<ReleaseOutlook> Refused => Outlooks.Where(o => o.Refused).ToArray();
+}
+
+/// <summary>
+/// What one node run did: records read and quarantined, each reference year's outlook (sent, held, not due, refused),
+/// and the releases the gateway accepted.
+/// </summary>
 public sealed record NodeRunReport(
     string Jurisdiction,
     PipelineResult Pipeline,
+    IReadOnlyList<ReleaseOutlook> Outlooks,
     IReadOnlyList<PublishedRelease> Published,
     string QuarantineReportPath)
 {
     public IReadOnlyList<QuarantinedRecord> Quarantined => Pipeline.Quarantined;
+
+    /// <summary>The years refused for exceeding the privacy budget (nothing was sent for them; other years were).</summary>
+    public IReadOnlyList<ReleaseOutlook> Refused => Outlooks.Where(o => o.Refused).ToArray();
 }

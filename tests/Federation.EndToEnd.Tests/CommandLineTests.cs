@@ -19,7 +19,7 @@ public sealed class CommandLineTests
             Assert.True(exitCode == 0, $"fed demo exited {exitCode}: {error}\n{output}");
             Assert.Contains("National figures", output, StringComparison.Ordinal);
             Assert.Contains("exact discrete Gaussian noise", output, StringComparison.Ordinal);
-            // The national total's 95% margin with 13 jurisdictions at noise variance 4: 1.96 x sqrt(52) = 14.1.
+            // The national total's 95% margin with 13 jurisdictions at noise variance 4: the exact integer quantile, 14.
             Assert.Contains("±14", output, StringComparison.Ordinal);
             foreach (var jurisdiction in Jurisdiction.All)
             {

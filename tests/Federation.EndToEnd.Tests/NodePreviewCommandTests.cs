@@ -11,7 +11,8 @@ namespace Federation.EndToEnd.Tests;
 
 /// <summary>
 /// `fed node preview` and `fed node validate` run as processes on the development federation's node configurations:
-/// a preview sends and spends nothing, and the next run sends exactly the release it showed.
+/// a preview sends and spends nothing, the next run sends exactly the release it showed, and deleting the node's state
+/// cannot change it.
 /// </summary>
 public sealed class NodePreviewCommandTests
 {
@@ -36,8 +37,8 @@ public sealed class NodePreviewCommandTests
         Assert.Empty(PrivacyLedger.Read(NodeRunner.PrivacyDirectory(configuration)));
         Assert.False(Directory.Exists(Path.Combine(state, "releases")) && Directory.EnumerateFiles(Path.Combine(state, "releases")).Any());
         Assert.Equal(configuration.ReferenceYears, first.Select(r => r.Year));
-        Assert.All(first, r => Assert.Equal(("first-release", "drawn-now", "0", "0.25", "0.25", false), (r.Status, r.Noise, r.Spent, r.Cost, r.Remaining, r.Refused)));
-        Assert.All(second, r => Assert.Equal("earlier-preview", r.Noise));
+        // The demo's years are all past their second (last) edition on the catalogue's calendar.
+        Assert.All(first, r => Assert.Equal(("first-release", 2, "0", "0.25", "0.25", false), (r.Status, r.Edition, r.Spent, r.Cost, r.Remaining, r.Refused)));
         Assert.Equal(first.Select(r => (r.SubmissionId, r.CellsText)), second.Select(r => (r.SubmissionId, r.CellsText)));
 
         var run = await new NodeRunner(configuration, TimeProvider.System).RunAsync(CancellationToken.None);
@@ -58,43 +59,36 @@ public sealed class NodePreviewCommandTests
         var ledger = PrivacyLedger.Read(NodeRunner.PrivacyDirectory(configuration));
         Assert.Equal(first.Select(r => r.SubmissionId), ledger.Select(e => e.SubmissionId));
         Assert.All(ledger, e => Assert.Equal(new Rational(1, 4), e.Rho));
-        Assert.Empty(PrivacyLedger.ReadDrafts(NodeRunner.PrivacyDirectory(configuration)));
 
         var after = await PreviewAsync(path);
 
-        Assert.All(after, r => Assert.Equal(("unchanged", "sent-before", "0.25", "0", "0.25"), (r.Status, r.Noise, r.Spent, r.Cost, r.Remaining)));
+        Assert.All(after, r => Assert.Equal(("unchanged", 2, "0.25", "0", "0.25"), (r.Status, r.Edition, r.Spent, r.Cost, r.Remaining)));
         Assert.Equal(first.Select(r => (r.SubmissionId, r.CellsText)), after.Select(r => (r.SubmissionId, r.CellsText)));
     }
 
     [Fact]
-    public async Task Preview_shows_a_revision_past_the_budget_as_refused_and_draws_nothing()
+    public async Task A_changed_year_waits_for_the_next_edition_and_a_deleted_state_folder_gives_the_same_release()
     {
         await using var fixture = await DemoFederationFixture.StartAsync();
         var path = fixture.Layout.NodeConfiguration("YT");
         var configuration = NodeConfiguration.Load(path);
         var year = configuration.ReferenceYears[^1];
         var cases = configuration.Resolve((string)configuration.Sources[0].Options!["path"]!);
-        for (var revision = 0; revision < 3; revision++)
-        {
-            if (revision > 0)
-            {
-                await File.AppendAllLinesAsync(cases, [$"YT-MORE-{revision},Added Person,2000-01-01,{year}-07-01,Feminine,SexualExploitation,NotIndigenous,CA,,IntimatePartner,ActualVictimOfTrafficking"]);
-            }
+        var original = await File.ReadAllTextAsync(cases);
+        var first = await PreviewAsync(path);
+        await new NodeRunner(configuration, TimeProvider.System).RunAsync(CancellationToken.None);
 
-            if (revision < 2)
-            {
-                await new NodeRunner(configuration, TimeProvider.System).RunAsync(CancellationToken.None);
-            }
-        }
+        await File.AppendAllLinesAsync(cases, [$"YT-MORE-1,Added Person,2000-01-01,{year}-07-01,Feminine,SexualExploitation,NotIndigenous,CA,,IntimatePartner,ActualVictimOfTrafficking"]);
+        var changed = await PreviewAsync(path);
+        await File.WriteAllTextAsync(cases, original);
+        Directory.Delete(configuration.Resolve(configuration.StateDirectory), recursive: true);
+        var afterDeletion = await PreviewAsync(path);
 
-        var (exitCode, output, error) = await ExternalProcess.RunFedAsync(Timeout, "node", "preview", "--config", path);
-
-        Assert.True(exitCode == 4, $"exit {exitCode}: {error}\n{output}");
-        Assert.Contains("A run would be REFUSED and send nothing at all", output, StringComparison.Ordinal);
-        Assert.Contains($"{DatasetId} {year}: a new release costs rho 0.25, but 0.5 of the budget 0.5 is already spent", output, StringComparison.Ordinal);
-        var row = output.Split('\n').Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).Single(l => l.StartsWith($"{year} ", StringComparison.Ordinal));
-        Assert.Equal($"{year} revision not drawn 0.5 0.25 0 yes", row);
-        Assert.Empty(PrivacyLedger.ReadDrafts(NodeRunner.PrivacyDirectory(configuration)));
+        var held = changed.Single(r => r.Year == year);
+        Assert.Equal(("held-until-next-edition", 2, "0", false), (held.Status, held.Edition, held.Cost, held.Refused));
+        Assert.Equal(first.Single(r => r.Year == year).SubmissionId, held.SubmissionId);
+        Assert.All(afterDeletion, r => Assert.Equal(("first-release", "0"), (r.Status, r.Spent)));
+        Assert.Equal(first.Select(r => (r.SubmissionId, r.CellsText)), afterDeletion.Select(r => (r.SubmissionId, r.CellsText)));
     }
 
     [Fact]
@@ -132,7 +126,6 @@ public sealed class NodePreviewCommandTests
         Assert.True(reasons[("cases", "BirthDate is after IdentificationDate")] >= 1);
         Assert.True(reasons[("cases", "IdentificationDate is missing")] >= 1);
         Assert.Empty(PrivacyLedger.Read(NodeRunner.PrivacyDirectory(configuration)));
-        Assert.Empty(PrivacyLedger.ReadDrafts(NodeRunner.PrivacyDirectory(configuration)));
     }
 
     [Theory]
@@ -190,7 +183,7 @@ public sealed class NodePreviewCommandTests
             return new PreviewedRelease(
                 r.GetProperty("referenceYear").GetInt32(),
                 r.GetProperty("status").GetString()!,
-                r.GetProperty("noise").GetString()!,
+                r.GetProperty("edition").GetInt32(),
                 r.GetProperty("submissionId").GetString()!,
                 budget.GetProperty("spentRho").GetString()!,
                 budget.GetProperty("costRho").GetString()!,
@@ -222,7 +215,7 @@ public sealed class NodePreviewCommandTests
     }
 
     private sealed record PreviewedRelease(
-        int Year, string Status, string Noise, string SubmissionId, string Spent, string Cost, string Remaining, bool Refused, SortedDictionary<string, long> Cells)
+        int Year, string Status, int Edition, string SubmissionId, string Spent, string Cost, string Remaining, bool Refused, SortedDictionary<string, long> Cells)
     {
         public string CellsText => Text(Cells);
 

@@ -18,7 +18,7 @@ public sealed class TransparencyLogTests
         var leafHashes = new List<byte[]>();
         for (var i = 0; i < 64; i++)
         {
-            var receipt = await gateway.SubmitAsync(Revision("NS", hoursAgo: 100 - i, gateway));
+            var receipt = await gateway.SubmitAsync(Release("NS", i, gateway));
             Assert.Equal((ulong)i, receipt.LeafIndex);
             leafHashes.Add(receipt.LeafHash.ToByteArray());
         }
@@ -122,7 +122,7 @@ public sealed class TransparencyLogTests
         var receipts = new List<HeldReceipt>();
         for (var i = 0; i < 5; i++)
         {
-            receipts.Add(new HeldReceipt("NB", await gateway.SubmitAsync(Revision("NB", hoursAgo: 10 - i, gateway))));
+            receipts.Add(new HeldReceipt("NB", await gateway.SubmitAsync(Release("NB", i, gateway))));
         }
 
         var auditor = new LogAuditor(new TransparencyLogService.TransparencyLogServiceClient(gateway.Channel), gateway.Federation.LogVerifierKey, TimeProvider.System);
@@ -199,8 +199,10 @@ public sealed class TransparencyLogTests
         Assert.Contains("ECDSA P-256", wrongType.Message, StringComparison.Ordinal);
     }
 
-    private static SignedEnvelope Revision(string jurisdiction, int hoursAgo, GatewayFixture gateway) => TestSubmissions.Sign(
-        TestSubmissions.Complete(jurisdiction, LastYear, producedAt: DateTimeOffset.UtcNow.AddHours(-hoursAgo)),
+    // The index-th release of a jurisdiction: two per reference year (a first release and a revision, all the privacy
+    // budget allows), going back a year every two releases, so any number of log leaves can be made.
+    private static SignedEnvelope Release(string jurisdiction, int index, GatewayFixture gateway) => TestSubmissions.Sign(
+        TestSubmissions.Complete(jurisdiction, LastYear - (index / 2), producedAt: DateTimeOffset.UtcNow.AddHours(-100 + index)),
         gateway.Federation.Node(jurisdiction));
 
     private static void Execute(GatewayFixture gateway, string sql)

@@ -30,6 +30,7 @@ public sealed class NodeConfigurationTests : IDisposable
     [InlineData("datasetId", "\"victims\"", "datasetId: 'victims'")]
     [InlineData("nodeId", "\"\"", "nodeId: must be set")]
     [InlineData("referenceYears", "[1850]", "referenceYears: 1850")]
+    [InlineData("referenceYears", "[]", "referenceYears: list the reference years this node releases")]
     public void A_bad_setting_is_refused_with_a_message_that_names_it(string setting, string json, string expected)
     {
         var text = Valid().Replace($"\"{setting}\": {DefaultOf(setting)}", $"\"{setting}\": {json}", StringComparison.Ordinal);

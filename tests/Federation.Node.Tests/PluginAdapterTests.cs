@@ -19,7 +19,7 @@ public sealed class PluginAdapterTests : IDisposable
             """[ { "name": "intake", "adapter": "keyvalue", "options": { "path": "cases.txt" } } ]""", "\"plugins\": \"plugins\","));
 
         Assert.DoesNotContain(AppDomain.CurrentDomain.GetAssemblies(), a => a.GetName().Name == "Federation.Node.TestPlugin" && AssemblyLoadContext.GetLoadContext(a) == AssemblyLoadContext.Default);
-        var result = await new NodeRunner(configuration, TimeProvider.System).PrepareAsync(CancellationToken.None);
+        var result = (await new NodeRunner(configuration, TimeProvider.System).PrepareAsync(CancellationToken.None)).Pipeline;
 
         Assert.Equal(12, result.RecordsRead);
         Assert.Equal(12, result.RecordsAccepted);

@@ -9,14 +9,14 @@ public sealed class QuarantineReportTests
     {
         using var folder = new NodeFolder();
         var path = QuarantineReport.Write(folder.PathOf("quarantine.csv"), [
-            new QuarantinedRecord("cases.csv line 2", "=HYPERLINK(\"http://evil\",\"x\")", "+1 is not a date"),
+            new QuarantinedRecord("cases.csv line 2", "=HYPERLINK(\"http://evil\",\"x\")", "+1 is not a date") { Source = "=intake" },
             new QuarantinedRecord("@SUM(A1)", "-2", "\tcmd|' /C calc'!A0"),
         ]);
 
         var lines = File.ReadAllLines(path);
 
-        Assert.Equal("cases.csv line 2,\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",'+1 is not a date", lines[1]);
-        Assert.Equal("'@SUM(A1),'-2,'\tcmd|' /C calc'!A0", lines[2]);
+        Assert.Equal("'=intake,cases.csv line 2,\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",'+1 is not a date", lines[1]);
+        Assert.Equal(",'@SUM(A1),'-2,'\tcmd|' /C calc'!A0", lines[2]);
     }
 
     [Fact]

@@ -12,10 +12,12 @@ public sealed class DatasetDefinition
         IReadOnlyList<string> jurisdictions,
         IReadOnlyList<DimensionDefinition> dimensions,
         IReadOnlyList<TableDefinition> tables,
-        ProtectionPolicy protection)
+        ProtectionPolicy protection,
+        PublicationCalendar calendar)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         ArgumentNullException.ThrowIfNull(protection);
+        ArgumentNullException.ThrowIfNull(calendar);
         Id = id;
         Title = title;
         Description = description;
@@ -25,6 +27,15 @@ public sealed class DatasetDefinition
         Dimensions = dimensions;
         Tables = tables;
         Protection = protection;
+        Calendar = calendar;
+        if (protection.IsNoise && protection.ReleaseRho * new Privacy.Rational(calendar.Editions, 1) > protection.BudgetRho)
+        {
+            throw new ArgumentException(
+                $"Dataset '{id}' schedules {calendar.Editions} editions per reference year, but its budget rho {protection.BudgetRho} pays for "
+                + $"fewer releases of rho {protection.ReleaseRho}: every scheduled edition must be affordable.",
+                nameof(calendar));
+        }
+
         if (tables.Select(t => t.Id).Distinct(StringComparer.Ordinal).Count() != tables.Count)
         {
             throw new ArgumentException($"Dataset '{id}' names a table twice.", nameof(tables));
@@ -57,6 +68,9 @@ public sealed class DatasetDefinition
     public IReadOnlyList<TableDefinition> Tables { get; }
 
     public ProtectionPolicy Protection { get; }
+
+    /// <summary>When each reference year is released and revised.</summary>
+    public PublicationCalendar Calendar { get; }
 
     public DimensionDefinition? FindDimension(string id) => Dimensions.FirstOrDefault(d => d.Id == id);
 

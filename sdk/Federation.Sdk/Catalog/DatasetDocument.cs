@@ -48,7 +48,22 @@ public static class DatasetDocument
             document.Jurisdictions,
             dimensions,
             tables,
-            protection);
+            protection,
+            ParseCalendar(document.PublicationCalendar, source));
+    }
+
+    private static PublicationCalendar ParseCalendar(CalendarJson? json, string source)
+    {
+        if (json?.Editions is not { } editions)
+        {
+            throw new InvalidDataException(
+                $"{source}: publicationCalendar.editions sets when a reference year is released and revised, such as [{{ \"monthsAfterYearEnd\": 3 }}].");
+        }
+
+        var months = editions.Select(e => e.MonthsAfterYearEnd).ToArray();
+        return PublicationCalendar.FindProblem(months) is { } problem
+            ? throw new InvalidDataException($"{source}: {problem}")
+            : new PublicationCalendar(months);
     }
 
     private static ProtectionPolicy ParseProtection(ProtectionJson json, IReadOnlyList<TableDefinition> tables, string source)
@@ -136,7 +151,12 @@ public static class DatasetDocument
         string[] Jurisdictions,
         DimensionJson[] Dimensions,
         TableJson[] Tables,
-        ProtectionJson Protection);
+        ProtectionJson Protection,
+        CalendarJson? PublicationCalendar);
+
+    private sealed record CalendarJson(string? Description, EditionJson[]? Editions);
+
+    private sealed record EditionJson(string? Name, int MonthsAfterYearEnd);
 
     private sealed record DimensionJson(string Id, string Title, CodeJson[] Codes);
 

@@ -16,14 +16,19 @@ public sealed class CaseStatisticsPipeline
     private readonly CaseRecordValidator _validator;
     private readonly IReleaseMaker _releaseMaker;
     private readonly TimeProvider _timeProvider;
+    private readonly byte[]? _personKeySecret;
 
     public CaseStatisticsPipeline(DatasetDefinition dataset, IProtectionMechanism protection, TimeProvider timeProvider)
         : this(dataset, new SubmissionBuilder(dataset, protection), timeProvider)
     {
     }
 
-    /// <summary>A pipeline whose protected releases come from <paramref name="releaseMaker"/> (for example one that keeps a privacy ledger).</summary>
-    public CaseStatisticsPipeline(DatasetDefinition dataset, IReleaseMaker releaseMaker, TimeProvider timeProvider)
+    /// <summary>
+    /// A pipeline whose protected releases come from <paramref name="releaseMaker"/> (for example one that keeps a privacy
+    /// ledger). With <paramref name="personKeySecret"/> (the node key), records that carry a person key are bounded to one
+    /// per person and reference year (<see cref="Privacy.PersonYearBound"/>); later ones are counted out of scope.
+    /// </summary>
+    public CaseStatisticsPipeline(DatasetDefinition dataset, IReleaseMaker releaseMaker, TimeProvider timeProvider, byte[]? personKeySecret = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(releaseMaker);
@@ -42,6 +47,7 @@ public sealed class CaseStatisticsPipeline
         _validator = new CaseRecordValidator(mapper, timeProvider);
         _releaseMaker = releaseMaker;
         _timeProvider = timeProvider;
+        _personKeySecret = personKeySecret is null ? null : (byte[])personKeySecret.Clone();
     }
 
     /// <summary>Runs the pipeline over one source (see the overload for several).</summary>
@@ -85,6 +91,7 @@ public sealed class CaseStatisticsPipeline
         }
 
         var caseIds = new CaseIdRegister();
+        var people = _personKeySecret is null ? null : new Privacy.PersonYearBound(_personKeySecret);
         var quarantined = new List<QuarantinedRecord>();
         int read = 0, accepted = 0, outOfScope = 0;
         foreach (var source in sources)
@@ -95,6 +102,10 @@ public sealed class CaseStatisticsPipeline
                 switch (Screen(row, caseIds))
                 {
                     case RecordVerdict.Accepted victim when referenceYears is not null && !referenceYears.Contains(victim.ReferenceYear):
+                        outOfScope++;
+                        break;
+                    case RecordVerdict.Accepted victim when people is not null && !people.TryCount(row.Record!.PersonKey, victim.ReferenceYear):
+                        // The person is already counted this year: one person moves each table by at most one.
                         outOfScope++;
                         break;
                     case RecordVerdict.Accepted victim:

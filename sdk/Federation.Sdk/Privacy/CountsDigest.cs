@@ -24,11 +24,7 @@ public static class CountsDigest
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(counts);
-        if (key.Length < MinimumKeyLength)
-        {
-            throw new ArgumentException($"The node key must be at least {MinimumKeyLength} bytes; it is {key.Length}.", nameof(key));
-        }
-
+        RequireNodeKey(key, nameof(key));
         using var stream = new MemoryStream();
         WriteString(stream, DomainTag);
         WriteString(stream, dataset.Id);
@@ -53,6 +49,15 @@ public static class CountsDigest
         }
 
         return Convert.ToHexStringLower(HMACSHA256.HashData(key, stream.ToArray()));
+    }
+
+    /// <summary>Refuses a node key shorter than <see cref="MinimumKeyLength"/>, naming <paramref name="parameterName"/>.</summary>
+    internal static void RequireNodeKey(byte[] key, string parameterName)
+    {
+        if (key.Length < MinimumKeyLength)
+        {
+            throw new ArgumentException($"The node key must be at least {MinimumKeyLength} bytes; it is {key.Length}.", parameterName);
+        }
     }
 
     /// <summary>Constant-time comparison of two digests.</summary>

@@ -9,149 +9,99 @@ using Google.Protobuf;
 namespace Federation.Sdk.Privacy;
 
 /// <summary>
-/// Makes noisy releases under the privacy ledger. A year whose counts are unchanged since its last release (same keyed
-/// digest) gets that release back exactly as it was, spending nothing: fresh noise on unchanged data would let repeated
-/// runs average it away. A year whose counts changed is charged the release's rho, unless that would exceed the budget:
-/// then the whole run is refused before any noise is drawn or anything is signed. Its noise is the draft a preview drew
-/// for the same counts when there is one (so the run sends exactly what was previewed), else drawn fresh.
+/// Makes noisy releases on the dataset's publication calendar, under the privacy ledger. Per reference year: nothing
+/// before its first edition is due; the release already made when the counts are unchanged or this edition was already
+/// released (a revision waits for the next scheduled edition); otherwise a new release, charged its rho unless that
+/// would exceed the budget, when that year alone is refused and the others go ahead. The noise of a new release is
+/// <see cref="ReleaseNoise"/>: a keyed function of the node key, dataset, jurisdiction, year, edition and counts, so a
+/// preview, a retry or a run after the ledger was deleted makes exactly the same release; its production time is the
+/// edition's due time, so even its bytes and submission id are the same.
 /// </summary>
 public sealed class LedgeredReleaseMaker : IReleaseMaker
 {
     private readonly DatasetDefinition _dataset;
-    private readonly SubmissionBuilder _builder;
     private readonly PrivacyLedger _ledger;
-    private readonly byte[] _digestKey;
+    private readonly byte[] _nodeKey;
     private readonly TimeProvider _timeProvider;
 
-    public LedgeredReleaseMaker(
-        DatasetDefinition dataset,
-        IProtectionMechanism noise,
-        PrivacyLedger ledger,
-        byte[] digestKey,
-        TimeProvider timeProvider)
+    public LedgeredReleaseMaker(DatasetDefinition dataset, PrivacyLedger ledger, byte[] nodeKey, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(ledger);
-        ArgumentNullException.ThrowIfNull(digestKey);
+        ArgumentNullException.ThrowIfNull(nodeKey);
         ArgumentNullException.ThrowIfNull(timeProvider);
         if (!dataset.Protection.IsNoise)
         {
             throw new ArgumentException($"Dataset '{dataset.Id}' is protected by {dataset.Protection}, which spends no privacy budget.", nameof(dataset));
         }
 
+        CountsDigest.RequireNodeKey(nodeKey, nameof(nodeKey));
+
         _dataset = dataset;
-        _builder = new SubmissionBuilder(dataset, noise);
         _ledger = ledger;
-        _digestKey = (byte[])digestKey.Clone();
+        _nodeKey = (byte[])nodeKey.Clone();
         _timeProvider = timeProvider;
     }
 
-    /// <summary>Makes the releases a run sends, charging every one that is not unchanged (the draft it used is dropped).</summary>
-    public IReadOnlyList<Submission> Make(IReadOnlyList<YearCounts> years, string jurisdiction, string nodeId, DateTimeOffset producedAt)
-    {
-        var plan = Plan(years, jurisdiction, nodeId);
-        var shortfalls = plan.Where(p => p.Refused).Select(p => p.Shortfall).ToArray();
-        if (shortfalls.Length > 0)
-        {
-            throw new PrivacyBudgetExceededException(shortfalls);
-        }
-
-        var submissions = new List<Submission>(plan.Length);
-        foreach (var year in plan)
-        {
-            if (year.Unchanged is { } last)
-            {
-                _ledger.DiscardDraft(_dataset.Id, year.Counts.ReferenceYear);
-                submissions.Add(Submission.Parser.ParseFrom(last.Release));
-                continue;
-            }
-
-            var submission = year.Draft is { } draft
-                ? Submission.Parser.ParseFrom(draft.Release)
-                : _builder.Build(year.Counts, jurisdiction, nodeId, producedAt);
-            var bytes = submission.ToByteArray();
-            _ledger.Charge(
-                new LedgerEntry(
-                    _dataset.Id,
-                    year.Counts.ReferenceYear,
-                    year.Shortfall.Cost,
-                    _timeProvider.GetUtcNow(),
-                    Convert.ToHexStringLower(SHA256.HashData(bytes)),
-                    year.Digest,
-                    bytes),
-                year.Shortfall.Budget);
-            submissions.Add(submission);
-        }
-
-        return submissions;
-    }
+    /// <summary>The outlook of every reference year of the last <see cref="Make"/>: what was sent, held, not due or refused.</summary>
+    public IReadOnlyList<ReleaseOutlook> Outlooks { get; private set; } = [];
 
     /// <summary>
-    /// What <see cref="Make"/> would send, charging nothing: unchanged years as recorded; changed years from the draft
-    /// kept for their counts, else with noise drawn now and kept as a draft for the next run. When any year would be
-    /// refused, no noise is drawn and changed years have no release.
+    /// Makes the releases a run sends, charging every new one; refused and not-yet-due years send nothing.
+    /// <paramref name="producedAt"/> is not used: a release is stamped with its edition's due time.
     /// </summary>
-    public IReadOnlyList<ReleaseOutlook> Preview(IReadOnlyList<YearCounts> years, string jurisdiction, string nodeId, DateTimeOffset producedAt)
+    public IReadOnlyList<Submission> Make(IReadOnlyList<YearCounts> years, string jurisdiction, string nodeId, DateTimeOffset producedAt)
     {
-        var plan = Plan(years, jurisdiction, nodeId);
-        var refused = plan.Any(p => p.Refused);
-        var outlooks = new List<ReleaseOutlook>(plan.Length);
-        foreach (var year in plan)
-        {
-            var referenceYear = year.Counts.ReferenceYear;
-            var status = year.Unchanged is not null ? ReleaseStatus.Unchanged
-                : year.Shortfall.Spent > Rational.Zero ? ReleaseStatus.Revision
-                : ReleaseStatus.FirstRelease;
-            Submission? release;
-            NoiseOrigin origin;
-            if (year.Unchanged is { } last)
-            {
-                _ledger.DiscardDraft(_dataset.Id, referenceYear);
-                (release, origin) = (Submission.Parser.ParseFrom(last.Release), NoiseOrigin.SentBefore);
-            }
-            else if (refused)
-            {
-                (release, origin) = (null, NoiseOrigin.NotDrawn);
-            }
-            else if (year.Draft is { } draft)
-            {
-                (release, origin) = (Submission.Parser.ParseFrom(draft.Release), NoiseOrigin.EarlierPreview);
-            }
-            else
-            {
-                release = _builder.Build(year.Counts, jurisdiction, nodeId, producedAt);
-                _ledger.SaveDraft(new ReleaseDraft(_dataset.Id, referenceYear, _timeProvider.GetUtcNow(), year.Digest, release.ToByteArray()));
-                origin = NoiseOrigin.DrawnNow;
-            }
-
-            outlooks.Add(new ReleaseOutlook(referenceYear, status, origin, year.Shortfall.Spent, year.Shortfall.Cost, year.Shortfall.Budget, release));
-        }
-
-        return outlooks;
+        Outlooks = Outlook(years, jurisdiction, nodeId, charge: true);
+        return Outlooks.Where(o => o.Release is not null).Select(o => o.Release!).ToArray();
     }
 
-    private YearPlan[] Plan(IReadOnlyList<YearCounts> years, string jurisdiction, string nodeId)
+    /// <summary>What <see cref="Make"/> would send now, charging nothing: the same releases, noise included.</summary>
+    public IReadOnlyList<ReleaseOutlook> Preview(IReadOnlyList<YearCounts> years, string jurisdiction, string nodeId) =>
+        Outlook(years, jurisdiction, nodeId, charge: false);
+
+    private ReleaseOutlook[] Outlook(IReadOnlyList<YearCounts> years, string jurisdiction, string nodeId, bool charge)
     {
         ArgumentNullException.ThrowIfNull(years);
         var policy = _dataset.Protection;
+        var now = _timeProvider.GetUtcNow();
         return years.Select(counts =>
         {
-            var digest = CountsDigest.Compute(_digestKey, _dataset, jurisdiction, counts);
-            var last = _ledger.LastRelease(_dataset.Id, counts.ReferenceYear);
-            var unchanged = last is not null && CountsDigest.AreEqual(last.CountsDigest, digest) ? last : null;
-            var draft = _ledger.FindDraft(_dataset.Id, counts.ReferenceYear);
-            var usableDraft = unchanged is null && draft is not null && CountsDigest.AreEqual(draft.CountsDigest, digest)
-                && Submission.Parser.ParseFrom(draft.Release).NodeId == nodeId
-                ? draft
-                : null;
-            var cost = unchanged is null ? policy.ReleaseRho : Rational.Zero;
-            var shortfall = new BudgetShortfall(_dataset.Id, counts.ReferenceYear, cost, _ledger.Spent(_dataset.Id, counts.ReferenceYear), policy.BudgetRho);
-            return new YearPlan(counts, digest, unchanged, usableDraft, shortfall);
-        }).ToArray();
-    }
+            var year = counts.ReferenceYear;
+            var spent = _ledger.Spent(_dataset.Id, year);
+            if (_dataset.Calendar.EditionDue(year, now) is not { } edition)
+            {
+                return new ReleaseOutlook(year, ReleaseStatus.NotDue, null, spent, Rational.Zero, policy.BudgetRho, null);
+            }
 
-    private sealed record YearPlan(YearCounts Counts, string Digest, LedgerEntry? Unchanged, ReleaseDraft? Draft, BudgetShortfall Shortfall)
-    {
-        public bool Refused => Shortfall.Spent + Shortfall.Cost > Shortfall.Budget;
+            var digest = CountsDigest.Compute(_nodeKey, _dataset, jurisdiction, counts);
+            var last = _ledger.LastRelease(_dataset.Id, year);
+            if (last is not null && (CountsDigest.AreEqual(last.CountsDigest, digest) || last.Edition >= edition))
+            {
+                var status = CountsDigest.AreEqual(last.CountsDigest, digest) ? ReleaseStatus.Unchanged : ReleaseStatus.HeldUntilNextEdition;
+                return new ReleaseOutlook(year, status, last.Edition, spent, Rational.Zero, policy.BudgetRho, Submission.Parser.ParseFrom(last.Release));
+            }
+
+            var outlook = new ReleaseOutlook(
+                year, last is null ? ReleaseStatus.FirstRelease : ReleaseStatus.Revision, edition, spent, policy.ReleaseRho, policy.BudgetRho, null);
+            if (outlook.Refused)
+            {
+                return outlook;
+            }
+
+            var noise = new PolicyNoise(policy, ReleaseNoise.For(_nodeKey, digest, edition));
+            // Stamped with the edition's due time, not the clock: the release's bytes, and so its submission id, are a
+            // function of the counts and edition, and a node that lost its state sends the very release the gateway has.
+            var release = new SubmissionBuilder(_dataset, noise).Build(counts, jurisdiction, nodeId, _dataset.Calendar.DueAt(year, edition));
+            if (charge)
+            {
+                var bytes = release.ToByteArray();
+                _ledger.Charge(
+                    new LedgerEntry(_dataset.Id, year, policy.ReleaseRho, now, Convert.ToHexStringLower(SHA256.HashData(bytes)), digest, bytes, edition),
+                    policy.BudgetRho);
+            }
+
+            return outlook with { Release = release };
+        }).ToArray();
     }
 }

@@ -9,7 +9,7 @@ namespace Federation.Sdk.Privacy;
 /// itself (so unchanged data is released again as it was, never with fresh noise). One JSON file in the node's state
 /// folder, replaced atomically on every change; an open ledger holds an exclusive lock so two runs cannot both spend.
 /// </summary>
-public sealed partial class PrivacyLedger : IDisposable
+public sealed class PrivacyLedger : IDisposable
 {
     public const string FileName = "privacy-ledger.json";
     private const string LockFileName = "privacy-ledger.lock";
@@ -93,7 +93,6 @@ public sealed partial class PrivacyLedger : IDisposable
 
         _entries.Add(entry);
         Save();
-        DiscardDraft(entry.DatasetId, entry.ReferenceYear);
     }
 
     public void Dispose() => _lock.Dispose();
@@ -145,19 +144,21 @@ public sealed partial class PrivacyLedger : IDisposable
         DateTimeOffset ChargedAt,
         string SubmissionId,
         string CountsDigest,
-        string Release)
+        string Release,
+        int Edition)
     {
         public static EntryJson From(LedgerEntry e) => new(
-            e.DatasetId, e.ReferenceYear, e.Rho.ToString(), e.ChargedAt, e.SubmissionId, e.CountsDigest, Convert.ToBase64String(e.Release));
+            e.DatasetId, e.ReferenceYear, e.Rho.ToString(), e.ChargedAt, e.SubmissionId, e.CountsDigest, Convert.ToBase64String(e.Release), e.Edition);
 
         public LedgerEntry ToEntry() => new(
-            DatasetId, ReferenceYear, Rational.Parse(Rho), ChargedAt, SubmissionId, CountsDigest, Convert.FromBase64String(Release));
+            DatasetId, ReferenceYear, Rational.Parse(Rho), ChargedAt, SubmissionId, CountsDigest, Convert.FromBase64String(Release), Edition);
     }
 }
 
 /// <summary>
 /// One protected release recorded in the ledger: its cost, when it was made, the SHA-256 of its (unsigned) submission
-/// bytes, the keyed digest of the counts it protected, and the submission bytes themselves.
+/// bytes, the keyed digest of the counts it protected, the submission bytes themselves, and the edition of the
+/// publication calendar it was made at (0 in entries written before the calendar: older than any edition).
 /// </summary>
 public sealed record LedgerEntry(
     string DatasetId,
@@ -166,7 +167,8 @@ public sealed record LedgerEntry(
     DateTimeOffset ChargedAt,
     string SubmissionId,
     string CountsDigest,
-    byte[] Release);
+    byte[] Release,
+    int Edition);
 
 /// <summary>A release the budget of one dataset and year cannot pay for.</summary>
 public sealed record BudgetShortfall(string DatasetId, int ReferenceYear, Rational Cost, Rational Spent, Rational Budget)
@@ -182,7 +184,7 @@ public sealed class PrivacyBudgetExceededException : InvalidOperationException
 {
     public PrivacyBudgetExceededException(IReadOnlyList<BudgetShortfall> shortfalls)
         : base(
-            "Privacy budget exceeded; nothing was signed or sent. " + string.Join("; ", shortfalls) + ". "
+            "Privacy budget exceeded; nothing was signed or sent for these years. " + string.Join("; ", shortfalls) + ". "
             + "The source data for these years changed since their last release, and a new release would spend more than the "
             + "dataset's budget per reference year. Release the data as it was (the previous release is re-sent unchanged), "
             + "or wait for the federation to publish a new budget.")

@@ -2,55 +2,48 @@ using Federation.Contracts.V1;
 
 namespace Federation.Sdk.Privacy;
 
-/// <summary>What a run would do with one reference year, as a preview shows it: the release, where its noise comes from, and its cost.</summary>
-/// <param name="ReferenceYear">The year released.</param>
-/// <param name="Status">Whether the year's counts are unchanged since its last release, released for the first time or revised.</param>
-/// <param name="Noise">Where the protected values come from.</param>
-/// <param name="SpentRho">The budget (zCDP rho) the year has spent so far.</param>
-/// <param name="CostRho">What this release would spend: zero when unchanged.</param>
+/// <summary>What a run does (or would do) with one reference year: its status, edition, release and cost.</summary>
+/// <param name="ReferenceYear">The year.</param>
+/// <param name="Status">Not due, unchanged, held until the next edition, first release or revision.</param>
+/// <param name="Edition">The edition of the release sent (1 = first release); null when the year is not due.</param>
+/// <param name="SpentRho">The budget (zCDP rho) the year had spent before this run.</param>
+/// <param name="CostRho">What this release spends: zero unless it is a new release.</param>
 /// <param name="BudgetRho">The year's budget.</param>
-/// <param name="Release">The protected submission the run would send; null when the run would be refused (no noise is drawn then).</param>
+/// <param name="Release">The protected submission sent; null when the year is not due or refused.</param>
 public sealed record ReleaseOutlook(
     int ReferenceYear,
     ReleaseStatus Status,
-    NoiseOrigin Noise,
+    int? Edition,
     Rational SpentRho,
     Rational CostRho,
     Rational BudgetRho,
     Submission? Release)
 {
-    /// <summary>Whether this year's release would take it past its budget (a run then sends nothing at all).</summary>
+    /// <summary>Whether this year's new release would take it past its budget (it is not made; other years go ahead).</summary>
     public bool Refused => SpentRho + CostRho > BudgetRho;
 
-    /// <summary>The budget the year would have left after the run (unchanged when refused).</summary>
+    /// <summary>The budget the year has left after the run (unchanged when refused).</summary>
     public Rational RemainingRho => BudgetRho - SpentRho - (Refused ? Rational.Zero : CostRho);
+
+    /// <summary>The refusal, as the run reports it.</summary>
+    public BudgetShortfall Shortfall(string datasetId) => new(datasetId, ReferenceYear, CostRho, SpentRho, BudgetRho);
 }
 
-/// <summary>How a year's counts stand against the last release recorded in the ledger.</summary>
+/// <summary>How a reference year stands against the publication calendar and the last release recorded in the ledger.</summary>
 public enum ReleaseStatus
 {
+    /// <summary>The year's first edition is not due yet: nothing is released, whatever the data.</summary>
+    NotDue,
+
     /// <summary>The counts are those of the last release: it is re-sent exactly as it was, spending nothing.</summary>
     Unchanged,
 
-    /// <summary>No release of the year was made yet.</summary>
+    /// <summary>The counts changed, but this edition was already released: the last release is re-sent until the next edition.</summary>
+    HeldUntilNextEdition,
+
+    /// <summary>No release of the year was made yet: the first, at the edition due.</summary>
     FirstRelease,
 
-    /// <summary>The counts changed since the last release: a revision, charged again.</summary>
+    /// <summary>The counts changed and a later edition is due: a revision, charged again.</summary>
     Revision,
-}
-
-/// <summary>Where the protected values of a year's release come from.</summary>
-public enum NoiseOrigin
-{
-    /// <summary>The release already sent (recorded in the ledger).</summary>
-    SentBefore,
-
-    /// <summary>A draft an earlier preview drew for the same counts.</summary>
-    EarlierPreview,
-
-    /// <summary>Drawn by this preview and kept as a draft for the next run.</summary>
-    DrawnNow,
-
-    /// <summary>Not drawn: the run would be refused for exceeding the budget.</summary>
-    NotDrawn,
 }

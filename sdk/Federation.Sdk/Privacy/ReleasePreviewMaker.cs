@@ -5,7 +5,7 @@ using Federation.Sdk.Pipeline;
 namespace Federation.Sdk.Privacy;
 
 /// <summary>
-/// The release maker of a preview: runs <see cref="LedgeredReleaseMaker.Preview"/> (drafts kept, nothing charged) and
+/// The release maker of a preview: runs <see cref="LedgeredReleaseMaker.Preview"/> (nothing charged) and
 /// keeps its outlook per year for the report.
 /// </summary>
 public sealed class ReleasePreviewMaker(LedgeredReleaseMaker releases) : IReleaseMaker
@@ -15,7 +15,7 @@ public sealed class ReleasePreviewMaker(LedgeredReleaseMaker releases) : IReleas
 
     public IReadOnlyList<Submission> Make(IReadOnlyList<YearCounts> years, string jurisdiction, string nodeId, DateTimeOffset producedAt)
     {
-        Outlooks = releases.Preview(years, jurisdiction, nodeId, producedAt);
+        Outlooks = releases.Preview(years, jurisdiction, nodeId);
         return Outlooks.Where(o => o.Release is not null).Select(o => o.Release!).ToArray();
     }
 }

@@ -6,8 +6,8 @@ namespace Federation.Sdk.Protection;
 
 /// <summary>
 /// Adds to every cell the exact noise its table's policy sets: discrete Gaussian of the table's variance or discrete
-/// Laplace of its scale. Each call draws fresh noise: the node must not call it again for data it has already released
-/// (see <see cref="LedgeredReleaseMaker"/>).
+/// Laplace of its scale, reading the samplers' bits from the given source in cell order. A node gives it the keyed
+/// source of one release (<see cref="ReleaseNoise"/>), so the noise is a function of what is released.
 /// </summary>
 public sealed class PolicyNoise : IProtectionMechanism
 {

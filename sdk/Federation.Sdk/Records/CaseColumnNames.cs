@@ -11,6 +11,9 @@ public sealed class CaseColumnNames
     /// <summary>Optional column; identifying, read but never used to derive a code.</summary>
     public string PersonName { get; set; } = "person_name";
 
+    /// <summary>Optional column: the person's identifier in the source; bounds each person to one record per year.</summary>
+    public string PersonKey { get; set; } = "person_key";
+
     public string BirthDate { get; set; } = "birth_date";
 
     public string IdentificationDate { get; set; } = "identification_date";

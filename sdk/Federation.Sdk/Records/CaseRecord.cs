@@ -16,6 +16,12 @@ public sealed record CaseRecord
     /// <summary>Identifying; never used to derive a code and never released.</summary>
     public string? PersonName { get; init; }
 
+    /// <summary>
+    /// The source's identifier of the person (optional; identifying, never released). When present, the node counts each
+    /// person at most once per reference year (<see cref="Privacy.PersonYearBound"/>), so the unit of privacy is a person.
+    /// </summary>
+    public string? PersonKey { get; init; }
+
     /// <summary>HTCDS prs_Birthdate; used only to derive the age group when identified.</summary>
     public DateOnly? BirthDate { get; init; }
 

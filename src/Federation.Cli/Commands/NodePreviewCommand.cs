@@ -10,7 +10,7 @@ namespace Federation.Cli.Commands;
 /// <summary>`fed node preview`: exactly what a run of the node would send, without sending or spending anything.</summary>
 internal static class NodePreviewCommand
 {
-    /// <summary>The exit code when a run would be refused for exceeding the privacy budget.</summary>
+    /// <summary>The exit code when a run would refuse a year for exceeding the privacy budget (the other years are still sent).</summary>
     public const int RefusedExitCode = 4;
 
     public static Command Create()
@@ -29,8 +29,8 @@ internal static class NodePreviewCommand
             "preview",
             "Show exactly what a run of the node would send, without sending anything: per reference year the dataset, jurisdiction, every table's "
             + "protected cells, the protection and the privacy budget (spent, this release, remaining, refused), and the service directory summary. "
-            + "Noise is drawn once and kept: the next run sends these exact values if the data has not changed, and spends the budget only then. "
-            + $"Exit code 0; {RefusedExitCode}: a run would be refused for exceeding the privacy budget; 2: a setting or source cannot be used.")
+            + "Noise is a keyed function of the node key, year, edition and counts: the next run sends these exact values if the data has not changed, and spends the budget only then. "
+            + $"Exit code 0; {RefusedExitCode}: a run would refuse a year for exceeding the privacy budget (and send the others); 2: a setting or source cannot be used.")
         {
             format, years,
         };

@@ -131,7 +131,9 @@ internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvi
             var pipeline = report.Pipeline;
             var revisions = report.Published.Count(p => p.Receipt.Revision > 1);
             var reused = report.Published.Count(p => p.Reused);
-            var notes = (reused > 0 ? $" ({reused} unchanged, re-sent)" : string.Empty) + (revisions > 0 ? $" ({revisions} revised)" : string.Empty);
+            var refused = report.Refused.Count;
+            var notes = (reused > 0 ? $" ({reused} unchanged, re-sent)" : string.Empty) + (revisions > 0 ? $" ({revisions} revised)" : string.Empty)
+                + (refused > 0 ? $" ({refused} refused: privacy budget spent)" : string.Empty);
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"  [{position,2}/{Jurisdiction.All.Count}] {jurisdiction} {Jurisdiction.NameOf(jurisdiction),-26} {pipeline.RecordsRead,5} records: {pipeline.RecordsAccepted,5} accepted, {pipeline.Quarantined.Count,2} quarantined, {pipeline.RecordsOutOfScope,2} out of scope -> {report.Published.Count} releases signed and accepted{notes}"));

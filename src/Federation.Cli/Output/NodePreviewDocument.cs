@@ -37,9 +37,7 @@ internal sealed record NodePreviewDocument(
         var releases = policy.IsNoise
             ? preview.Outlooks.Select(o => Release(dataset, configuration.Jurisdiction, o.ReferenceYear, o.Release, o, fixedRelease: true))
             : pipeline.Submissions.Select(s => Release(dataset, configuration.Jurisdiction, s.ReferenceYear, s, outlook: null, fixedRelease: false));
-        var shortfalls = preview.Outlooks.Where(o => o.Refused)
-            .Select(o => new BudgetShortfall(dataset.Id, o.ReferenceYear, o.CostRho, o.SpentRho, o.BudgetRho))
-            .ToArray();
+        var shortfalls = preview.Outlooks.Where(o => o.Refused).Select(o => o.Shortfall(dataset.Id)).ToArray();
         return new NodePreviewDocument(
             configuration.NodeId,
             configuration.Jurisdiction,
@@ -81,9 +79,9 @@ internal sealed record NodePreviewDocument(
             dataset.Id,
             jurisdiction,
             outlook is null ? "deterministic" : StatusName(outlook.Status),
-            outlook is null ? null : NoiseName(outlook.Noise),
-            // Under noise the release is fixed (kept in the ledger or as a draft), so its id is the one the run sends;
-            // random rounding stamps a new production time on each run.
+            outlook?.Edition,
+            // Under noise the release is fixed (kept in the ledger, or keyed to the counts and edition), so its id is the
+            // one the run sends; random rounding stamps a new production time on each run.
             fixedRelease && release is not null ? Convert.ToHexStringLower(SHA256.HashData(release.ToByteArray())) : null,
             fixedRelease ? release?.ProducedAt?.ToDateTimeOffset() : null,
             outlook is null ? null : new PreviewBudget(outlook.SpentRho.ToString(), outlook.CostRho.ToString(), outlook.RemainingRho.ToString(), outlook.BudgetRho.ToString(), outlook.Refused),
@@ -100,17 +98,11 @@ internal sealed record NodePreviewDocument(
 
     private static string StatusName(ReleaseStatus status) => status switch
     {
+        ReleaseStatus.NotDue => "not-due",
         ReleaseStatus.Unchanged => "unchanged",
+        ReleaseStatus.HeldUntilNextEdition => "held-until-next-edition",
         ReleaseStatus.FirstRelease => "first-release",
         _ => "revision",
-    };
-
-    private static string NoiseName(NoiseOrigin origin) => origin switch
-    {
-        NoiseOrigin.SentBefore => "sent-before",
-        NoiseOrigin.EarlierPreview => "earlier-preview",
-        NoiseOrigin.DrawnNow => "drawn-now",
-        _ => "not-drawn",
     };
 }
 
@@ -118,14 +110,17 @@ internal sealed record PreviewRecords(int Read, int Accepted, int OutOfScope, in
 
 internal sealed record PreviewProtection(string Mechanism, string Description, string? BudgetRho, string? ReleaseRho);
 
-/// <param name="Status">unchanged (re-sent as it was, spends nothing), first-release, revision, or deterministic (random rounding).</param>
-/// <param name="Noise">sent-before, earlier-preview (a kept draft), drawn-now (kept as a draft), not-drawn (refused); null without noise.</param>
+/// <param name="Status">
+/// not-due (before its first edition: nothing sent), unchanged (re-sent as it was, spends nothing), held-until-next-edition
+/// (data changed, this edition already released: re-sent as it was), first-release, revision, or deterministic (random rounding).
+/// </param>
+/// <param name="Edition">The publication-calendar edition of the release (1 = first release); null without noise or when not due.</param>
 internal sealed record PreviewRelease(
     int ReferenceYear,
     string DatasetId,
     string Jurisdiction,
     string Status,
-    string? Noise,
+    int? Edition,
     string? SubmissionId,
     DateTimeOffset? ProducedAt,
     PreviewBudget? Budget,

@@ -29,7 +29,7 @@ internal static class NodePreviewWriter
         if (document.Refused)
         {
             writer.WriteLine();
-            writer.WriteLine("A run would be REFUSED and send nothing at all: " + document.Refusal);
+            writer.WriteLine("A run would REFUSE the years below and send nothing for them (the other years are sent): " + document.Refusal);
         }
         else
         {
@@ -63,14 +63,14 @@ internal static class NodePreviewWriter
         }
 
         writer.WriteLine($"Privacy budget (zCDP rho) per reference year: {document.Protection.BudgetRho}; a new release costs {document.Protection.ReleaseRho}.");
-        var table = new TextTable("year", "release", "values", "spent", "this release", "remaining after", "refused");
+        var table = new TextTable("year", "release", "edition", "spent", "this release", "remaining after", "refused");
         foreach (var release in withBudget)
         {
             var budget = release.Budget!;
             table.AddRow(
                 release.ReferenceYear.ToString(CultureInfo.InvariantCulture),
                 release.Status.Replace('-', ' '),
-                NoiseText(release.Noise),
+                release.Edition?.ToString(CultureInfo.InvariantCulture) ?? "-",
                 budget.SpentRho,
                 budget.CostRho,
                 budget.RemainingRho,
@@ -83,21 +83,19 @@ internal static class NodePreviewWriter
             writer.WriteLine("An unchanged year is re-sent as the same release (same values, same submission) and spends nothing.");
         }
 
-        if (withBudget.Any(r => r.Noise is "drawn-now" or "earlier-preview"))
+        if (withBudget.Any(r => r.Status == "not-due"))
         {
-            writer.WriteLine("Noise drawn by a preview is kept beside the privacy ledger: the next run sends exactly these values if the data has not");
-            writer.WriteLine("changed, and spends the budget only then. A year whose data changes gets fresh noise at the run; its draft is discarded unspent.");
+            writer.WriteLine("A year not due is released at its first edition on the dataset's publication calendar, not before, whatever the data.");
         }
-    }
 
-    private static string NoiseText(string? noise) => noise switch
-    {
-        "sent-before" => "as sent before",
-        "earlier-preview" => "drawn by an earlier preview",
-        "drawn-now" => "drawn now, kept for the run",
-        "not-drawn" => "not drawn",
-        _ => "-",
-    };
+        if (withBudget.Any(r => r.Status == "held-until-next-edition"))
+        {
+            writer.WriteLine("A held year's data changed after this edition was released: the release is re-sent as it was until the next scheduled edition.");
+        }
+
+        writer.WriteLine("Noise is a keyed function of the node key, year, edition and counts: a run sends exactly the values previewed here, and");
+        writer.WriteLine("previewing again or deleting files cannot change them.");
+    }
 
     private static void WriteRelease(PreviewRelease release, TextWriter writer)
     {

@@ -62,6 +62,8 @@ public sealed partial class SubmissionIngestor
         }
 
         var submissionId = Convert.ToHexStringLower(SHA256.HashData(submissionBytes));
+        var accepted = await _store.GetHistoryAsync(submission.DatasetId, submission.Jurisdiction, submission.ReferenceYear, cancellationToken);
+        PrivacyBudgetRule.Check(_validator.DatasetOf(submission), submission.Jurisdiction, submission.ReferenceYear, submissionId, accepted);
         var receivedAt = _timeProvider.GetUtcNow();
         var signer = verification.SignerCertificate!;
         var stored = new NewSubmission(

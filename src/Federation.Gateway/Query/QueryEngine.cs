@@ -2,6 +2,7 @@ using Federation.Contracts.V1;
 using Federation.Gateway.Storage;
 using Federation.Gateway.Transparency;
 using Federation.Sdk.Catalog;
+using Federation.Sdk.Privacy;
 using Federation.Sdk.Submissions;
 
 namespace Federation.Gateway.Query;
@@ -45,6 +46,7 @@ public sealed class QueryEngine
         var treeSize = (asOf ?? await _log.GetLatestCheckpointAsync(cancellationToken)).TreeSize;
         var response = new QueryResponse { DatasetId = plan.Dataset.Id, TableId = plan.Table.Id, TreeSize = (ulong)treeSize };
         response.GroupBy.AddRange(plan.GroupBy.Select(d => d.Id));
+        var protection = plan.Dataset.Protection.Of(plan.Table.Id);
         foreach (var year in years.Order())
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -61,6 +63,7 @@ public sealed class QueryEngine
                     {
                         var hasReported = contributing.Contains(jurisdiction);
                         response.Rows.Add(CreateRow(
+                            protection,
                             year,
                             jurisdiction,
                             group,
@@ -72,6 +75,7 @@ public sealed class QueryEngine
                 else
                 {
                     response.Rows.Add(CreateRow(
+                        protection,
                         year,
                         string.Empty,
                         group,
@@ -105,10 +109,11 @@ public sealed class QueryEngine
     }
 
     private static QueryRow CreateRow(
+        TableProtection protection,
         int year,
         string jurisdiction,
         IReadOnlyList<string> group,
-        IReadOnlyList<CurrentCell> cells,
+        CurrentCell[] cells,
         string[] contributing,
         string[] missing)
     {
@@ -120,7 +125,7 @@ public sealed class QueryEngine
             Jurisdiction = jurisdiction,
             Value = value,
             Variance = variance,
-            Margin = Reliability.Margin(variance),
+            Margin = NoiseMargin.Of(protection, cells.Length) ?? Reliability.Margin(variance),
             Status = contributing.Length > 0 ? Reliability.Classify(value, variance) : CellStatus.NotAvailable,
         };
         row.Codes.AddRange(group);

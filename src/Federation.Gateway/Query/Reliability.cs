@@ -12,7 +12,10 @@ public static class Reliability
     /// <summary>The two-sided 95% quantile of the standard normal distribution.</summary>
     public const double Z95 = 1.959963984540054;
 
-    /// <summary>Half-width of the 95% margin of error.</summary>
+    /// <summary>
+    /// Half-width of the 95% margin of error by the normal approximation: only for random rounding, whose error has no
+    /// fixed distribution; noisy figures use the exact integer margin (<see cref="Sdk.Privacy.NoiseMargin"/>).
+    /// </summary>
     public static double Margin(double variance) => variance > 0 ? Z95 * Math.Sqrt(variance) : 0;
 
     public static CellStatus Classify(long value, double variance)

@@ -1,3 +1,4 @@
+using Federation.Sdk.Privacy;
 using System.Diagnostics;
 using System.Globalization;
 using Federation.Node.Adapters;
@@ -150,6 +151,19 @@ internal sealed partial class NodeHostService(
             var kind = published.Reused ? "unchanged, re-sent" : "new";
             LogReceipt(receipt.ReferenceYear, receipt.Revision, receipt.SubmissionId, receipt.LeafIndex, kind);
         }
+
+        foreach (var waiting in report.Outlooks.Where(o => o.Status is ReleaseStatus.NotDue or ReleaseStatus.HeldUntilNextEdition && !o.Refused))
+        {
+            LogYearWaiting(waiting.ReferenceYear, waiting.Status == ReleaseStatus.NotDue
+                ? "its first edition is not due yet on the publication calendar; nothing was sent for it"
+                : "its data changed, but this edition was already released; the revision waits for the next scheduled edition");
+        }
+
+        if (report.Refused.Count > 0)
+        {
+            // Every other year was sent; the refusal still fails the run so the operator sees it.
+            throw new PrivacyBudgetExceededException(report.Refused.Select(o => o.Shortfall(Configuration.DatasetId)).ToArray());
+        }
     }
 
     private async Task RunDirectoryAsync(CancellationToken cancellationToken)
@@ -169,6 +183,9 @@ internal sealed partial class NodeHostService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeId} ({Jurisdiction}) starting: dataset {DatasetId}, gateway {Gateway}; case records from {CaseSources}; service directory from {DirectorySources}; {Schedule}.")]
     private partial void LogStarting(string nodeId, string jurisdiction, string datasetId, string gateway, string caseSources, string directorySources, string schedule);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Statistics: reference year {ReferenceYear} not released: {Reason}.")]
+    private partial void LogYearWaiting(int referenceYear, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {Run} started.")]
     private partial void LogRunStarted(int run);

@@ -18,6 +18,9 @@ public sealed class TableProtectionTests
     private static readonly DateTimeOffset s_now = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
     /// <summary>trafficking.victims.v1 with T0 and T1 under discrete Gaussian noise and T2-T5 under discrete Laplace noise of scale 4.</summary>
+    // A policy that costs more than half the budget can pay for one edition only.
+    private static readonly PublicationCalendar s_firstEditionOnly = new([3]);
+
     private static readonly DatasetDefinition s_mixed = WithProtection(new ProtectionPolicy(
         TestDatasets.Default.Tables
             .Select(t => t.Id is "T0" or "T1"
@@ -140,8 +143,7 @@ public sealed class TableProtectionTests
     {
         using var state = new TemporaryDirectory();
         using var ledger = PrivacyLedger.Open(state.Path);
-        var noise = new PolicyNoise(s_mixed.Protection, new SeededRandomBitSource(5));
-        var maker = new LedgeredReleaseMaker(s_mixed, noise, ledger, new byte[32], new FixedTimeProvider(s_now));
+        var maker = new LedgeredReleaseMaker(s_mixed, ledger, new byte[32], new FixedTimeProvider(s_now));
         var aggregator = new VictimAggregator(s_mixed);
         aggregator.IncludeYear(2024);
 
@@ -198,7 +200,7 @@ public sealed class TableProtectionTests
     private static DatasetDefinition WithProtection(ProtectionPolicy policy)
     {
         var d = TestDatasets.Default;
-        return new DatasetDefinition(d.Id, d.Title, d.Description, d.Unit, d.ReferencePeriod, d.Jurisdictions, d.Dimensions, d.Tables, policy);
+        return new DatasetDefinition(d.Id, d.Title, d.Description, d.Unit, d.ReferencePeriod, d.Jurisdictions, d.Dimensions, d.Tables, policy, s_firstEditionOnly);
     }
 
     private static DatasetDefinition Parse(string tables, string budget = "")
@@ -209,7 +211,8 @@ public sealed class TableProtectionTests
               "jurisdictions": [ "ON" ],
               "dimensions": [ { "id": "gender", "title": "Gender", "codes": [ { "code": "A", "label": "A" }, { "code": "B", "label": "B" } ] } ],
               "tables": [ { "id": "T0", "title": "Total", "dimensions": [] }, { "id": "T1", "title": "Gender", "dimensions": [ "gender" ] } ],
-              "protection": { "tables": { {{tables}} }{{(budget.Length > 0 ? ", " + budget : "")}} }
+              "protection": { "tables": { {{tables}} }{{(budget.Length > 0 ? ", " + budget : "")}} },
+              "publicationCalendar": { "editions": [ { "monthsAfterYearEnd": 3 } ] }
             }
             """;
         using var stream = new MemoryStream(Encoding.UTF8.GetBytes(json));

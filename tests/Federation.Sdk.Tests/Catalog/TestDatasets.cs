@@ -17,7 +17,8 @@ internal static class TestDatasets
         Default.Jurisdictions,
         Default.Dimensions,
         Default.Tables,
-        ProtectionPolicy.RandomRounding(Default.Tables.Select(t => t.Id), 5));
+        ProtectionPolicy.RandomRounding(Default.Tables.Select(t => t.Id), 5),
+        Default.Calendar);
 
     public static DatasetCatalog RoundedCatalog { get; } = new([Rounded]);
 }

@@ -164,7 +164,7 @@ public sealed class SamplerTests
     }
 
     // Chi-square over the central values -c..c with both tails pooled (2c + 3 bins), and KS over the whole support.
-    private static void AssertFits(Func<long> draw, Func<long, double> weight, int c, double threshold)
+    internal static void AssertFits(Func<long> draw, Func<long, double> weight, int c, double threshold)
     {
         var counts = new Dictionary<long, int>();
         for (var i = 0; i < Draws; i++)

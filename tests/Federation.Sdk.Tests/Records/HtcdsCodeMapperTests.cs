@@ -153,7 +153,7 @@ public class HtcdsCodeMapperTests
         var gender = new DimensionDefinition("gender", "Gender", [new CodeDefinition("WOMAN_GIRL", "Woman or girl")]);
         var dimensions = full.Dimensions.Select(d => d.Id == "gender" ? gender : d).ToArray();
         var narrowed = new DatasetDefinition(
-            "narrowed", "t", "d", "u", "p", full.Jurisdictions, dimensions, full.Tables, full.Protection);
+            "narrowed", "t", "d", "u", "p", full.Jurisdictions, dimensions, full.Tables, full.Protection, full.Calendar);
 
         var error = Assert.Throws<ArgumentException>(() => new HtcdsCodeMapper(narrowed));
         Assert.Contains("MAN_BOY", error.Message, StringComparison.Ordinal);
