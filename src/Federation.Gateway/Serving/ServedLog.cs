@@ -83,11 +83,25 @@ public sealed partial class ServedLog : IDisposable
                 Volatile.Write(ref _snapshot, snapshot);
             }
 
+            await CheckNothingBeyondAsync(target, cancellationToken);
             return snapshot;
         }
         finally
         {
             _catchUp.Release();
+        }
+    }
+
+    // A checkpoint signed beyond the last stored leaf means leaves at the end were removed (the rest still verifies).
+    private async Task CheckNothingBeyondAsync(long treeSize, CancellationToken cancellationToken)
+    {
+        var latest = await _store.GetLatestCheckpointAsync(cancellationToken);
+        // Another process may have committed a leaf with its checkpoint since the tree size was read: read it again.
+        if (latest is not null && latest.TreeSize > treeSize && latest.TreeSize > await _store.GetTreeSizeAsync(cancellationToken))
+        {
+            Fail(string.Create(
+                CultureInfo.InvariantCulture,
+                $"The log store holds {treeSize} leaves but a checkpoint was signed at tree size {latest.TreeSize}: leaves {treeSize} to {latest.TreeSize - 1} were removed. Restore the database from a backup."));
         }
     }
 
