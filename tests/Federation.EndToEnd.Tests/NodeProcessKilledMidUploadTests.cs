@@ -193,7 +193,9 @@ public sealed class NodeProcessKilledMidUploadTests
         using var channel = GatewayChannel.Create(fixture.Address, FederationTrust.FromPemFile(fixture.Layout.RootCertificate), tokens: fixture.Analyst);
         var log = new TransparencyLogService.TransparencyLogServiceClient(channel);
         var checkpoint = await log.GetCheckpointAsync(new GetCheckpointRequest(), deadline: DateTime.UtcNow.AddSeconds(60));
-        Assert.Equal(years.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), checkpoint.Checkpoint.Split('\n')[1]);
+        // The statistics leaves come first (checked above); the node's directory releases are leaves of the same log after them.
+        var expectedSize = years.Count + await DirectoryLeafCountAsync(fixture);
+        Assert.Equal(expectedSize.ToString(System.Globalization.CultureInfo.InvariantCulture), checkpoint.Checkpoint.Split('\n')[1]);
         var leaves = await log.GetEntriesAsync(new GetEntriesRequest { Start = 0, End = (ulong)years.Count }, deadline: DateTime.UtcNow.AddSeconds(60));
         Assert.Equal(queued.Order(), leaves.Entries.Select(e => e.SubmissionId).Order());
         foreach (var entry in outbox)
@@ -241,6 +243,15 @@ public sealed class NodeProcessKilledMidUploadTests
 
     private static async Task<IReadOnlyList<int>> StoredYearsAsync(DemoFederationFixture fixture) =>
         (await StoredSubmissionsAsync(fixture)).Select(s => s.Submission.ReferenceYear).ToArray();
+
+    private static async Task<long> DirectoryLeafCountAsync(DemoFederationFixture fixture)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(fixture.Layout.GatewayDirectory, "gateway.db")};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM log_entries WHERE kind = 2";
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
 
     // The jurisdiction's statistics releases in the gateway's log, in the order it took them.
     private static async Task<IReadOnlyList<(string Id, Submission Submission)>> StoredSubmissionsAsync(DemoFederationFixture fixture)
