@@ -1,5 +1,5 @@
 using System.Globalization;
-using Federation.Gateway.Storage;
+using Federation.Gateway.Serving;
 using Federation.Node;
 using Federation.Sdk.Catalog;
 using Microsoft.Extensions.DependencyInjection;
@@ -70,7 +70,7 @@ public sealed class PrivacyCommandTests
         var year = configuration.ReferenceYears[^1];
         var cases = configuration.Resolve((string)configuration.Sources[0].Options!["path"]!);
         var state = configuration.Resolve(configuration.StateDirectory);
-        var store = fixture.Gateway.Services.GetRequiredService<ISubmissionStore>();
+        var store = fixture.Gateway.Services.GetRequiredService<ServedStatistics>();
         var policy = DatasetCatalog.Default.Get(configuration.DatasetId).Protection;
         var first = await ExternalProcess.RunFedAsync(Timeout, "node", "run", "--config", path, "--once");
         Assert.True(first.ExitCode == 0, first.Error);

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Federation.Gateway.Ingestion;
-using Federation.Gateway.Storage;
+using Federation.Gateway.Serving;
 using Federation.Sdk.Catalog;
 using Federation.Sdk.Privacy;
 using Grpc.Core;
@@ -59,7 +59,7 @@ public sealed class PrivacyBudgetRuleTests
             TestSubmissions.Complete("NS", LastYear, total: 42, producedAt: DateTimeOffset.UtcNow.AddHours(-1)), node)));
 
         Assert.Contains($"Privacy budget exceeded for trafficking.victims.v1 NS {LastYear}: the budget is rho 0.5", refusal.Status.Detail, StringComparison.Ordinal);
-        var store = gateway.App.Services.GetRequiredService<ISubmissionStore>();
+        var store = gateway.App.Services.GetRequiredService<ServedStatistics>();
         Assert.Equal(2, (await store.GetHistoryAsync(s_dataset.Id, "NS", LastYear, CancellationToken.None)).Count);
         var history = await store.GetHistoryAsync(s_dataset.Id, "NS", LastYear, CancellationToken.None);
         Assert.Equal(first.SubmissionId, history[0].SubmissionId);
@@ -70,6 +70,5 @@ public sealed class PrivacyBudgetRuleTests
     private static Rational Check(string submissionId, params string[] accepted) =>
         PrivacyBudgetRule.Check(s_dataset, "NS", LastYear, submissionId, History(accepted));
 
-    private static SubmissionHistoryEntry[] History(params string[] ids) =>
-        ids.Select((id, i) => new SubmissionHistoryEntry(id, i + 1, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, null)).ToArray();
+    private static string[] History(params string[] ids) => ids;
 }

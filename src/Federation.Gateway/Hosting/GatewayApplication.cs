@@ -78,6 +78,7 @@ public static partial class GatewayApplication
         builder.Services.AddSingleton<SubmissionVerifier>();
         builder.Services.AddSingleton<SubmissionValidator>();
         builder.Services.AddSingleton<SignedEnvelopeOpener>();
+        builder.Services.AddSingleton<IStatisticsAdmissionRule, PrivacyBudgetRule>();
         builder.Services.AddSingleton<SubmissionIngestor>();
         builder.Services.AddSingleton<QueryEngine>();
         builder.Services.AddHostedService<StoreInitializer>();

@@ -13,6 +13,7 @@ namespace Federation.Gateway.Ingestion;
 public interface IStatisticsAdmissionRule
 {
     /// <param name="submission">The release being admitted (valid against the catalogue).</param>
+    /// <param name="submissionId">Its id (SHA-256 of its submission bytes).</param>
     /// <param name="accepted">The releases accepted before for the same dataset, jurisdiction and year, oldest first, parsed from the log.</param>
-    void Admit(Submission submission, IReadOnlyList<StatisticsRelease> accepted);
+    void Admit(Submission submission, string submissionId, IReadOnlyList<StatisticsRelease> accepted);
 }

@@ -1,4 +1,5 @@
-using Federation.Gateway.Storage;
+using Federation.Contracts.V1;
+using Federation.Gateway.Serving;
 using Federation.Sdk.Catalog;
 using Federation.Sdk.Privacy;
 
@@ -9,9 +10,10 @@ namespace Federation.Gateway.Ingestion;
 /// spent the policy's release rho, and a new release that would take the year past the catalogue's budget is refused,
 /// whatever the node's own ledger says (a node that deleted its ledger cannot buy more noisy looks at the same data).
 /// Re-sending a release already accepted (the same submission id) costs nothing. Datasets protected without noise
-/// (random rounding) keep no budget.
+/// (random rounding) keep no budget. Registered as an <see cref="IStatisticsAdmissionRule"/>, so it runs under the log's
+/// single writer on the releases parsed from the log: two releases racing each other cannot both pass it.
 /// </summary>
-public static class PrivacyBudgetRule
+public sealed class PrivacyBudgetRule(DatasetCatalog catalog) : IStatisticsAdmissionRule
 {
     /// <summary>The field a budget refusal names.</summary>
     public const string Field = "submission.reference_year";
@@ -24,12 +26,12 @@ public static class PrivacyBudgetRule
     /// <param name="accepted">The releases already accepted for this dataset, jurisdiction and year.</param>
     /// <exception cref="RequestRefusedException">FailedPrecondition: the release would exceed the budget.</exception>
     public static Rational Check(
-        DatasetDefinition dataset, string jurisdiction, int referenceYear, string submissionId, IReadOnlyList<SubmissionHistoryEntry> accepted)
+        DatasetDefinition dataset, string jurisdiction, int referenceYear, string submissionId, IReadOnlyList<string> accepted)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(accepted);
         var policy = dataset.Protection;
-        if (!policy.IsNoise || accepted.Any(a => a.SubmissionId == submissionId))
+        if (!policy.IsNoise || accepted.Contains(submissionId, StringComparer.Ordinal))
         {
             return Rational.Zero;
         }
@@ -47,5 +49,13 @@ public static class PrivacyBudgetRule
         }
 
         return cost;
+    }
+
+    /// <inheritdoc />
+    public void Admit(Submission submission, string submissionId, IReadOnlyList<StatisticsRelease> accepted)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        ArgumentNullException.ThrowIfNull(accepted);
+        Check(catalog.Get(submission.DatasetId), submission.Jurisdiction, submission.ReferenceYear, submissionId, accepted.Select(a => a.ReleaseId).ToArray());
     }
 }

@@ -67,8 +67,6 @@ public sealed partial class SubmissionIngestor
         }
 
         var submissionId = Convert.ToHexStringLower(SHA256.HashData(submissionBytes));
-        var accepted = await _store.GetHistoryAsync(submission.DatasetId, submission.Jurisdiction, submission.ReferenceYear, cancellationToken);
-        PrivacyBudgetRule.Check(_validator.DatasetOf(submission), submission.Jurisdiction, submission.ReferenceYear, submissionId, accepted);
         var receivedAt = _timeProvider.GetUtcNow();
         var signer = verification.SignerCertificate!;
         var release = new ReleaseToAppend(
@@ -83,7 +81,7 @@ public sealed partial class SubmissionIngestor
 
         var result = await _appender.AppendAsync(
             release,
-            (snapshot, _) => Admit(submission, ServedStatistics.AcceptedReleases(snapshot, submission.DatasetId, submission.Jurisdiction, submission.ReferenceYear)),
+            (snapshot, _) => Admit(submission, submissionId, ServedStatistics.AcceptedReleases(snapshot, submission.DatasetId, submission.Jurisdiction, submission.ReferenceYear)),
             (decision, log) => new Receipt
             {
                 SubmissionId = submissionId,
@@ -121,11 +119,11 @@ public sealed partial class SubmissionIngestor
     }
 
     // Under the log's single writer, after the duplicate and "older than current" checks.
-    private void Admit(Submission submission, IReadOnlyList<StatisticsRelease> accepted)
+    private void Admit(Submission submission, string submissionId, IReadOnlyList<StatisticsRelease> accepted)
     {
         foreach (var rule in _admissionRules)
         {
-            rule.Admit(submission, accepted);
+            rule.Admit(submission, submissionId, accepted);
         }
     }
 
