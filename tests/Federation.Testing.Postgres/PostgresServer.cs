@@ -86,9 +86,25 @@ public sealed class PostgresServer
             ["-D", data, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60", "-o",
              $"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
              "start"]);
-        var server = new PostgresServer(folder, bin, port);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
-        return server;
+        StartWatchdog(folder, bin);
+        return new PostgresServer(folder, bin, port);
+    }
+
+    // The test host ends its process abruptly once the tests are done (no time to stop a server in ProcessExit), and a
+    // cancelled run kills it: a detached shell waits for this process to end, then stops the server and deletes its folder.
+    private static void StartWatchdog(string folder, string bin)
+    {
+        var pgCtl = Path.Combine(bin, "pg_ctl");
+        var stop = Environment.UserName == "root" ? $"runuser -u {ServiceUser} -- '{pgCtl}'" : $"'{pgCtl}'";
+        var script = $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 0.5; done; " +
+                     $"{stop} -D '{Path.Combine(folder, "data")}' -m immediate -w stop >/dev/null 2>&1; rm -rf '{folder}'";
+        var start = new ProcessStartInfo("setsid") { UseShellExecute = false, RedirectStandardInput = false };
+        foreach (var argument in (string[])["sh", "-c", script])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var watchdog = Process.Start(start) ?? throw new InvalidOperationException("Cannot start the PostgreSQL test server's watchdog (setsid sh).");
     }
 
     private void Stop()
