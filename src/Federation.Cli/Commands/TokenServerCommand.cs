@@ -131,7 +131,8 @@ internal static class TokenServerCommand
             try
             {
                 secret = await IdentityStoreSetup.RegisterAdministratorAsync(
-                    parse.GetValue(store)!.FullName, parse.GetValue(trustRoot)!.FullName, id, issuesTokens: path is not null, cancellationToken);
+                    Gateway.Identity.IdentityDatabase.SqliteFile(parse.GetValue(store)!.FullName), parse.GetValue(trustRoot)!.FullName, id,
+                    issuesTokens: path is not null, cancellationToken);
             }
             catch (Gateway.RequestRefusedException e)
             {
