@@ -10,9 +10,14 @@ namespace Federation.Gateway.Storage;
 public sealed class PostgresGatewayDatabase : IAsyncDisposable
 {
     private readonly NpgsqlConnectionStringBuilder _settings;
+    private readonly string _setting;
 
-    public PostgresGatewayDatabase(string connectionString, ILoggerFactory? loggerFactory = null)
+    /// <param name="connectionString">The Npgsql connection string.</param>
+    /// <param name="loggerFactory">Where Npgsql logs (it never logs the password).</param>
+    /// <param name="setting">What the connection string was given as, named in failures.</param>
+    public PostgresGatewayDatabase(string connectionString, ILoggerFactory? loggerFactory = null, string setting = "Gateway:ConnectionString")
     {
+        _setting = setting;
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         Secrets = new ConnectionStringSecrets(connectionString);
         _settings = new NpgsqlConnectionStringBuilder(connectionString);
@@ -70,7 +75,7 @@ public sealed class PostgresGatewayDatabase : IAsyncDisposable
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
             throw new GatewayDatabaseUnavailableException(
-                $"Gateway:ConnectionString: cannot connect to the {Description}: {Secrets.Scrub(e.Message)}");
+                $"{_setting}: cannot connect to the {Description}: {Secrets.Scrub(e.Message)}");
         }
     }
 
