@@ -58,6 +58,25 @@ public sealed class PostgresGatewayTests(PostgresDatabase database) : IClassFixt
     }
 
     [Fact]
+    public async Task A_node_enrolled_through_two_replicas_at_once_is_registered_once_and_gets_tokens_from_both()
+    {
+        var federation = new TestFederation();
+        await using var first = await GatewayFixture.StartAsync(OnPostgres(), federation: federation);
+        await using var second = await GatewayFixture.StartAsync(OnPostgres(), federation: federation);
+        var certificate = federation.Node("NU");
+
+        var enrolments = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            (i % 2 == 0 ? first : second).WithRegistryAsync(registry => registry.RegisterNodeAsync(certificate, CancellationToken.None))));
+
+        Assert.All(enrolments, enrolment => Assert.Equal(("node-nu", "NU"), (enrolment.Client.ClientId, enrolment.Certificate.Jurisdiction)));
+        Assert.Equal(1L, await ScalarAsync("""SELECT count(*) FROM "FederationNodeCertificates" WHERE "ClientId" = 'node-nu'"""));
+        foreach (var gateway in new[] { first, second })
+        {
+            Assert.NotEmpty(await (await gateway.NodeTokensAsync("NU")).GetAccessTokenAsync());
+        }
+    }
+
+    [Fact]
     public async Task The_database_password_appears_in_no_log_line_even_at_trace_level()
     {
         var logs = new CapturedLogs();
