@@ -29,6 +29,7 @@ internal sealed class GatewayFixture : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Lazy<Task<GatewayTokenProvider>>> _nodeTokens = new();
     private readonly List<IDisposable> _owned = [];
     private readonly GrpcChannel _anonymous;
+    private bool _federationHandedOver;
 
     private GatewayFixture(TestFederation federation, WebApplication app)
     {
@@ -114,6 +115,17 @@ internal sealed class GatewayFixture : IAsyncDisposable
         return new GatewayFixture(federation, app);
     }
 
+    /// <summary>
+    /// Stops this gateway and starts a new one on the same data folder and federation, as a process restart would;
+    /// this fixture is spent, the new one owns the federation.
+    /// </summary>
+    public async Task<GatewayFixture> RestartAsync()
+    {
+        _federationHandedOver = true;
+        await DisposeAsync();
+        return await StartAsync(federation: Federation);
+    }
+
     /// <summary>Runs <paramref name="action"/> with the gateway's client registry, as an administrator tool would.</summary>
     public async Task<T> WithRegistryAsync<T>(Func<ClientRegistry, Task<T>> action)
     {
@@ -169,7 +181,10 @@ internal sealed class GatewayFixture : IAsyncDisposable
         await App.StopAsync();
         await App.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Federation.Dispose();
+        if (!_federationHandedOver)
+        {
+            Federation.Dispose();
+        }
     }
 
     private T Own<T>(T disposable)

@@ -301,7 +301,7 @@ public sealed class SecurityTests
 
     private static async Task AssertNothingStoredAsync(GatewayFixture gateway)
     {
-        var store = gateway.App.Services.GetRequiredService<Storage.ISubmissionStore>();
-        Assert.Empty(await store.GetReportedYearsAsync("trafficking.victims.v1", CancellationToken.None));
+        var store = gateway.App.Services.GetRequiredService<Federation.Gateway.Storage.ILogStore>();
+        Assert.Equal(0, await store.GetTreeSizeAsync(CancellationToken.None));
     }
 }

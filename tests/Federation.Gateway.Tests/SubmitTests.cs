@@ -68,7 +68,7 @@ public sealed class SubmitTests
         Assert.Equal(first.SubmissionId, revised.SupersedesSubmissionId);
         var total = await gateway.QueryAsync(new QueryRequest { DatasetId = "trafficking.victims.v1", Years = { LastYear } });
         Assert.Equal(65, Assert.Single(total.Rows).Value);
-        var store = gateway.App.Services.GetRequiredService<Storage.ISubmissionStore>();
+        var store = gateway.App.Services.GetRequiredService<Serving.ServedStatistics>();
         var history = await store.GetHistoryAsync("trafficking.victims.v1", "QC", LastYear, CancellationToken.None);
         Assert.Equal([first.SubmissionId, revised.SubmissionId], history.Select(h => h.SubmissionId));
         Assert.Equal(revised.SubmissionId, history[0].SupersededBy);
@@ -271,7 +271,7 @@ public sealed class SubmitTests
 
     private static async Task AssertNothingStoredAsync(GatewayFixture gateway)
     {
-        var store = gateway.App.Services.GetRequiredService<Storage.ISubmissionStore>();
-        Assert.Empty(await store.GetReportedYearsAsync("trafficking.victims.v1", CancellationToken.None));
+        var store = gateway.App.Services.GetRequiredService<Federation.Gateway.Storage.ILogStore>();
+        Assert.Equal(0, await store.GetTreeSizeAsync(CancellationToken.None));
     }
 }

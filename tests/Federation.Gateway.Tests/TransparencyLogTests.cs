@@ -129,7 +129,7 @@ public sealed class TransparencyLogTests
         var state = Path.Combine(gateway.Federation.Directory, "auditor.json");
         Assert.True((await auditor.AuditAsync(state, receipts, true, CancellationToken.None)).IsClean);
 
-        Execute(gateway, $"UPDATE submissions SET submission_bytes = submission_bytes || x'00' WHERE submission_id = '{receipts[2].Receipt.SubmissionId}'");
+        Execute(gateway, $"UPDATE log_entries SET leaf = leaf || x'00' WHERE release_id = '{receipts[2].Receipt.SubmissionId}'");
         var report = await auditor.AuditAsync(state, receipts, true, CancellationToken.None);
         var firstRun = Path.Combine(gateway.Federation.Directory, "fresh-auditor.json");
         var fresh = await auditor.AuditAsync(firstRun, [], true, CancellationToken.None);

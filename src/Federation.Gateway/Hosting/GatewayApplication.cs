@@ -4,6 +4,7 @@ using Federation.Gateway.Identity;
 using Federation.Gateway.Ingestion;
 using Federation.Gateway.Query;
 using Federation.Gateway.Services;
+using Federation.Gateway.Serving;
 using Federation.Gateway.Storage;
 using Federation.Gateway.Transparency;
 using Federation.Sdk.Catalog;
@@ -59,12 +60,11 @@ public static partial class GatewayApplication
             return LogSigningKey.Load(options.LogOrigin, options.LogSigningKeyPath!);
         });
         AddPostgresDatabase(builder.Services);
-        builder.Services.AddSingleton(sp => new SqliteSubmissionStore(
-            sp.GetRequiredService<IOptions<GatewayOptions>>().Value.ResolvedDatabasePath,
-            sp.GetRequiredService<LogSigningKey>()));
-        builder.Services.AddSingleton<ISubmissionStore>(sp => sp.GetRequiredService<SqliteSubmissionStore>());
-        builder.Services.AddSingleton<ITransparencyLogStore>(sp => sp.GetRequiredService<SqliteSubmissionStore>());
+        builder.Services.AddSingleton<ILogStore>(sp => new SqliteLogStore(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.ResolvedDatabasePath));
         builder.Services.AddSingleton<TransparencyLog>();
+        builder.Services.AddSingleton<ServedLog>();
+        builder.Services.AddSingleton<ServedStatistics>();
+        builder.Services.AddSingleton<ReleaseAppender>();
         builder.Services.AddSingleton(sp =>
             FederationTrust.FromPemFile(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.TrustRootPath!));
         builder.Services.AddSingleton<SubmissionVerifier>();
@@ -205,9 +205,16 @@ public static partial class GatewayApplication
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
-    private sealed class StoreInitializer(ISubmissionStore store) : IHostedService
+    // Before anything is served: the schema is migrated, the empty log gets its checkpoint, and every leaf is verified
+    // against the signed checkpoints and parsed (a mismatch stops the start with a message naming the release).
+    private sealed class StoreInitializer(ILogStore store, TransparencyLog log, ServedLog served) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken) => store.InitializeAsync(cancellationToken);
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            await store.MigrateAsync(cancellationToken);
+            await log.InitializeAsync(cancellationToken);
+            await served.CurrentAsync(cancellationToken);
+        }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }

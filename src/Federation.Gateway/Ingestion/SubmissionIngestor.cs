@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Federation.Contracts.V1;
+using Federation.Gateway.Serving;
 using Federation.Gateway.Storage;
 using Federation.Sdk.Signing;
 using Federation.Sdk.Submissions;
@@ -11,27 +12,31 @@ namespace Federation.Gateway.Ingestion;
 
 /// <summary>
 /// Accepts a signed envelope: verifies the signature and the chain to the federation root, checks that certificate
-/// and payload name the same jurisdiction, validates the submission against the catalogue, then appends it in one
-/// transaction. Every refusal is a <see cref="RequestRefusedException"/> and nothing is written.
+/// and payload name the same jurisdiction, validates the submission against the catalogue, then appends it to the log
+/// (<see cref="ReleaseAppender"/> decides duplicates, revisions and older releases). Every refusal is a
+/// <see cref="RequestRefusedException"/> and nothing is written.
 /// </summary>
 public sealed partial class SubmissionIngestor
 {
     private readonly SignedEnvelopeOpener _opener;
     private readonly SubmissionValidator _validator;
-    private readonly ISubmissionStore _store;
+    private readonly ReleaseAppender _appender;
+    private readonly IReadOnlyList<IStatisticsAdmissionRule> _admissionRules;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<SubmissionIngestor> _logger;
 
     public SubmissionIngestor(
         SignedEnvelopeOpener opener,
         SubmissionValidator validator,
-        ISubmissionStore store,
+        ReleaseAppender appender,
+        IEnumerable<IStatisticsAdmissionRule> admissionRules,
         TimeProvider timeProvider,
         ILogger<SubmissionIngestor> logger)
     {
         _opener = opener;
         _validator = validator;
-        _store = store;
+        _appender = appender;
+        _admissionRules = admissionRules.ToArray();
         _timeProvider = timeProvider;
         _logger = logger;
     }
@@ -64,30 +69,28 @@ public sealed partial class SubmissionIngestor
         var submissionId = Convert.ToHexStringLower(SHA256.HashData(submissionBytes));
         var receivedAt = _timeProvider.GetUtcNow();
         var signer = verification.SignerCertificate!;
-        var stored = new NewSubmission(
+        var release = new ReleaseToAppend(
+            LeafKind.StatisticsRelease,
             submissionId,
-            submission.DatasetId,
-            submission.Jurisdiction,
-            submission.ReferenceYear,
+            SeriesKey.Statistics(submission.DatasetId, submission.Jurisdiction, submission.ReferenceYear),
             submission.ProducedAt.ToDateTimeOffset(),
-            receivedAt,
             signer.Subject,
             signer.Thumbprint,
             submissionBytes,
-            signature,
-            StoredCells(submission));
+            signature);
 
-        var result = await _store.AppendAsync(
-            stored,
-            (revision, supersedes, log) => new Receipt
+        var result = await _appender.AppendAsync(
+            release,
+            (snapshot, _) => Admit(submission, ServedStatistics.AcceptedReleases(snapshot, submission.DatasetId, submission.Jurisdiction, submission.ReferenceYear)),
+            (decision, log) => new Receipt
             {
                 SubmissionId = submissionId,
                 DatasetId = submission.DatasetId,
                 Jurisdiction = submission.Jurisdiction,
                 ReferenceYear = submission.ReferenceYear,
                 ReceivedAt = Timestamp.FromDateTimeOffset(receivedAt),
-                Revision = revision,
-                SupersedesSubmissionId = supersedes ?? string.Empty,
+                Revision = decision.Revision,
+                SupersedesSubmissionId = decision.CurrentReleaseId ?? string.Empty,
                 LeafIndex = (ulong)log.LeafIndex,
                 LeafHash = ByteString.CopyFrom(log.LeafHash),
                 TreeSize = (ulong)log.TreeSize,
@@ -102,7 +105,7 @@ public sealed partial class SubmissionIngestor
                 throw new RequestRefusedException(
                     RefusalKind.FailedPrecondition,
                     $"A release of {submission.DatasetId} for {submission.Jurisdiction} {submission.ReferenceYear} produced at or after " +
-                    $"{submission.ProducedAt.ToDateTimeOffset():u} is already current ({result.CurrentSubmissionId}); an older release cannot supersede it.",
+                    $"{submission.ProducedAt.ToDateTimeOffset():u} is already current ({result.CurrentReleaseId}); an older release cannot supersede it.",
                     "submission.produced_at");
             case AppendOutcome.AlreadyStored:
                 LogDuplicate(submissionId, submission.Jurisdiction);
@@ -115,13 +118,13 @@ public sealed partial class SubmissionIngestor
         return Receipt.Parser.ParseFrom(result.ReceiptBytes);
     }
 
-    // The validator has checked that the declared protection is the catalogue's, so each table's error variance is the policy's.
-    private StoredCell[] StoredCells(Submission submission)
+    // Under the log's single writer, after the duplicate and "older than current" checks.
+    private void Admit(Submission submission, IReadOnlyList<StatisticsRelease> accepted)
     {
-        var policy = _validator.DatasetOf(submission).Protection;
-        return submission.Tables
-            .SelectMany(t => t.Cells.Select(c => new StoredCell(t.TableId, c.Codes.ToArray(), c.Value, policy.CellVariance(t.TableId))))
-            .ToArray();
+        foreach (var rule in _admissionRules)
+        {
+            rule.Admit(submission, accepted);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stored submission {SubmissionId} of {DatasetId} for {Jurisdiction} {ReferenceYear}")]

@@ -1,5 +1,5 @@
 using Federation.Contracts.V1;
-using Federation.Gateway.Storage;
+using Federation.Gateway.Serving;
 using Federation.Sdk.Catalog;
 
 namespace Federation.Gateway.Query;

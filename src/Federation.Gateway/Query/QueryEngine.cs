@@ -1,5 +1,5 @@
 using Federation.Contracts.V1;
-using Federation.Gateway.Storage;
+using Federation.Gateway.Serving;
 using Federation.Gateway.Transparency;
 using Federation.Sdk.Catalog;
 using Federation.Sdk.Submissions;
@@ -15,10 +15,10 @@ namespace Federation.Gateway.Query;
 public sealed class QueryEngine
 {
     private readonly DatasetCatalog _catalog;
-    private readonly ISubmissionStore _store;
+    private readonly ServedStatistics _store;
     private readonly TransparencyLog _log;
 
-    public QueryEngine(DatasetCatalog catalog, ISubmissionStore store, TransparencyLog log)
+    public QueryEngine(DatasetCatalog catalog, ServedStatistics store, TransparencyLog log)
     {
         _catalog = catalog;
         _store = store;

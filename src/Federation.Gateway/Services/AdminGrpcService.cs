@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using Federation.Contracts.V1;
 using Federation.Gateway.Audit;
 using Federation.Gateway.Identity;
-using Federation.Gateway.Storage;
+using Federation.Gateway.Serving;
 using Federation.Sdk.Identity;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -17,7 +17,7 @@ namespace Federation.Gateway.Services;
 /// server on its own host serves it without a submission store: the registry and audit methods only.
 /// </summary>
 [Authorize(Policy = AccessPolicies.Admin)]
-internal sealed class AdminGrpcService(ClientRegistry registry, IAuditLog audit, ISubmissionStore? store = null) : AdminService.AdminServiceBase
+internal sealed class AdminGrpcService(ClientRegistry registry, IAuditLog audit, ServedStatistics? store = null) : AdminService.AdminServiceBase
 {
     public override async Task<RegisterNodeResponse> RegisterNode(RegisterNodeRequest request, ServerCallContext context)
     {

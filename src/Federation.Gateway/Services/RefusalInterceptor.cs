@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using Federation.Gateway.Transparency;
 
 namespace Federation.Gateway.Services;
 
@@ -19,6 +20,10 @@ internal sealed class RefusalInterceptor : Interceptor
         {
             throw refusal.ToRpcException();
         }
+        catch (LogIntegrityException failure)
+        {
+            throw ServingStopped(failure);
+        }
     }
 
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
@@ -35,5 +40,13 @@ internal sealed class RefusalInterceptor : Interceptor
         {
             throw refusal.ToRpcException();
         }
+        catch (LogIntegrityException failure)
+        {
+            throw ServingStopped(failure);
+        }
     }
+
+    // The stored log no longer matches its signed checkpoints: nothing is served until an operator restores it.
+    private static RpcException ServingStopped(LogIntegrityException failure) =>
+        new(new Status(StatusCode.DataLoss, "The gateway stopped serving because its stored log failed verification: " + failure.Message));
 }

@@ -62,8 +62,8 @@ internal sealed class TransparencyLogGrpcService(TransparencyLog log) : Transpar
                 entries.Select(e => new LogEntry
                 {
                     LeafIndex = (ulong)e.LeafIndex,
-                    Entry = ByteString.CopyFrom(e.Entry),
-                    SubmissionId = e.SubmissionId,
+                    Entry = ByteString.CopyFrom(e.Leaf),
+                    SubmissionId = e.ReleaseId,
                     AppendedAt = Timestamp.FromDateTimeOffset(e.AppendedAt),
                 }),
             },

@@ -1,0 +1,334 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Security.Cryptography;
+using Federation.Contracts.V1;
+using Federation.Gateway.Storage;
+using Federation.Gateway.Transparency;
+using Federation.Sdk.Catalog;
+using Federation.Sdk.Transparency;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+
+namespace Federation.Gateway.Serving;
+
+/// <summary>
+/// What the gateway serves: the releases of the log, read from the leaf bytes and checked before anything is served.
+/// Catching up (at start-up, after each append, and whenever the store's tree size grew because another process
+/// appended) recomputes each new leaf's hash from its bytes, the subtrees it completes and the root, compares them
+/// with the stored subtree hashes and the signed checkpoint (log verifier key), and only then parses the leaves.
+/// Any mismatch stops serving for good (fail closed) with a message naming the leaf and its release.
+/// </summary>
+public sealed partial class ServedLog : IDisposable
+{
+    private const int LeavesPerRead = 512;
+
+    private readonly ILogStore _store;
+    private readonly LogVerifierKey _verifierKey;
+    private readonly DatasetCatalog _catalog;
+    private readonly ILogger<ServedLog> _logger;
+    private readonly SemaphoreSlim _catchUp = new(1, 1);
+    private ServedSnapshot _snapshot = ServedSnapshot.Empty;
+    private string? _failure;
+
+    public ServedLog(ILogStore store, LogSigningKey key, DatasetCatalog catalog, ILogger<ServedLog> logger)
+    {
+        _store = store;
+        _verifierKey = key.VerifierKey;
+        _catalog = catalog;
+        _logger = logger;
+    }
+
+    /// <summary>The snapshot as of the store's latest leaf (catching up first when another process appended).</summary>
+    public async Task<ServedSnapshot> CurrentAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfFailed();
+        var snapshot = Volatile.Read(ref _snapshot);
+        var size = await _store.GetTreeSizeAsync(cancellationToken);
+        return size == snapshot.TreeSize ? snapshot : await CatchUpAsync(_store, cancellationToken);
+    }
+
+    /// <summary>Inside an append transaction: the snapshot of the log's latest state, which the decision is made on.</summary>
+    public Task<ServedSnapshot> CurrentAsync(ILogAppendTransaction transaction, CancellationToken cancellationToken)
+    {
+        ThrowIfFailed();
+        return CatchUpAsync(transaction, cancellationToken);
+    }
+
+    public void Dispose() => _catchUp.Dispose();
+
+    private void ThrowIfFailed()
+    {
+        if (Volatile.Read(ref _failure) is { } failure)
+        {
+            throw new LogIntegrityException(failure);
+        }
+    }
+
+    private async Task<ServedSnapshot> CatchUpAsync(ILogReader reader, CancellationToken cancellationToken)
+    {
+        await _catchUp.WaitAsync(cancellationToken);
+        try
+        {
+            ThrowIfFailed();
+            var snapshot = _snapshot;
+            var target = await reader.GetTreeSizeAsync(cancellationToken);
+            if (target < snapshot.TreeSize)
+            {
+                Fail(string.Create(CultureInfo.InvariantCulture, $"The log store holds {target} leaves, fewer than the {snapshot.TreeSize} already verified: leaves were removed."));
+            }
+
+            while (snapshot.TreeSize < target)
+            {
+                snapshot = await VerifyAndApplyAsync(reader, snapshot, target, cancellationToken);
+                Volatile.Write(ref _snapshot, snapshot);
+            }
+
+            await CheckNothingBeyondAsync(target, cancellationToken);
+            return snapshot;
+        }
+        finally
+        {
+            _catchUp.Release();
+        }
+    }
+
+    // A checkpoint signed beyond the last stored leaf means leaves at the end were removed (the rest still verifies).
+    private async Task CheckNothingBeyondAsync(long treeSize, CancellationToken cancellationToken)
+    {
+        var latest = await _store.GetLatestCheckpointAsync(cancellationToken);
+        // Another process may have committed a leaf with its checkpoint since the tree size was read: read it again.
+        if (latest is not null && latest.TreeSize > treeSize && latest.TreeSize > await _store.GetTreeSizeAsync(cancellationToken))
+        {
+            Fail(string.Create(
+                CultureInfo.InvariantCulture,
+                $"The log store holds {treeSize} leaves but a checkpoint was signed at tree size {latest.TreeSize}: leaves {treeSize} to {latest.TreeSize - 1} were removed. Restore the database from a backup."));
+        }
+    }
+
+    // One read of leaves: hashes recomputed from the bytes, checked against stored subtrees and the signed checkpoint, then parsed.
+    private async Task<ServedSnapshot> VerifyAndApplyAsync(ILogReader reader, ServedSnapshot snapshot, long target, CancellationToken cancellationToken)
+    {
+        var start = snapshot.TreeSize;
+        var leaves = await reader.GetLeavesAsync(start, target, LeavesPerRead, cancellationToken);
+        var frontier = new Dictionary<MerkleSubtree, byte[]>(snapshot.Frontier);
+        var completed = new List<(MerkleSubtree Subtree, byte[] Hash, StoredLeaf Leaf)>();
+        var roots = new List<byte[]>();
+        var expected = start;
+        foreach (var leaf in leaves)
+        {
+            if (leaf.LeafIndex != expected)
+            {
+                Fail(string.Create(CultureInfo.InvariantCulture, $"Leaf {expected} of the log is missing from the store (the next stored leaf is {leaf.LeafIndex}): a leaf row was removed."));
+            }
+
+            foreach (var (subtree, hash) in CompleteSubtrees.Append(leaf.LeafIndex, MerkleHash.Leaf(leaf.Leaf), frontier))
+            {
+                completed.Add((subtree, hash, leaf));
+                frontier[subtree] = hash;
+            }
+
+            var size = leaf.LeafIndex + 1;
+            foreach (var stale in frontier.Keys.Except(CompleteSubtrees.ForRoot(size)).ToArray())
+            {
+                frontier.Remove(stale);
+            }
+
+            roots.Add(CompleteSubtrees.RootHash(size, frontier));
+            expected++;
+        }
+
+        if (leaves.Count == 0)
+        {
+            Fail(string.Create(CultureInfo.InvariantCulture, $"Leaf {start} of the log is missing from the store although it reports {target} leaves: a leaf row was removed."));
+        }
+
+        var end = start + leaves.Count;
+        await CheckCheckpointAsync(reader, start, end, roots, leaves, cancellationToken);
+        var stored = await reader.GetSubtreesAsync(completed.Select(c => c.Subtree).ToArray(), cancellationToken);
+        foreach (var (subtree, hash, leaf) in completed)
+        {
+            if (!stored.TryGetValue(subtree, out var storedHash) || !storedHash.AsSpan().SequenceEqual(hash))
+            {
+                Fail($"The stored hash of subtree (level {subtree.Level}, index {subtree.Index}) differs from the one recomputed from the bytes of leaves {subtree.Start} to {subtree.End - 1} ({Describe(leaf)}): the log store was altered.");
+            }
+        }
+
+        var frozen = frontier.ToImmutableDictionary();
+        foreach (var leaf in leaves)
+        {
+            var release = Parse(leaf);
+            if (release.Revision != 0)
+            {
+                var decision = ReleaseSeries.Decide(snapshot.Current(release.Series), release.ProducedAt);
+                if (!decision.Accepted)
+                {
+                    Fail($"Leaf {leaf.LeafIndex} ({Describe(leaf)}) was produced no later than the release current before it ({decision.CurrentReleaseId}); the gateway never accepts that.");
+                }
+
+                release = release with { Revision = decision.Revision };
+            }
+
+            if (snapshot.ById.ContainsKey(release.ReleaseId))
+            {
+                Fail($"Leaf {leaf.LeafIndex} ({Describe(leaf)}) repeats a release already in the log.");
+            }
+
+            snapshot = snapshot.With(release, leaf.LeafIndex + 1 == end ? frozen : snapshot.Frontier);
+        }
+
+        LogCaughtUp(start, end);
+        return snapshot;
+    }
+
+    // The signed checkpoint at the end of the read must hold the recomputed root; when it does not, the checkpoints
+    // signed after each leaf find the first leaf whose bytes differ from what was signed.
+    private async Task CheckCheckpointAsync(ILogReader reader, long start, long end, List<byte[]> roots, IReadOnlyList<StoredLeaf> leaves, CancellationToken cancellationToken)
+    {
+        var problem = await CheckpointProblemAsync(reader, end, roots[^1], cancellationToken);
+        if (problem is null)
+        {
+            return;
+        }
+
+        long good = start, bad = end; // the root at size 'good' is verified (start: by the previous read); at 'bad' it is not.
+        while (bad - good > 1)
+        {
+            var middle = good + ((bad - good) / 2);
+            if (await CheckpointProblemAsync(reader, middle, roots[(int)(middle - start - 1)], cancellationToken) is null)
+            {
+                good = middle;
+            }
+            else
+            {
+                bad = middle;
+            }
+        }
+
+        var culprit = leaves[(int)(bad - 1 - start)];
+        Fail(string.Create(
+            CultureInfo.InvariantCulture,
+            $"Leaf {culprit.LeafIndex} ({Describe(culprit)}) does not match the log's signed checkpoints: {(bad == end ? problem : "the checkpoint signed just after it does not hold the root recomputed from the stored bytes")}. The stored release was changed after it was signed into the log; restore the database from a backup."));
+    }
+
+    private async Task<string?> CheckpointProblemAsync(ILogReader reader, long size, byte[] root, CancellationToken cancellationToken)
+    {
+        var stored = await reader.GetCheckpointAsync(size, cancellationToken);
+        if (stored is null)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"no checkpoint is stored at tree size {size}");
+        }
+
+        var checkpoint = _verifierKey.TryOpenCheckpoint(stored.SignedNote, out var error);
+        if (checkpoint is null)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"the checkpoint at tree size {size} is not validly signed by the log key ({error})");
+        }
+
+        return checkpoint.TreeSize == size && checkpoint.RootHash.AsSpan().SequenceEqual(root)
+            ? null
+            : string.Create(CultureInfo.InvariantCulture, $"the checkpoint signed at tree size {size} holds another root than the one recomputed from the stored bytes");
+    }
+
+    private ServedRelease Parse(StoredLeaf leaf)
+    {
+        SignedEnvelope envelope;
+        try
+        {
+            envelope = SignedEnvelope.Parser.ParseFrom(leaf.Leaf);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            Fail($"Leaf {leaf.LeafIndex} ({Describe(leaf)}) is not a signed envelope: {e.Message}");
+            throw;
+        }
+
+        var kind = envelope.Content == SignedContent.DirectoryRelease ? LeafKind.DirectoryRelease : LeafKind.StatisticsRelease;
+        var releaseId = Convert.ToHexStringLower(SHA256.HashData(envelope.Submission.Span));
+        if (kind != leaf.Kind || releaseId != leaf.ReleaseId)
+        {
+            Fail($"Leaf {leaf.LeafIndex} is stored as {leaf.Kind} {leaf.ReleaseId} but its bytes hold {kind} {releaseId}: the log store was altered.");
+        }
+
+        try
+        {
+            return kind == LeafKind.DirectoryRelease ? ParseDirectoryRelease(leaf, envelope) : ParseStatisticsRelease(leaf, envelope);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            Fail($"Leaf {leaf.LeafIndex} ({Describe(leaf)}) does not parse: {e.Message}");
+            throw;
+        }
+    }
+
+    private StatisticsRelease ParseStatisticsRelease(StoredLeaf leaf, SignedEnvelope envelope)
+    {
+        var submission = Submission.Parser.ParseFrom(envelope.Submission);
+        var policy = _catalog.Find(submission.DatasetId)?.Protection;
+        var cells = submission.Tables
+            .SelectMany(t => t.Cells.Select(c => new StoredCell(t.TableId, c.Codes.ToArray(), c.Value, policy?.CellVariance(t.TableId) ?? 0)))
+            .ToArray();
+        return new StatisticsRelease(
+            leaf.LeafIndex,
+            leaf.ReleaseId,
+            SeriesKey.Statistics(submission.DatasetId, submission.Jurisdiction, submission.ReferenceYear),
+            submission.ProducedAt.ToDateTimeOffset(),
+            leaf.AppendedAt,
+            leaf.SignerSubject,
+            leaf.SignerThumbprint,
+            envelope.Signature.ToByteArray(),
+            submission.DatasetId,
+            submission.Jurisdiction,
+            submission.ReferenceYear,
+            cells)
+        { Revision = 1 };
+    }
+
+    private static DirectoryLogRelease ParseDirectoryRelease(StoredLeaf leaf, SignedEnvelope envelope)
+    {
+        var release = DirectoryRelease.Parser.ParseFrom(envelope.Submission);
+        return new DirectoryLogRelease(
+            leaf.LeafIndex,
+            leaf.ReleaseId,
+            SeriesKey.DirectorySnapshots(release.Jurisdiction),
+            release.ProducedAt.ToDateTimeOffset(),
+            leaf.AppendedAt,
+            leaf.SignerSubject,
+            leaf.SignerThumbprint,
+            envelope.Signature.ToByteArray(),
+            release.Jurisdiction,
+            release)
+        { Revision = release.ContentCase == DirectoryRelease.ContentOneofCase.Snapshot ? 1 : 0 };
+    }
+
+    private static string Describe(StoredLeaf leaf) => leaf.Kind == LeafKind.DirectoryRelease
+        ? $"directory release {leaf.ReleaseId}"
+        : $"statistics release {leaf.ReleaseId}{DescribeStatistics(leaf.Leaf)}";
+
+    // Best effort: the dataset, jurisdiction and year the bytes claim, to help the operator find the release.
+    private static string DescribeStatistics(byte[] leaf)
+    {
+        try
+        {
+            var submission = Submission.Parser.ParseFrom(SignedEnvelope.Parser.ParseFrom(leaf).Submission);
+            return string.Create(CultureInfo.InvariantCulture, $" of {submission.DatasetId} for {submission.Jurisdiction} {submission.ReferenceYear}");
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            return string.Empty;
+        }
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void Fail(string message)
+    {
+        Volatile.Write(ref _failure, message);
+        LogFailed(message);
+        throw new LogIntegrityException(message);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Verified and now serving leaves {Start} to {End} of the log")]
+    private partial void LogCaughtUp(long start, long end);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The gateway stopped serving: {Problem}")]
+    private partial void LogFailed(string problem);
+}
