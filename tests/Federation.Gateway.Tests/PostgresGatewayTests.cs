@@ -58,6 +58,35 @@ public sealed class PostgresGatewayTests(PostgresDatabase database) : IClassFixt
     }
 
     [Fact]
+    public async Task Releases_submitted_concurrently_to_two_replicas_are_logged_once_each_and_served_alike_by_both()
+    {
+        var federation = new TestFederation();
+        await using var first = await GatewayFixture.StartAsync(OnPostgres(), federation: federation);
+        await using var second = await GatewayFixture.StartAsync(OnPostgres(), federation: federation);
+        var year = DateTime.UtcNow.Year - 1;
+        var jurisdictions = new[] { "AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT" };
+        var envelopes = jurisdictions.Select((j, i) => TestSubmissions.Sign(TestSubmissions.Complete(j, year, total: 10 + i), federation.Node(j))).ToArray();
+
+        // Each release is sent to both replicas at once: one leaf for it, and the same receipt from both.
+        var receipts = await Task.WhenAll(envelopes.SelectMany(e => new[] { first.SubmitAsync(e), second.SubmitAsync(e) }));
+
+        for (var i = 0; i < envelopes.Length; i++)
+        {
+            Assert.Equal(receipts[2 * i], receipts[(2 * i) + 1]);
+        }
+
+        Assert.Equal(jurisdictions.Length, receipts.Select(r => r.LeafIndex).Distinct().Count());
+        Assert.Equal((long)jurisdictions.Length, await ScalarAsync("SELECT count(*) FROM log_entries WHERE kind = 1"));
+        var query = new QueryRequest { DatasetId = "trafficking.victims.v1", Years = { year }, ByJurisdiction = true };
+        var (fromFirst, fromSecond) = (await first.QueryAsync(query), await second.QueryAsync(query));
+        Assert.Equal(fromFirst.Rows, fromSecond.Rows);
+        Assert.Equal(jurisdictions.Length, fromFirst.Rows.Count);
+        var checkpoints = await Task.WhenAll(new[] { first, second }.Select(async g =>
+            (await new TransparencyLogService.TransparencyLogServiceClient(g.Channel).GetCheckpointAsync(new GetCheckpointRequest())).Checkpoint));
+        Assert.Equal(checkpoints[0], checkpoints[1]);
+    }
+
+    [Fact]
     public async Task A_node_enrolled_through_two_replicas_at_once_is_registered_once_and_gets_tokens_from_both()
     {
         var federation = new TestFederation();

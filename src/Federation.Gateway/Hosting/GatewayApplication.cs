@@ -60,7 +60,13 @@ public static partial class GatewayApplication
             return LogSigningKey.Load(options.LogOrigin, options.LogSigningKeyPath!);
         });
         AddPostgresDatabase(builder.Services);
-        builder.Services.AddSingleton<ILogStore>(sp => new SqliteLogStore(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.ResolvedDatabasePath));
+        builder.Services.AddSingleton<ILogStore>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;
+            return options.UsesPostgres
+                ? new PostgresLogStore(sp.GetRequiredService<PostgresGatewayDatabase>())
+                : new SqliteLogStore(options.ResolvedDatabasePath);
+        });
         builder.Services.AddSingleton<TransparencyLog>();
         builder.Services.AddSingleton<ServedLog>();
         builder.Services.AddSingleton<ServedStatistics>();
