@@ -37,7 +37,13 @@ public sealed class PostgresGatewayDatabase : IAsyncDisposable
     public ConnectionStringSecrets Secrets { get; }
 
     /// <summary>Names the database in messages: database, host, port and user, never the password.</summary>
-    public string Description => $"PostgreSQL database '{_settings.Database}' on {_settings.Host}:{_settings.Port} as '{_settings.Username}'";
+    public string Description => Describe(_settings);
+
+    /// <summary>Names the database of a connection string in messages, never the password.</summary>
+    public static string Describe(string connectionString) => Describe(new NpgsqlConnectionStringBuilder(connectionString));
+
+    private static string Describe(NpgsqlConnectionStringBuilder settings) =>
+        $"PostgreSQL database '{settings.Database}' on {settings.Host}:{settings.Port} as '{settings.Username}'";
 
     /// <summary>Why a connection string cannot name the gateway's database (secrets scrubbed), or null.</summary>
     public static string? Problem(string connectionString)

@@ -8,14 +8,10 @@ namespace Federation.Gateway.Storage;
 /// <summary>
 /// The log store in the gateway's PostgreSQL database, shared by replicas. An append transaction holds a
 /// transaction-scoped advisory lock (<c>pg_advisory_xact_lock</c>), which one session of any replica holds at a time,
-/// so the log has one sequence; readers never wait for it and see committed leaves only. Each commit notifies
-/// <see cref="AppendChannel"/> with the new tree size, so other replicas catch up at once.
+/// so the log has one sequence; readers never wait for it and see committed leaves only.
 /// </summary>
 public sealed class PostgresLogStore : ILogStore
 {
-    /// <summary>The LISTEN/NOTIFY channel that carries the tree size after each committed append.</summary>
-    public const string AppendChannel = "federation_log_appended";
-
     // One key for the log's single writer, another for schema changes; both are far from keys other software picks.
     private const long AppendLock = 0x4645_444C_4F47_0001; // "FEDLOG" 1
     private const long SchemaLock = 0x4645_444C_4F47_0002;
@@ -186,8 +182,7 @@ public sealed class PostgresLogStore : ILogStore
                     $"The log has {size} leaves: the next leaf is {size} and its checkpoint is at size {size + 1}, not leaf {leaf.LeafIndex} and size {checkpoint.TreeSize}."));
             }
 
-            // One round trip: the leaf, its completed subtrees (arrays), its checkpoint and the notification replicas
-            // receive when this transaction commits.
+            // One round trip: the leaf, its completed subtrees (as arrays) and its checkpoint.
             await using var batch = new NpgsqlBatch(connection, transaction);
             var insertLeaf = new NpgsqlBatchCommand("""
                 INSERT INTO log_entries (leaf_index, release_id, kind, leaf, receipt, signer_subject, signer_thumbprint, appended_at)
@@ -213,10 +208,6 @@ public sealed class PostgresLogStore : ILogStore
             }
 
             batch.BatchCommands.Add(Reads.InsertCheckpoint(checkpoint));
-            var notify = new NpgsqlBatchCommand("SELECT pg_notify(@channel, @size)");
-            notify.Parameters.AddWithValue("channel", AppendChannel);
-            notify.Parameters.AddWithValue("size", checkpoint.TreeSize.ToString(CultureInfo.InvariantCulture));
-            batch.BatchCommands.Add(notify);
             await batch.ExecuteNonQueryAsync(cancellationToken);
         }
 
