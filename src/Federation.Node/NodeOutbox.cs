@@ -56,7 +56,7 @@ public sealed class NodeOutbox : IDisposable
                     new ReceiptVerifier(logKey),
                     new ReceiptSignatureVerifier(connection.Trust, timeProvider),
                     timeProvider),
-                new DirectoryReleaseDelivery(new DirectoryService.DirectoryServiceClient(connection.Channel), timeProvider),
+                new DirectoryReleaseDelivery(new DirectoryService.DirectoryServiceClient(connection.Channel), new ReceiptVerifier(logKey), timeProvider),
             ],
             timeProvider,
             configuration.Outbox?.ToPolicy());

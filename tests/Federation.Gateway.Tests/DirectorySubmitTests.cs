@@ -24,6 +24,26 @@ public sealed class DirectorySubmitTests
     }
 
     [Fact]
+    public async Task A_directory_receipt_proves_the_release_is_a_directory_leaf_of_the_log()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        await gateway.SubmitAsync(TestSubmissions.Sign(TestSubmissions.Complete("ON", DateTime.UtcNow.Year - 1), gateway.Federation.Node("ON")));
+        var envelope = TestSubmissions.Sign(TestDirectories.Release("ON", TestDirectories.Ontario(DateTimeOffset.UtcNow)).ToByteArray(), gateway.Federation.Node("ON"));
+
+        var receipt = await gateway.SubmitDirectoryAsync(envelope, "ON");
+
+        var verifier = new Sdk.Transparency.ReceiptVerifier(gateway.Federation.LogVerifierKey);
+        Assert.True(verifier.Verify(receipt, envelope).IsValid, verifier.Verify(receipt, envelope).Failure);
+        Assert.Equal((1UL, 2UL), (receipt.LeafIndex, receipt.TreeSize));
+        var entries = await new TransparencyLogService.TransparencyLogServiceClient(gateway.Channel).GetEntriesAsync(new GetEntriesRequest { Start = 1, End = 2 });
+        var leaf = SignedEnvelope.Parser.ParseFrom(Assert.Single(entries.Entries).Entry);
+        Assert.Equal(SignedContent.DirectoryRelease, leaf.Content);
+        Assert.Equal(envelope.Submission, leaf.Submission);
+        // The same envelope read as a statistics release is another leaf: a node cannot be fooled about the kind.
+        Assert.False(verifier.Verify(new Receipt { Checkpoint = receipt.Checkpoint, TreeSize = receipt.TreeSize, LeafIndex = receipt.LeafIndex, LeafHash = receipt.LeafHash, InclusionProof = { receipt.InclusionProof } }, envelope).IsValid);
+    }
+
+    [Fact]
     public async Task A_directory_signed_by_another_jurisdictions_node_is_refused()
     {
         await using var gateway = await GatewayFixture.StartAsync();

@@ -234,8 +234,15 @@ public sealed class LogAuditor
         try
         {
             var envelope = SignedEnvelope.Parser.ParseFrom(entry.Entry);
+            var id = entry.SubmissionId[..Math.Min(12, entry.SubmissionId.Length)];
+            if (envelope.Content == SignedContent.DirectoryRelease)
+            {
+                var release = DirectoryRelease.Parser.ParseFrom(envelope.Submission);
+                return $"directory release {id}, {release.Jurisdiction} {release.ContentCase}";
+            }
+
             var submission = Submission.Parser.ParseFrom(envelope.Submission);
-            return $"submission {entry.SubmissionId[..Math.Min(12, entry.SubmissionId.Length)]}, {submission.Jurisdiction} {submission.ReferenceYear}";
+            return $"submission {id}, {submission.Jurisdiction} {submission.ReferenceYear}";
         }
         catch (InvalidProtocolBufferException)
         {

@@ -17,36 +17,56 @@ public sealed class ReceiptVerifier
         _logKey = logKey;
     }
 
+    /// <summary>Checks a statistics receipt; with <paramref name="sent"/>, its leaf must be that envelope's.</summary>
     public ProofResult Verify(Receipt receipt, SignedEnvelope? sent = null)
     {
         ArgumentNullException.ThrowIfNull(receipt);
-        if (string.IsNullOrEmpty(receipt.Checkpoint))
+        return Verify(
+            receipt.Checkpoint,
+            receipt.TreeSize,
+            receipt.LeafIndex,
+            receipt.LeafHash.ToByteArray(),
+            receipt.InclusionProof,
+            sent is null ? null : LogLeaf.Hash(sent));
+    }
+
+    /// <summary>Checks a directory receipt; with <paramref name="sent"/>, its leaf must be that envelope's (as a directory release).</summary>
+    public ProofResult Verify(DirectoryReceipt receipt, SignedEnvelope? sent = null)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        return Verify(
+            receipt.Checkpoint,
+            receipt.TreeSize,
+            receipt.LeafIndex,
+            receipt.LeafHash.ToByteArray(),
+            receipt.InclusionProof,
+            sent is null ? null : MerkleHash.Leaf(LogLeaf.Encode(sent.Submission.Span, sent.Signature.Span, SignedContent.DirectoryRelease)));
+    }
+
+    private ProofResult Verify(string signedCheckpoint, ulong treeSize, ulong leafIndex, byte[] leafHash, IEnumerable<Google.Protobuf.ByteString> inclusionProof, byte[]? expectedLeafHash)
+    {
+        if (string.IsNullOrEmpty(signedCheckpoint))
         {
             return ProofResult.Invalid("the receipt carries no transparency log checkpoint");
         }
 
-        if (sent is not null && !receipt.LeafHash.Span.SequenceEqual(LogLeaf.Hash(sent)))
+        if (expectedLeafHash is not null && !leafHash.AsSpan().SequenceEqual(expectedLeafHash))
         {
             return ProofResult.Invalid("the receipt's leaf hash is not the hash of the envelope that was sent");
         }
 
-        var checkpoint = _logKey.TryOpenCheckpoint(receipt.Checkpoint, out var error);
+        var checkpoint = _logKey.TryOpenCheckpoint(signedCheckpoint, out var error);
         if (checkpoint is null)
         {
             return ProofResult.Invalid($"the receipt's checkpoint is not valid: {error}");
         }
 
-        if ((ulong)checkpoint.TreeSize != receipt.TreeSize)
+        if ((ulong)checkpoint.TreeSize != treeSize)
         {
-            return ProofResult.Invalid($"the receipt names tree size {receipt.TreeSize} but its checkpoint is of size {checkpoint.TreeSize}");
+            return ProofResult.Invalid($"the receipt names tree size {treeSize} but its checkpoint is of size {checkpoint.TreeSize}");
         }
 
-        var proof = MerkleProof.VerifyInclusion(
-            receipt.LeafIndex,
-            receipt.TreeSize,
-            receipt.LeafHash.Span,
-            receipt.InclusionProof.Select(p => p.ToByteArray()).ToArray(),
-            checkpoint.RootHash);
+        var proof = MerkleProof.VerifyInclusion(leafIndex, treeSize, leafHash, inclusionProof.Select(p => p.ToByteArray()).ToArray(), checkpoint.RootHash);
         return proof.IsValid ? proof : ProofResult.Invalid($"the receipt's inclusion proof fails: {proof.Failure}");
     }
 }

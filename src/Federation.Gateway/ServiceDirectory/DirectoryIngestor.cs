@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using Federation.Contracts.V1;
 using Federation.Gateway.Ingestion;
+using Federation.Gateway.Serving;
+using Federation.Gateway.Storage;
 using Federation.Sdk.ServiceDirectory;
 using Federation.Sdk.Signing;
 using Google.Protobuf;
@@ -19,23 +21,23 @@ public sealed partial class DirectoryIngestor
 {
     private readonly SignedEnvelopeOpener _opener;
     private readonly DirectoryValidator _validator;
-    private readonly IDirectoryStore _store;
-    private readonly CurrentDirectories _directories;
+    private readonly ReleaseAppender _appender;
+    private readonly ServedDirectories _directories;
     private readonly CapacityBroadcast _broadcast;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<DirectoryIngestor> _logger;
 
     public DirectoryIngestor(
         SignedEnvelopeOpener opener,
-        IDirectoryStore store,
-        CurrentDirectories directories,
+        ReleaseAppender appender,
+        ServedDirectories directories,
         CapacityBroadcast broadcast,
         TimeProvider timeProvider,
         ILogger<DirectoryIngestor> logger)
     {
         _opener = opener;
         _validator = new DirectoryValidator(timeProvider);
-        _store = store;
+        _appender = appender;
         _directories = directories;
         _broadcast = broadcast;
         _timeProvider = timeProvider;
@@ -67,69 +69,68 @@ public sealed partial class DirectoryIngestor
 
         var releaseId = Convert.ToHexStringLower(SHA256.HashData(bytes));
         var receivedAt = _timeProvider.GetUtcNow();
-        var stored = new NewDirectoryRelease(
-            releaseId, release.Jurisdiction, release.ProducedAt.ToDateTimeOffset(), receivedAt, signer.Subject, signer.Thumbprint, bytes, signature);
-        byte[] CreateReceipt(DirectoryAppendInfo info) => new DirectoryReceipt
-        {
-            ReleaseId = releaseId,
-            Jurisdiction = release.Jurisdiction,
-            ReceivedAt = Timestamp.FromDateTimeOffset(receivedAt),
-            SnapshotRevision = info.SnapshotRevision,
-            SupersedesReleaseId = info.SupersedesReleaseId ?? string.Empty,
-            Services = release.Snapshot?.Services.Count ?? 0,
-            ReadingsApplied = info.ReadingsApplied,
-            ReadingsOutdated = info.ReadingsOutdated,
-        }.ToByteArray();
+        var isSnapshot = release.ContentCase == DirectoryRelease.ContentOneofCase.Snapshot;
+        var toAppend = new ReleaseToAppend(
+            LeafKind.DirectoryRelease,
+            releaseId,
+            isSnapshot ? SeriesKey.DirectorySnapshots(release.Jurisdiction) : null,
+            release.ProducedAt.ToDateTimeOffset(),
+            signer.Subject,
+            signer.Thumbprint,
+            bytes,
+            signature);
+        CapacityEvaluation? evaluation = null;
+        var snapshotRevision = 0;
 
-        IReadOnlyDictionary<string, Service> services;
-        DirectoryAppendResult result;
-        if (release.ContentCase == DirectoryRelease.ContentOneofCase.Snapshot)
+        // Under the log's single writer, on the directory as the log's latest leaf leaves it.
+        void Admit(ServedSnapshot snapshot, SeriesDecision decision)
         {
-            services = release.Snapshot.Services.ToDictionary(s => s.Id, StringComparer.Ordinal);
-            var readings = release.Snapshot.Services.SelectMany(s => s.Capacities.Select(c => Reading(s, c))).ToArray();
-            result = await _store.AppendSnapshotAsync(stored, readings, CreateReceipt, cancellationToken);
-        }
-        else
-        {
-            var current = await _directories.FindAsync(release.Jurisdiction, cancellationToken) ?? throw new RequestRefusedException(
-                RefusalKind.FailedPrecondition,
-                $"{release.Jurisdiction} has no directory snapshot yet: send a full snapshot before capacity updates.",
-                "release.capacity_update");
-            services = current.Services;
-            var unknown = release.CapacityUpdate.Readings
-                .Select((r, i) => (r, i))
-                .Where(x => !current.Services.ContainsKey(x.r.ServiceId))
-                .Select(x => new Sdk.Submissions.FieldViolation(
-                    $"release.capacity_update.readings[{x.i}].service_id",
-                    $"Service '{x.r.ServiceId}' is not in {release.Jurisdiction}'s current directory (snapshot revision {current.Revision})."))
-                .ToArray();
-            if (unknown.Length > 0)
+            var (current, evaluated) = _directories.Evaluate(snapshot, release);
+            if (!isSnapshot)
             {
-                throw new RequestRefusedException(RefusalKind.InvalidArgument, unknown[0].Description, unknown);
+                CheckServicesAreCurrent(release, current);
             }
 
-            var readings = release.CapacityUpdate.Readings.Select(r => Reading(current.Services[r.ServiceId], r.Capacity)).ToArray();
-            result = await _store.AppendCapacityUpdateAsync(stored, readings, CreateReceipt, cancellationToken);
+            evaluation = evaluated;
+            snapshotRevision = isSnapshot ? decision.Revision : current!.Revision;
         }
+
+        var result = await _appender.AppendAsync(
+            toAppend,
+            Admit,
+            (decision, log) => new DirectoryReceipt
+            {
+                ReleaseId = releaseId,
+                Jurisdiction = release.Jurisdiction,
+                ReceivedAt = Timestamp.FromDateTimeOffset(receivedAt),
+                SnapshotRevision = snapshotRevision,
+                SupersedesReleaseId = isSnapshot ? decision.CurrentReleaseId ?? string.Empty : string.Empty,
+                Services = release.Snapshot?.Services.Count ?? 0,
+                ReadingsApplied = evaluation!.Changes.Count,
+                ReadingsOutdated = evaluation.Outdated,
+                LeafIndex = (ulong)log.LeafIndex,
+                LeafHash = ByteString.CopyFrom(log.LeafHash),
+                TreeSize = (ulong)log.TreeSize,
+                Checkpoint = log.Checkpoint,
+                InclusionProof = { log.Proof.Select(ByteString.CopyFrom) },
+            }.ToByteArray(),
+            cancellationToken);
 
         switch (result.Outcome)
         {
-            case DirectoryAppendOutcome.OlderThanCurrent:
+            case AppendOutcome.OlderThanCurrent:
                 throw new RequestRefusedException(
                     RefusalKind.FailedPrecondition,
                     $"A directory snapshot of {release.Jurisdiction} produced at or after {release.ProducedAt.ToDateTimeOffset():u} is already current ({result.CurrentReleaseId}); an older snapshot cannot replace it.",
                     "release.produced_at");
-            case DirectoryAppendOutcome.NoSnapshot:
-                throw new RequestRefusedException(
-                    RefusalKind.FailedPrecondition,
-                    $"{release.Jurisdiction} has no directory snapshot yet: send a full snapshot before capacity updates.",
-                    "release.capacity_update");
-            case DirectoryAppendOutcome.AlreadyStored:
+            case AppendOutcome.AlreadyStored:
                 LogDuplicate(releaseId, release.Jurisdiction);
                 break;
             default:
-                LogStored(releaseId, release.Jurisdiction, release.ContentCase, result.Changes.Count);
-                _broadcast.Publish(result.Changes.Select(c => ToWatchResponse(c, services, receivedAt)));
+                LogStored(releaseId, release.Jurisdiction, release.ContentCase, evaluation!.Changes.Count);
+                var services = (isSnapshot ? release.Snapshot : (await _directories.CurrentSnapshotAsync(release.Jurisdiction, cancellationToken))!.Release.Snapshot)
+                    .Services.ToDictionary(s => s.Id, StringComparer.Ordinal);
+                _broadcast.Publish(evaluation.Changes.Select(c => ToWatchResponse(c, services, receivedAt)));
                 break;
         }
 
@@ -159,8 +160,30 @@ public sealed partial class DirectoryIngestor
         return response;
     }
 
-    private static NewCapacityReading Reading(Service service, ServiceCapacity capacity) =>
-        new(service.Id, capacity, service.ServiceTypes.FirstOrDefault(), service.ServiceTypes.Any(DirectoryCodes.IsResidential));
+    // A capacity update needs a snapshot, and may only count capacities of services in it.
+    private static void CheckServicesAreCurrent(DirectoryRelease release, DirectoryLogRelease? current)
+    {
+        if (current is null)
+        {
+            throw new RequestRefusedException(
+                RefusalKind.FailedPrecondition,
+                $"{release.Jurisdiction} has no directory snapshot yet: send a full snapshot before capacity updates.",
+                "release.capacity_update");
+        }
+
+        var services = current.Release.Snapshot.Services.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        var unknown = release.CapacityUpdate.Readings
+            .Select((r, i) => (r, i))
+            .Where(x => !services.Contains(x.r.ServiceId))
+            .Select(x => new Sdk.Submissions.FieldViolation(
+                $"release.capacity_update.readings[{x.i}].service_id",
+                $"Service '{x.r.ServiceId}' is not in {release.Jurisdiction}'s current directory (snapshot revision {current.Revision})."))
+            .ToArray();
+        if (unknown.Length > 0)
+        {
+            throw new RequestRefusedException(RefusalKind.InvalidArgument, unknown[0].Description, unknown);
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stored directory release {ReleaseId} ({Kind}) for {Jurisdiction}; {Changes} capacity change(s)")]
     private partial void LogStored(string releaseId, string jurisdiction, DirectoryRelease.ContentOneofCase kind, int changes);

@@ -296,7 +296,8 @@ public sealed partial class ServedLog : IDisposable
             leaf.SignerThumbprint,
             envelope.Signature.ToByteArray(),
             release.Jurisdiction,
-            release)
+            release,
+            envelope.Submission.ToByteArray())
         { Revision = release.ContentCase == DirectoryRelease.ContentOneofCase.Snapshot ? 1 : 0 };
     }
 

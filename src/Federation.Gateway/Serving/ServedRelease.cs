@@ -58,5 +58,6 @@ public sealed record DirectoryLogRelease(
     string SignerThumbprint,
     byte[] Signature,
     string Jurisdiction,
-    Federation.Contracts.V1.DirectoryRelease Release)
+    Federation.Contracts.V1.DirectoryRelease Release,
+    byte[] ReleaseBytes)
     : ServedRelease(LeafIndex, ReleaseId, Series, ProducedAt, ReceivedAt, SignerSubject, SignerThumbprint, Signature);

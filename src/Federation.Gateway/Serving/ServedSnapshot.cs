@@ -14,8 +14,10 @@ public sealed class ServedSnapshot
         ImmutableDictionary<MerkleSubtree, byte[]> frontier,
         ImmutableDictionary<SeriesKey, ImmutableList<ServedRelease>> series,
         ImmutableDictionary<string, ServedRelease> byId,
-        ImmutableList<ServedRelease> unseries)
+        ImmutableList<ServedRelease> unseries,
+        ImmutableList<ServedRelease> inLogOrder)
     {
+        InLogOrder = inLogOrder;
         TreeSize = treeSize;
         Frontier = frontier;
         SeriesReleases = series;
@@ -28,6 +30,7 @@ public sealed class ServedSnapshot
         ImmutableDictionary<MerkleSubtree, byte[]>.Empty,
         ImmutableDictionary<SeriesKey, ImmutableList<ServedRelease>>.Empty,
         ImmutableDictionary<string, ServedRelease>.Empty.WithComparers(StringComparer.Ordinal),
+        [],
         []);
 
     /// <summary>The number of leaves this snapshot covers.</summary>
@@ -38,6 +41,9 @@ public sealed class ServedSnapshot
 
     /// <summary>Releases that belong to no series (directory capacity updates), in log order.</summary>
     public ImmutableList<ServedRelease> OutsideSeries { get; }
+
+    /// <summary>Every release, leaf 0 first.</summary>
+    public ImmutableList<ServedRelease> InLogOrder { get; }
 
     /// <summary>Every release by its id.</summary>
     public ImmutableDictionary<string, ServedRelease> ById { get; }
@@ -70,10 +76,10 @@ public sealed class ServedSnapshot
     {
         if (release.Revision == 0)
         {
-            return new ServedSnapshot(TreeSize + 1, frontier, SeriesReleases, ById.Add(release.ReleaseId, release), OutsideSeries.Add(release));
+            return new ServedSnapshot(TreeSize + 1, frontier, SeriesReleases, ById.Add(release.ReleaseId, release), OutsideSeries.Add(release), InLogOrder.Add(release));
         }
 
         var history = SeriesReleases.TryGetValue(release.Series, out var releases) ? releases.Add(release) : [release];
-        return new ServedSnapshot(TreeSize + 1, frontier, SeriesReleases.SetItem(release.Series, history), ById.Add(release.ReleaseId, release), OutsideSeries);
+        return new ServedSnapshot(TreeSize + 1, frontier, SeriesReleases.SetItem(release.Series, history), ById.Add(release.ReleaseId, release), OutsideSeries, InLogOrder.Add(release));
     }
 }

@@ -1,8 +1,13 @@
 using System.Data.Common;
 using System.Text;
+using Federation.Gateway.Ingestion;
+using Federation.Gateway.Serving;
 using Federation.Gateway.Storage;
 using Federation.Gateway.Transparency;
+using Federation.Sdk.Catalog;
 using Federation.Sdk.Transparency;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Federation.Gateway.Tests.Storage;
 
@@ -212,6 +217,52 @@ public abstract class LogStoreConformanceTests : IAsyncDisposable
         Assert.Contains("level 1, index 1", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Two_gateways_on_one_database_keep_one_sequence_store_each_release_once_and_serve_each_others_releases()
+    {
+        await NewLogStoreAsync();
+        using var first = new Gateway(CreateStore(), _key);
+        using var second = new Gateway(CreateStore(), _key);
+        var releases = new[] { "AB", "BC", "MB", "NB", "NL", "NS", "ON", "QC" }.Select(j => Statistics(j, 2024, total: j.Length * 10 + j[0], hoursAgo: 1)).ToArray();
+
+        // Every release sent to both gateways at once.
+        var results = await Task.WhenAll(releases.SelectMany(r => new[] { first, second }.Select(g => Task.Run(() => g.AppendAsync(r)))));
+
+        foreach (var group in results.GroupBy(r => r.CurrentReleaseId))
+        {
+            Assert.Equal([AppendOutcome.Stored, AppendOutcome.AlreadyStored], group.Select(r => r.Outcome).Order());
+            Assert.Equal(group.First().ReceiptBytes, group.Last().ReceiptBytes);
+        }
+
+        Assert.Equal(releases.Length, await CreateStore().GetTreeSizeAsync(CancellationToken.None));
+        var answeredByFirst = await first.Statistics.GetCurrentCellsAsync("trafficking.victims.v1", "T0", [], CancellationToken.None);
+        var answeredBySecond = await second.Statistics.GetCurrentCellsAsync("trafficking.victims.v1", "T0", [], CancellationToken.None);
+        Assert.Equal(releases.Length, answeredBySecond.Count);
+        Assert.Equal(answeredByFirst.Select(c => (c.Jurisdiction, c.Value)), answeredBySecond.Select(c => (c.Jurisdiction, c.Value)));
+    }
+
+    [Fact]
+    public async Task Revisions_are_numbered_in_order_and_an_older_release_is_refused_whichever_gateway_decides()
+    {
+        await NewLogStoreAsync();
+        using var first = new Gateway(CreateStore(), _key);
+        using var second = new Gateway(CreateStore(), _key);
+        var original = Statistics("ON", 2024, total: 100, hoursAgo: 3);
+        var revision = Statistics("ON", 2024, total: 120, hoursAgo: 2);
+        var late = Statistics("ON", 2024, total: 90, hoursAgo: 4);
+
+        var stored = await first.AppendAsync(original);
+        var revised = await second.AppendAsync(revision);
+        var refused = await first.AppendAsync(late);
+
+        Assert.Equal(AppendOutcome.Stored, stored.Outcome);
+        Assert.Equal(AppendOutcome.Stored, revised.Outcome);
+        Assert.Equal((AppendOutcome.OlderThanCurrent, revised.CurrentReleaseId), (refused.Outcome, refused.CurrentReleaseId));
+        var history = await first.Statistics.GetHistoryAsync("trafficking.victims.v1", "ON", 2024, CancellationToken.None);
+        Assert.Equal([(1, revised.CurrentReleaseId), (2, (string?)null)], history.Select(h => (h.Revision, h.SupersededBy)));
+        Assert.Equal(120, Assert.Single(await first.Statistics.GetCurrentCellsAsync("trafficking.victims.v1", "T0", [], CancellationToken.None)).Value);
+    }
+
     public virtual ValueTask DisposeAsync()
     {
         _key.Dispose();
@@ -221,6 +272,41 @@ public abstract class LogStoreConformanceTests : IAsyncDisposable
 
     /// <summary>The bytes of a test leaf (stores never parse leaves).</summary>
     protected static byte[] LeafBytes(string name) => Encoding.UTF8.GetBytes("leaf " + name);
+
+    private static ReleaseToAppend Statistics(string jurisdiction, int year, long total, int hoursAgo)
+    {
+        var bytes = TestSubmissions.Complete(jurisdiction, year, total: total, producedAt: DateTimeOffset.UtcNow.AddHours(-hoursAgo)).ToByteArray();
+        return new ReleaseToAppend(
+            LeafKind.StatisticsRelease,
+            Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)),
+            SeriesKey.Statistics("trafficking.victims.v1", jurisdiction, year),
+            DateTimeOffset.UtcNow.AddHours(-hoursAgo),
+            "CN=node-" + jurisdiction,
+            "THUMB",
+            bytes,
+            [0x30, 0x00]);
+    }
+
+    // What one gateway process holds of the log: its own store object, log component, served state and appender.
+    private sealed class Gateway : IDisposable
+    {
+        private readonly ServedLog _served;
+        private readonly ReleaseAppender _appender;
+
+        public Gateway(ILogStore store, LogSigningKey key)
+        {
+            _served = new ServedLog(store, key, DatasetCatalog.Default, NullLogger<ServedLog>.Instance);
+            _appender = new ReleaseAppender(store, new TransparencyLog(store, key, TimeProvider.System), _served);
+            Statistics = new ServedStatistics(_served);
+        }
+
+        public ServedStatistics Statistics { get; }
+
+        public Task<ReleaseAppendResult> AppendAsync(ReleaseToAppend release) =>
+            _appender.AppendAsync(release, null, (decision, inclusion) => Encoding.UTF8.GetBytes($"receipt {release.ReleaseId} revision {decision.Revision} leaf {inclusion.LeafIndex}"), CancellationToken.None);
+
+        public void Dispose() => _served.Dispose();
+    }
 
     private async Task<ILogStore> NewLogStoreAsync()
     {
