@@ -38,6 +38,21 @@ public sealed class PostgresGatewayTests(PostgresDatabase database) : IClassFixt
     }
 
     [Fact]
+    public async Task A_gateway_on_PostgreSQL_needs_no_data_folder_and_writes_no_file_there()
+    {
+        await using var gateway = await GatewayFixture.StartAsync(options =>
+        {
+            OnPostgres()(options);
+            options.DataDirectory = null;
+        });
+
+        await gateway.SubmitAsync(TestSubmissions.Sign(TestSubmissions.Complete("PE", DateTime.UtcNow.Year - 1, total: 12), gateway.Federation.Node("PE")));
+
+        Assert.Equal(12, Assert.Single((await gateway.QueryAsync(new QueryRequest { DatasetId = "trafficking.victims.v1", Years = { DateTime.UtcNow.Year - 1 } })).Rows).Value);
+        Assert.Empty(Directory.EnumerateFiles(gateway.Federation.Directory, "*.db"));
+    }
+
+    [Fact]
     public async Task A_client_registered_on_one_replica_gets_tokens_from_another_and_both_write_one_audit_log()
     {
         await using var first = await GatewayFixture.StartAsync(OnPostgres());

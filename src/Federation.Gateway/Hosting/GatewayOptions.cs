@@ -119,9 +119,9 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
     {
         var failures = new List<string>();
         var section = GatewayOptions.SectionName;
-        if (string.IsNullOrWhiteSpace(options.DataDirectory) && string.IsNullOrWhiteSpace(options.DatabasePath))
+        if (!options.UsesPostgres && string.IsNullOrWhiteSpace(options.DataDirectory) && string.IsNullOrWhiteSpace(options.DatabasePath))
         {
-            failures.Add($"{section}:DataDirectory (or {section}:DatabasePath) must be set: it is where the gateway keeps its store.");
+            failures.Add($"{section}:DataDirectory (or {section}:DatabasePath) must be set: it is where the gateway keeps its store (or set {section}:Store to {GatewayOptions.PostgresStore}).");
         }
 
         if (string.IsNullOrWhiteSpace(options.TrustRootPath))
