@@ -147,13 +147,7 @@ public sealed class PostgresAuditLogTests : AuditLogContractTests
         return new PostgresAuditLog(database);
     }
 
-    protected override async Task ExecuteSqlAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(_connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
+    protected override Task ExecuteSqlAsync(string sql) => PostgresServer.ExecuteAsync(_connectionString, sql);
 
     [Fact]
     public async Task Truncating_the_audit_log_is_refused()

@@ -1,6 +1,5 @@
 using Federation.Gateway.Storage;
 using Federation.Testing.Postgres;
-using Npgsql;
 
 namespace Federation.Gateway.Tests.Storage;
 
@@ -31,13 +30,7 @@ public sealed class PostgresLogStoreTests : LogStoreConformanceTests, IAsyncLife
         return new PostgresLogStore(database);
     }
 
-    protected override async Task ExecuteSqlAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(_connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
+    protected override Task ExecuteSqlAsync(string sql) => PostgresServer.ExecuteAsync(_connectionString, sql);
 
     public override async ValueTask DisposeAsync()
     {
