@@ -33,7 +33,7 @@ public sealed class LogVerifyTests
         {
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE submissions SET submission_bytes = CAST(submission_bytes || x'00' AS BLOB) WHERE submission_id = $id";
+            command.CommandText = "UPDATE log_entries SET leaf = CAST(leaf || x'00' AS BLOB) WHERE release_id = $id";
             command.Parameters.AddWithValue("$id", altered.SubmissionId);
             Assert.Equal(1, command.ExecuteNonQuery());
         }

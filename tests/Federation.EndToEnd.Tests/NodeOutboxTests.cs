@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Federation.Cli.Commands;
+using Federation.Contracts.V1;
 using Federation.Node;
 using Federation.Sdk.Publishing;
 using Microsoft.Data.Sqlite;
@@ -105,9 +106,16 @@ public sealed class NodeOutboxTests
         await using var connection = new SqliteConnection($"Data Source={Path.Combine(fixture.Layout.GatewayDirectory, "gateway.db")};Mode=ReadOnly;Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM submissions WHERE jurisdiction = $jurisdiction";
-        command.Parameters.AddWithValue("$jurisdiction", jurisdiction);
-        return (long)(await command.ExecuteScalarAsync())!;
+        command.CommandText = "SELECT leaf FROM log_entries WHERE kind = 1";
+        long count = 0;
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var submission = Submission.Parser.ParseFrom(SignedEnvelope.Parser.ParseFrom(reader.GetFieldValue<byte[]>(0)).Submission);
+            count += submission.Jurisdiction == jurisdiction ? 1 : 0;
+        }
+
+        return count;
     }
 
     /// <summary>A loopback HTTPS address nothing listens on: a gateway that cannot be reached.</summary>

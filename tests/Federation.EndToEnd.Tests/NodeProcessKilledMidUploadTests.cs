@@ -193,7 +193,9 @@ public sealed class NodeProcessKilledMidUploadTests
         using var channel = GatewayChannel.Create(fixture.Address, FederationTrust.FromPemFile(fixture.Layout.RootCertificate), tokens: fixture.Analyst);
         var log = new TransparencyLogService.TransparencyLogServiceClient(channel);
         var checkpoint = await log.GetCheckpointAsync(new GetCheckpointRequest(), deadline: DateTime.UtcNow.AddSeconds(60));
-        Assert.Equal(years.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), checkpoint.Checkpoint.Split('\n')[1]);
+        // The statistics leaves come first (checked above); the node's directory releases are leaves of the same log after them.
+        var expectedSize = years.Count + await DirectoryLeafCountAsync(fixture);
+        Assert.Equal(expectedSize.ToString(System.Globalization.CultureInfo.InvariantCulture), checkpoint.Checkpoint.Split('\n')[1]);
         var leaves = await log.GetEntriesAsync(new GetEntriesRequest { Start = 0, End = (ulong)years.Count }, deadline: DateTime.UtcNow.AddSeconds(60));
         Assert.Equal(queued.Order(), leaves.Entries.Select(e => e.SubmissionId).Order());
         foreach (var entry in outbox)
@@ -236,25 +238,37 @@ public sealed class NodeProcessKilledMidUploadTests
     private static IReadOnlyList<Receipt> ReceiptsKept(NodeConfiguration configuration) =>
         new ReleaseArchive(NodeOutbox.StateDirectory(configuration)).LoadReceipts();
 
-    private static Task<IReadOnlyList<string>> StoredSubmissionIdsAsync(DemoFederationFixture fixture) =>
-        QueryStoreAsync(fixture, "submission_id", r => r.GetString(0));
+    private static async Task<IReadOnlyList<string>> StoredSubmissionIdsAsync(DemoFederationFixture fixture) =>
+        (await StoredSubmissionsAsync(fixture)).Select(s => s.Id).ToArray();
 
-    private static Task<IReadOnlyList<int>> StoredYearsAsync(DemoFederationFixture fixture) =>
-        QueryStoreAsync(fixture, "reference_year", r => r.GetInt32(0));
+    private static async Task<IReadOnlyList<int>> StoredYearsAsync(DemoFederationFixture fixture) =>
+        (await StoredSubmissionsAsync(fixture)).Select(s => s.Submission.ReferenceYear).ToArray();
 
-    // The gateway's own store, in the order it took the submissions.
-    private static async Task<IReadOnlyList<T>> QueryStoreAsync<T>(DemoFederationFixture fixture, string column, Func<SqliteDataReader, T> read)
+    private static async Task<long> DirectoryLeafCountAsync(DemoFederationFixture fixture)
     {
         await using var connection = new SqliteConnection($"Data Source={Path.Combine(fixture.Layout.GatewayDirectory, "gateway.db")};Mode=ReadOnly;Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {column} FROM submissions WHERE jurisdiction = $jurisdiction ORDER BY received_at, rowid";
-        command.Parameters.AddWithValue("$jurisdiction", Jurisdiction);
-        var values = new List<T>();
+        command.CommandText = "SELECT COUNT(*) FROM log_entries WHERE kind = 2";
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    // The jurisdiction's statistics releases in the gateway's log, in the order it took them.
+    private static async Task<IReadOnlyList<(string Id, Submission Submission)>> StoredSubmissionsAsync(DemoFederationFixture fixture)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(fixture.Layout.GatewayDirectory, "gateway.db")};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT release_id, leaf FROM log_entries WHERE kind = 1 ORDER BY leaf_index";
+        var values = new List<(string, Submission)>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            values.Add(read(reader));
+            var submission = Submission.Parser.ParseFrom(SignedEnvelope.Parser.ParseFrom(reader.GetFieldValue<byte[]>(1)).Submission);
+            if (submission.Jurisdiction == Jurisdiction)
+            {
+                values.Add((reader.GetString(0), submission));
+            }
         }
 
         return values;

@@ -134,7 +134,7 @@ public sealed class OutboxUploadTests
         await using var connection = new SqliteConnection($"Data Source={Path.Combine(gateway.Federation.Directory, "gateway.db")};Mode=ReadOnly;Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT (SELECT COUNT(*) FROM submissions), (SELECT COUNT(*) FROM log_leaves)";
+        command.CommandText = "SELECT (SELECT COUNT(*) FROM log_entries WHERE kind = 1), (SELECT COUNT(*) FROM log_subtrees WHERE level = 0)";
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
         return (reader.GetInt64(0), reader.GetInt64(1));
