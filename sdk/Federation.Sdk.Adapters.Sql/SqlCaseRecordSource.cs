@@ -1,6 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
+using Federation.Sdk.Hosting;
 using Federation.Sdk.Records;
 
 namespace Federation.Sdk.Adapters.Sql;
@@ -15,7 +16,7 @@ internal sealed class SqlCaseRecordSource : ICaseRecordSource
     private readonly DbProviderFactory _factory;
     private readonly SqlCaseSourceOptions _options;
     private readonly string _connectionString;
-    private readonly SqlConnectionSecrets _secrets;
+    private readonly ConnectionStringSecrets _secrets;
 
     /// <summary>A source over options that passed validation, with the connection string to open (SQLite paths resolved).</summary>
     public SqlCaseRecordSource(string name, DbProviderFactory factory, SqlCaseSourceOptions options, string connectionString)
@@ -27,7 +28,7 @@ internal sealed class SqlCaseRecordSource : ICaseRecordSource
         _factory = factory;
         _options = options;
         _connectionString = connectionString;
-        _secrets = new SqlConnectionSecrets(connectionString);
+        _secrets = new ConnectionStringSecrets(connectionString);
     }
 
     public string Name { get; }

@@ -82,7 +82,7 @@ internal static class SqlConnectionStrings
             }
             catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException)
             {
-                return $"the {provider} provider refuses it: {new SqlConnectionSecrets(connectionString).Scrub(e.Message)}";
+                return $"the {provider} provider refuses it: {new ConnectionStringSecrets(connectionString).Scrub(e.Message)}";
             }
         }
 

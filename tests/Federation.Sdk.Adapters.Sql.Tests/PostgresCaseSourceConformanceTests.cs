@@ -1,5 +1,6 @@
 using Federation.Sdk.Hosting;
 using Federation.Sdk.Testing;
+using Federation.Testing.Postgres;
 using Npgsql;
 
 namespace Federation.Sdk.Adapters.Sql.Tests;
@@ -8,15 +9,14 @@ namespace Federation.Sdk.Adapters.Sql.Tests;
 /// The SQL adapter passes the SDK's conformance suite on a real PostgreSQL server, with typed date columns and the
 /// citizenship list as a text[] array, as a case management system would hold them.
 /// </summary>
-[Collection(PostgresServerGroup.Name)]
-public sealed class PostgresCaseSourceConformanceTests(PostgresServer server) : CaseSourceConformanceTests
+public sealed class PostgresCaseSourceConformanceTests : CaseSourceConformanceTests
 {
     private string _connectionString = string.Empty;
 
     protected override bool CanStoreMalformedDates => false;
 
     public override async Task InitializeAsync() =>
-        _connectionString = await server.CreateDatabaseAsync($"conformance_{Guid.NewGuid():N}");
+        _connectionString = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync("conformance");
 
     protected override async Task ArrangeAsync(IReadOnlyList<SyntheticCase> cases, CancellationToken cancellationToken)
     {

@@ -1,14 +1,14 @@
 using Federation.Sdk.Hosting;
 using Federation.Sdk.Records;
 using Federation.Sdk.Testing;
+using Federation.Testing.Postgres;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Federation.Sdk.Adapters.Sql.Tests;
 
-[Collection(PostgresServerGroup.Name)]
-public sealed class SqlNodeBuilderExtensionsTests(PostgresServer server) : IDisposable
+public sealed class SqlNodeBuilderExtensionsTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IDisposable
 {
     private readonly string _file = Path.Combine(Path.GetTempPath(), $"cases-{Guid.NewGuid():N}.db");
 
@@ -83,7 +83,7 @@ public sealed class SqlNodeBuilderExtensionsTests(PostgresServer server) : IDisp
     [Fact]
     public async Task A_wrong_password_fails_the_read_with_a_message_that_does_not_echo_it()
     {
-        var connectionString = new Npgsql.NpgsqlConnectionStringBuilder(server.ConnectionString("postgres")) { Password = "wrong-Passw0rd-x" }.ConnectionString;
+        var connectionString = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString) { Password = "wrong-Passw0rd-x" }.ConnectionString;
         var node = new NodeBuilder();
         node.AddSqlCaseSource("cases", options => (options.Provider, options.ConnectionString, options.Query) = ("Npgsql", connectionString, "SELECT 1"));
         using var sources = node.Build();

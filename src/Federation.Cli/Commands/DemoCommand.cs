@@ -18,16 +18,28 @@ internal static class DemoCommand
                 result.AddError("--port must be between 0 and 65535.");
             }
         });
+        var postgres = new Option<string?>("--postgres")
+        {
+            Description = "Keep the gateway's transparency log, clients and audit log in this PostgreSQL database (an Npgsql connection string: " +
+                          "an empty database, or the one an earlier demo of the same --data folder used). Without it: SQLite files in the data folder.",
+        };
+        postgres.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } connectionString && Gateway.Storage.PostgresGatewayDatabase.Problem(connectionString) is { } problem)
+            {
+                result.AddError($"--postgres: {problem}");
+            }
+        });
         var command = new Command(
             "demo",
             "Create a development federation (root CA, gateway and 13 node certificates), start the gateway on loopback over TLS, " +
             "run the 13 nodes on synthetic case records, and print national and per-jurisdiction figures.")
         {
-            data, once, port,
+            data, once, port, postgres,
         };
         command.SetAction(GuardedAction.Of((parse, cancellationToken) =>
             new DemoRunner(new DemoLayout(parse.GetValue(data)!.FullName), Console.Out, TimeProvider.System)
-                .RunAsync(parse.GetValue(port), parse.GetValue(once), cancellationToken)));
+                .RunAsync(parse.GetValue(port), parse.GetValue(once), parse.GetValue(postgres), cancellationToken)));
         return command;
     }
 }

@@ -115,25 +115,43 @@ internal static class TokenServerCommand
     private static Command AddAdministrator()
     {
         var clientId = new Argument<string>("client-id") { Description = "The administrator's client id, for example admin-1." };
-        var store = new Option<FileInfo>("--identity-store") { Description = "The identity store (identity.db) of the token server, or of a gateway.", Required = true };
+        var store = new Option<FileInfo?>("--identity-store") { Description = "The identity store (identity.db) of the token server, or of a gateway." };
+        var postgres = new Option<string?>("--postgres")
+        {
+            Description = "Instead of --identity-store: the connection string of a gateway's PostgreSQL database (Gateway:Store=postgres). " +
+                          "Leave the password out of it and set PGPASSWORD: a command line is visible to other users of the machine.",
+        };
         var trustRoot = new Option<FileInfo>("--trust-root") { Description = "The federation root certificate (PEM).", Required = true };
         var output = new Option<FileInfo?>("--out") { Description = "Where to write the administrator's credentials (mode 0600). Omit it for the store of a gateway whose tokens come from a token server: the administrator is then recorded without a secret." };
         var issuer = new Option<string?>("--issuer") { Description = "The token server's issuer, written into the credentials file so `fed admin` gets tokens there." };
         var command = new Command("add-admin", "Register an administrator directly in an identity store on this machine (the first one; later ones with `fed admin register-client --role admin`).")
         {
-            clientId, store, trustRoot, output, issuer,
+            clientId, store, postgres, trustRoot, output, issuer,
         };
+        command.Validators.Add(result =>
+        {
+            if ((result.GetValue(store) is null) == (result.GetValue(postgres) is null))
+            {
+                result.AddError("Name the identity store: either --identity-store FILE or --postgres CONNECTION_STRING (one of them).");
+            }
+            else if (result.GetValue(postgres) is { } connectionString && Gateway.Storage.PostgresGatewayDatabase.Problem(connectionString) is { } problem)
+            {
+                result.AddError($"--postgres: {problem}");
+            }
+        });
         command.SetAction(GuardedAction.Of(async (parse, cancellationToken) =>
         {
             var id = parse.GetValue(clientId)!;
             var path = parse.GetValue(output)?.FullName;
             string secret;
+            await using var database = parse.GetValue(postgres) is { } connectionString ? new Gateway.Storage.PostgresGatewayDatabase(connectionString, setting: "--postgres") : null;
             try
             {
                 secret = await IdentityStoreSetup.RegisterAdministratorAsync(
-                    parse.GetValue(store)!.FullName, parse.GetValue(trustRoot)!.FullName, id, issuesTokens: path is not null, cancellationToken);
+                    database is null ? Gateway.Identity.IdentityDatabase.SqliteFile(parse.GetValue(store)!.FullName) : Gateway.Identity.IdentityDatabase.Postgres(database),
+                    parse.GetValue(trustRoot)!.FullName, id, issuesTokens: path is not null, cancellationToken);
             }
-            catch (Gateway.RequestRefusedException e)
+            catch (Exception e) when (e is Gateway.RequestRefusedException or Gateway.Storage.GatewayDatabaseUnavailableException)
             {
                 throw new CommandException(e.Message);
             }

@@ -14,7 +14,11 @@ namespace Federation.Cli.Demo;
 /// <summary>Runs the demo: federation files, gateway on loopback, 13 nodes, national report, then serves until stopped.</summary>
 internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvider timeProvider)
 {
-    public async Task<int> RunAsync(int port, bool once, CancellationToken cancellationToken)
+    /// <param name="port">The gateway's port on 127.0.0.1 (0: a free one).</param>
+    /// <param name="once">Stop after the report instead of serving until cancelled.</param>
+    /// <param name="postgres">A PostgreSQL connection string for the gateway's store, or null for SQLite files in the data folder.</param>
+    /// <param name="cancellationToken">Stops serving.</param>
+    public async Task<int> RunAsync(int port, bool once, string? postgres, CancellationToken cancellationToken)
     {
         output.WriteLine($"Federation demo: development federation in {layout.Root}");
         var federation = new DevelopmentFederation(layout, timeProvider);
@@ -23,7 +27,7 @@ internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvi
             output.WriteLine($"  created {made}");
         }
 
-        await using var gateway = CreateGateway(layout, port);
+        await using var gateway = CreateGateway(layout, port, postgres: postgres);
         await gateway.StartAsync(cancellationToken);
         var address = gateway.GetListeningAddress();
         var shownAddress = address.GetLeftPart(UriPartial.Authority);
@@ -31,6 +35,9 @@ internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvi
         await federation.EnrolAsync(gateway.Services, cancellationToken);
         federation.ConfigureNodes(address);
         output.WriteLine($"  gateway started on {shownAddress} (TLS, certificate from the federation root)");
+        output.WriteLine(postgres is null
+            ? $"  gateway store: SQLite files in {layout.GatewayDirectory}"
+            : $"  gateway store: {Gateway.Storage.PostgresGatewayDatabase.Describe(postgres)} (transparency log, clients, audit log)");
         output.WriteLine($"  enrolled {Jurisdiction.All.Count} nodes (private_key_jwt with their node keys), an analyst and an administrator (secrets in {layout.ClientsDirectory})");
         output.WriteLine();
 
@@ -76,7 +83,7 @@ internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvi
     }
 
     /// <summary>The gateway of a development federation: loopback, TLS with the federation's certificate, reflection on.</summary>
-    public static WebApplication CreateGateway(DemoLayout layout, int port, Action<WebApplicationBuilder>? configureBuilder = null) => GatewayApplication.Create(
+    public static WebApplication CreateGateway(DemoLayout layout, int port, Action<WebApplicationBuilder>? configureBuilder = null, string? postgres = null) => GatewayApplication.Create(
         [],
         options =>
         {
@@ -91,6 +98,11 @@ internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvi
             options.ListenAddress = "127.0.0.1";
             options.Port = port;
             options.EnableReflection = true;
+            if (postgres is not null)
+            {
+                options.Store = GatewayOptions.PostgresStore;
+                options.ConnectionString = postgres;
+            }
         },
         builder =>
         {

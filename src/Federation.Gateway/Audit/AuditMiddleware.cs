@@ -40,7 +40,7 @@ internal sealed partial class AuditMiddleware(RequestDelegate next, IAuditLog au
         {
             await audit.AppendAsync(new AuditRecord(timeProvider.GetUtcNow(), client, method, parameters, code.ToString(), message, refused), CancellationToken.None);
         }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
+        catch (Exception e) when (e is System.Data.Common.DbException or IOException or Storage.GatewayDatabaseUnavailableException)
         {
             LogAuditFailure(e, method, client);
         }

@@ -68,7 +68,14 @@ public static partial class GatewayApplication
             var options = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;
             return LogSigningKey.Load(options.LogOrigin, options.LogSigningKeyPath!);
         });
-        builder.Services.AddSingleton<ILogStore>(sp => new SqliteLogStore(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.ResolvedDatabasePath));
+        AddPostgresDatabase(builder.Services);
+        builder.Services.AddSingleton<ILogStore>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;
+            return options.UsesPostgres
+                ? new PostgresLogStore(sp.GetRequiredService<PostgresGatewayDatabase>())
+                : new SqliteLogStore(options.ResolvedDatabasePath);
+        });
         builder.Services.AddSingleton<TransparencyLog>();
         builder.Services.AddSingleton<ServedLog>();
         builder.Services.AddSingleton<ServedStatistics>();
@@ -145,15 +152,19 @@ public static partial class GatewayApplication
     private static void AddIdentity(IServiceCollection services, bool externalTokenServer)
     {
         services.AddSingleton<GatewaySigningKey>();
-        services.AddSingleton<IAuditLog>(sp => new BoundedAuditLog(
-            new SqliteAuditLog(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.ResolvedDatabasePath),
-            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IAuditLog>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;
+            IAuditLog store = options.UsesPostgres
+                ? new PostgresAuditLog(sp.GetRequiredService<PostgresGatewayDatabase>())
+                : new SqliteAuditLog(options.ResolvedDatabasePath);
+            return new BoundedAuditLog(store, sp.GetRequiredService<TimeProvider>());
+        });
         services.AddFederationAccessControl();
         if (externalTokenServer)
         {
             // The registry still decides who may act here (and records node certificates); it keeps no keys or secrets.
-            services.AddFederationIdentityStore(
-                sp => sp.GetRequiredService<IOptions<GatewayOptions>>().Value.ResolvedIdentityDatabasePath, issuesTokens: false);
+            services.AddFederationIdentityStore(IdentityDatabaseOf, issuesTokens: false);
             services.AddExternalTokenValidation(sp =>
             {
                 var options = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;
@@ -163,7 +174,7 @@ public static partial class GatewayApplication
         }
 
         services.AddFederationTokenServer(
-            sp => sp.GetRequiredService<IOptions<GatewayOptions>>().Value.ResolvedIdentityDatabasePath,
+            IdentityDatabaseOf,
             (sp, settings) =>
             {
                 var options = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;
@@ -175,11 +186,43 @@ public static partial class GatewayApplication
         services.AddLocalTokenValidation();
     }
 
+    private static IdentityDatabase IdentityDatabaseOf(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<GatewayOptions>>().Value;
+        return options.UsesPostgres
+            ? IdentityDatabase.Postgres(services.GetRequiredService<PostgresGatewayDatabase>())
+            : IdentityDatabase.SqliteFile(options.ResolvedIdentityDatabasePath);
+    }
+
+    /// <summary>
+    /// The PostgreSQL database of Gateway:Store=postgres (created only when something asks for it), and a start-up
+    /// check that it can be reached, run before any part of the gateway opens it, so a wrong setting fails at once.
+    /// </summary>
+    private static void AddPostgresDatabase(IServiceCollection services)
+    {
+        services.AddSingleton(sp => new PostgresGatewayDatabase(
+            sp.GetRequiredService<IOptions<GatewayOptions>>().Value.ConnectionString!, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddHostedService<PostgresConnectionCheck>();
+    }
+
     /// <summary>The address the started gateway (or token server) listens on, for example https://127.0.0.1:7443.</summary>
     public static Uri GetListeningAddress(this WebApplication app) => FederationListener.ListeningAddress(app.Services);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Gateway:AllowInsecureHttp is on: serving plain HTTP/2 without TLS. Never do this outside local development.")]
     private static partial void LogInsecureHttp(ILogger logger);
+
+    private sealed class PostgresConnectionCheck(IOptions<GatewayOptions> options, IServiceProvider services) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (options.Value.UsesPostgres)
+            {
+                await using var connection = await services.GetRequiredService<PostgresGatewayDatabase>().OpenAsync(cancellationToken);
+            }
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 
     // Before anything is served: the schema is migrated, the empty log gets its checkpoint, and every leaf is verified
     // against the signed checkpoints and parsed (a mismatch stops the start with a message naming the release).

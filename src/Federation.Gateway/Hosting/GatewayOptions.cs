@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using Federation.Gateway.Storage;
 using Federation.Sdk.Trust;
 using Microsoft.Extensions.Options;
 
@@ -9,6 +10,27 @@ namespace Federation.Gateway.Hosting;
 public sealed class GatewayOptions
 {
     public const string SectionName = "Gateway";
+
+    /// <summary>The <see cref="Store"/> that keeps everything in SQLite files of <see cref="DataDirectory"/> (the default).</summary>
+    public const string SqliteStore = "sqlite";
+
+    /// <summary>The <see cref="Store"/> that keeps identity and audit in the PostgreSQL database of <see cref="ConnectionString"/>.</summary>
+    public const string PostgresStore = "postgres";
+
+    /// <summary>
+    /// Where the gateway keeps its state: <c>sqlite</c> (the default: files in <see cref="DataDirectory"/>) or
+    /// <c>postgres</c> (the database named by <see cref="ConnectionString"/>, shared by the gateway's replicas).
+    /// </summary>
+    public string Store { get; set; } = SqliteStore;
+
+    /// <summary>
+    /// With <see cref="Store"/> <c>postgres</c>: the Npgsql connection string of the gateway's database (Host, Port,
+    /// Database, Username, Password, SSL Mode ...). Its password is never printed: messages and logs show "***".
+    /// </summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Whether <see cref="Store"/> is <c>postgres</c>.</summary>
+    public bool UsesPostgres => string.Equals(Store, PostgresStore, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Folder holding the gateway's SQLite store (gateway.db) unless <see cref="DatabasePath"/> is set.</summary>
     public string? DataDirectory { get; set; }
@@ -97,9 +119,9 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
     {
         var failures = new List<string>();
         var section = GatewayOptions.SectionName;
-        if (string.IsNullOrWhiteSpace(options.DataDirectory) && string.IsNullOrWhiteSpace(options.DatabasePath))
+        if (!options.UsesPostgres && string.IsNullOrWhiteSpace(options.DataDirectory) && string.IsNullOrWhiteSpace(options.DatabasePath))
         {
-            failures.Add($"{section}:DataDirectory (or {section}:DatabasePath) must be set: it is where the gateway keeps its store.");
+            failures.Add($"{section}:DataDirectory (or {section}:DatabasePath) must be set: it is where the gateway keeps its store (or set {section}:Store to {GatewayOptions.PostgresStore}).");
         }
 
         if (string.IsNullOrWhiteSpace(options.TrustRootPath))
@@ -166,6 +188,7 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add($"{section}:LogOrigin: '{options.LogOrigin}' must be non-empty, without spaces or '+' (for example gateway.example.ca/log).");
         }
 
+        ValidateStore(options, failures);
         ValidateSigningCertificate(options, failures);
         ValidateExternalTokenServer(options, failures);
         if (!string.IsNullOrWhiteSpace(options.TokenIssuer)
@@ -185,6 +208,41 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateStore(GatewayOptions options, List<string> failures)
+    {
+        var section = GatewayOptions.SectionName;
+        var hasConnectionString = !string.IsNullOrWhiteSpace(options.ConnectionString);
+        if (string.Equals(options.Store, GatewayOptions.SqliteStore, StringComparison.OrdinalIgnoreCase))
+        {
+            if (hasConnectionString)
+            {
+                failures.Add($"{section}:ConnectionString is set but {section}:Store is {GatewayOptions.SqliteStore}: set {section}:Store to {GatewayOptions.PostgresStore} to use that database, or remove the connection string.");
+            }
+
+            return;
+        }
+
+        if (!options.UsesPostgres)
+        {
+            // Someone may paste the connection string here: never echo a value that looks like one.
+            failures.Add(options.Store.Contains('=', StringComparison.Ordinal)
+                ? $"{section}:Store holds what looks like a connection string (not shown): set {section}:Store to {GatewayOptions.PostgresStore} and put the connection string in {section}:ConnectionString."
+                : $"{section}:Store: '{options.Store}' is not a store: use {GatewayOptions.SqliteStore} (the default, files in {section}:DataDirectory) or {GatewayOptions.PostgresStore} (with {section}:ConnectionString).");
+            return;
+        }
+
+        if (!hasConnectionString)
+        {
+            failures.Add($"{section}:ConnectionString must be set when {section}:Store is {GatewayOptions.PostgresStore}: the Npgsql connection string of the gateway's database (for example Host=db.example.ca;Database=federation;Username=gateway;Password=...).");
+            return;
+        }
+
+        if (PostgresGatewayDatabase.Problem(options.ConnectionString!) is { } problem)
+        {
+            failures.Add($"{section}:ConnectionString: {problem}");
+        }
     }
 
     private static void ValidateExternalTokenServer(GatewayOptions options, List<string> failures)

@@ -47,7 +47,7 @@ public static class TokenServerApplication
         builder.Services.AddSingleton<TokenSigningCertificate>();
         builder.Services.AddFederationAccessControl();
         builder.Services.AddFederationTokenServer(
-            sp => sp.GetRequiredService<IOptions<TokenServerOptions>>().Value.ResolvedIdentityDatabasePath,
+            sp => IdentityDatabase.SqliteFile(sp.GetRequiredService<IOptions<TokenServerOptions>>().Value.ResolvedIdentityDatabasePath),
             (sp, settings) =>
             {
                 var options = sp.GetRequiredService<IOptions<TokenServerOptions>>().Value;

@@ -77,52 +77,55 @@ public sealed class ClientRegistry
             throw new RequestRefusedException(RefusalKind.InvalidArgument, "The certificate has no common name (the node id).", "certificate_pem");
         }
 
-        var client = await _db.Clients.FindAsync([clientId], cancellationToken);
-        if (client is null)
+        return await ChangeAsync(async () =>
         {
-            client = new RegisteredClient { ClientId = clientId, Kind = ClientKind.Node, Jurisdiction = jurisdiction, RegisteredAt = now.UtcDateTime };
-            _db.Clients.Add(client);
-        }
-        else if (client.Kind != ClientKind.Node || client.Jurisdiction != jurisdiction)
-        {
-            throw new RequestRefusedException(RefusalKind.FailedPrecondition,
-                $"Client '{clientId}' is already registered as {Describe(client)}; a certificate for {jurisdiction} cannot be added to it.",
-                "certificate_pem");
-        }
-        else if (client.RevokedAt is not null)
-        {
-            throw new RequestRefusedException(RefusalKind.FailedPrecondition,
-                $"Node '{clientId}' was revoked at {client.RevokedAt:u}; a revoked node cannot be re-enrolled under the same id.", "certificate_pem");
-        }
-
-        var thumbprint = GatewayCredentials.KeyIdOf(certificate);
-        var registered = await _db.Certificates.FindAsync([thumbprint], cancellationToken);
-        if (registered?.RevokedAt is not null)
-        {
-            throw new RequestRefusedException(RefusalKind.FailedPrecondition,
-                $"Certificate {thumbprint} was revoked at {registered.RevokedAt:u}; a revoked certificate cannot be registered again.", "certificate_pem");
-        }
-
-        if (registered is null)
-        {
-            registered = new RegisteredCertificate
+            var client = await _db.Clients.FindAsync([clientId], cancellationToken);
+            if (client is null)
             {
-                Thumbprint = thumbprint,
-                Sha1Thumbprint = certificate.Thumbprint,
-                ClientId = clientId,
-                Jurisdiction = jurisdiction,
-                Subject = certificate.Subject,
-                NotBefore = certificate.NotBefore.ToUniversalTime(),
-                NotAfter = certificate.NotAfter.ToUniversalTime(),
-                RegisteredAt = now.UtcDateTime,
-                CertificatePem = certificate.ExportCertificatePem(),
-            };
-            _db.Certificates.Add(registered);
-        }
+                client = new RegisteredClient { ClientId = clientId, Kind = ClientKind.Node, Jurisdiction = jurisdiction, RegisteredAt = now.UtcDateTime };
+                _db.Clients.Add(client);
+            }
+            else if (client.Kind != ClientKind.Node || client.Jurisdiction != jurisdiction)
+            {
+                throw new RequestRefusedException(RefusalKind.FailedPrecondition,
+                    $"Client '{clientId}' is already registered as {Describe(client)}; a certificate for {jurisdiction} cannot be added to it.",
+                    "certificate_pem");
+            }
+            else if (client.RevokedAt is not null)
+            {
+                throw new RequestRefusedException(RefusalKind.FailedPrecondition,
+                    $"Node '{clientId}' was revoked at {client.RevokedAt:u}; a revoked node cannot be re-enrolled under the same id.", "certificate_pem");
+            }
 
-        await _db.SaveChangesAsync(cancellationToken);
-        await SynchronizeApplicationAsync(client, cancellationToken);
-        return (await ViewAsync(client, cancellationToken), View(registered));
+            var thumbprint = GatewayCredentials.KeyIdOf(certificate);
+            var registered = await _db.Certificates.FindAsync([thumbprint], cancellationToken);
+            if (registered?.RevokedAt is not null)
+            {
+                throw new RequestRefusedException(RefusalKind.FailedPrecondition,
+                    $"Certificate {thumbprint} was revoked at {registered.RevokedAt:u}; a revoked certificate cannot be registered again.", "certificate_pem");
+            }
+
+            if (registered is null)
+            {
+                registered = new RegisteredCertificate
+                {
+                    Thumbprint = thumbprint,
+                    Sha1Thumbprint = certificate.Thumbprint,
+                    ClientId = clientId,
+                    Jurisdiction = jurisdiction,
+                    Subject = certificate.Subject,
+                    NotBefore = certificate.NotBefore.ToUniversalTime(),
+                    NotAfter = certificate.NotAfter.ToUniversalTime(),
+                    RegisteredAt = now.UtcDateTime,
+                    CertificatePem = certificate.ExportCertificatePem(),
+                };
+                _db.Certificates.Add(registered);
+            }
+
+            await _db.SaveChangesAsync(cancellationToken);
+            await SynchronizeApplicationAsync(client, cancellationToken);
+            return (await ViewAsync(client, cancellationToken), View(registered));
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -154,77 +157,86 @@ public sealed class ClientRegistry
                 "Only analysts and administrators authenticate with a secret; nodes are registered with their certificate (RegisterNode).", "role");
         }
 
-        var client = await _db.Clients.FindAsync([clientId], cancellationToken);
-        if (client is not null && (!replaceSecret || client.Kind != kind || client.RevokedAt is not null))
+        return await ChangeAsync(async () =>
         {
-            throw new RequestRefusedException(RefusalKind.AlreadyExists,
-                $"Client '{clientId}' is already registered as {Describe(client)}.", "client_id");
-        }
+            var client = await _db.Clients.FindAsync([clientId], cancellationToken);
+            if (client is not null && (!replaceSecret || client.Kind != kind || client.RevokedAt is not null))
+            {
+                throw new RequestRefusedException(RefusalKind.AlreadyExists,
+                    $"Client '{clientId}' is already registered as {Describe(client)}.", "client_id");
+            }
 
-        var now = _timeProvider.GetUtcNow().UtcDateTime;
-        if (client is null)
-        {
-            client = new RegisteredClient { ClientId = clientId, Kind = kind, RegisteredAt = now };
-            _db.Clients.Add(client);
-            await _db.SaveChangesAsync(cancellationToken);
-        }
+            var now = _timeProvider.GetUtcNow().UtcDateTime;
+            if (client is null)
+            {
+                client = new RegisteredClient { ClientId = clientId, Kind = kind, RegisteredAt = now };
+                _db.Clients.Add(client);
+                await _db.SaveChangesAsync(cancellationToken);
+            }
 
-        if (!_issuesTokens)
-        {
+            if (!_issuesTokens)
+            {
+                return await ViewAsync(client, cancellationToken);
+            }
+
+            var application = await _applications.FindByClientIdAsync(clientId, cancellationToken);
+            if (application is null)
+            {
+                await _applications.CreateAsync(Descriptor(client, secret, null), cancellationToken);
+            }
+            else
+            {
+                await _applications.UpdateAsync(application, secret, cancellationToken);
+            }
+
             return await ViewAsync(client, cancellationToken);
-        }
-
-        var application = await _applications.FindByClientIdAsync(clientId, cancellationToken);
-        if (application is null)
-        {
-            await _applications.CreateAsync(Descriptor(client, secret, null), cancellationToken);
-        }
-        else
-        {
-            await _applications.UpdateAsync(application, secret, cancellationToken);
-        }
-
-        return await ViewAsync(client, cancellationToken);
+        }, cancellationToken);
     }
 
     /// <summary>Revokes one node certificate: its key gets no more tokens and its signatures are refused.</summary>
     public async Task<CertificateView> RevokeCertificateAsync(string thumbprint, string reason, CancellationToken cancellationToken)
     {
-        var certificate = await _db.Certificates.FindAsync([thumbprint.Trim().ToLowerInvariant()], cancellationToken)
-            ?? throw new RequestRefusedException(RefusalKind.NotFound, $"No node certificate with thumbprint '{thumbprint}' is registered.", "thumbprint");
-        if (certificate.RevokedAt is null)
+        return await ChangeAsync(async () =>
         {
-            certificate.RevokedAt = _timeProvider.GetUtcNow().UtcDateTime;
-            certificate.RevocationReason = Reason(reason);
-            await _db.SaveChangesAsync(cancellationToken);
-            var client = await _db.Clients.FindAsync([certificate.ClientId], cancellationToken);
-            await SynchronizeApplicationAsync(client!, cancellationToken);
-        }
+            var certificate = await _db.Certificates.FindAsync([thumbprint.Trim().ToLowerInvariant()], cancellationToken)
+                ?? throw new RequestRefusedException(RefusalKind.NotFound, $"No node certificate with thumbprint '{thumbprint}' is registered.", "thumbprint");
+            if (certificate.RevokedAt is null)
+            {
+                certificate.RevokedAt = _timeProvider.GetUtcNow().UtcDateTime;
+                certificate.RevocationReason = Reason(reason);
+                await _db.SaveChangesAsync(cancellationToken);
+                var client = await _db.Clients.FindAsync([certificate.ClientId], cancellationToken);
+                await SynchronizeApplicationAsync(client!, cancellationToken);
+            }
 
-        return View(certificate);
+            return View(certificate);
+        }, cancellationToken);
     }
 
     /// <summary>Revokes a client (and every certificate of a node): no more tokens, its signatures refused.</summary>
     public async Task<ClientView> RevokeClientAsync(string clientId, string reason, CancellationToken cancellationToken)
     {
-        var client = await _db.Clients.FindAsync([clientId], cancellationToken)
-            ?? throw new RequestRefusedException(RefusalKind.NotFound, $"No client '{clientId}' is registered.", "client_id");
-        if (client.RevokedAt is null)
+        return await ChangeAsync(async () =>
         {
-            var now = _timeProvider.GetUtcNow().UtcDateTime;
-            client.RevokedAt = now;
-            client.RevocationReason = Reason(reason);
-            foreach (var certificate in await _db.Certificates.Where(c => c.ClientId == clientId && c.RevokedAt == null).ToListAsync(cancellationToken))
+            var client = await _db.Clients.FindAsync([clientId], cancellationToken)
+                ?? throw new RequestRefusedException(RefusalKind.NotFound, $"No client '{clientId}' is registered.", "client_id");
+            if (client.RevokedAt is null)
             {
-                certificate.RevokedAt = now;
-                certificate.RevocationReason = client.RevocationReason;
+                var now = _timeProvider.GetUtcNow().UtcDateTime;
+                client.RevokedAt = now;
+                client.RevocationReason = Reason(reason);
+                foreach (var certificate in await _db.Certificates.Where(c => c.ClientId == clientId && c.RevokedAt == null).ToListAsync(cancellationToken))
+                {
+                    certificate.RevokedAt = now;
+                    certificate.RevocationReason = client.RevocationReason;
+                }
+
+                await _db.SaveChangesAsync(cancellationToken);
+                await SynchronizeApplicationAsync(client, cancellationToken);
             }
 
-            await _db.SaveChangesAsync(cancellationToken);
-            await SynchronizeApplicationAsync(client, cancellationToken);
-        }
-
-        return await ViewAsync(client, cancellationToken);
+            return await ViewAsync(client, cancellationToken);
+        }, cancellationToken);
     }
 
     public async Task<IReadOnlyList<ClientView>> ListAsync(CancellationToken cancellationToken)
@@ -275,6 +287,24 @@ public sealed class ClientRegistry
     {
         var certificate = await _db.Certificates.AsNoTracking().FirstOrDefaultAsync(c => c.Sha1Thumbprint == sha1Thumbprint, cancellationToken);
         return certificate is null ? null : View(certificate);
+    }
+
+    /// <summary>
+    /// Runs a change of the registry in one transaction that no other process sharing the identity store (a replica)
+    /// can interleave with: what it reads (does this client or certificate exist?) still holds when it writes.
+    /// SQLite's write transaction is that lock; on PostgreSQL an advisory lock is taken at the start.
+    /// </summary>
+    private async Task<T> ChangeAsync<T>(Func<Task<T>> change, CancellationToken cancellationToken)
+    {
+        await using var transaction = await _db.Database.BeginTransactionAsync(cancellationToken);
+        if (_db.Database.IsNpgsql())
+        {
+            await _db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(hashtextextended('federation.identity.registry', 0))", cancellationToken);
+        }
+
+        var result = await change();
+        await transaction.CommitAsync(cancellationToken);
+        return result;
     }
 
     private async Task SynchronizeApplicationAsync(RegisteredClient client, CancellationToken cancellationToken)

@@ -19,24 +19,19 @@ namespace Federation.Gateway.Identity;
 public static class TokenServerRegistration
 {
     /// <summary>
-    /// Registers the identity store (EF Core over SQLite at <paramref name="identityDatabasePath"/>) and the client
+    /// Registers the identity store (EF Core over <paramref name="identityDatabase"/>: a SQLite file or PostgreSQL) and the client
     /// registry. With <paramref name="issuesTokens"/> false (a gateway that trusts an external token server) the
     /// registry records clients and node certificates for its own checks but keeps no keys or secrets to issue tokens with.
     /// </summary>
     public static IServiceCollection AddFederationIdentityStore(
         this IServiceCollection services,
-        Func<IServiceProvider, string> identityDatabasePath,
+        Func<IServiceProvider, IdentityDatabase> identityDatabase,
         bool issuesTokens)
     {
+        services.AddSingleton(identityDatabase);
         services.AddDbContext<FederationIdentityDbContext>((sp, db) =>
         {
-            var path = identityDatabasePath(sp);
-            if (!File.Exists(path))
-            {
-                Sdk.Hosting.OwnerOnlyFile.Ensure(path);
-            }
-
-            db.UseSqlite($"Data Source={path}");
+            sp.GetRequiredService<IdentityDatabase>().Configure(db);
             db.UseOpenIddict();
         });
         services.AddSingleton(new IdentityStoreRole(issuesTokens));
@@ -54,10 +49,10 @@ public static class TokenServerRegistration
     /// </summary>
     public static IServiceCollection AddFederationTokenServer(
         this IServiceCollection services,
-        Func<IServiceProvider, string> identityDatabasePath,
+        Func<IServiceProvider, IdentityDatabase> identityDatabase,
         Action<IServiceProvider, TokenServerSettings> configure)
     {
-        services.AddFederationIdentityStore(identityDatabasePath, issuesTokens: true);
+        services.AddFederationIdentityStore(identityDatabase, issuesTokens: true);
         services.AddSingleton<AuthenticationThrottle>();
         services.AddOpenIddict()
             .AddServer(server =>
@@ -148,12 +143,12 @@ public static class TokenServerRegistration
         }),
         [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
 
-    private sealed class IdentityStoreInitializer(IServiceScopeFactory scopes) : IHostedService
+    private sealed class IdentityStoreInitializer(IServiceScopeFactory scopes, IdentityDatabase database) : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
             await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<FederationIdentityDbContext>().Database.EnsureCreatedAsync(cancellationToken);
+            await database.CreateTablesAsync(scope.ServiceProvider.GetRequiredService<FederationIdentityDbContext>(), cancellationToken);
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,8 +1,8 @@
-using Federation.Sdk.Adapters.Sql;
+using Federation.Sdk.Hosting;
 
-namespace Federation.Sdk.Adapters.Sql.Tests;
+namespace Federation.Sdk.Tests.Hosting;
 
-public sealed class SqlConnectionSecretsTests
+public sealed class ConnectionStringSecretsTests
 {
     [Theory]
     [InlineData("Host=db;Username=fed;Password=s3cret-value")]
@@ -11,7 +11,7 @@ public sealed class SqlConnectionSecretsTests
     [InlineData("Host=db;Username=fed;SSL Password=s3cret-value")]
     public void Every_alias_of_a_password_is_scrubbed_from_messages(string connectionString)
     {
-        var secrets = new SqlConnectionSecrets(connectionString);
+        var secrets = new ConnectionStringSecrets(connectionString);
 
         var scrubbed = secrets.Scrub("login failed with s3cret-value for fed");
 

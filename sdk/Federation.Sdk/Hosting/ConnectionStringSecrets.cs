@@ -1,15 +1,18 @@
 using System.Data.Common;
 
-namespace Federation.Sdk.Adapters.Sql;
+namespace Federation.Sdk.Hosting;
 
-/// <summary>Keeps a connection string's secrets out of what the adapter says: errors, logs, source names.</summary>
-internal sealed class SqlConnectionSecrets
+/// <summary>
+/// Keeps a connection string's secrets (password, pwd, passfile, SSL key and its password) out of what a program says:
+/// errors, logs, names. Used wherever a connection string is configured: the SQL adapter, the gateway's PostgreSQL store.
+/// </summary>
+public sealed class ConnectionStringSecrets
 {
     private static readonly string[] s_secretKeys = ["password", "pwd", "psw", "passfile", "sslpassword", "ssl password", "sslkey", "ssl key"];
 
     private readonly string[] _secrets;
 
-    public SqlConnectionSecrets(string? connectionString)
+    public ConnectionStringSecrets(string? connectionString)
     {
         var builder = new DbConnectionStringBuilder();
         try
