@@ -64,8 +64,9 @@ public sealed class CommandLineTests
         Assert.Equal("reference_year,jurisdiction,gender,value,status,contributing_jurisdictions,missing_jurisdictions,variance,margin_95", lines[0]);
         Assert.Equal(5, lines.Length);
         Assert.StartsWith("2024,,WOMAN_GIRL,", lines[1], StringComparison.Ordinal);
-        // By gender from T1: 5 cells of noise variance 20 each, 95% margin 1.96 x 10.
-        Assert.EndsWith(",100,19.6", lines[1], StringComparison.Ordinal);
+        // By gender from T1: 5 cells of noise variance 20 each (variance 100); the 95% margin is the exact quantile of
+        // the integer noise (20), not the normal approximation's 1.96 x 10.
+        Assert.EndsWith(",100,20", lines[1], StringComparison.Ordinal);
     }
 
     [Fact]

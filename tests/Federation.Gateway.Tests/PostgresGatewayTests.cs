@@ -12,13 +12,23 @@ using Npgsql;
 
 namespace Federation.Gateway.Tests;
 
-/// <summary>A gateway started with Gateway:Store=postgres keeps its clients and its audit log in a real PostgreSQL server.</summary>
-public sealed class PostgresGatewayTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>
+/// <summary>
+/// A gateway started with Gateway:Store=postgres keeps its clients and its audit log in a real PostgreSQL server. Each
+/// test has a database of its own: each test federation has its own log key, and a log signed by another key is
+/// (rightly) refused.
+/// </summary>
+public sealed class PostgresGatewayTests : IAsyncLifetime
 {
+    private readonly PostgresDatabase _database = new();
+
+    public Task InitializeAsync() => _database.InitializeAsync();
+
+    public Task DisposeAsync() => _database.DisposeAsync();
+
     private Action<GatewayOptions> OnPostgres(string? connectionString = null) => options =>
     {
         options.Store = GatewayOptions.PostgresStore;
-        options.ConnectionString = connectionString ?? database.ConnectionString;
+        options.ConnectionString = connectionString ?? _database.ConnectionString;
     };
 
     [Fact]
@@ -143,7 +153,7 @@ public sealed class PostgresGatewayTests(PostgresDatabase database) : IClassFixt
     [Fact]
     public async Task A_wrong_password_stops_the_start_with_a_message_naming_the_setting_and_the_database_but_not_the_password()
     {
-        var wrong = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Password = "wrong-Passw0rd-x" };
+        var wrong = new NpgsqlConnectionStringBuilder(_database.ConnectionString) { Password = "wrong-Passw0rd-x" };
 
         var failure = await Assert.ThrowsAsync<GatewayDatabaseUnavailableException>(() => GatewayFixture.StartAsync(OnPostgres(wrong.ConnectionString)));
 
@@ -156,7 +166,7 @@ public sealed class PostgresGatewayTests(PostgresDatabase database) : IClassFixt
 
     private async Task<long> ScalarAsync(string sql)
     {
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await using var connection = new NpgsqlConnection(_database.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
