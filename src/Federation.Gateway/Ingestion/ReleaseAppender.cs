@@ -52,7 +52,7 @@ public sealed class ReleaseAppender(ILogStore store, TransparencyLog log, Served
                 transaction,
                 release.Kind,
                 release.ReleaseId,
-                LogLeaf.Encode(release.SignedBytes, release.Signature, release.Kind == LeafKind.DirectoryRelease ? SignedContent.DirectoryRelease : SignedContent.Unspecified),
+                LogLeaf.Encode(release.SignedBytes, release.Signature, LeafKinds.ContentOf(release.Kind)),
                 release.SignerSubject,
                 release.SignerThumbprint,
                 inclusion => receipt = createReceipt(decision, inclusion),

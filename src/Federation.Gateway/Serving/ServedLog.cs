@@ -242,7 +242,7 @@ public sealed partial class ServedLog : IDisposable
             throw;
         }
 
-        var kind = envelope.Content == SignedContent.DirectoryRelease ? LeafKind.DirectoryRelease : LeafKind.StatisticsRelease;
+        var kind = LeafKinds.Of(envelope.Content);
         var releaseId = Convert.ToHexStringLower(SHA256.HashData(envelope.Submission.Span));
         if (kind != leaf.Kind || releaseId != leaf.ReleaseId)
         {

@@ -1,3 +1,4 @@
+using Federation.Contracts.V1;
 using Federation.Sdk.Transparency;
 
 namespace Federation.Gateway.Storage;
@@ -54,7 +55,7 @@ public interface ILogAppendTransaction : ILogReader, IAsyncDisposable
     /// Appends the next leaf (its index must be the tree size), the complete subtrees it completes, and the checkpoint
     /// signed for the tree that ends with it.
     /// </summary>
-    Task AppendAsync(NewLeaf leaf, IReadOnlyList<(MerkleSubtree Subtree, byte[] Hash)> completedSubtrees, NewCheckpoint checkpoint, CancellationToken cancellationToken);
+    Task AppendAsync(StoredLeaf leaf, IReadOnlyList<(MerkleSubtree Subtree, byte[] Hash)> completedSubtrees, NewCheckpoint checkpoint, CancellationToken cancellationToken);
 
     /// <summary>Stores the checkpoint of the empty log (tree size 0), signed when the log is created.</summary>
     Task AddEmptyLogCheckpointAsync(string signedNote, DateTimeOffset signedAt, CancellationToken cancellationToken);
@@ -92,21 +93,21 @@ public enum LeafKind
     DirectoryRelease = 2,
 }
 
-/// <summary>
-/// A leaf to append. <see cref="Leaf"/> is the exact byte string the leaf hash is computed from; the signer names are
-/// kept beside it for administration (which releases a certificate signed), never served as figures.
-/// </summary>
-public sealed record NewLeaf(
-    long LeafIndex,
-    LeafKind Kind,
-    string ReleaseId,
-    byte[] Leaf,
-    byte[] Receipt,
-    string SignerSubject,
-    string SignerThumbprint,
-    DateTimeOffset AppendedAt);
+/// <summary>How a leaf's kind is written in the leaf itself (<see cref="SignedEnvelope.Content"/>), both ways.</summary>
+public static class LeafKinds
+{
+    public static SignedContent ContentOf(LeafKind kind) =>
+        kind == LeafKind.DirectoryRelease ? SignedContent.DirectoryRelease : SignedContent.Unspecified;
 
-/// <summary>A stored leaf: the release as signed, the receipt returned for it, and when it was appended.</summary>
+    public static LeafKind Of(SignedContent content) =>
+        content == SignedContent.DirectoryRelease ? LeafKind.DirectoryRelease : LeafKind.StatisticsRelease;
+}
+
+/// <summary>
+/// A leaf as appended and as stored: <see cref="Leaf"/> is the exact byte string the leaf hash is computed from (the
+/// release as signed), with the receipt returned for it and when it was appended; the signer names are kept beside it
+/// for administration (which releases a certificate signed), never served as figures.
+/// </summary>
 public sealed record StoredLeaf(
     long LeafIndex,
     LeafKind Kind,

@@ -50,7 +50,7 @@ internal static class SqliteLogSchema
         }),
     ];
 
-    public static async Task InsertLeafAsync(SqliteConnection connection, SqliteTransaction transaction, NewLeaf leaf, CancellationToken cancellationToken)
+    public static async Task InsertLeafAsync(SqliteConnection connection, SqliteTransaction transaction, StoredLeaf leaf, CancellationToken cancellationToken)
     {
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
@@ -178,7 +178,7 @@ internal static class SqliteLogSchema
                 await InsertLeafAsync(
                     connection,
                     transaction,
-                    new NewLeaf(index, LeafKind.StatisticsRelease, releaseId, leaf, reader.GetFieldValue<byte[]>(6), reader.GetString(7), reader.GetString(8), SqliteDatabase.ParseTime(reader.GetString(2))),
+                    new StoredLeaf(index, LeafKind.StatisticsRelease, releaseId, leaf, reader.GetFieldValue<byte[]>(6), reader.GetString(7), reader.GetString(8), SqliteDatabase.ParseTime(reader.GetString(2))),
                     cancellationToken);
                 var completed = CompleteSubtrees.Append(index, hash, frontier);
                 await InsertSubtreesAsync(connection, transaction, completed, cancellationToken);

@@ -130,7 +130,7 @@ public sealed class SqliteLogStore : ILogStore
         public Task<StoredCheckpoint?> GetCheckpointAsync(long treeSize, CancellationToken cancellationToken) =>
             Reads.CheckpointAsync(connection, transaction, "WHERE tree_size = $p", treeSize, cancellationToken);
 
-        public async Task AppendAsync(NewLeaf leaf, IReadOnlyList<(MerkleSubtree Subtree, byte[] Hash)> completedSubtrees, NewCheckpoint checkpoint, CancellationToken cancellationToken)
+        public async Task AppendAsync(StoredLeaf leaf, IReadOnlyList<(MerkleSubtree Subtree, byte[] Hash)> completedSubtrees, NewCheckpoint checkpoint, CancellationToken cancellationToken)
         {
             ArgumentNullException.ThrowIfNull(leaf);
             ArgumentNullException.ThrowIfNull(completedSubtrees);

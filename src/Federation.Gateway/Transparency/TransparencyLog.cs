@@ -88,7 +88,7 @@ public sealed class TransparencyLog
         var inclusion = new LogInclusion(index, leafHash, size, note, CompleteSubtrees.InclusionProof(index, size, known));
         var receipt = createReceipt(inclusion);
         await transaction.AppendAsync(
-            new NewLeaf(index, kind, releaseId, leaf, receipt, signerSubject, signerThumbprint, signedAt),
+            new StoredLeaf(index, kind, releaseId, leaf, receipt, signerSubject, signerThumbprint, signedAt),
             completed,
             new NewCheckpoint(size, root, note, signedAt),
             cancellationToken);

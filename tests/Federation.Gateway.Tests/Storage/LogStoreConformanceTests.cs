@@ -113,7 +113,7 @@ public abstract class LogStoreConformanceTests : IAsyncDisposable
         await using (var transaction = await store.BeginAppendAsync(CancellationToken.None))
         {
             await Assert.ThrowsAsync<InvalidOperationException>(() => transaction.AppendAsync(
-                new NewLeaf(5, LeafKind.StatisticsRelease, "x", [1], [1], "s", "t", DateTimeOffset.UtcNow),
+                new StoredLeaf(5, LeafKind.StatisticsRelease, "x", [1], [1], "s", "t", DateTimeOffset.UtcNow),
                 [],
                 new NewCheckpoint(6, new byte[32], "note", DateTimeOffset.UtcNow),
                 CancellationToken.None));
