@@ -290,7 +290,19 @@ public sealed class ServedStateAuditor
                 }
             }
 
+            foreach (var release in releases.Where(r => !byJurisdiction.Rows.Any(row => row.ReferenceYear == r.Series.ReferenceYear && row.Jurisdiction == r.Series.Jurisdiction)))
+            {
+                problems++;
+                report.Problem($"QUERY ANSWER MISSING: {release.Series}: the gateway answers nothing, release {release.SubmissionId} (leaf {release.LeafIndex}) is current.");
+            }
+
             var national = await QueryAsync(new QueryRequest { DatasetId = dataset, AsOfTreeSize = (ulong)treeSize }, cancellationToken);
+            foreach (var year in releases.Select(r => r.Series.ReferenceYear).Distinct().Where(y => !national.Rows.Any(row => row.ReferenceYear == y)))
+            {
+                problems++;
+                report.Problem(string.Create(CultureInfo.InvariantCulture, $"QUERY ANSWER MISSING: {dataset} {year} national: the gateway answers nothing, the log holds current releases for that year."));
+            }
+
             foreach (var row in national.Rows)
             {
                 rows++;
