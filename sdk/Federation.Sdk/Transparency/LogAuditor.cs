@@ -12,6 +12,9 @@ namespace Federation.Sdk.Transparency;
 /// </summary>
 public sealed class LogAuditor
 {
+    // Entries read between two progress reports.
+    private const int ProgressEvery = 4096;
+
     private readonly TransparencyLogService.TransparencyLogServiceClient _client;
     private readonly LogVerifierKey _key;
     private readonly TimeProvider _timeProvider;
@@ -156,7 +159,10 @@ public sealed class LogAuditor
                 entries.Add(entry);
             }
 
-            progress?.Report($"entries read: {hashes.Count} of {latest.TreeSize}");
+            if (hashes.Count / ProgressEvery != (hashes.Count - page.Entries.Count) / ProgressEvery || hashes.Count == latest.TreeSize)
+            {
+                progress?.Report($"entries read: {hashes.Count} of {latest.TreeSize}");
+            }
         }
 
         var kept = state?.LeafHashes?.Select(Convert.FromBase64String).ToArray() ?? [];
