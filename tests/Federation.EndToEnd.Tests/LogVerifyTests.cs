@@ -26,7 +26,11 @@ public sealed class LogVerifyTests
         var node = await ExternalProcess.RunFedAsync(s_timeout, "log", "verify", "--config", fixture.Layout.NodeConfiguration("PE"));
         Assert.True(auditor.ExitCode == 0, auditor.Output + auditor.Error);
         Assert.Contains("12 receipts proven included", auditor.Output, StringComparison.Ordinal);
+        Assert.Contains("The gateway's signed served state equals the current releases recomputed from the entries", auditor.Output, StringComparison.Ordinal);
+        Assert.Contains("query answers (totals per jurisdiction and national, per year) equal the sums", auditor.Output, StringComparison.Ordinal);
+        Assert.Contains("... entries read: ", auditor.Error, StringComparison.Ordinal);
         Assert.True(node.ExitCode == 0, node.Output + node.Error);
+        Assert.Contains("The gateway's signed served state equals the current releases recomputed from the entries", node.Output, StringComparison.Ordinal);
 
         var altered = published["PE"].Published[1].Receipt;
         using (var connection = new SqliteConnection($"Data Source={Path.Combine(fixture.Layout.GatewayDirectory, "gateway.db")};Pooling=false"))

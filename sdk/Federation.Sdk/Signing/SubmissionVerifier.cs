@@ -22,9 +22,17 @@ public sealed class SubmissionVerifier
         _timeProvider = timeProvider;
     }
 
-    public SignatureVerification Verify(ReadOnlySpan<byte> submission, ReadOnlySpan<byte> signature)
+    /// <summary>Verifies a release as it arrives: the signer's certificate must chain to the federation root now.</summary>
+    public SignatureVerification Verify(ReadOnlySpan<byte> submission, ReadOnlySpan<byte> signature) =>
+        Verify(submission, signature, _timeProvider.GetUtcNow());
+
+    /// <summary>
+    /// Verifies a release as it was when accepted (an auditor re-checking the log): the same checks, with the signer's
+    /// certificate chaining to the federation root at <paramref name="at"/>.
+    /// </summary>
+    public SignatureVerification Verify(ReadOnlySpan<byte> submission, ReadOnlySpan<byte> signature, DateTimeOffset at)
     {
-        var check = DetachedSignature.Check(submission, signature, _trust, _timeProvider.GetUtcNow(), "submission");
+        var check = DetachedSignature.Check(submission, signature, _trust, at, "submission");
         if (!check.IsValid)
         {
             return check.Refusal!;

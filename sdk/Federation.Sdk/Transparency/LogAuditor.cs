@@ -12,6 +12,9 @@ namespace Federation.Sdk.Transparency;
 /// </summary>
 public sealed class LogAuditor
 {
+    // Entries read between two progress reports.
+    private const int ProgressEvery = 4096;
+
     private readonly TransparencyLogService.TransparencyLogServiceClient _client;
     private readonly LogVerifierKey _key;
     private readonly TimeProvider _timeProvider;
@@ -26,13 +29,22 @@ public sealed class LogAuditor
     }
 
     /// <summary>Runs every check; findings say plainly what was verified and what was found wrong, and where.</summary>
-    public async Task<LogAuditReport> AuditAsync(
+    public Task<LogAuditReport> AuditAsync(
         string stateFile,
         IReadOnlyList<HeldReceipt> receipts,
         bool recomputeFromEntries,
+        CancellationToken cancellationToken) =>
+        AuditAsync(stateFile, receipts, new LogAuditOptions { RecomputeFromEntries = recomputeFromEntries }, cancellationToken);
+
+    /// <summary>Runs every check <paramref name="options"/> asks for; findings say what was verified and what was found wrong, and where.</summary>
+    public async Task<LogAuditReport> AuditAsync(
+        string stateFile,
+        IReadOnlyList<HeldReceipt> receipts,
+        LogAuditOptions options,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(receipts);
+        ArgumentNullException.ThrowIfNull(options);
         var report = new LogAuditReport();
         var response = await _client.GetCheckpointAsync(new GetCheckpointRequest(), deadline: Deadline(), cancellationToken: cancellationToken);
         var latest = _key.TryOpenCheckpoint(response.Checkpoint, out var error);
@@ -46,7 +58,15 @@ public sealed class LogAuditor
         report.Info($"Latest checkpoint: {latest}, signed by log key {_key.Name} ({_key.KeyId:x8}).");
         var state = LogAuditState.Load(stateFile);
         await CheckConsistencyAsync(state, latest, report, cancellationToken);
-        var leafHashes = recomputeFromEntries ? await AuditEntriesAsync(state, latest, report, cancellationToken) : null;
+        var entries = options.RecomputeFromEntries || options.ServedState is not null
+            ? await AuditEntriesAsync(state, latest, report, options.Progress, cancellationToken)
+            : null;
+        if (options.ServedState is not null && entries is not null && entries.Count == latest.TreeSize)
+        {
+            await options.ServedState.AuditAsync(latest, entries, report, options.Progress, cancellationToken);
+        }
+
+        var leafHashes = entries?.Select(e => MerkleHash.Leaf(e.Entry.Span)).ToArray();
         await CheckReceiptsAsync(receipts, latest, report, cancellationToken);
 
         if (report.IsClean)
@@ -110,7 +130,8 @@ public sealed class LogAuditor
         }
     }
 
-    private async Task<List<byte[]>> AuditEntriesAsync(LogAuditState? state, Checkpoint latest, LogAuditReport report, CancellationToken cancellationToken)
+    // Returns the entries served (all of them unless the gateway stopped short, which is reported).
+    private async Task<List<LogEntry>> AuditEntriesAsync(LogAuditState? state, Checkpoint latest, LogAuditReport report, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var hashes = new List<byte[]>();
         var entries = new List<LogEntry>();
@@ -123,7 +144,7 @@ public sealed class LogAuditor
             if (page.Entries.Count == 0)
             {
                 report.Problem($"The gateway served {hashes.Count} entries but its checkpoint names {latest.TreeSize}: entries from leaf {hashes.Count} are missing.");
-                return hashes;
+                return entries;
             }
 
             foreach (var entry in page.Entries)
@@ -131,11 +152,16 @@ public sealed class LogAuditor
                 if (entry.LeafIndex != (ulong)hashes.Count)
                 {
                     report.Problem($"The gateway served leaf {entry.LeafIndex} where leaf {hashes.Count} was expected.");
-                    return hashes;
+                    return entries;
                 }
 
                 hashes.Add(MerkleHash.Leaf(entry.Entry.Span));
                 entries.Add(entry);
+            }
+
+            if (hashes.Count / ProgressEvery != (hashes.Count - page.Entries.Count) / ProgressEvery || hashes.Count == latest.TreeSize)
+            {
+                progress?.Report($"entries read: {hashes.Count} of {latest.TreeSize}");
             }
         }
 
@@ -153,7 +179,7 @@ public sealed class LogAuditor
         if (new MerkleTree(hashes).RootHash(latest.TreeSize).AsSpan().SequenceEqual(latest.RootHash))
         {
             report.Info($"All {latest.TreeSize} entries recomputed: they hash to the checkpoint's root.");
-            return hashes;
+            return entries;
         }
 
         // Locate the altered entries: the gateway's proofs come from its stored leaf hashes, which a change to an
@@ -176,7 +202,7 @@ public sealed class LogAuditor
             report.Problem($"The {latest.TreeSize} entries served do not hash to the signed root of the checkpoint, and no single entry could be blamed: the stored log is inconsistent.");
         }
 
-        return hashes;
+        return entries;
     }
 
     private async Task CheckReceiptsAsync(IReadOnlyList<HeldReceipt> receipts, Checkpoint latest, LogAuditReport report, CancellationToken cancellationToken)
@@ -253,6 +279,20 @@ public sealed class LogAuditor
     private static byte[][] Hashes(IEnumerable<ByteString> proof) => proof.Select(p => p.ToByteArray()).ToArray();
 
     private DateTime Deadline() => _timeProvider.GetUtcNow().UtcDateTime.Add(_deadline);
+}
+
+/// <summary>
+/// What an audit does beyond the checkpoint's signature and consistency and the receipts held: recompute the tree from
+/// every entry, and check what the gateway serves (<see cref="ServedStateAuditor"/>, which reads every entry too).
+/// </summary>
+public sealed record LogAuditOptions
+{
+    public bool RecomputeFromEntries { get; init; }
+
+    public ServedStateAuditor? ServedState { get; init; }
+
+    /// <summary>Where progress on long logs goes (entries read, signatures checked), or null.</summary>
+    public IProgress<string>? Progress { get; init; }
 }
 
 /// <summary>A receipt a verifier holds, and whose it is (a jurisdiction or a node), for messages.</summary>

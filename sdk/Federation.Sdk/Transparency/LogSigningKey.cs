@@ -72,7 +72,17 @@ public sealed class LogSigningKey : IDisposable
     }
 
     /// <summary>Signs a checkpoint; returns the whole signed note.</summary>
-    public string Sign(Checkpoint checkpoint)
+    public string Sign(Checkpoint checkpoint) => SignNote(checkpoint, checkpoint?.ToNoteText());
+
+    /// <summary>
+    /// Signs what the gateway serves at a checkpoint's tree size: the checkpoint's text with the served state digest
+    /// as an extension line (<see cref="ServedStateDigest"/>); returns the whole signed note, which also opens as the checkpoint.
+    /// </summary>
+    public string SignServedState(Checkpoint checkpoint, byte[] servedStateDigest) =>
+        SignNote(checkpoint, checkpoint is null ? null : ServedStateDigest.NoteText(checkpoint, servedStateDigest));
+
+    // Every note this key signs starts with a checkpoint of this log.
+    private string SignNote(Checkpoint? checkpoint, string? text)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         if (checkpoint.Origin != Origin)
@@ -80,9 +90,8 @@ public sealed class LogSigningKey : IDisposable
             throw new ArgumentException($"The checkpoint's origin '{checkpoint.Origin}' is not this log's ({Origin}).", nameof(checkpoint));
         }
 
-        var text = checkpoint.ToNoteText();
-        var signature = _key.SignData(Encoding.UTF8.GetBytes(text), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
-        return new SignedNote(text, [new NoteSignature(Origin, VerifierKey.KeyId, signature)]).ToString();
+        var signature = _key.SignData(Encoding.UTF8.GetBytes(text!), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+        return new SignedNote(text!, [new NoteSignature(Origin, VerifierKey.KeyId, signature)]).ToString();
     }
 
     public void Dispose()

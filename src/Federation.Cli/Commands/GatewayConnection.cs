@@ -11,6 +11,18 @@ namespace Federation.Cli.Commands;
 internal static class GatewayConnection
 {
     /// <summary>
+    /// The federation root certificate file: <c>--trust-root</c>, else (without --gateway) the one the running demo
+    /// under --data names, else the demo's root.
+    /// </summary>
+    public static string TrustRootFile(ParseResult parse, Option<DirectoryInfo> data, Option<Uri?> gateway, Option<FileInfo?> trustRoot)
+    {
+        var layout = new DemoLayout(parse.GetValue(data)!.FullName);
+        return parse.GetValue(trustRoot)?.FullName
+            ?? (parse.GetValue(gateway) is null ? layout.ReadEndpoint()?.TrustRoot : null)
+            ?? layout.RootCertificate;
+    }
+
+    /// <summary>
     /// A channel to the gateway whose calls carry tokens for the client of the <c>--credentials</c> file, or of the
     /// demo's <paramref name="demoCredentials"/> file under --data (the analyst's unless said otherwise). Tokens come
     /// from <paramref name="tokenIssuer"/>, else the credentials file's tokenIssuer, else the gateway itself.

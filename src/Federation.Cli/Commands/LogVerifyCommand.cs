@@ -2,8 +2,10 @@ using System.CommandLine;
 using Federation.Cli.Demo;
 using Federation.Contracts.V1;
 using Federation.Node;
+using Federation.Sdk.Catalog;
 using Federation.Sdk.Client;
 using Federation.Sdk.Publishing;
+using Federation.Sdk.Signing;
 using Federation.Sdk.Transparency;
 using Federation.Sdk.Trust;
 using Grpc.Core;
@@ -12,9 +14,11 @@ using Grpc.Net.Client;
 namespace Federation.Cli.Commands;
 
 /// <summary>
-/// `fed log verify`: as a node (--config node.json) or an auditor (--data DIR), checks the latest checkpoint's
-/// signature, its consistency with the last one verified, and the inclusion of every receipt held. Exit 0 when all
-/// verified, 1 when something is wrong (or the gateway cannot be reached), 2 for unusable input.
+/// `fed log verify`: as a node (--config node.json) or an auditor (--data DIR or --gateway), checks the latest
+/// checkpoint's signature, its consistency with the last one verified, every entry (recomputed tree, CMS signature and
+/// chain to the federation root, release re-parsed), what the gateway serves against the current releases recomputed
+/// from the entries (its signed served state; an auditor also its query answers), and the inclusion of every receipt
+/// held. Exit 0 when all verified, 1 when something is wrong (or the gateway cannot be reached), 2 for unusable input.
 /// </summary>
 internal static class LogVerifyCommand
 {
@@ -38,8 +42,10 @@ internal static class LogVerifyCommand
         };
         var command = new Command(
             "verify",
-            "Verify the gateway's transparency log: the latest checkpoint is signed by the log key, consistent with the last one " +
-            "verified here, and includes every receipt held (an auditor with --data also recomputes the tree from all entries). " +
+            "Verify the gateway's transparency log and what it serves: the latest checkpoint is signed by the log key, consistent with " +
+            "the last one verified here, every entry hashes to it and is a release signed by a node of its jurisdiction, the gateway's " +
+            "signed served state (and, for an auditor, its query answers) equals the current figures recomputed from the entries, and " +
+            "every receipt held is included. " +
             "Exit 0 when all verified, 1 when history was rewritten or an entry altered, 2 for unusable input.")
         {
             config, data, gateway, trustRoot, credentials, logKey, state,
@@ -51,9 +57,21 @@ internal static class LogVerifyCommand
                 : ForAuditor(parse, data, gateway, trustRoot, credentials, logKey, parse.GetValue(state)?.FullName);
             using (target)
             {
-                var auditor = new LogAuditor(new TransparencyLogService.TransparencyLogServiceClient(target.Channel), target.Key, TimeProvider.System);
-                var report = await auditor.AuditAsync(target.StateFile, target.Receipts, target.RecomputeFromEntries, cancellationToken);
+                var log = new TransparencyLogService.TransparencyLogServiceClient(target.Channel);
+                var auditor = new LogAuditor(log, target.Key, TimeProvider.System);
+                var servedState = new ServedStateAuditor(
+                    log,
+                    target.CanQuery ? new QueryService.QueryServiceClient(target.Channel) : null,
+                    target.Key,
+                    new SubmissionVerifier(target.Trust, TimeProvider.System),
+                    DatasetCatalog.Default,
+                    TimeProvider.System);
                 Console.WriteLine($"Verifying the transparency log as {target.Who}.");
+                var report = await auditor.AuditAsync(
+                    target.StateFile,
+                    target.Receipts,
+                    new LogAuditOptions { RecomputeFromEntries = true, ServedState = servedState, Progress = new Progress() },
+                    cancellationToken);
                 foreach (var (isProblem, text) in report.Findings)
                 {
                     Console.WriteLine(isProblem ? $"  FAILED: {text}" : $"  ok: {text}");
@@ -81,9 +99,10 @@ internal static class LogVerifyCommand
             $"node {configuration.NodeId} ({configuration.Jurisdiction}), {receipts.Length} receipt(s)",
             connection.Channel,
             key,
+            FederationTrust.FromPemFile(configuration.Resolve(configuration.Gateway.TrustRoot)),
             stateFile ?? Path.Combine(stateDirectory, "log", "last-verified-checkpoint.json"),
             receipts,
-            RecomputeFromEntries: false,
+            CanQuery: false,
             connection);
     }
 
@@ -117,23 +136,38 @@ internal static class LogVerifyCommand
             }
         }
 
+        var rootFile = GatewayConnection.TrustRootFile(parse, data, gateway, trustRoot);
+        if (!File.Exists(rootFile))
+        {
+            throw new CommandException($"Trust root '{rootFile}' does not exist: pass --trust-root PEM (the federation root the releases are verified against).");
+        }
+
         return new VerifyTarget(
             $"an auditor of {layout.Root} ({receipts.Count} receipt(s) of its nodes)",
             GatewayConnection.Open(parse, data, gateway, trustRoot, credentials),
             key,
+            FederationTrust.FromPemFile(rootFile),
             stateFile ?? Path.Combine(layout.AuditorDirectory, "last-verified-checkpoint.json"),
             receipts,
-            RecomputeFromEntries: true,
+            CanQuery: true,
             Connection: null);
     }
 
+    // Progress on long logs goes to standard error, so standard output holds the findings only.
+    private sealed class Progress : IProgress<string>
+    {
+        public void Report(string value) => Console.Error.WriteLine($"  ... {value}");
+    }
+
+    // A node's token may only submit: its audit compares the signed served state but not query answers.
     private sealed record VerifyTarget(
         string Who,
         GrpcChannel Channel,
         LogVerifierKey Key,
+        FederationTrust Trust,
         string StateFile,
         IReadOnlyList<HeldReceipt> Receipts,
-        bool RecomputeFromEntries,
+        bool CanQuery,
         NodeGatewayConnection? Connection) : IDisposable
     {
         public void Dispose()

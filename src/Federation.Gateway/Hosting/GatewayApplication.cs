@@ -79,6 +79,7 @@ public static partial class GatewayApplication
         builder.Services.AddSingleton<TransparencyLog>();
         builder.Services.AddSingleton<ServedLog>();
         builder.Services.AddSingleton<ServedStatistics>();
+        builder.Services.AddSingleton<ServedStateAttestation>();
         builder.Services.AddSingleton<ReleaseAppender>();
         builder.Services.AddSingleton(sp =>
             FederationTrust.FromPemFile(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.TrustRootPath!));

@@ -18,7 +18,7 @@ public sealed class SignedEnvelopeOpener(SubmissionVerifier verifier)
         string jurisdictionField,
         Func<SignatureVerification, CancellationToken, Task>? authorizeSigner,
         CancellationToken cancellationToken)
-        where T : IMessage<T>, new()
+        where T : class, IMessage<T>, new()
     {
         var messageName = new T().Descriptor.FullName;
         if (envelope is null || envelope.Submission.IsEmpty)
@@ -47,7 +47,7 @@ public sealed class SignedEnvelopeOpener(SubmissionVerifier verifier)
             await authorizeSigner(verification, cancellationToken);
         }
 
-        var message = Parse<T>(bytes, messageName);
+        var message = Parse<T>(bytes);
         var jurisdiction = jurisdictionOf(message);
         if (!string.Equals(verification.Jurisdiction, jurisdiction, StringComparison.Ordinal))
         {
@@ -61,32 +61,9 @@ public sealed class SignedEnvelopeOpener(SubmissionVerifier verifier)
         return new OpenedEnvelope<T>(message, bytes, signature, verification);
     }
 
-    private static T Parse<T>(byte[] bytes, string messageName)
-        where T : IMessage<T>, new()
-    {
-        // Unknown fields are dropped on parse, so the canonical-encoding check below catches any that were sent.
-        var parser = new MessageParser<T>(() => new T()).WithDiscardUnknownFields(true);
-        T message;
-        try
-        {
-            message = parser.ParseFrom(bytes);
-        }
-        catch (InvalidProtocolBufferException e)
-        {
-            throw Invalid("envelope.submission", $"The envelope bytes are not a {messageName} message: {e.Message}");
-        }
-
-        // Only the canonical encoding is accepted: no unknown field (an address smuggled onto a redacted location, a
-        // name in a statistics release) can ride along in the stored bytes, which mean exactly what was parsed.
-        if (!message.ToByteArray().AsSpan().SequenceEqual(bytes))
-        {
-            throw Invalid(
-                "envelope.submission",
-                $"The envelope bytes are not the canonical encoding of a {messageName} (unknown fields or non-canonical field order).");
-        }
-
-        return message;
-    }
+    private static T Parse<T>(byte[] bytes)
+        where T : class, IMessage<T>, new() =>
+        CanonicalMessage.TryParse<T>(bytes, out var problem) ?? throw Invalid("envelope.submission", problem!);
 
     private static RequestRefusedException Invalid(string field, string message) => new(RefusalKind.InvalidArgument, message, field);
 }

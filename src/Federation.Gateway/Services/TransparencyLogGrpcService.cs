@@ -1,4 +1,5 @@
 using Federation.Contracts.V1;
+using Federation.Gateway.Serving;
 using Federation.Gateway.Transparency;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
@@ -6,8 +7,8 @@ using Grpc.Core;
 
 namespace Federation.Gateway.Services;
 
-/// <summary>Serves the transparency log: checkpoints, proofs and entries.</summary>
-internal sealed class TransparencyLogGrpcService(TransparencyLog log) : TransparencyLogService.TransparencyLogServiceBase
+/// <summary>Serves the transparency log: checkpoints, proofs, entries and the signed served state.</summary>
+internal sealed class TransparencyLogGrpcService(TransparencyLog log, ServedStateAttestation servedState) : TransparencyLogService.TransparencyLogServiceBase
 {
     public override async Task<GetCheckpointResponse> GetCheckpoint(GetCheckpointRequest request, ServerCallContext context)
     {
@@ -65,6 +66,28 @@ internal sealed class TransparencyLogGrpcService(TransparencyLog log) : Transpar
                     Entry = ByteString.CopyFrom(e.Leaf),
                     SubmissionId = e.ReleaseId,
                     AppendedAt = Timestamp.FromDateTimeOffset(e.AppendedAt),
+                }),
+            },
+        };
+    }
+
+    public override async Task<GetServedStateResponse> GetServedState(GetServedStateRequest request, ServerCallContext context)
+    {
+        var answer = await servedState.GetAsync(Size(request.TreeSize, "tree_size"), context.CancellationToken);
+        return new GetServedStateResponse
+        {
+            Checkpoint = answer.Checkpoint.SignedNote,
+            ServedStateNote = answer.ServedStateNote,
+            Series =
+            {
+                answer.Series.Select(s => new ServedSeries
+                {
+                    DatasetId = s.DatasetId,
+                    ReferenceYear = s.ReferenceYear,
+                    Jurisdiction = s.Jurisdiction,
+                    LeafIndex = (ulong)s.LeafIndex,
+                    SubmissionId = s.SubmissionId,
+                    CellsDigest = ByteString.CopyFrom(s.CellsDigest),
                 }),
             },
         };

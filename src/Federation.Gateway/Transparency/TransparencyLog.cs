@@ -195,7 +195,11 @@ public sealed class TransparencyLog
         return null;
     }
 
-    private async Task<StoredCheckpoint> CheckpointAsync(long treeSize, string field, CancellationToken cancellationToken)
+    /// <summary>
+    /// The checkpoint of a tree size (0: the latest); refused naming <paramref name="field"/> when the log is smaller
+    /// (InvalidArgument) or never signed a checkpoint at that size (NotFound).
+    /// </summary>
+    public async Task<StoredCheckpoint> CheckpointAsync(long treeSize, string field, CancellationToken cancellationToken)
     {
         var latest = await GetLatestCheckpointAsync(cancellationToken);
         if (treeSize == 0 || treeSize == latest.TreeSize)
