@@ -147,7 +147,11 @@ public sealed class NodeConfiguration
 
         RequireFile(problems, "signing.certificate", Signing.Certificate);
         RequireFile(problems, "signing.privateKey", Signing.PrivateKey);
-        RequireFile(problems, "protection.keyFile", Protection.KeyFile);
+        if (RequireFile(problems, "protection.keyFile", Protection.KeyFile) && Setup.NodeProtectionKey.Problem(Resolve(Protection.KeyFile)) is { } keyProblem)
+        {
+            problems.Add($"protection.keyFile: {keyProblem}");
+        }
+
         var thisYear = DateTime.UtcNow.Year;
         if (ReferenceYears.Count == 0)
         {
@@ -220,16 +224,22 @@ public sealed class NodeConfiguration
         }
     }
 
-    private void RequireFile(List<string> problems, string setting, string? path)
+    /// <summary>Whether the file <paramref name="path"/> names exists; adds the problem when not.</summary>
+    private bool RequireFile(List<string> problems, string setting, string? path)
     {
         if (string.IsNullOrWhiteSpace(path))
         {
             problems.Add($"{setting}: must be set.");
+            return false;
         }
-        else if (!File.Exists(Resolve(path)))
+
+        if (!File.Exists(Resolve(path)))
         {
             problems.Add($"{setting}: file '{Resolve(path)}' does not exist.");
+            return false;
         }
+
+        return true;
     }
 
     private void ValidateServiceDirectory(List<string> problems)
