@@ -68,16 +68,11 @@ public static class NodeIdentity
                     + "The node id is the certificate's common name and the node's client id at the gateway: set nodeId to it, or use this node's own certificate.");
             }
 
-            var validity = TimeProblem(certificate, certificatePath, now);
-            if (validity is not null)
+            // An expired certificate needs replacing whatever else is wrong with it; its chain is checked only while it is valid.
+            var problem = TimeProblem(certificate, certificatePath, now) ?? ChainProblem(certificate, certificatePath, rootPath, now);
+            if (problem is not null)
             {
-                problems.Add(validity);
-            }
-
-            var chain = ChainProblem(certificate, certificatePath, rootPath, validity is null ? now : new DateTimeOffset(certificate.NotBefore.ToUniversalTime()));
-            if (chain is not null)
-            {
-                problems.Add(chain);
+                problems.Add(problem);
             }
 
             return problems;
