@@ -53,6 +53,7 @@ public sealed class NodeConfiguration
     public List<int> ReferenceYears { get; set; } = [];
 
     /// <summary>The province's service directory and capacity feed, when this node publishes them (optional).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ServiceDirectorySettings? ServiceDirectory { get; set; }
 
     /// <summary>
@@ -275,9 +276,11 @@ public sealed class NodeConfiguration
         public string LogVerifierKey { get; set; } = string.Empty;
 
         /// <summary>The node's OAuth 2.0 client id; defaults to <see cref="NodeId"/> (the certificate's common name).</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public string? ClientId { get; set; }
 
         /// <summary>The token server's issuer address; defaults to the gateway's address (the gateway hosts it).</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public string? TokenIssuer { get; set; }
     }
 

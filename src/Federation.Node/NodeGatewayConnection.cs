@@ -76,11 +76,11 @@ public sealed class NodeGatewayConnection : IDisposable
         catch (GatewayAuthenticationException e)
         {
             var what = e.Error == "invalid_client"
-                ? $"The gateway does not accept this node's key: {e.Message}. Its certificate (thumbprint {GatewayCredentials.KeyIdOf(Signer)}) or the node "
+                ? $"The gateway does not accept this node's key: {e.Message.TrimEnd('.')}. Its certificate (thumbprint {GatewayCredentials.KeyIdOf(Signer)}) or the node "
                     + $"'{_tokens.ClientId}' has been revoked, or was never registered. Ask the federation administrator: `fed admin clients` shows the node and its "
                     + "certificates; a revoked certificate is replaced by a new key (`fed node enrol`, then `fed admin issue-certificate` and `fed admin register-node`), "
                     + "an unregistered one is registered with `fed admin register-node`."
-                : $"The token server refuses this node: {e.Message}. Give this message to the federation administrator.";
+                : $"The token server refuses this node: {e.Message.TrimEnd('.')}. Give this message to the federation administrator.";
             return new GatewayAccess(Reached: true, what + " Nothing was signed or charged to the privacy budget.", what);
         }
     }

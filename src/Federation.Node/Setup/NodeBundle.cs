@@ -25,7 +25,8 @@ public sealed record NodeBundle(
     /// <summary>The value of <see cref="Format"/> this version reads and writes.</summary>
     public const string CurrentFormat = "federation.node-bundle.v1";
 
-    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
+    // Relaxed escaping keeps the PEM and key readable ('+' rather than \u002B); the file is never embedded in HTML.
+    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>
     /// A bundle from the administrator's files, each checked: a known jurisdiction and dataset, an https gateway address,
