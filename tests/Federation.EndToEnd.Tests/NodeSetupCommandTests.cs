@@ -127,6 +127,20 @@ public sealed class NodeSetupCommandTests
         await AssertNothingSignedOrChargedAsync(configuration);
     }
 
+    [Fact]
+    public async Task Preview_with_an_empty_protection_key_exits_2_naming_the_file_and_the_size_expected()
+    {
+        await using var fixture = await DemoFederationFixture.StartAsync();
+        var key = Path.Combine(fixture.Layout.NodeDirectory("NS"), "rounding.key");
+        await File.WriteAllBytesAsync(key, []);
+
+        var (exitCode, output, error) = await ExternalProcess.RunFedAsync(Timeout, "node", "preview", "--config", fixture.Layout.NodeConfiguration("NS"));
+
+        Assert.True(exitCode == 2, $"fed node preview exited {exitCode}: {error}\n{output}");
+        Assert.Contains($"protection.keyFile: file '{key}' is 0 bytes; a protection key is 32 random bytes", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
     private static void UseIdentity(NodeConfiguration configuration, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, string folder, string name)
     {
         CertificateFiles.SavePem(certificate, Path.Combine(folder, $"{name}.pem"), Path.Combine(folder, $"{name}.key"));
