@@ -66,7 +66,15 @@ public sealed class NodeSetupCommandTests
     {
         await using var fixture = await DemoFederationFixture.StartAsync();
         var nodeJson = fixture.Layout.NodeConfiguration("NS");
-        await FedAsync("admin", "revoke-certificate", "--data", fixture.Layout.Root, Path.Combine(fixture.Layout.NodeDirectory("NS"), "node.pem"), "--reason", "key exposed");
+        // The thumbprint as `fed admin clients` shows it is what `revoke-certificate` takes.
+        var clients = await FedAsync("admin", "clients", "--data", fixture.Layout.Root);
+        var shown = clients.Split('\n').Single(l => l.StartsWith("node-ns ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[4];
+        using (var certificate = CertificateFiles.LoadCertificate(Path.Combine(fixture.Layout.NodeDirectory("NS"), "node.pem")))
+        {
+            Assert.Equal(Federation.Sdk.Identity.GatewayCredentials.KeyIdOf(certificate), shown);
+        }
+
+        await FedAsync("admin", "revoke-certificate", "--data", fixture.Layout.Root, shown, "--reason", "key exposed");
 
         var (validateExit, validated, validateError) = await ExternalProcess.RunFedAsync(Timeout, "node", "validate", "--config", nodeJson);
         var (runExit, ran, runError) = await ExternalProcess.RunFedAsync(Timeout, "node", "run", "--config", nodeJson, "--once");
