@@ -92,7 +92,7 @@ public sealed class DirectoryRunner
     /// </summary>
     public async Task<DirectoryRunReport> RunAsync(CancellationToken cancellationToken)
     {
-        using var connection = NodeGatewayConnection.Open(_configuration, _timeProvider);
+        using var connection = await NodeGatewayConnection.OpenCheckedAsync(_configuration, _timeProvider, cancellationToken);
         using var outbox = await NodeOutbox.OpenAsync(_configuration, connection, _timeProvider, cancellationToken);
         await outbox.SendEarlierAsync(cancellationToken);
         var built = await PrepareAsync(cancellationToken);

@@ -53,6 +53,7 @@ public sealed class NodeConfiguration
     public List<int> ReferenceYears { get; set; } = [];
 
     /// <summary>The province's service directory and capacity feed, when this node publishes them (optional).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ServiceDirectorySettings? ServiceDirectory { get; set; }
 
     /// <summary>
@@ -147,7 +148,11 @@ public sealed class NodeConfiguration
 
         RequireFile(problems, "signing.certificate", Signing.Certificate);
         RequireFile(problems, "signing.privateKey", Signing.PrivateKey);
-        RequireFile(problems, "protection.keyFile", Protection.KeyFile);
+        if (RequireFile(problems, "protection.keyFile", Protection.KeyFile) && Setup.NodeProtectionKey.Problem(Resolve(Protection.KeyFile)) is { } keyProblem)
+        {
+            problems.Add($"protection.keyFile: {keyProblem}");
+        }
+
         var thisYear = DateTime.UtcNow.Year;
         if (ReferenceYears.Count == 0)
         {
@@ -220,16 +225,22 @@ public sealed class NodeConfiguration
         }
     }
 
-    private void RequireFile(List<string> problems, string setting, string? path)
+    /// <summary>Whether the file <paramref name="path"/> names exists; adds the problem when not.</summary>
+    private bool RequireFile(List<string> problems, string setting, string? path)
     {
         if (string.IsNullOrWhiteSpace(path))
         {
             problems.Add($"{setting}: must be set.");
+            return false;
         }
-        else if (!File.Exists(Resolve(path)))
+
+        if (!File.Exists(Resolve(path)))
         {
             problems.Add($"{setting}: file '{Resolve(path)}' does not exist.");
+            return false;
         }
+
+        return true;
     }
 
     private void ValidateServiceDirectory(List<string> problems)
@@ -265,9 +276,11 @@ public sealed class NodeConfiguration
         public string LogVerifierKey { get; set; } = string.Empty;
 
         /// <summary>The node's OAuth 2.0 client id; defaults to <see cref="NodeId"/> (the certificate's common name).</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public string? ClientId { get; set; }
 
         /// <summary>The token server's issuer address; defaults to the gateway's address (the gateway hosts it).</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public string? TokenIssuer { get; set; }
     }
 

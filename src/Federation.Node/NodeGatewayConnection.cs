@@ -29,6 +29,62 @@ public sealed class NodeGatewayConnection : IDisposable
 
     public GrpcChannel Channel { get; }
 
+    /// <summary>
+    /// Opens the connection of a run once the node's identity is checked: its certificate (<see cref="NodeIdentity"/>)
+    /// and, when the token server can be reached, the gateway's acceptance of its key. Throws
+    /// <see cref="NodeConfigurationException"/> when either refuses, before the run reads, signs or charges anything;
+    /// an unreachable gateway is left to the uploads, whose releases wait in the outbox.
+    /// </summary>
+    public static async Task<NodeGatewayConnection> OpenCheckedAsync(NodeConfiguration configuration, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        NodeIdentity.ThrowIfUnusable(configuration, timeProvider.GetUtcNow());
+        var connection = Open(configuration, timeProvider);
+        try
+        {
+            var access = await connection.CheckAccessAsync(cancellationToken);
+            if (access.Refusal is { } refusal)
+            {
+                throw new NodeConfigurationException(refusal);
+            }
+
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Asks the token server for an access token with the node's key: the answer says whether the gateway still accepts
+    /// this node and certificate (an <c>invalid_client</c> refusal: revoked, or never registered). The token is kept
+    /// for the calls that follow.
+    /// </summary>
+    public async Task<GatewayAccess> CheckAccessAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _tokens.GetAccessTokenAsync(cancellationToken);
+            return new GatewayAccess(Reached: true, Refusal: null, $"the token server {_tokens.TokenEndpoint} accepts the node's key (an access token was issued)");
+        }
+        catch (GatewayAuthenticationException e) when (e.IsTransient)
+        {
+            return new GatewayAccess(Reached: false, Refusal: null, $"not checked: {e.Message}");
+        }
+        catch (GatewayAuthenticationException e)
+        {
+            var what = e.Error == "invalid_client"
+                ? $"The gateway does not accept this node's key: {e.Message.TrimEnd('.')}. Its certificate (thumbprint {GatewayCredentials.KeyIdOf(Signer)}) or the node "
+                    + $"'{_tokens.ClientId}' has been revoked, or was never registered. Ask the federation administrator: `fed admin clients` shows the node and its "
+                    + "certificates; a revoked certificate is replaced by a new key (`fed node enrol`, then `fed admin issue-certificate` and `fed admin register-node`), "
+                    + "an unregistered one is registered with `fed admin register-node`."
+                : $"The token server refuses this node: {e.Message.TrimEnd('.')}. Give this message to the federation administrator.";
+            return new GatewayAccess(Reached: true, what + " Nothing was signed or charged to the privacy budget.", what);
+        }
+    }
+
     public static NodeGatewayConnection Open(NodeConfiguration configuration, TimeProvider timeProvider)
     {
         var trust = FederationTrust.FromPemFile(configuration.Resolve(configuration.Gateway.TrustRoot));
@@ -51,3 +107,9 @@ public sealed class NodeGatewayConnection : IDisposable
         Signer.Dispose();
     }
 }
+
+/// <summary>
+/// What the token server said about the node's key: <see cref="Refusal"/> is set when it refused it (the node cannot
+/// send until the administrator acts); <see cref="Reached"/> is false when it could not be asked.
+/// </summary>
+public sealed record GatewayAccess(bool Reached, string? Refusal, string Description);

@@ -111,7 +111,7 @@ public sealed class NodeRunner
     /// </summary>
     public async Task<NodeRunReport> RunAsync(CancellationToken cancellationToken)
     {
-        using var connection = NodeGatewayConnection.Open(_configuration, _timeProvider);
+        using var connection = await NodeGatewayConnection.OpenCheckedAsync(_configuration, _timeProvider, cancellationToken);
         using var outbox = await NodeOutbox.OpenAsync(_configuration, connection, _timeProvider, cancellationToken);
         await outbox.SendEarlierAsync(cancellationToken);
         var prepared = await PrepareAsync(cancellationToken);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Security.Cryptography;
 using Federation.Cli.Commands;
+using Federation.Sdk.Trust;
 
 namespace Federation.Cli.Tests;
 
@@ -71,9 +72,13 @@ public sealed class NodeAdapterFailureCommandTests : IDisposable
             File.Copy(file, Path.Combine(plugin, Path.GetFileName(file)));
         }
 
-        foreach (var file in new[] { "root.pem", "log.pub", "node.pem", "node.key" })
+        // The node's identity is checked before any source is read: a real root and a certificate it issued to node-ns.
+        File.WriteAllText(Path.Combine(_directory, "log.pub"), "x");
+        using (var authority = FederationCertificateAuthority.Create("Test Federation Root"))
         {
-            File.WriteAllText(Path.Combine(_directory, file), "x");
+            authority.SaveTo(Path.Combine(_directory, "root.pem"), Path.Combine(_directory, "root.key"));
+            using var node = authority.IssueNodeCertificate("NS", "node-ns");
+            CertificateFiles.SavePem(node, Path.Combine(_directory, "node.pem"), Path.Combine(_directory, "node.key"));
         }
 
         File.WriteAllBytes(Path.Combine(_directory, "rounding.key"), RandomNumberGenerator.GetBytes(32));

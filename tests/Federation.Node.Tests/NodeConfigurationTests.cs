@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using Federation.Node.Setup;
+
 namespace Federation.Node.Tests;
 
 public sealed class NodeConfigurationTests : IDisposable
@@ -7,10 +10,12 @@ public sealed class NodeConfigurationTests : IDisposable
     public NodeConfigurationTests()
     {
         Directory.CreateDirectory(_directory);
-        foreach (var file in new[] { "root.pem", "log.pub", "node.pem", "node.key", "rounding.key", "cases.csv" })
+        foreach (var file in new[] { "root.pem", "log.pub", "node.pem", "node.key", "cases.csv" })
         {
             File.WriteAllText(Path.Combine(_directory, file), "x");
         }
+
+        File.WriteAllBytes(Path.Combine(_directory, "rounding.key"), RandomNumberGenerator.GetBytes(NodeProtectionKey.Length));
     }
 
     [Fact]
@@ -50,6 +55,32 @@ public sealed class NodeConfigurationTests : IDisposable
 
         Assert.Contains("protection.keyFile", error.Message, StringComparison.Ordinal);
         Assert.Contains(Path.Combine(_directory, "rounding.key"), error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(16)]
+    [InlineData(31)]
+    [InlineData(4096)]
+    public void A_protection_key_of_the_wrong_size_is_refused_naming_the_file_and_the_size_expected(int size)
+    {
+        var key = Path.Combine(_directory, "rounding.key");
+        File.WriteAllBytes(key, RandomNumberGenerator.GetBytes(size));
+
+        var error = Assert.Throws<NodeConfigurationException>(() => NodeConfiguration.Load(Write(Valid())));
+
+        Assert.Contains($"protection.keyFile: file '{key}' is {size} bytes; a protection key is 32 random bytes (at least 32, at most 1024)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("fed node init", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(32)]
+    [InlineData(64)]
+    public void A_protection_key_of_32_bytes_or_more_is_accepted(int size)
+    {
+        File.WriteAllBytes(Path.Combine(_directory, "rounding.key"), RandomNumberGenerator.GetBytes(size));
+
+        Assert.Empty(NodeConfiguration.Load(Write(Valid())).Validate());
     }
 
     [Fact]

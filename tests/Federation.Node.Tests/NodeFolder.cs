@@ -1,19 +1,24 @@
 using System.Security.Cryptography;
+using Federation.Sdk.Trust;
 
 namespace Federation.Node.Tests;
 
 /// <summary>
-/// A node's folder in the temp directory: the files node.json names (certificates and keys need only exist for the
-/// settings under test), a 32-byte protection key, and node.json written from its parts.
+/// A node's folder in the temp directory: the files node.json names (a federation root, and a certificate and key it
+/// issued to node-ns of NS, as the node's identity is checked at start-up; the log key need only exist), a 32-byte
+/// protection key, and node.json written from its parts.
 /// </summary>
 internal sealed class NodeFolder : IDisposable
 {
     public NodeFolder()
     {
         Directory.CreateDirectory(Root);
-        foreach (var file in new[] { "root.pem", "log.pub", "node.pem", "node.key" })
+        File.WriteAllText(Path.Combine(Root, "log.pub"), "x");
+        using (var authority = FederationCertificateAuthority.Create("Test Federation Root"))
         {
-            File.WriteAllText(Path.Combine(Root, file), "x");
+            authority.SaveTo(PathOf("root.pem"), PathOf("root.key"));
+            using var node = authority.IssueNodeCertificate("NS", "node-ns");
+            CertificateFiles.SavePem(node, PathOf("node.pem"), PathOf("node.key"));
         }
 
         File.WriteAllBytes(Path.Combine(Root, "rounding.key"), RandomNumberGenerator.GetBytes(32));

@@ -20,14 +20,21 @@ public sealed class SubmissionDelivery : IOutboxDelivery
     private readonly ReceiptSignatureVerifier _signatureVerifier;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _deadline;
+    private readonly TransparencyLogService.TransparencyLogServiceClient? _log;
 
+    /// <summary>
+    /// A delivery over <paramref name="client"/>. With <paramref name="log"/>, a receipt for a release the gateway logged
+    /// earlier in another envelope (the same submission signed again after the node lost or restored its state) is
+    /// kept once the logged envelope, read from the log, holds exactly the submission sent.
+    /// </summary>
     public SubmissionDelivery(
         SubmissionService.SubmissionServiceClient client,
         ReleaseArchive archive,
         ReceiptVerifier logVerifier,
         ReceiptSignatureVerifier signatureVerifier,
         TimeProvider timeProvider,
-        TimeSpan? deadline = null)
+        TimeSpan? deadline = null,
+        TransparencyLogService.TransparencyLogServiceClient? log = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(archive);
@@ -40,6 +47,7 @@ public sealed class SubmissionDelivery : IOutboxDelivery
         _signatureVerifier = signatureVerifier;
         _timeProvider = timeProvider;
         _deadline = deadline ?? TimeSpan.FromSeconds(30);
+        _log = log;
     }
 
     public bool Delivers(OutboxEntryKind kind) => kind == OutboxEntryKind.Statistics;
@@ -66,7 +74,7 @@ public sealed class SubmissionDelivery : IOutboxDelivery
             throw new ReceiptRejectedException($"{signature.Message} The receipt for submission {receipt.SubmissionId} was not kept.");
         }
 
-        var inclusion = _logVerifier.Verify(receipt, envelope);
+        var inclusion = _logVerifier.Verify(receipt, await LoggedEnvelopeAsync(receipt, envelope, cancellationToken));
         if (!inclusion.IsValid)
         {
             throw new ReceiptRejectedException(
@@ -77,5 +85,31 @@ public sealed class SubmissionDelivery : IOutboxDelivery
         var receiptSignature = response.ReceiptSignature.ToByteArray();
         _archive.SaveSignedReceipt(receipt, signedReceipt, receiptSignature);
         return new OutboxReceipt(receipt.ToByteArray(), signedReceipt, receiptSignature, (long)receipt.LeafIndex);
+    }
+
+    /// <summary>
+    /// The envelope the receipt's leaf must be: the one sent, or, when the gateway recognised the submission as one it
+    /// logged earlier in another envelope (signatures differ each time a release is signed), that logged envelope,
+    /// provided it holds byte for byte the submission sent. Anything else stays the envelope sent, and fails.
+    /// </summary>
+    private async Task<SignedEnvelope> LoggedEnvelopeAsync(Receipt receipt, SignedEnvelope sent, CancellationToken cancellationToken)
+    {
+        if (_log is null || receipt.LeafHash.Span.SequenceEqual(LogLeaf.Hash(sent)))
+        {
+            return sent;
+        }
+
+        var entries = await _log.GetEntriesAsync(
+            new GetEntriesRequest { Start = receipt.LeafIndex, End = receipt.LeafIndex + 1 },
+            deadline: _timeProvider.GetUtcNow().UtcDateTime.Add(_deadline),
+            cancellationToken: cancellationToken);
+        var entry = entries.Entries.FirstOrDefault(e => e.LeafIndex == receipt.LeafIndex);
+        if (entry is null)
+        {
+            return sent;
+        }
+
+        var logged = SignedEnvelope.Parser.ParseFrom(entry.Entry);
+        return logged.Submission.Span.SequenceEqual(sent.Submission.Span) && logged.Content == sent.Content ? logged : sent;
     }
 }

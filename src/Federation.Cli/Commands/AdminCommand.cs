@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
+using Federation.Cli.Demo;
 using Federation.Cli.Output;
+using Federation.Node.Setup;
 using Federation.Contracts.V1;
 using Federation.Sdk.Identity;
 using Federation.Sdk.Trust;
@@ -17,6 +19,7 @@ internal static class AdminCommand
     {
         var command = new Command("admin", "Federation administration: issue and register node certificates, register clients, revoke, read the audit log.");
         command.Add(IssueCertificate());
+        command.Add(NodeBundleCommand());
         command.Add(GatewayCall("register-node", "Register a node certificate with the gateway (enrolment, or the new certificate of a key rotation).",
             [new Option<FileInfo>("--certificate") { Description = "The node certificate (PEM) issued with `fed admin issue-certificate`.", Required = true }],
             async (parse, options, targets, deadline, ct) =>
@@ -113,16 +116,29 @@ internal static class AdminCommand
         command.Add(GatewayCall("clients", "List the registered clients and node certificates.", [], async (parse, symbols, targets, deadline, ct) =>
         {
             var response = await targets.Gateway.ListClientsAsync(new ListClientsRequest(), deadline: deadline, cancellationToken: ct);
-            var table = new TextTable(["client", "role", "jurisdiction", "status", "certificates (thumbprint: status)"]);
+            var table = new TextTable(["client", "role", "jurisdiction", "status", "certificate thumbprint (SHA-256)", "certificate status"]);
             foreach (var c in response.Clients)
             {
-                table.AddRow([
+                string[] client = [
                     c.ClientId,
                     c.Role.ToString().ToLowerInvariant(),
                     c.Jurisdiction,
                     c.RevokedAt is null ? "active" : $"revoked {c.RevokedAt.ToDateTimeOffset():u}",
-                    string.Join("; ", c.Certificates.Select(x => $"{x.Thumbprint[..16]}..: {(x.RevokedAt is null ? $"valid to {x.NotAfter.ToDateTimeOffset():yyyy-MM-dd}" : "revoked")}")),
-                ]);
+                ];
+                if (c.Certificates.Count == 0)
+                {
+                    table.AddRow([.. client, "-", "-"]);
+                }
+
+                // One row per certificate with its full thumbprint, exactly what `revoke-certificate` takes.
+                foreach (var certificate in c.Certificates)
+                {
+                    table.AddRow([
+                        .. client,
+                        certificate.Thumbprint,
+                        certificate.RevokedAt is null ? $"valid to {certificate.NotAfter.ToDateTimeOffset():yyyy-MM-dd}" : $"revoked {certificate.RevokedAt.ToDateTimeOffset():u}",
+                    ]);
+                }
             }
 
             table.Write(Console.Out);
@@ -223,6 +239,62 @@ internal static class AdminCommand
                 return 2;
             }
         });
+        return command;
+    }
+
+    /// <summary>
+    /// `fed admin node-bundle`: the hand-over a new node needs in one file (no secret): who it is, the gateway's
+    /// address, the federation root and the log's verifier key. The node makes its keys itself with `fed node init`.
+    /// </summary>
+    private static Command NodeBundleCommand()
+    {
+        var jurisdiction = new Option<string>("--jurisdiction") { Description = "The node's jurisdiction (for example NS).", Required = true };
+        var nodeId = new Option<string?>("--node-id") { Description = "The node's id, its certificate's common name and client id. Default: node-<jurisdiction>, for example node-ns." };
+        var dataset = new Option<string>("--dataset") { Description = "The dataset the node releases.", DefaultValueFactory = _ => "trafficking.victims.v1" };
+        var data = CommonOptions.Data();
+        var gateway = CommonOptions.Gateway();
+        gateway.Description = "The gateway's address as nodes reach it, for example https://gateway.example.ca:7443. Default: the running demo's, from --data.";
+        var trustRoot = CommonOptions.TrustRoot();
+        trustRoot.Description = "PEM file of the federation root certificate. Default: the demo's, from --data.";
+        var logKey = new Option<FileInfo?>("--log-key") { Description = "The transparency log's verifier key (log.pub, one line). Default: the demo's, from --data." };
+        var tokenServer = new Option<Uri?>("--token-server")
+        {
+            Description = "The token server's issuer when it runs on its own host (written as the node's gateway.tokenIssuer).",
+            CustomParser = CommonOptions.AbsoluteUri,
+        };
+        var output = new Option<FileInfo>("--out") { Description = "Where to write the bundle (JSON; it holds no secret).", Required = true };
+        var command = new Command(
+            "node-bundle",
+            "Write what a new node needs from the administrator in one file: its jurisdiction and node id, the gateway's address, the federation root "
+            + "and the transparency log's verifier key. No secret: the node makes its keys with `fed node init --bundle FILE`.")
+        {
+            jurisdiction, nodeId, dataset, data, gateway, trustRoot, logKey, tokenServer, output,
+        };
+        command.SetAction(GuardedAction.Of((parse, cancellationToken) =>
+        {
+            var layout = new DemoLayout(parse.GetValue(data)!.FullName);
+            var code = parse.GetValue(jurisdiction)!.ToUpperInvariant();
+            var endpoint = layout.ReadEndpoint();
+            var address = parse.GetValue(gateway) ?? endpoint?.Address
+                ?? throw new CommandException($"No gateway address: pass --gateway URL (or start `fed demo`, which writes {layout.EndpointFile}).");
+            var bundle = NodeBundle.Create(
+                code,
+                parse.GetValue(nodeId) ?? $"node-{code.ToLowerInvariant()}",
+                parse.GetValue(dataset)!,
+                address,
+                parse.GetValue(trustRoot)?.FullName ?? layout.RootCertificate,
+                parse.GetValue(logKey)?.FullName ?? layout.LogVerifierKey,
+                parse.GetValue(tokenServer));
+            var path = parse.GetValue(output)!.FullName;
+            bundle.Save(path);
+            Console.WriteLine($"Node bundle for {bundle.NodeId} ({bundle.Jurisdiction}): {path}");
+            Console.WriteLine($"Gateway {bundle.GatewayAddress}; federation root SHA-256 fingerprint {bundle.TrustRootFingerprint()}.");
+            Console.WriteLine("Send the file to the node's team (it holds no secret) and tell them the fingerprint by another channel (telephone).");
+            Console.WriteLine($"They run `fed node init --bundle {Path.GetFileName(path)}` and send back node.csr; then issue and register its certificate:");
+            Console.WriteLine($"  fed admin issue-certificate --request node.csr --jurisdiction {bundle.Jurisdiction} --ca-certificate root.pem --ca-key root.key --out {bundle.NodeId}.pem");
+            Console.WriteLine($"  fed admin register-node --certificate {bundle.NodeId}.pem");
+            return Task.FromResult(0);
+        }));
         return command;
     }
 

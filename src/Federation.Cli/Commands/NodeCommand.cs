@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Federation.Cli.Output;
 using Federation.Node;
+using Federation.Node.Setup;
 using Federation.Sdk.Catalog;
 using Federation.Sdk.Privacy;
 using Federation.Sdk.Trust;
@@ -11,9 +12,9 @@ namespace Federation.Cli.Commands;
 /// <summary>`fed node`: the node's side of enrolment and key rotation, and its privacy budget.</summary>
 internal static class NodeCommand
 {
-    public static Command Create() => new("node", "Node set-up and inspection: enrolment, key rotation, privacy budget, validate and preview before sending, running the node, outbox.")
+    public static Command Create() => new("node", "Node set-up and inspection: set-up from the administrator's bundle, enrolment, key rotation, privacy budget, validate and preview before sending, running the node, outbox.")
     {
-        Enrol(), Budget(), NodeValidateCommand.Create(), NodePreviewCommand.Create(), NodeRunCommand.Create(), NodeOutboxCommand.Create(),
+        Init(), Enrol(), Budget(), NodeValidateCommand.Create(), NodePreviewCommand.Create(), NodeRunCommand.Create(), NodeOutboxCommand.Create(),
     };
 
     private static Command Enrol()
@@ -26,39 +27,85 @@ internal static class NodeCommand
         {
             jurisdiction, nodeId, key, request,
         };
-        enrol.SetAction(async (parse, cancellationToken) =>
+        enrol.SetAction(GuardedAction.Of((parse, cancellationToken) =>
         {
+            var code = parse.GetValue(jurisdiction)!.ToUpperInvariant();
             var keyPath = parse.GetValue(key)!.FullName;
-            if (File.Exists(keyPath))
-            {
-                await Console.Error.WriteLineAsync($"'{keyPath}' exists; a new key needs a new file (for a rotation, for example node-2026.key). Nothing was written.");
-                return 2;
-            }
-
+            var requestPath = parse.GetValue(request)!.FullName;
             try
             {
-                var (newKey, pem) = NodeEnrolment.CreateRequest(parse.GetValue(jurisdiction)!.ToUpperInvariant(), parse.GetValue(nodeId)!);
-                using (newKey)
-                {
-                    CertificateFiles.SavePrivateKeyPem(newKey, keyPath);
-                }
-
-                var requestPath = parse.GetValue(request)!.FullName;
-                await File.WriteAllTextAsync(requestPath, pem, cancellationToken);
-                Console.WriteLine($"Private key: {keyPath} (owner-only; back it up securely, never send it).");
-                Console.WriteLine($"Certificate request: {requestPath}. Send it to the federation administrator, who runs");
-                Console.WriteLine($"  fed admin issue-certificate --request {Path.GetFileName(requestPath)} --jurisdiction {parse.GetValue(jurisdiction)!.ToUpperInvariant()} --ca-certificate root.pem --ca-key root.key --out node.pem");
-                Console.WriteLine("  fed admin register-node --certificate node.pem");
-                Console.WriteLine("and sends back node.pem. Then point signing.certificate and signing.privateKey in node.json at the new files.");
-                return 0;
+                NodeSetup.CreateSigningKey(code, parse.GetValue(nodeId)!, keyPath, requestPath);
             }
             catch (ArgumentException e)
             {
-                await Console.Error.WriteLineAsync(e.Message);
-                return 2;
+                throw new CommandException(e.Message);
             }
-        });
+
+            Console.WriteLine($"Private key: {keyPath} (owner-only; back it up securely, never send it).");
+            WriteCertificateSteps(requestPath, code, "node.pem");
+            Console.WriteLine("Then point signing.certificate and signing.privateKey in node.json at the new files, and check them with `fed node validate`.");
+            return Task.FromResult(0);
+        }));
         return enrol;
+    }
+
+    /// <summary>`fed node init`: a new node's files from the administrator's bundle; every key made here, never copied.</summary>
+    private static Command Init()
+    {
+        var bundle = new Option<FileInfo>("--bundle") { Description = "The node bundle from the federation administrator (`fed admin node-bundle`).", Required = true };
+        var directory = new Option<DirectoryInfo>("--dir")
+        {
+            Description = "The folder for node.json, the keys and the certificate (for example /etc/federation). It must not hold a node's files yet.",
+            DefaultValueFactory = _ => new DirectoryInfo("."),
+        };
+        var state = new Option<string>("--state")
+        {
+            Description = "The node's state folder (outbox, receipts, privacy ledger) written into node.json, for example /var/lib/federation/state. Relative: from --dir.",
+            DefaultValueFactory = _ => "state",
+        };
+        var cases = new Option<string>("--cases")
+        {
+            Description = "The path of the case-record export (CSV) written into node.json; edit sources there for another adapter.",
+            DefaultValueFactory = _ => "/srv/federation/cases.csv",
+        };
+        var command = new Command(
+            "init",
+            "Set up a new node from the administrator's bundle: writes the federation root and log key it hands over, makes the protection key and the "
+            + "signing key (owner-only) and a certificate request for the administrator, and a complete node.json to review. Never replaces a file.")
+        {
+            bundle, directory, state, cases,
+        };
+        command.SetAction(GuardedAction.Of((parse, cancellationToken) =>
+        {
+            var handOver = NodeBundle.Load(parse.GetValue(bundle)!.FullName);
+            var made = NodeSetup.Initialize(handOver, parse.GetValue(directory)!.FullName, parse.GetValue(state)!, parse.GetValue(cases)!, TimeProvider.System);
+            Console.WriteLine($"Node {handOver.NodeId} ({handOver.Jurisdiction}) set up in {made.Directory}:");
+            Console.WriteLine($"  {NodeSetup.ConfigurationFile}      the configuration: review referenceYears and sources");
+            Console.WriteLine($"  {NodeSetup.TrustRootFile}       the federation root, SHA-256 fingerprint {made.TrustRootFingerprint}");
+            Console.WriteLine("               compare it with the administrator's by telephone or another channel you trust before the first run");
+            Console.WriteLine($"  {NodeSetup.LogVerifierKeyFile}        the transparency log's verifier key");
+            Console.WriteLine($"  {NodeSetup.ProtectionKeyFile}   the protection key (secret, owner-only): back it up now, never change it");
+            Console.WriteLine($"  {NodeSetup.SigningKeyFile}       the signing key (secret, owner-only): back it up, never send it");
+            Console.WriteLine($"  {NodeSetup.CertificateRequestFile}       the certificate request (no secret)");
+            Console.WriteLine($"Next: send {made.CertificateRequest} to the federation administrator, who runs");
+            WriteCertificateSteps(made.CertificateRequest, handOver.Jurisdiction, $"{handOver.NodeId}.pem", indentOnly: true);
+            Console.WriteLine($"Put the certificate they send back at {made.Certificate}, then: fed node validate --config {made.Configuration}");
+            return Task.FromResult(0);
+        }));
+        return command;
+    }
+
+    /// <summary>What the administrator does with a node's certificate request.</summary>
+    private static void WriteCertificateSteps(string requestPath, string jurisdiction, string certificate, bool indentOnly = false)
+    {
+        if (!indentOnly)
+        {
+            Console.WriteLine($"Certificate request: {requestPath}. Send it to the federation administrator, who runs");
+        }
+
+        Console.WriteLine($"  fed admin issue-certificate --request {Path.GetFileName(requestPath)} --jurisdiction {jurisdiction} --ca-certificate root.pem --ca-key root.key --out {certificate}");
+        Console.WriteLine($"  fed admin register-node --certificate {certificate}");
+        Console.WriteLine($"and sends back {certificate}.");
     }
 
     private static Command Budget()

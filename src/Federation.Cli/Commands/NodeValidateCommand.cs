@@ -18,9 +18,10 @@ internal static class NodeValidateCommand
         var format = new Option<OutputFormat>("--format") { Description = "table, csv or json.", DefaultValueFactory = _ => OutputFormat.Table };
         var command = new Command(
             "validate",
-            "Read the node's case records (and its service directory, when configured) through the pipeline's validation and list every record a run "
+            "Check the node's identity (its certificate against its key, jurisdiction, node id, validity and the federation root, and with the gateway "
+            + "when it can be reached, that it is not revoked), then read the node's case records (and its service directory, when configured) through the pipeline's validation and list every record a run "
             + "would quarantine, with its location and reason. Sends nothing and spends no privacy budget. "
-            + $"Exit code 0: nothing quarantined; {QuarantinedExitCode}: records quarantined; 2: a setting or source cannot be used (the message names it).")
+            + $"Exit code 0: nothing quarantined; {QuarantinedExitCode}: records quarantined; 2: a setting, the identity or a source cannot be used (the message names it).")
         {
             format,
         };
@@ -31,6 +32,7 @@ internal static class NodeValidateCommand
         {
             var startup = configuration.Check(parse);
             var node = startup.Configuration;
+            var identity = await CheckIdentityAsync(node, cancellationToken);
             var cases = await new NodeRunner(node, TimeProvider.System, startup.Sources).ValidateAsync(cancellationToken);
             IReadOnlyList<QuarantinedRecord> directory = node.ServiceDirectory is null
                 ? []
@@ -51,6 +53,7 @@ internal static class NodeValidateCommand
                             nodeId = node.NodeId,
                             jurisdiction = node.Jurisdiction,
                             datasetId = node.DatasetId,
+                            identity = new { certificate = identity.Certificate, gatewayReached = identity.Access.Reached, gateway = identity.Access.Description },
                             caseSources = startup.Sources.Describe(NodeSourceKind.CaseRecords),
                             records = new { read = cases.RecordsRead, accepted = cases.RecordsAccepted, outOfScope = cases.RecordsOutOfScope, quarantined = cases.Quarantined.Count },
                             serviceDirectory = node.ServiceDirectory is null ? null : new { quarantined = directory.Count },
@@ -60,6 +63,7 @@ internal static class NodeValidateCommand
                     break;
                 default:
                     output.WriteLine($"Node {node.NodeId} ({node.Jurisdiction}), dataset {node.DatasetId}: validated only; nothing was sent and no privacy budget was spent.");
+                    output.WriteLine($"Identity: {identity.Certificate}; {identity.Access.Description}.");
                     output.WriteLine($"Case records from: {string.Join("; ", startup.Sources.Describe(NodeSourceKind.CaseRecords))}.");
                     if (node.ServiceDirectory is not null)
                     {
@@ -90,5 +94,24 @@ internal static class NodeValidateCommand
             return items.Length == 0 ? 0 : QuarantinedExitCode;
         }, verbose));
         return command;
+    }
+
+    /// <summary>
+    /// The node's identity as the gateway sees it: the certificate (already checked offline at start-up) and whether the
+    /// gateway still accepts its key. A refusal is a setting that cannot be used: exit 2, before any source is read.
+    /// </summary>
+    private static async Task<(string Certificate, GatewayAccess Access)> CheckIdentityAsync(NodeConfiguration node, CancellationToken cancellationToken)
+    {
+        using var connection = NodeGatewayConnection.Open(node, TimeProvider.System);
+        var access = await connection.CheckAccessAsync(cancellationToken);
+        if (access.Refusal is { } refusal)
+        {
+            throw new CommandException(refusal);
+        }
+
+        var signer = connection.Signer;
+        var certificate = $"certificate {signer.Subject} for {node.Jurisdiction}, valid to {signer.NotAfter.ToUniversalTime():yyyy-MM-dd}, "
+            + $"thumbprint {Federation.Sdk.Identity.GatewayCredentials.KeyIdOf(signer)}, chains to the federation root";
+        return (certificate, access);
     }
 }

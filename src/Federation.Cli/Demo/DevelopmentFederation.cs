@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using Federation.Gateway.Identity;
 using Federation.Node;
+using Federation.Node.Setup;
 using Federation.Sdk.Catalog;
 using Federation.Sdk.Identity;
 using Federation.Sdk.Testing;
@@ -168,7 +169,7 @@ internal sealed class DevelopmentFederation(DemoLayout layout, TimeProvider time
         var roundingKey = Path.Combine(directory, "rounding.key");
         if (!File.Exists(roundingKey))
         {
-            WriteSecret(roundingKey, RandomNumberGenerator.GetBytes(32));
+            NodeProtectionKey.Create(roundingKey);
             made = true;
         }
 
@@ -197,16 +198,4 @@ internal sealed class DevelopmentFederation(DemoLayout layout, TimeProvider time
     private static string NodeId(string jurisdiction) => $"node-{jurisdiction.ToLowerInvariant()}";
 
     private static int StableSeed(string jurisdiction) => (jurisdiction[0] * 31) + jurisdiction[1];
-
-    private static void WriteSecret(string path, byte[] bytes)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using var stream = new FileStream(path, options);
-        stream.Write(bytes);
-    }
 }

@@ -24,7 +24,8 @@ public sealed class NodeStartup
     public TimeSpan? Interval { get; }
 
     /// <summary>
-    /// Reads the configuration, loads the plug-ins and checks every adapter's options; throws
+    /// Reads the configuration, checks the node's identity (<see cref="NodeIdentity"/>), loads the plug-ins and checks
+    /// every adapter's options; throws
     /// <see cref="NodeConfigurationException"/> listing every problem together, each naming its setting.
     /// </summary>
     public static NodeStartup Check(NodeHostSettings settings, TimeProvider timeProvider, ILoggerFactory? loggerFactory = null)
@@ -36,6 +37,12 @@ public sealed class NodeStartup
         if (settings.Every is { } every && NodeConfiguration.ScheduleSettings.Problem(every) is { } problem)
         {
             problems.Add($"--every: {problem}");
+        }
+
+        if (new[] { configuration.Signing.Certificate, configuration.Signing.PrivateKey, configuration.Gateway.TrustRoot }
+            .All(f => !string.IsNullOrWhiteSpace(f) && File.Exists(configuration.Resolve(f))))
+        {
+            problems.AddRange(NodeIdentity.Problems(configuration, timeProvider.GetUtcNow()));
         }
 
         var sources = new NodeSourceFactory(configuration, timeProvider, loggerFactory);
