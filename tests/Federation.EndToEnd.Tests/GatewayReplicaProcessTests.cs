@@ -113,14 +113,15 @@ public sealed class GatewayReplicaProcessTests(PostgresDatabase database) : ICla
         await gateway.StopAsync();
     }
 
-    // Spreads the nodes across these replicas; a node tries each upload twice in a run, so one sent to a dead replica fails soon.
+    // Spreads the nodes across these replicas. A node tries each upload six times in a run, half a second to a second
+    // apart: one sent to a dead replica fails within seconds, one held by the test (30 s deadline) is tried again.
     private static void PointNodesAt(DevelopmentFederation federation, DemoLayout layout, params Uri[] replicas)
     {
         federation.ConfigureNodes(replicas);
         foreach (var jurisdiction in Jurisdiction.All)
         {
             var configuration = NodeConfiguration.Load(layout.NodeConfiguration(jurisdiction));
-            configuration.Outbox = new NodeConfiguration.OutboxSettings { AttemptsPerRun = 2, InitialBackoffSeconds = 0.5, MaxBackoffSeconds = 1 };
+            configuration.Outbox = new NodeConfiguration.OutboxSettings { AttemptsPerRun = 6, InitialBackoffSeconds = 0.5, MaxBackoffSeconds = 1 };
             configuration.Save(layout.NodeConfiguration(jurisdiction));
         }
     }
@@ -340,12 +341,12 @@ public sealed class GatewayReplicaProcessTests(PostgresDatabase database) : ICla
         public Uri Address { get; }
 
         /// <summary>How the replica's database sessions are named (pg_stat_activity.application_name).</summary>
-        public string ApplicationName => $"federation-replica-{Name}";
+        public string ApplicationName => ApplicationNameOf(Name);
 
         public static GatewayReplica Start(DemoLayout layout, string connectionString, string name)
         {
             var port = FreePort();
-            var replicaConnection = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = $"federation-replica-{name}" }.ConnectionString;
+            var replicaConnection = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = ApplicationNameOf(name) }.ConnectionString;
             var process = ExternalProcess.Start("dotnet",
             [
                 Path.Combine(AppContext.BaseDirectory, "Federation.Gateway.dll"),
@@ -410,6 +411,8 @@ public sealed class GatewayReplicaProcessTests(PostgresDatabase database) : ICla
 
             _process.Dispose();
         }
+
+        private static string ApplicationNameOf(string name) => $"federation-replica-{name}";
 
         private static int FreePort()
         {
