@@ -114,11 +114,10 @@ public sealed class PostgresGatewayTests : IAsyncLifetime
     [Fact]
     public async Task A_capacity_change_accepted_by_one_replica_reaches_the_watchers_of_another_as_it_reaches_its_own()
     {
-        var federation = new TestFederation();
-        await using var first = await GatewayFixture.StartAsync(OnPostgres(), federation: federation);
-        await using var second = await GatewayFixture.StartAsync(OnPostgres(), federation: federation);
         var now = DateTimeOffset.UtcNow;
-        await first.PublishAsync(TestDirectories.Release("ON", TestDirectories.Ontario(now)));
+        var (first, second) = await StartTwoReplicasWithOntarioAsync(now);
+        await using var firstReplica = first;
+        await using var secondReplica = second;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         using var onFirst = await WatchOntarioAsync(first, timeout.Token);
         using var onSecond = await WatchOntarioAsync(second, timeout.Token);
@@ -136,11 +135,10 @@ public sealed class PostgresGatewayTests : IAsyncLifetime
     [Fact]
     public async Task A_replica_whose_listening_connection_is_cut_listens_again_and_its_watchers_miss_no_change()
     {
-        var federation = new TestFederation();
-        await using var first = await GatewayFixture.StartAsync(OnPostgres(), federation: federation);
-        await using var second = await GatewayFixture.StartAsync(OnPostgres(), federation: federation);
         var now = DateTimeOffset.UtcNow;
-        await first.PublishAsync(TestDirectories.Release("ON", TestDirectories.Ontario(now)));
+        var (first, second) = await StartTwoReplicasWithOntarioAsync(now);
+        await using var firstReplica = first;
+        await using var secondReplica = second;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         using var watch = await WatchOntarioAsync(second, timeout.Token);
         var listening = await WaitForListenersAsync(2, [], timeout.Token);
@@ -206,6 +204,16 @@ public sealed class PostgresGatewayTests : IAsyncLifetime
             failure.Message, StringComparison.Ordinal);
         Assert.Contains("password authentication failed", failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("wrong-Passw0rd-x", failure.ToString(), StringComparison.Ordinal);
+    }
+
+    // Two replicas on the test's database; Ontario's directory snapshot (TestDirectories.Ontario) accepted by the first.
+    private async Task<(GatewayFixture First, GatewayFixture Second)> StartTwoReplicasWithOntarioAsync(DateTimeOffset now)
+    {
+        var federation = new TestFederation();
+        var first = await GatewayFixture.StartAsync(OnPostgres(), federation: federation);
+        var second = await GatewayFixture.StartAsync(OnPostgres(), federation: federation);
+        await first.PublishAsync(TestDirectories.Release("ON", TestDirectories.Ontario(now)));
+        return (first, second);
     }
 
     // A watch of Ontario's capacities on a replica that has served the directory so far (so the stream carries only later changes).

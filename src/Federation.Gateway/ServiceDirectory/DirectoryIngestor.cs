@@ -14,9 +14,9 @@ namespace Federation.Gateway.ServiceDirectory;
 /// <summary>
 /// Accepts a signed directory release: verifies the signature and chain like a statistics submission, checks that
 /// certificate and release name the same jurisdiction, validates with the SDK's <see cref="DirectoryValidator"/>
-/// (the node's own rules), then appends in one transaction; watchers hear of the changes from <see cref="ServedDirectories"/>
-/// once the leaf is served. Every refusal is a
-/// <see cref="RequestRefusedException"/> and nothing is written.
+/// (the node's own rules), then appends in one transaction; watchers hear of the changes from
+/// <see cref="ServedDirectories"/> once the leaf is served. Every refusal is a <see cref="RequestRefusedException"/>
+/// and nothing is written.
 /// </summary>
 public sealed partial class DirectoryIngestor
 {

@@ -41,10 +41,6 @@ public sealed class ServedDirectories(ServedLog log, CapacityBroadcast broadcast
     public async Task<IReadOnlyList<DirectoryHistoryEntry>> GetHistoryAsync(string jurisdiction, CancellationToken cancellationToken) =>
         Read(await log.CurrentAsync(cancellationToken), state => state.History(jurisdiction).ToArray());
 
-    /// <summary>The current snapshot of a jurisdiction, or null.</summary>
-    internal async Task<DirectoryLogRelease?> CurrentSnapshotAsync(string jurisdiction, CancellationToken cancellationToken) =>
-        Read(await log.CurrentAsync(cancellationToken), state => state.CurrentSnapshot(jurisdiction));
-
     /// <summary>Brings the directory up to the log's latest leaf now, so watchers hear of new changes without waiting for a read.</summary>
     public async Task CatchUpAsync(CancellationToken cancellationToken) =>
         Read(await log.CurrentAsync(cancellationToken), _ => 0);
