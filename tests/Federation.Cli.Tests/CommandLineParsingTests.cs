@@ -56,6 +56,28 @@ public sealed class CommandLineParsingTests
         Assert.Contains(result.Errors, e => e.Message.Contains("--port", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("--replicas needs --postgres CONNECTION_STRING: ", "demo", "--replicas", "2")]
+    [InlineData("--replicas needs --postgres CONNECTION_STRING: ", "demo", "--replicas", "1")]
+    [InlineData("--replicas must be between 1 and 8.", "demo", "--replicas", "0", "--postgres", "Host=db;Database=federation;Username=gateway")]
+    [InlineData("--port 65535 leaves no room for 2 replicas", "demo", "--replicas", "2", "--port", "65535", "--postgres", "Host=db;Database=federation;Username=gateway")]
+    public void Demo_replicas_without_a_database_to_share_or_a_port_for_each_are_a_parse_error(string expected, params string[] arguments)
+    {
+        var root = new RootCommand { DemoCommand.Create() };
+
+        var result = root.Parse(arguments);
+
+        Assert.Contains(result.Errors, e => e.Message.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Demo_replicas_on_a_database_parse()
+    {
+        var root = new RootCommand { DemoCommand.Create() };
+
+        Assert.Empty(root.Parse(["demo", "--replicas", "3", "--postgres", "Host=db;Database=federation;Username=gateway"]).Errors);
+    }
+
     [Fact]
     public void An_unknown_output_format_is_a_parse_error()
     {

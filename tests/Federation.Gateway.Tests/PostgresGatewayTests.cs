@@ -112,6 +112,48 @@ public sealed class PostgresGatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_capacity_change_accepted_by_one_replica_reaches_the_watchers_of_another_as_it_reaches_its_own()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var (first, second) = await StartTwoReplicasWithOntarioAsync(now);
+        await using var firstReplica = first;
+        await using var secondReplica = second;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var onFirst = await WatchOntarioAsync(first, timeout.Token);
+        using var onSecond = await WatchOntarioAsync(second, timeout.Token);
+
+        // Nothing is asked of the second replica: it hears of the append through the database.
+        await first.PublishAsync(TestDirectories.Update("ON", ("A", TestDirectories.Beds(0, 10, now.AddSeconds(-1)))));
+
+        Assert.True(await onSecond.ResponseStream.MoveNext(timeout.Token));
+        Assert.True(await onFirst.ResponseStream.MoveNext(timeout.Token));
+        var change = onSecond.ResponseStream.Current;
+        Assert.Equal(("ON", "A", "Service A", 0, 3, false), (change.Jurisdiction, change.ServiceId, change.ServiceName, change.Capacity.Available, change.PreviousAvailable, change.CurrentState));
+        Assert.Equal(onFirst.ResponseStream.Current, change);
+    }
+
+    [Fact]
+    public async Task A_replica_whose_listening_connection_is_cut_listens_again_and_its_watchers_miss_no_change()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var (first, second) = await StartTwoReplicasWithOntarioAsync(now);
+        await using var firstReplica = first;
+        await using var secondReplica = second;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var watch = await WatchOntarioAsync(second, timeout.Token);
+        var listening = await WaitForListenersAsync(2, [], timeout.Token);
+
+        // The server ends both replicas' listening sessions (as a restart or a network cut would); the append that
+        // follows may be announced while no one listens: the second replica catches up when it listens again.
+        await ScalarAsync($"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE pid IN ({string.Join(',', listening)})");
+        await first.PublishAsync(TestDirectories.Update("ON", ("C", TestDirectories.Beds(1, 8, now.AddSeconds(-1)))));
+
+        Assert.True(await watch.ResponseStream.MoveNext(timeout.Token));
+        Assert.Equal(("C", 1, 0), (watch.ResponseStream.Current.ServiceId, watch.ResponseStream.Current.Capacity.Available, watch.ResponseStream.Current.PreviousAvailable));
+        await WaitForListenersAsync(2, listening, timeout.Token);
+    }
+
+    [Fact]
     public async Task A_node_enrolled_through_two_replicas_at_once_is_registered_once_and_gets_tokens_from_both()
     {
         var federation = new TestFederation();
@@ -162,6 +204,53 @@ public sealed class PostgresGatewayTests : IAsyncLifetime
             failure.Message, StringComparison.Ordinal);
         Assert.Contains("password authentication failed", failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("wrong-Passw0rd-x", failure.ToString(), StringComparison.Ordinal);
+    }
+
+    // Two replicas on the test's database; Ontario's directory snapshot (TestDirectories.Ontario) accepted by the first.
+    private async Task<(GatewayFixture First, GatewayFixture Second)> StartTwoReplicasWithOntarioAsync(DateTimeOffset now)
+    {
+        var federation = new TestFederation();
+        var first = await GatewayFixture.StartAsync(OnPostgres(), federation: federation);
+        var second = await GatewayFixture.StartAsync(OnPostgres(), federation: federation);
+        await first.PublishAsync(TestDirectories.Release("ON", TestDirectories.Ontario(now)));
+        return (first, second);
+    }
+
+    // A watch of Ontario's capacities on a replica that has served the directory so far (so the stream carries only later changes).
+    private static async Task<AsyncServerStreamingCall<WatchCapacityResponse>> WatchOntarioAsync(GatewayFixture gateway, CancellationToken cancellationToken)
+    {
+        await gateway.Directory().CapacitySummaryAsync(new CapacitySummaryRequest(), cancellationToken: cancellationToken);
+        var watch = gateway.Directory().WatchCapacity(new WatchCapacityRequest { Jurisdictions = { "ON" } }, cancellationToken: cancellationToken);
+        await watch.ResponseHeadersAsync;
+        return watch;
+    }
+
+    // The process ids of the sessions listening for appends to this database's log, once there are <paramref name="count"/>
+    // of them other than <paramref name="excluded"/>.
+    private async Task<IReadOnlyList<int>> WaitForListenersAsync(int count, IReadOnlyList<int> excluded, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await using var connection = new NpgsqlConnection(_database.ConnectionString);
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = @listen", connection);
+            command.Parameters.AddWithValue("listen", PostgresLogGrowthListener.Listen);
+            var pids = new List<int>();
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    pids.Add(reader.GetInt32(0));
+                }
+            }
+
+            if (pids.Except(excluded).Count() >= count)
+            {
+                return pids;
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
     }
 
     private async Task<long> ScalarAsync(string sql)

@@ -1,6 +1,8 @@
 using Federation.Contracts.V1;
 using Federation.Gateway.Transparency;
 using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Health.V1;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -74,6 +76,20 @@ public sealed class ServedStateIntegrityTests
         var after = (await gateway.QueryAsync(request)).Rows.Single(r => r.Jurisdiction == "ON");
         Assert.Equal(500, before.Value);
         Assert.Equal(before.Value, after.Value);
+    }
+
+    [Fact]
+    public async Task A_gateway_that_finds_its_log_altered_while_serving_refuses_data_calls_and_tells_health_checks_it_is_not_serving()
+    {
+        await using var gateway = await StartWithReleasesAsync();
+        var health = new Health.HealthClient(gateway.Channel);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest())).Status);
+
+        Execute(gateway, "DELETE FROM log_entries WHERE leaf_index = 2");
+
+        var refusal = await Assert.ThrowsAsync<RpcException>(() => gateway.QueryAsync(new QueryRequest { DatasetId = "trafficking.victims.v1" }));
+        Assert.Equal(StatusCode.DataLoss, refusal.StatusCode);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, (await health.CheckAsync(new HealthCheckRequest())).Status);
     }
 
     private static async Task<GatewayFixture> StartWithReleasesAsync()

@@ -14,12 +14,19 @@ namespace Federation.Cli.Demo;
 /// <summary>Runs the demo: federation files, gateway on loopback, 13 nodes, national report, then serves until stopped.</summary>
 internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvider timeProvider)
 {
-    /// <param name="port">The gateway's port on 127.0.0.1 (0: a free one).</param>
+    /// <param name="port">The gateway's port on 127.0.0.1 (0: a free one); replica i (from 0) listens on port + i.</param>
     /// <param name="once">Stop after the report instead of serving until cancelled.</param>
     /// <param name="postgres">A PostgreSQL connection string for the gateway's store, or null for SQLite files in the data folder.</param>
+    /// <param name="replicas">How many gateway replicas share the PostgreSQL database (1 without <paramref name="postgres"/>).</param>
     /// <param name="cancellationToken">Stops serving.</param>
-    public async Task<int> RunAsync(int port, bool once, string? postgres, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(int port, bool once, string? postgres, int replicas, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(replicas, 1);
+        if (replicas > 1 && postgres is null)
+        {
+            throw new ArgumentException("Several gateway replicas need a shared PostgreSQL database.", nameof(replicas));
+        }
+
         output.WriteLine($"Federation demo: development federation in {layout.Root}");
         var federation = new DevelopmentFederation(layout, timeProvider);
         foreach (var made in federation.EnsureCreated())
@@ -27,14 +34,49 @@ internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvi
             output.WriteLine($"  created {made}");
         }
 
-        await using var gateway = CreateGateway(layout, port, postgres: postgres);
-        await gateway.StartAsync(cancellationToken);
-        var address = gateway.GetListeningAddress();
+        var gateways = new List<WebApplication>();
+        try
+        {
+            // One after the other: the first creates the database's tables and the empty log's checkpoint.
+            for (var replica = 0; replica < replicas; replica++)
+            {
+                var gateway = CreateGateway(layout, port == 0 ? 0 : port + replica, postgres: postgres);
+                gateways.Add(gateway);
+                await gateway.StartAsync(cancellationToken);
+            }
+
+            return await RunAsync(federation, gateways, once, postgres, cancellationToken);
+        }
+        finally
+        {
+            foreach (var gateway in gateways)
+            {
+                await gateway.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task<int> RunAsync(DevelopmentFederation federation, List<WebApplication> gateways, bool once, string? postgres, CancellationToken cancellationToken)
+    {
+        var addresses = gateways.Select(g => g.GetListeningAddress()).ToArray();
+        var address = addresses[0];
         var shownAddress = address.GetLeftPart(UriPartial.Authority);
         layout.WriteEndpoint(address);
-        await federation.EnrolAsync(gateway.Services, cancellationToken);
-        federation.ConfigureNodes(address);
-        output.WriteLine($"  gateway started on {shownAddress} (TLS, certificate from the federation root)");
+        await federation.EnrolAsync(gateways[0].Services, cancellationToken);
+        federation.ConfigureNodes(addresses);
+        if (gateways.Count == 1)
+        {
+            output.WriteLine($"  gateway started on {shownAddress} (TLS, certificate from the federation root)");
+        }
+        else
+        {
+            output.WriteLine($"  {gateways.Count} gateway replicas started on one database (TLS, certificate from the federation root), nodes spread across them:");
+            for (var replica = 0; replica < gateways.Count; replica++)
+            {
+                output.WriteLine($"    replica {replica + 1}: {addresses[replica].GetLeftPart(UriPartial.Authority)}  nodes {string.Join(' ', DevelopmentFederation.NodesOf(replica, gateways.Count))}");
+            }
+        }
+
         output.WriteLine(postgres is null
             ? $"  gateway store: SQLite files in {layout.GatewayDirectory}"
             : $"  gateway store: {Gateway.Storage.PostgresGatewayDatabase.Describe(postgres)} (transparency log, clients, audit log)");
@@ -52,16 +94,25 @@ internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvi
             await DemoDirectories.PrintSummaryAsync(channel, output, cancellationToken);
         }
 
+        if (gateways.Count > 1)
+        {
+            await PrintReplicaCheckpointsAsync(addresses, trust, cancellationToken);
+        }
+
         output.WriteLine();
         output.WriteLine($"See exactly what a node would send, without sending anything: fed node preview --config {layout.NodeConfiguration("ON")}");
         if (once)
         {
-            await gateway.StopAsync(CancellationToken.None);
+            await StopAsync(gateways);
             return 0;
         }
 
         output.WriteLine();
-        output.WriteLine($"Gateway listening on {shownAddress}");
+        foreach (var listening in addresses)
+        {
+            output.WriteLine($"Gateway listening on {listening.GetLeftPart(UriPartial.Authority)}");
+        }
+
         output.WriteLine("Query it from another terminal:");
         foreach (var line in CommandsToTry(layout, shownAddress))
         {
@@ -75,11 +126,34 @@ internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvi
         }
         catch (OperationCanceledException)
         {
-            output.WriteLine("Stopping the gateway.");
+            output.WriteLine(gateways.Count == 1 ? "Stopping the gateway." : "Stopping the gateway replicas.");
         }
 
-        await gateway.StopAsync(CancellationToken.None);
+        await StopAsync(gateways);
         return 0;
+    }
+
+    private static async Task StopAsync(IEnumerable<WebApplication> gateways)
+    {
+        foreach (var gateway in gateways)
+        {
+            await gateway.StopAsync(CancellationToken.None);
+        }
+    }
+
+    // Each replica's latest checkpoint, asked of the replica itself: all serve one log.
+    private async Task PrintReplicaCheckpointsAsync(Uri[] addresses, FederationTrust trust, CancellationToken cancellationToken)
+    {
+        output.WriteLine();
+        output.WriteLine("The transparency log as each replica serves it:");
+        for (var replica = 0; replica < addresses.Length; replica++)
+        {
+            using var analyst = new GatewayTokenProvider(addresses[replica], ClientSecretFile.Load(layout.AnalystCredentials).ToCredentials(), trust, timeProvider);
+            using var channel = GatewayChannel.Create(addresses[replica], trust, tokens: analyst);
+            var checkpoint = (await new TransparencyLogService.TransparencyLogServiceClient(channel).GetCheckpointAsync(
+                new GetCheckpointRequest(), deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: cancellationToken)).Checkpoint.Split('\n');
+            output.WriteLine($"  replica {replica + 1} ({addresses[replica].GetLeftPart(UriPartial.Authority)}): {checkpoint[1]} leaves, root {checkpoint[2]}");
+        }
     }
 
     /// <summary>The gateway of a development federation: loopback, TLS with the federation's certificate, reflection on.</summary>

@@ -108,35 +108,51 @@ internal sealed class DevelopmentFederation(DemoLayout layout, TimeProvider time
         }
     }
 
-    /// <summary>Points every node's configuration at the gateway's current address.</summary>
-    public void ConfigureNodes(Uri gatewayAddress)
+    /// <summary>
+    /// Points every node's configuration at the gateway's current address; given several replicas' addresses, spreads
+    /// the nodes across them (<see cref="NodesOf"/>).
+    /// </summary>
+    public void ConfigureNodes(params IReadOnlyList<Uri> gatewayAddresses)
     {
-        foreach (var jurisdiction in Jurisdiction.All)
+        ArgumentOutOfRangeException.ThrowIfZero(gatewayAddresses.Count);
+        for (var replica = 0; replica < gatewayAddresses.Count; replica++)
         {
-            var configuration = new NodeConfiguration
+            foreach (var jurisdiction in NodesOf(replica, gatewayAddresses.Count))
             {
-                Jurisdiction = jurisdiction,
-                NodeId = NodeId(jurisdiction),
-                DatasetId = "trafficking.victims.v1",
-                Gateway = new NodeConfiguration.GatewaySettings
-                {
-                    Address = gatewayAddress.ToString(),
-                    TrustRoot = Path.GetRelativePath(layout.NodeDirectory(jurisdiction), layout.RootCertificate),
-                    LogVerifierKey = Path.GetRelativePath(layout.NodeDirectory(jurisdiction), layout.LogVerifierKey),
-                },
-                Signing = new NodeConfiguration.SigningSettings { Certificate = "node.pem", PrivateKey = "node.key" },
-                Protection = new NodeConfiguration.ProtectionSettings { KeyFile = "rounding.key" },
-                ReferenceYears = [.. Years],
-                Sources = [new NodeConfiguration.SourceSettings { Name = "cases", Adapter = "csv", Options = new() { ["path"] = "cases.csv" } }],
-                ServiceDirectory = new NodeConfiguration.ServiceDirectorySettings
-                {
-                    Sources = [new NodeConfiguration.SourceSettings { Name = "services", Adapter = "csv", Options = new() { ["path"] = ServicesFile } }],
-                    CapacityFeed = CapacityFile,
-                },
-                StateDirectory = "state",
-            };
-            configuration.Save(layout.NodeConfiguration(jurisdiction));
+                ConfigureNode(jurisdiction, gatewayAddresses[replica]);
+            }
         }
+    }
+
+    /// <summary>The nodes that send to replica <paramref name="replica"/> (from 0) of <paramref name="replicas"/>: every replicas-th jurisdiction.</summary>
+    public static IReadOnlyList<string> NodesOf(int replica, int replicas) =>
+        Jurisdiction.All.Where((_, position) => position % replicas == replica).ToArray();
+
+    private void ConfigureNode(string jurisdiction, Uri gatewayAddress)
+    {
+        var configuration = new NodeConfiguration
+        {
+            Jurisdiction = jurisdiction,
+            NodeId = NodeId(jurisdiction),
+            DatasetId = "trafficking.victims.v1",
+            Gateway = new NodeConfiguration.GatewaySettings
+            {
+                Address = gatewayAddress.ToString(),
+                TrustRoot = Path.GetRelativePath(layout.NodeDirectory(jurisdiction), layout.RootCertificate),
+                LogVerifierKey = Path.GetRelativePath(layout.NodeDirectory(jurisdiction), layout.LogVerifierKey),
+            },
+            Signing = new NodeConfiguration.SigningSettings { Certificate = "node.pem", PrivateKey = "node.key" },
+            Protection = new NodeConfiguration.ProtectionSettings { KeyFile = "rounding.key" },
+            ReferenceYears = [.. Years],
+            Sources = [new NodeConfiguration.SourceSettings { Name = "cases", Adapter = "csv", Options = new() { ["path"] = "cases.csv" } }],
+            ServiceDirectory = new NodeConfiguration.ServiceDirectorySettings
+            {
+                Sources = [new NodeConfiguration.SourceSettings { Name = "services", Adapter = "csv", Options = new() { ["path"] = ServicesFile } }],
+                CapacityFeed = CapacityFile,
+            },
+            StateDirectory = "state",
+        };
+        configuration.Save(layout.NodeConfiguration(jurisdiction));
     }
 
     private FederationCertificateAuthority LoadOrCreateAuthority(List<string> created)

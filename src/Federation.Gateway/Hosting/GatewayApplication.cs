@@ -76,6 +76,10 @@ public static partial class GatewayApplication
                 ? new PostgresLogStore(sp.GetRequiredService<PostgresGatewayDatabase>())
                 : new SqliteLogStore(options.ResolvedDatabasePath);
         });
+        builder.Services.AddSingleton<ILogGrowthListener>(sp =>
+            sp.GetRequiredService<IOptions<GatewayOptions>>().Value.UsesPostgres
+                ? ActivatorUtilities.CreateInstance<PostgresLogGrowthListener>(sp)
+                : new SingleProcessLogGrowth());
         builder.Services.AddSingleton<TransparencyLog>();
         builder.Services.AddSingleton<ServedLog>();
         builder.Services.AddSingleton<ServedStatistics>();

@@ -2,7 +2,7 @@ using Federation.Gateway.ServiceDirectory;
 
 namespace Federation.Gateway.Hosting;
 
-/// <summary>Registers the national service directory: answered from the directory releases of the log, search and watch.</summary>
+/// <summary>Registers the national service directory: answered from the directory releases of the log, search and watch (following the appends of every replica).</summary>
 internal static class ServiceDirectoryRegistration
 {
     public static IServiceCollection AddServiceDirectory(this IServiceCollection services)
@@ -14,6 +14,7 @@ internal static class ServiceDirectoryRegistration
         services.AddSingleton<DirectoryIngestor>();
         services.AddSingleton<DirectorySearch>();
         services.AddSingleton<SafeHousingCoverage>();
+        services.AddHostedService<ServedStateFollower>();
         return services;
     }
 }

@@ -4,7 +4,9 @@ using Federation.Contracts.V1;
 namespace Federation.Gateway.ServiceDirectory;
 
 /// <summary>
-/// Hands accepted capacity changes to every open WatchCapacity stream of this gateway process. A watcher that
+/// Hands capacity changes to every open WatchCapacity stream of this gateway process: those of every directory release
+/// it serves, accepted by this process or by another replica sharing the database (<see cref="ServedDirectories"/>
+/// publishes them as it applies the log's leaves). A watcher that
 /// falls more than <see cref="BufferedChanges"/> changes behind loses the oldest ones; ingestion never waits for a watcher.
 /// </summary>
 public sealed class CapacityBroadcast
@@ -26,12 +28,18 @@ public sealed class CapacityBroadcast
         return subscription;
     }
 
-    public void Publish(IEnumerable<WatchCapacityResponse> changes)
+    public void Publish(IReadOnlyCollection<WatchCapacityResponse> changes)
     {
+        ArgumentNullException.ThrowIfNull(changes);
         Subscription[] subscriptions;
         lock (_lock)
         {
             subscriptions = [.. _subscriptions];
+        }
+
+        if (changes.Count == 0 || subscriptions.Length == 0)
+        {
+            return;
         }
 
         foreach (var change in changes)

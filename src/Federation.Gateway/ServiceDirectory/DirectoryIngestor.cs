@@ -14,8 +14,9 @@ namespace Federation.Gateway.ServiceDirectory;
 /// <summary>
 /// Accepts a signed directory release: verifies the signature and chain like a statistics submission, checks that
 /// certificate and release name the same jurisdiction, validates with the SDK's <see cref="DirectoryValidator"/>
-/// (the node's own rules), then appends in one transaction and tells watchers what changed. Every refusal is a
-/// <see cref="RequestRefusedException"/> and nothing is written.
+/// (the node's own rules), then appends in one transaction; watchers hear of the changes from
+/// <see cref="ServedDirectories"/> once the leaf is served. Every refusal is a <see cref="RequestRefusedException"/>
+/// and nothing is written.
 /// </summary>
 public sealed partial class DirectoryIngestor
 {
@@ -23,7 +24,6 @@ public sealed partial class DirectoryIngestor
     private readonly DirectoryValidator _validator;
     private readonly ReleaseAppender _appender;
     private readonly ServedDirectories _directories;
-    private readonly CapacityBroadcast _broadcast;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<DirectoryIngestor> _logger;
 
@@ -31,7 +31,6 @@ public sealed partial class DirectoryIngestor
         SignedEnvelopeOpener opener,
         ReleaseAppender appender,
         ServedDirectories directories,
-        CapacityBroadcast broadcast,
         TimeProvider timeProvider,
         ILogger<DirectoryIngestor> logger)
     {
@@ -39,7 +38,6 @@ public sealed partial class DirectoryIngestor
         _validator = new DirectoryValidator(timeProvider);
         _appender = appender;
         _directories = directories;
-        _broadcast = broadcast;
         _timeProvider = timeProvider;
         _logger = logger;
     }
@@ -128,36 +126,13 @@ public sealed partial class DirectoryIngestor
                 break;
             default:
                 LogStored(releaseId, release.Jurisdiction, release.ContentCase, evaluation!.Changes.Count);
-                var services = (isSnapshot ? release.Snapshot : (await _directories.CurrentSnapshotAsync(release.Jurisdiction, cancellationToken))!.Release.Snapshot)
-                    .Services.ToDictionary(s => s.Id, StringComparer.Ordinal);
-                _broadcast.Publish(evaluation.Changes.Select(c => ToWatchResponse(c, services, receivedAt)));
+
+                // Watchers get the changes when the served directory applies the new leaf, as for another replica's leaves.
+                await _directories.CatchUpAsync(cancellationToken);
                 break;
         }
 
         return DirectoryReceipt.Parser.ParseFrom(result.ReceiptBytes);
-    }
-
-    internal static WatchCapacityResponse ToWatchResponse(CapacityChange change, IReadOnlyDictionary<string, Service> services, DateTimeOffset receivedAt)
-    {
-        var response = new WatchCapacityResponse
-        {
-            Jurisdiction = change.Jurisdiction,
-            ServiceId = change.ServiceId,
-            Capacity = change.Capacity,
-            ReceivedAt = Timestamp.FromDateTimeOffset(receivedAt),
-        };
-        if (change.PreviousAvailable is { } previous)
-        {
-            response.PreviousAvailable = previous;
-        }
-
-        if (services.TryGetValue(change.ServiceId, out var service))
-        {
-            response.ServiceName = service.Name;
-            response.ServiceTypes.AddRange(service.ServiceTypes);
-        }
-
-        return response;
     }
 
     // A capacity update needs a snapshot, and may only count capacities of services in it.

@@ -182,7 +182,7 @@ public sealed class DirectorySearch(CurrentDirectories directories, IDirectorySt
                 continue;
             }
 
-            var message = DirectoryIngestor.ToWatchResponse(new CapacityChange(capacity.Jurisdiction, capacity.ServiceId, capacity.Capacity, null), directory.Services, now);
+            var message = new CapacityChange(capacity.Jurisdiction, capacity.ServiceId, capacity.Capacity, null).ToWatchResponse(directory.Services, now);
             message.CurrentState = true;
             if (filter(message))
             {

@@ -31,18 +31,24 @@ internal sealed class DirectoryState
 
     public DirectoryLogRelease? CurrentSnapshot(string jurisdiction) => _snapshots.GetValueOrDefault(jurisdiction);
 
-    /// <summary>Applies the releases of a newer snapshot of the log, in log order.</summary>
-    public void CatchUp(ServedSnapshot snapshot)
+    /// <summary>
+    /// Applies the releases of a newer snapshot of the log, in log order; returns the capacity changes they made, as
+    /// watchers receive them (each change once: a release is applied once).
+    /// </summary>
+    public IReadOnlyList<WatchCapacityResponse> CatchUp(ServedSnapshot snapshot)
     {
+        var changes = new List<WatchCapacityResponse>();
         foreach (var release in snapshot.InLogOrder.Skip((int)TreeSize))
         {
             if (release is DirectoryLogRelease directory)
             {
-                Apply(directory);
+                changes.AddRange(Apply(directory));
             }
 
             TreeSize = release.LeafIndex + 1;
         }
+
+        return changes;
     }
 
     /// <summary>What a release would change: the counts that would become current and how many are older than those held.</summary>
@@ -73,7 +79,7 @@ internal sealed class DirectoryState
         return new CapacityEvaluation(changes, outdated);
     }
 
-    private void Apply(DirectoryLogRelease release)
+    private IEnumerable<WatchCapacityResponse> Apply(DirectoryLogRelease release)
     {
         var jurisdiction = release.Jurisdiction;
         var evaluation = Evaluate(jurisdiction, release.Release);
@@ -111,6 +117,9 @@ internal sealed class DirectoryState
                 _residentialBeds.Add(new HistoricalReading(jurisdiction, service.Id, capacity.Id, capacity.Available, capacity.Maximum, capacity.Updated.ToDateTimeOffset()));
             }
         }
+
+        var services = readings.Select(r => r.Service).DistinctBy(s => s.Id).ToDictionary(s => s.Id, StringComparer.Ordinal);
+        return evaluation.Changes.Select(c => c.ToWatchResponse(services, release.ReceivedAt));
     }
 
     // Every count a release reports, with its service (a capacity update's services are those of the current snapshot).

@@ -26,7 +26,33 @@ public interface IDirectoryStore
 }
 
 /// <summary>A capacity count that became current, and the available count it replaced.</summary>
-public sealed record CapacityChange(string Jurisdiction, string ServiceId, ServiceCapacity Capacity, int? PreviousAvailable);
+public sealed record CapacityChange(string Jurisdiction, string ServiceId, ServiceCapacity Capacity, int? PreviousAvailable)
+{
+    /// <summary>The change as a watcher receives it, with its service's name and types when <paramref name="services"/> has it.</summary>
+    public WatchCapacityResponse ToWatchResponse(IReadOnlyDictionary<string, Service> services, DateTimeOffset receivedAt)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var response = new WatchCapacityResponse
+        {
+            Jurisdiction = Jurisdiction,
+            ServiceId = ServiceId,
+            Capacity = Capacity,
+            ReceivedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(receivedAt),
+        };
+        if (PreviousAvailable is { } previous)
+        {
+            response.PreviousAvailable = previous;
+        }
+
+        if (services.TryGetValue(ServiceId, out var service))
+        {
+            response.ServiceName = service.Name;
+            response.ServiceTypes.AddRange(service.ServiceTypes);
+        }
+
+        return response;
+    }
+}
 
 /// <summary>A jurisdiction's current snapshot: the release and its signed bytes.</summary>
 public sealed record StoredSnapshot(string Jurisdiction, string ReleaseId, int Revision, DateTimeOffset ProducedAt, DateTimeOffset ReceivedAt, byte[] ReleaseBytes);

@@ -5,9 +5,11 @@ namespace Federation.Gateway.ServiceDirectory;
 
 /// <summary>
 /// The service directory answered from the directory releases of the verified log (<see cref="ServedLog"/>): a
-/// <see cref="DirectoryState"/> brought up to the log's latest leaf before each answer.
+/// <see cref="DirectoryState"/> brought up to the log's latest leaf before each answer. Whenever it applies new leaves
+/// (appended by this gateway process or by another replica sharing the store), it hands the capacity changes they made
+/// to the watchers (<see cref="CapacityBroadcast"/>): every change once, in log order.
 /// </summary>
-public sealed class ServedDirectories(ServedLog log) : IDirectoryStore
+public sealed class ServedDirectories(ServedLog log, CapacityBroadcast broadcast) : IDirectoryStore
 {
     private readonly Lock _sync = new();
     private readonly DirectoryState _state = new();
@@ -39,9 +41,9 @@ public sealed class ServedDirectories(ServedLog log) : IDirectoryStore
     public async Task<IReadOnlyList<DirectoryHistoryEntry>> GetHistoryAsync(string jurisdiction, CancellationToken cancellationToken) =>
         Read(await log.CurrentAsync(cancellationToken), state => state.History(jurisdiction).ToArray());
 
-    /// <summary>The current snapshot of a jurisdiction, or null.</summary>
-    internal async Task<DirectoryLogRelease?> CurrentSnapshotAsync(string jurisdiction, CancellationToken cancellationToken) =>
-        Read(await log.CurrentAsync(cancellationToken), state => state.CurrentSnapshot(jurisdiction));
+    /// <summary>Brings the directory up to the log's latest leaf now, so watchers hear of new changes without waiting for a read.</summary>
+    public async Task CatchUpAsync(CancellationToken cancellationToken) =>
+        Read(await log.CurrentAsync(cancellationToken), _ => 0);
 
     /// <summary>
     /// Inside an append, on the snapshot the decision is made on: the current snapshot of the release's jurisdiction
@@ -54,7 +56,9 @@ public sealed class ServedDirectories(ServedLog log) : IDirectoryStore
     {
         lock (_sync)
         {
-            _state.CatchUp(snapshot);
+            // Under the lock: changes reach watchers in log order, and a watcher that subscribed before reading the
+            // state misses none.
+            broadcast.Publish(_state.CatchUp(snapshot));
             return read(_state);
         }
     }

@@ -54,6 +54,9 @@ public sealed partial class ServedLog : IDisposable
         return CatchUpAsync(transaction, cancellationToken);
     }
 
+    /// <summary>Why this process stopped serving the log (it failed verification), or null while it serves.</summary>
+    public string? Failure => Volatile.Read(ref _failure);
+
     public void Dispose() => _catchUp.Dispose();
 
     private void ThrowIfFailed()

@@ -8,12 +8,21 @@ namespace Federation.Gateway.Storage;
 /// <summary>
 /// The log store in the gateway's PostgreSQL database, shared by replicas. An append transaction holds a
 /// transaction-scoped advisory lock (<c>pg_advisory_xact_lock</c>), which one session of any replica holds at a time,
-/// so the log has one sequence; readers never wait for it and see committed leaves only.
+/// so the log has one sequence; readers never wait for it and see committed leaves only. Each append notifies
+/// <see cref="AppendChannel"/> in its transaction, so replicas hear of committed appends only
+/// (<see cref="PostgresLogGrowthListener"/>).
 /// </summary>
 public sealed class PostgresLogStore : ILogStore
 {
-    // One key for the log's single writer, another for schema changes; both are far from keys other software picks.
-    private const long AppendLock = 0x4645_444C_4F47_0001; // "FEDLOG" 1
+    /// <summary>
+    /// The advisory lock key of the log's single writer: a session holding it (<c>pg_locks</c>, locktype advisory) is
+    /// appending; the others wait for it. Far from keys other software picks ("FEDLOG" 1).
+    /// </summary>
+    public const long AppendLock = 0x4645_444C_4F47_0001;
+
+    /// <summary>The notification channel every committed append is announced on, with the new tree size as payload.</summary>
+    public const string AppendChannel = "federation_log_appended";
+
     private const long SchemaLock = 0x4645_444C_4F47_0002;
 
     private const string Version1 = """
@@ -208,6 +217,12 @@ public sealed class PostgresLogStore : ILogStore
             }
 
             batch.BatchCommands.Add(Reads.InsertCheckpoint(checkpoint));
+
+            // Delivered to the listening replicas when (and only if) the transaction commits.
+            var notify = new NpgsqlBatchCommand("SELECT pg_notify(@channel, @size)");
+            notify.Parameters.AddWithValue("channel", AppendChannel);
+            notify.Parameters.AddWithValue("size", checkpoint.TreeSize.ToString(CultureInfo.InvariantCulture));
+            batch.BatchCommands.Add(notify);
             await batch.ExecuteNonQueryAsync(cancellationToken);
         }
 
