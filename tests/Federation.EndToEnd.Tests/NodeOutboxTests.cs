@@ -101,7 +101,7 @@ public sealed class NodeOutboxTests
         Assert.Equal(1, entries[0].DirectoryReceipt!.SnapshotRevision);
     }
 
-    private static async Task<long> CountStoredAsync(DemoFederationFixture fixture, string jurisdiction)
+    internal static async Task<long> CountStoredAsync(DemoFederationFixture fixture, string jurisdiction)
     {
         await using var connection = new SqliteConnection($"Data Source={Path.Combine(fixture.Layout.GatewayDirectory, "gateway.db")};Mode=ReadOnly;Pooling=False");
         await connection.OpenAsync();
