@@ -93,6 +93,7 @@ public sealed class DirectoryRunner
     public async Task<DirectoryRunReport> RunAsync(CancellationToken cancellationToken)
     {
         using var connection = NodeGatewayConnection.Open(_configuration, _timeProvider);
+        await connection.CheckAsync(cancellationToken);
         using var outbox = await NodeOutbox.OpenAsync(_configuration, connection, _timeProvider, cancellationToken);
         await outbox.SendEarlierAsync(cancellationToken);
         var built = await PrepareAsync(cancellationToken);

@@ -2,6 +2,8 @@ using System.Security.Cryptography.X509Certificates;
 using Federation.Sdk.Client;
 using Federation.Sdk.Identity;
 using Federation.Sdk.Trust;
+using Grpc.Core;
+using Grpc.Health.V1;
 using Grpc.Net.Client;
 
 namespace Federation.Node;
@@ -12,11 +14,16 @@ namespace Federation.Node;
 /// </summary>
 public sealed class NodeGatewayConnection : IDisposable
 {
-    private readonly GatewayTokenProvider _tokens;
+    private static readonly TimeSpan s_checkDeadline = TimeSpan.FromSeconds(30);
 
-    private NodeGatewayConnection(FederationTrust trust, X509Certificate2 signer, GatewayTokenProvider tokens, GrpcChannel channel)
+    private readonly GatewayTokenProvider _tokens;
+    private readonly TimeProvider _timeProvider;
+
+    private NodeGatewayConnection(FederationTrust trust, X509Certificate2 signer, GatewayTokenProvider tokens, GrpcChannel channel, Uri address, TimeProvider timeProvider)
     {
         Trust = trust;
+        Address = address;
+        _timeProvider = timeProvider;
         Signer = signer;
         _tokens = tokens;
         Channel = channel;
@@ -28,6 +35,49 @@ public sealed class NodeGatewayConnection : IDisposable
     public X509Certificate2 Signer { get; }
 
     public GrpcChannel Channel { get; }
+
+    /// <summary>The gateway's address.</summary>
+    public Uri Address { get; }
+
+    /// <summary>
+    /// Contacts the gateway before a run prepares anything: the token server must issue this node a token, and the
+    /// gateway's health service must answer SERVING. Throws <see cref="GatewayUnreachableException"/> when either cannot be reached or the
+    /// gateway is not serving (a later run may succeed), and <see cref="NodeIdentityRefusedException"/> when the token
+    /// server refuses the node (revoked, unknown, expired: no later run can succeed until an administrator acts).
+    /// </summary>
+    public async Task CheckAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _tokens.GetAccessTokenAsync(cancellationToken);
+        }
+        catch (GatewayAuthenticationException e) when (e.IsTransient)
+        {
+            throw new GatewayUnreachableException(e.Message, e);
+        }
+        catch (GatewayAuthenticationException e)
+        {
+            throw new NodeIdentityRefusedException(_tokens.ClientId, e);
+        }
+
+        HealthCheckResponse health;
+        try
+        {
+            health = await new Health.HealthClient(Channel).CheckAsync(
+                new HealthCheckRequest(),
+                deadline: _timeProvider.GetUtcNow().UtcDateTime.Add(s_checkDeadline),
+                cancellationToken: cancellationToken);
+        }
+        catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled || !cancellationToken.IsCancellationRequested)
+        {
+            throw new GatewayUnreachableException($"The gateway {Address} cannot be reached: {e.Status.Detail} ({e.StatusCode}).", e);
+        }
+
+        if (health.Status != HealthCheckResponse.Types.ServingStatus.Serving)
+        {
+            throw new GatewayUnreachableException($"The gateway {Address} answers, but is not serving (health: {health.Status}).");
+        }
+    }
 
     public static NodeGatewayConnection Open(NodeConfiguration configuration, TimeProvider timeProvider)
     {
@@ -41,7 +91,7 @@ public sealed class NodeGatewayConnection : IDisposable
             GatewayCredentials.ForNode(configuration.Gateway.ClientId ?? configuration.NodeId, signer),
             trust,
             timeProvider);
-        return new NodeGatewayConnection(trust, signer, tokens, GatewayChannel.Create(address, trust, tokens: tokens));
+        return new NodeGatewayConnection(trust, signer, tokens, GatewayChannel.Create(address, trust, tokens: tokens), address, timeProvider);
     }
 
     public void Dispose()
@@ -49,5 +99,34 @@ public sealed class NodeGatewayConnection : IDisposable
         Channel.Dispose();
         _tokens.Dispose();
         Signer.Dispose();
+    }
+}
+
+/// <summary>The gateway or its token server cannot be reached, or is not serving: nothing was sent; a later run may succeed.</summary>
+public sealed class GatewayUnreachableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// The token server refuses this node's identity (its certificate revoked or expired, its client unknown or revoked):
+/// no run can succeed until an administrator acts, so nothing is retried. The message says what to do.
+/// </summary>
+public sealed class NodeIdentityRefusedException(string clientId, GatewayAuthenticationException refusal)
+    : Exception(Explain(clientId, refusal), refusal)
+{
+    private static string Explain(string clientId, GatewayAuthenticationException refusal)
+    {
+        var reason = refusal.Message;
+        var advice = reason.Contains("revoked", StringComparison.OrdinalIgnoreCase)
+            ? $"This node's certificate or client '{clientId}' was revoked: ask the federation administrator for a new certificate "
+              + "(fed node enrol makes a new key and request; the administrator issues and registers it), then point signing.certificate "
+              + "and signing.privateKey at the new files. A revoked node id cannot be enrolled again: a replacement node needs a new id."
+            : reason.Contains("expired", StringComparison.OrdinalIgnoreCase)
+                ? "This node's certificate has expired: enrol a new key (fed node enrol) and ask the federation administrator to issue "
+                  + "and register its certificate, then point signing.certificate and signing.privateKey at the new files."
+                : reason.Contains("not registered", StringComparison.OrdinalIgnoreCase)
+                    ? $"The gateway does not know client '{clientId}': ask the federation administrator to register this node's certificate "
+                      + "(fed admin register-node), and check nodeId (or gateway.clientId) in node.json."
+                    : $"The gateway does not accept this node's key for client '{clientId}': check that signing.certificate is the certificate "
+                      + "the administrator registered for this node and signing.privateKey its key (fed admin clients lists the registered ones).";
+        return $"{reason}{Environment.NewLine}{advice} Nothing was sent and no privacy budget was spent; runs fail the same way until this is fixed.";
     }
 }

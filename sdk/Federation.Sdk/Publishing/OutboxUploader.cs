@@ -18,6 +18,7 @@ public sealed class OutboxUploader
     private readonly OutboxRetryPolicy _policy;
     private readonly Func<double> _jitter;
     private readonly List<OutboxEntry> _refused = [];
+    private readonly HashSet<long> _delivered = [];
 
     /// <param name="outbox">The outbox to drain.</param>
     /// <param name="deliveries">One delivery per entry kind; entries of a kind none delivers are left pending.</param>
@@ -52,8 +53,15 @@ public sealed class OutboxUploader
     {
         var result = await DrainOnceAsync(cancellationToken);
         _refused.AddRange(result.Refused);
+        _delivered.UnionWith(result.Delivered.Select(e => e.Id));
         return result;
     }
+
+    /// <summary>Whether this uploader delivered the entry (the gateway acknowledged it during this run).</summary>
+    public bool DeliveredThisRun(long entryId) => _delivered.Contains(entryId);
+
+    /// <summary>The entries the gateway refused during this uploader's drains.</summary>
+    public IReadOnlyList<OutboxEntry> Refused => _refused;
 
     /// <summary>
     /// Drains the outbox, then returns <paramref name="queued"/> as delivered (same order). Throws

@@ -11,9 +11,9 @@ namespace Federation.Cli.Commands;
 /// <summary>`fed node`: the node's side of enrolment and key rotation, and its privacy budget.</summary>
 internal static class NodeCommand
 {
-    public static Command Create() => new("node", "Node set-up and inspection: enrolment, key rotation, privacy budget, validate and preview before sending, running the node, outbox.")
+    public static Command Create() => new("node", "Node set-up and inspection: enrolment, key rotation, privacy budget, validate and preview before sending, running the node, outbox, status for monitoring.")
     {
-        Enrol(), Budget(), NodeValidateCommand.Create(), NodePreviewCommand.Create(), NodeRunCommand.Create(), NodeOutboxCommand.Create(),
+        Enrol(), Budget(), NodeValidateCommand.Create(), NodePreviewCommand.Create(), NodeRunCommand.Create(), NodeOutboxCommand.Create(), NodeStatusCommand.Create(),
     };
 
     private static Command Enrol()
