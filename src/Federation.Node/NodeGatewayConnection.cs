@@ -127,6 +127,6 @@ public sealed class NodeIdentityRefusedException(string clientId, GatewayAuthent
                       + "(fed admin register-node), and check nodeId (or gateway.clientId) in node.json."
                     : $"The gateway does not accept this node's key for client '{clientId}': check that signing.certificate is the certificate "
                       + "the administrator registered for this node and signing.privateKey its key (fed admin clients lists the registered ones).";
-        return $"{reason}{Environment.NewLine}{advice} Nothing was sent and no privacy budget was spent; runs fail the same way until this is fixed.";
+        return $"{reason}{Environment.NewLine}{advice} Until then every run stops before preparing anything, so no privacy budget is spent.";
     }
 }

@@ -169,6 +169,6 @@ public sealed class OutboxDeliveryException(string outboxPath, IReadOnlyList<Out
     private static string Explain(string outboxPath, IReadOnlyList<OutboxEntry> undelivered) =>
         $"{undelivered.Count} release(s) were not delivered; the outbox ({outboxPath}) keeps them:" + string.Concat(undelivered.Select(e =>
             Environment.NewLine + $"  {e.Describe()} (submission {e.SubmissionId}): " + (e.State == OutboxEntryState.Failed
-                ? $"refused by the gateway, not sent again: {e.LastError}"
+                ? $"refused by the gateway (the next run signs it again with the node's current key and sends it): {e.LastError}"
                 : $"still pending after {e.Attempts} attempt(s), sent again on the next run; last error: {e.LastError ?? "none (not attempted yet)"}")));
 }
