@@ -33,6 +33,10 @@ public sealed class NodeRecoveryTests
         Assert.Equal(configuration.ReferenceYears.Count, await NodeOutboxTests.CountStoredAsync(fixture, "NS"));
         var outbox = await Outbox.OpenAsync(state, TimeProvider.System);
         Assert.All(await outbox.ListAsync(), e => Assert.Equal(OutboxEntryState.Delivered, e.State));
+
+        // The statistics and the service directory each keep their own quarantine list: neither overwrites the other.
+        Assert.True(File.Exists(Path.Combine(state, "quarantine.csv")));
+        Assert.True(File.Exists(Path.Combine(state, "directory", "quarantine.csv")));
     }
 
     [Fact]

@@ -60,9 +60,6 @@ public sealed class OutboxUploader
     /// <summary>Whether this uploader delivered the entry (the gateway acknowledged it during this run).</summary>
     public bool DeliveredThisRun(long entryId) => _delivered.Contains(entryId);
 
-    /// <summary>The entries the gateway refused during this uploader's drains.</summary>
-    public IReadOnlyList<OutboxEntry> Refused => _refused;
-
     /// <summary>
     /// Drains the outbox, then returns <paramref name="queued"/> as delivered (same order). Throws
     /// <see cref="OutboxDeliveryException"/> when one of them is not delivered, or when any entry was refused during
