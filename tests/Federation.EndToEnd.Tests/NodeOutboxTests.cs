@@ -6,7 +6,6 @@ using Federation.Node;
 using Federation.Sdk.Privacy;
 using Federation.Sdk.Publishing;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Federation.EndToEnd.Tests;
 
@@ -41,11 +40,7 @@ public sealed class NodeOutboxTests
     public async Task A_run_whose_uploads_the_gateway_cannot_take_keeps_the_releases_pending_and_the_next_run_delivers_each_once()
     {
         var outage = new UploadOutage();
-        await using var fixture = await DemoFederationFixture.StartAsync(builder =>
-        {
-            builder.Services.AddSingleton(outage);
-            builder.Services.AddGrpc(options => options.Interceptors.Add<UploadOutage>());
-        });
+        await using var fixture = await DemoFederationFixture.StartAsync(outage);
         var configuration = NodeConfiguration.Load(fixture.Layout.NodeConfiguration("NS"));
         configuration.Outbox = new NodeConfiguration.OutboxSettings { AttemptsPerRun = 2, InitialBackoffSeconds = 0.01, MaxBackoffSeconds = 0.02 };
 
@@ -77,11 +72,7 @@ public sealed class NodeOutboxTests
     public async Task A_node_stopped_after_the_gateway_accepted_resumes_on_the_next_run_and_every_release_is_stored_once()
     {
         var stall = new SubmitHold(call: 2, SubmitHoldPoint.AfterStoring);
-        await using var fixture = await DemoFederationFixture.StartAsync(builder =>
-        {
-            builder.Services.AddSingleton(stall);
-            builder.Services.AddGrpc(options => options.Interceptors.Add<SubmitHold>());
-        });
+        await using var fixture = await DemoFederationFixture.StartAsync(stall);
         var configuration = NodeConfiguration.Load(fixture.Layout.NodeConfiguration("NS"));
         using var stop = new CancellationTokenSource();
 
@@ -107,11 +98,7 @@ public sealed class NodeOutboxTests
     public async Task Directory_releases_queued_while_the_gateway_takes_no_uploads_are_delivered_by_the_next_run_without_signing_again()
     {
         var outage = new UploadOutage();
-        await using var fixture = await DemoFederationFixture.StartAsync(builder =>
-        {
-            builder.Services.AddSingleton(outage);
-            builder.Services.AddGrpc(options => options.Interceptors.Add<UploadOutage>());
-        });
+        await using var fixture = await DemoFederationFixture.StartAsync(outage);
         var configuration = NodeConfiguration.Load(fixture.Layout.NodeConfiguration("PE"));
         configuration.Outbox = new NodeConfiguration.OutboxSettings { AttemptsPerRun = 1 };
 

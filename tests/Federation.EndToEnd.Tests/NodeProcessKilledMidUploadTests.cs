@@ -10,7 +10,6 @@ using Federation.Sdk.Transparency;
 using Federation.Sdk.Trust;
 using Google.Protobuf;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Federation.EndToEnd.Tests;
 
@@ -31,7 +30,7 @@ public sealed class NodeProcessKilledMidUploadTests
     public async Task A_node_process_killed_after_the_gateway_stored_a_release_but_before_its_receipt_came_back_resends_it_on_restart_and_nothing_is_lost_or_duplicated()
     {
         var hold = new SubmitHold(call: 2, SubmitHoldPoint.AfterStoring);
-        await using var fixture = await StartGatewayAsync(hold);
+        await using var fixture = await DemoFederationFixture.StartAsync(hold);
         var path = fixture.Layout.NodeConfiguration(Jurisdiction);
         var configuration = NodeConfiguration.Load(path);
 
@@ -54,7 +53,7 @@ public sealed class NodeProcessKilledMidUploadTests
     public async Task A_node_process_killed_while_the_gateway_had_not_yet_taken_a_release_sends_it_on_restart_and_nothing_is_lost_or_duplicated()
     {
         var hold = new SubmitHold(call: 2, SubmitHoldPoint.BeforeStoring);
-        await using var fixture = await StartGatewayAsync(hold);
+        await using var fixture = await DemoFederationFixture.StartAsync(hold);
         var path = fixture.Layout.NodeConfiguration(Jurisdiction);
         var configuration = NodeConfiguration.Load(path);
 
@@ -123,13 +122,6 @@ public sealed class NodeProcessKilledMidUploadTests
         Assert.Contains($"{years.Count} refused by the gateway, 0 left pending", status.Output, StringComparison.Ordinal);
         Assert.Contains($"Outbox: 0 pending, 0 delivered, {years.Count} failed", status.Output, StringComparison.Ordinal);
     }
-
-    private static async Task<DemoFederationFixture> StartGatewayAsync(SubmitHold hold) =>
-        await DemoFederationFixture.StartAsync(builder =>
-        {
-            builder.Services.AddSingleton(hold);
-            builder.Services.AddGrpc(options => options.Interceptors.Add<SubmitHold>());
-        });
 
     /// <summary>
     /// Runs `fed node run --once` as a process, kills it (with anything it started) the moment the gateway holds its

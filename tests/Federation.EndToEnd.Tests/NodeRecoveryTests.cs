@@ -43,11 +43,7 @@ public sealed class NodeRecoveryTests
     public async Task Releases_refused_because_the_certificate_was_revoked_are_signed_again_after_a_key_rotation_and_published_without_new_budget()
     {
         var hold = new SubmitHold(call: 1, SubmitHoldPoint.BeforeStoring);
-        await using var fixture = await DemoFederationFixture.StartAsync(builder =>
-        {
-            builder.Services.AddSingleton(hold);
-            builder.Services.AddGrpc(options => options.Interceptors.Add<SubmitHold>());
-        });
+        await using var fixture = await DemoFederationFixture.StartAsync(hold);
         var layout = fixture.Layout;
         var path = layout.NodeConfiguration("NS");
         var node = layout.NodeDirectory("NS");

@@ -99,6 +99,11 @@ public sealed class GatewayTokenProvider : IDisposable
             throw new GatewayAuthenticationException(
                 "unreachable", $"The token endpoint {TokenEndpoint} cannot be reached: {e.Message}", transient: true, e);
         }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new GatewayAuthenticationException(
+                "unreachable", $"The token endpoint {TokenEndpoint} did not answer within {_http.Timeout.TotalSeconds:0} s.", transient: true, e);
+        }
 
         using (response)
         {
