@@ -2,6 +2,8 @@ using System.Security.Cryptography.X509Certificates;
 using Federation.Sdk.Client;
 using Federation.Sdk.Identity;
 using Federation.Sdk.Trust;
+using Grpc.Core;
+using Grpc.Health.V1;
 using Grpc.Net.Client;
 
 namespace Federation.Node;
@@ -12,11 +14,16 @@ namespace Federation.Node;
 /// </summary>
 public sealed class NodeGatewayConnection : IDisposable
 {
-    private readonly GatewayTokenProvider _tokens;
+    private static readonly TimeSpan s_checkDeadline = TimeSpan.FromSeconds(30);
 
-    private NodeGatewayConnection(FederationTrust trust, X509Certificate2 signer, GatewayTokenProvider tokens, GrpcChannel channel)
+    private readonly GatewayTokenProvider _tokens;
+    private readonly TimeProvider _timeProvider;
+
+    private NodeGatewayConnection(FederationTrust trust, X509Certificate2 signer, GatewayTokenProvider tokens, GrpcChannel channel, Uri address, TimeProvider timeProvider)
     {
         Trust = trust;
+        Address = address;
+        _timeProvider = timeProvider;
         Signer = signer;
         _tokens = tokens;
         Channel = channel;
@@ -30,10 +37,9 @@ public sealed class NodeGatewayConnection : IDisposable
     public GrpcChannel Channel { get; }
 
     /// <summary>
-    /// Opens the connection of a run once the node's identity is checked: its certificate (<see cref="NodeIdentity"/>)
-    /// and, when the token server can be reached, the gateway's acceptance of its key. Throws
-    /// <see cref="NodeConfigurationException"/> when either refuses, before the run reads, signs or charges anything;
-    /// an unreachable gateway is left to the uploads, whose releases wait in the outbox.
+    /// Opens the connection of a run once the node's identity is checked: its certificate (<see cref="NodeIdentity"/>,
+    /// a <see cref="NodeConfigurationException"/>) and the gateway's acceptance of its key and health
+    /// (<see cref="CheckAsync"/>), before the run reads, signs or charges anything.
     /// </summary>
     public static async Task<NodeGatewayConnection> OpenCheckedAsync(NodeConfiguration configuration, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
@@ -42,12 +48,7 @@ public sealed class NodeGatewayConnection : IDisposable
         var connection = Open(configuration, timeProvider);
         try
         {
-            var access = await connection.CheckAccessAsync(cancellationToken);
-            if (access.Refusal is { } refusal)
-            {
-                throw new NodeConfigurationException(refusal);
-            }
-
+            await connection.CheckAsync(cancellationToken);
             return connection;
         }
         catch
@@ -58,30 +59,67 @@ public sealed class NodeGatewayConnection : IDisposable
     }
 
     /// <summary>
-    /// Asks the token server for an access token with the node's key: the answer says whether the gateway still accepts
-    /// this node and certificate (an <c>invalid_client</c> refusal: revoked, or never registered). The token is kept
-    /// for the calls that follow.
+    /// <see cref="CheckAsync"/> as an answer rather than an exception, for <c>fed node validate</c>: <see cref="GatewayAccess.Refusal"/>
+    /// is set when the token server refused the node's key (the node cannot send until the administrator acts);
+    /// <see cref="GatewayAccess.Reached"/> is false when the gateway could not be asked.
     /// </summary>
     public async Task<GatewayAccess> CheckAccessAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await _tokens.GetAccessTokenAsync(cancellationToken);
-            return new GatewayAccess(Reached: true, Refusal: null, $"the token server {_tokens.TokenEndpoint} accepts the node's key (an access token was issued)");
+            await CheckAsync(cancellationToken);
+            return new GatewayAccess(Reached: true, Refusal: null, $"the token server {_tokens.TokenEndpoint} accepts the node's key (an access token was issued) and the gateway is serving");
         }
-        catch (GatewayAuthenticationException e) when (e.IsTransient)
+        catch (GatewayUnreachableException e)
         {
             return new GatewayAccess(Reached: false, Refusal: null, $"not checked: {e.Message}");
         }
+        catch (NodeIdentityRefusedException e)
+        {
+            return new GatewayAccess(Reached: true, e.Message, e.Message);
+        }
+    }
+
+    /// <summary>The gateway's address.</summary>
+    public Uri Address { get; }
+
+    /// <summary>
+    /// Contacts the gateway before a run prepares anything: the token server must issue this node a token, and the
+    /// gateway's health service must answer SERVING. Throws <see cref="GatewayUnreachableException"/> when either cannot be reached or the
+    /// gateway is not serving (a later run may succeed), and <see cref="NodeIdentityRefusedException"/> when the token
+    /// server refuses the node (revoked, unknown, expired: no later run can succeed until an administrator acts).
+    /// </summary>
+    public async Task CheckAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _tokens.GetAccessTokenAsync(cancellationToken);
+        }
+        catch (GatewayAuthenticationException e) when (e.IsTransient)
+        {
+            throw new GatewayUnreachableException(e.Message, e);
+        }
         catch (GatewayAuthenticationException e)
         {
-            var what = e.Error == "invalid_client"
-                ? $"The gateway does not accept this node's key: {e.Message.TrimEnd('.')}. Its certificate (thumbprint {GatewayCredentials.KeyIdOf(Signer)}) or the node "
-                    + $"'{_tokens.ClientId}' has been revoked, or was never registered. Ask the federation administrator: `fed admin clients` shows the node and its "
-                    + "certificates; a revoked certificate is replaced by a new key (`fed node enrol`, then `fed admin issue-certificate` and `fed admin register-node`), "
-                    + "an unregistered one is registered with `fed admin register-node`."
-                : $"The token server refuses this node: {e.Message.TrimEnd('.')}. Give this message to the federation administrator.";
-            return new GatewayAccess(Reached: true, what + " Nothing was signed or charged to the privacy budget.", what);
+            throw new NodeIdentityRefusedException(_tokens.ClientId, e);
+        }
+
+        HealthCheckResponse health;
+        try
+        {
+            health = await new Health.HealthClient(Channel).CheckAsync(
+                new HealthCheckRequest(),
+                deadline: _timeProvider.GetUtcNow().UtcDateTime.Add(s_checkDeadline),
+                cancellationToken: cancellationToken);
+        }
+        catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled || !cancellationToken.IsCancellationRequested)
+        {
+            throw new GatewayUnreachableException($"The gateway {Address} cannot be reached: {e.Status.Detail} ({e.StatusCode}).", e);
+        }
+
+        if (health.Status != HealthCheckResponse.Types.ServingStatus.Serving)
+        {
+            throw new GatewayUnreachableException($"The gateway {Address} answers, but is not serving (health: {health.Status}).");
         }
     }
 
@@ -97,7 +135,7 @@ public sealed class NodeGatewayConnection : IDisposable
             GatewayCredentials.ForNode(configuration.Gateway.ClientId ?? configuration.NodeId, signer),
             trust,
             timeProvider);
-        return new NodeGatewayConnection(trust, signer, tokens, GatewayChannel.Create(address, trust, tokens: tokens));
+        return new NodeGatewayConnection(trust, signer, tokens, GatewayChannel.Create(address, trust, tokens: tokens), address, timeProvider);
     }
 
     public void Dispose()
@@ -113,3 +151,32 @@ public sealed class NodeGatewayConnection : IDisposable
 /// send until the administrator acts); <see cref="Reached"/> is false when it could not be asked.
 /// </summary>
 public sealed record GatewayAccess(bool Reached, string? Refusal, string Description);
+
+/// <summary>The gateway or its token server cannot be reached, or is not serving: nothing was sent; a later run may succeed.</summary>
+public sealed class GatewayUnreachableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// The token server refuses this node's identity (its certificate revoked or expired, its client unknown or revoked):
+/// no run can succeed until an administrator acts, so nothing is retried. The message says what to do.
+/// </summary>
+public sealed class NodeIdentityRefusedException(string clientId, GatewayAuthenticationException refusal)
+    : Exception(Explain(clientId, refusal), refusal)
+{
+    private static string Explain(string clientId, GatewayAuthenticationException refusal)
+    {
+        var reason = refusal.Message;
+        var advice = reason.Contains("revoked", StringComparison.OrdinalIgnoreCase)
+            ? $"This node's certificate or client '{clientId}' was revoked: ask the federation administrator for a new certificate "
+              + "(fed node enrol makes a new key and request; the administrator issues and registers it), then point signing.certificate "
+              + "and signing.privateKey at the new files. A revoked node id cannot be enrolled again: a replacement node needs a new id."
+            : reason.Contains("expired", StringComparison.OrdinalIgnoreCase)
+                ? "This node's certificate has expired: enrol a new key (fed node enrol) and ask the federation administrator to issue "
+                  + "and register its certificate, then point signing.certificate and signing.privateKey at the new files."
+                : reason.Contains("not registered", StringComparison.OrdinalIgnoreCase)
+                    ? $"The gateway does not know client '{clientId}': ask the federation administrator to register this node's certificate "
+                      + "(fed admin register-node), and check nodeId (or gateway.clientId) in node.json."
+                    : $"The gateway does not accept this node's key for client '{clientId}': check that signing.certificate is the certificate "
+                      + "the administrator registered for this node and signing.privateKey its key (fed admin clients lists the registered ones).";
+        return $"{reason}{Environment.NewLine}{advice} Until then every run stops before preparing anything, so no privacy budget is spent.";
+    }
+}

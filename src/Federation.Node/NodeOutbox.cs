@@ -52,6 +52,7 @@ public sealed class NodeOutbox : IDisposable
             [
                 new SubmissionDelivery(
                     new SubmissionService.SubmissionServiceClient(connection.Channel),
+                    new TransparencyLogService.TransparencyLogServiceClient(connection.Channel),
                     archive,
                     new ReceiptVerifier(logKey),
                     new ReceiptSignatureVerifier(connection.Trust, timeProvider),

@@ -12,11 +12,16 @@ namespace Federation.Node;
 /// <param name="Dataset">The dataset it releases, with the catalogue's protection policy.</param>
 /// <param name="Pipeline">Records read, accepted and quarantined, and the releases a run would send.</param>
 /// <param name="Outlooks">Per reference year under a noise mechanism; empty when the dataset spends no privacy budget.</param>
+/// <param name="RefusedEarlier">
+/// The years whose release the gateway refused when it was last sent: a run signs the same release again with the
+/// node's current key and sends it, spending nothing.
+/// </param>
 public sealed record NodePreview(
     NodeConfiguration Configuration,
     DatasetDefinition Dataset,
     PipelineResult Pipeline,
-    IReadOnlyList<ReleaseOutlook> Outlooks)
+    IReadOnlyList<ReleaseOutlook> Outlooks,
+    IReadOnlySet<int> RefusedEarlier)
 {
     /// <summary>Whether a run would be refused for exceeding the privacy budget (and send nothing).</summary>
     public bool Refused => Outlooks.Any(o => o.Refused);

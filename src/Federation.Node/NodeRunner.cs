@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Federation.Contracts.V1;
 using Federation.Node.Adapters;
 using Federation.Sdk.Catalog;
@@ -13,6 +14,7 @@ using Federation.Sdk.Signing;
 using Federation.Sdk.Transparency;
 using Federation.Sdk.Trust;
 using Federation.Sdk.Validation;
+using Google.Protobuf;
 
 namespace Federation.Node;
 
@@ -71,14 +73,39 @@ public sealed class NodeRunner
         var dataset = DatasetCatalog.Default.Get(_configuration.DatasetId);
         if (!dataset.Protection.IsNoise)
         {
-            return new NodePreview(_configuration, dataset, (await PrepareAsync(cancellationToken)).Pipeline, []);
+            return new NodePreview(_configuration, dataset, (await PrepareAsync(cancellationToken)).Pipeline, [], new HashSet<int>());
         }
 
         var key = await File.ReadAllBytesAsync(_configuration.Resolve(_configuration.Protection.KeyFile), cancellationToken);
         using var ledger = PrivacyLedger.Open(PrivacyDirectory(_configuration));
         var preview = new ReleasePreviewMaker(new LedgeredReleaseMaker(dataset, ledger, key, _timeProvider));
         var result = await RunPipelineAsync(new CaseStatisticsPipeline(dataset, preview, _timeProvider, key), cancellationToken);
-        return new NodePreview(_configuration, dataset, result, preview.Outlooks);
+        return new NodePreview(_configuration, dataset, result, preview.Outlooks, await RefusedEarlierAsync(preview.Outlooks, cancellationToken));
+    }
+
+    /// <summary>
+    /// The years whose release the gateway refused the last time it was sent: the next run signs it again with the
+    /// current key and sends it, spending nothing (see <see cref="ReleasePublisher"/>).
+    /// </summary>
+    private async Task<IReadOnlySet<int>> RefusedEarlierAsync(IReadOnlyList<ReleaseOutlook> outlooks, CancellationToken cancellationToken)
+    {
+        var refused = new HashSet<int>();
+        var outbox = await Outbox.OpenExistingAsync(NodeOutbox.StateDirectory(_configuration), _timeProvider, cancellationToken);
+        if (outbox is null)
+        {
+            return refused;
+        }
+
+        foreach (var outlook in outlooks.Where(o => o.Release is not null))
+        {
+            var latest = await outbox.FindLatestAsync(OutboxEntryKind.Statistics, _configuration.DatasetId, outlook.ReferenceYear, cancellationToken);
+            if (latest is { State: OutboxEntryState.Failed } && latest.SubmissionId == Convert.ToHexStringLower(SHA256.HashData(outlook.Release!.ToByteArray())))
+            {
+                refused.Add(outlook.ReferenceYear);
+            }
+        }
+
+        return refused;
     }
 
     /// <summary>Reads and validates the node's case records only: no release is made, nothing drawn, charged or sent.</summary>
@@ -105,9 +132,10 @@ public sealed class NodeRunner
     }
 
     /// <summary>
-    /// Sends what earlier runs left in the outbox, prepares, then signs, queues and uploads every release; returns what
-    /// was sent and what was quarantined. Throws <see cref="OutboxDeliveryException"/> when a release was refused or is
-    /// still pending after this run's attempts (the outbox keeps it).
+    /// Contacts the gateway (<see cref="NodeGatewayConnection.CheckAsync"/>: nothing is prepared or charged when it cannot
+    /// be reached or refuses the node), sends what earlier runs left in the outbox, prepares, then signs, queues and
+    /// uploads every release; returns what was sent and what was quarantined. Throws <see cref="OutboxDeliveryException"/>
+    /// when a release was refused or is still pending after this run's attempts (the outbox keeps it).
     /// </summary>
     public async Task<NodeRunReport> RunAsync(CancellationToken cancellationToken)
     {

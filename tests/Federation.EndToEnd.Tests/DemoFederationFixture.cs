@@ -2,7 +2,9 @@ using Federation.Cli.Demo;
 using Federation.Gateway.Hosting;
 using Federation.Sdk.Identity;
 using Federation.Sdk.Trust;
+using Grpc.Core.Interceptors;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Federation.EndToEnd.Tests;
 
@@ -28,6 +30,15 @@ internal sealed class DemoFederationFixture : IAsyncDisposable
     public WebApplication Gateway { get; }
 
     public Uri Address => Gateway.GetListeningAddress();
+
+    /// <summary>A federation whose gateway runs <paramref name="interceptor"/> on every gRPC call (a test's hold or outage).</summary>
+    public static Task<DemoFederationFixture> StartAsync<TInterceptor>(TInterceptor interceptor)
+        where TInterceptor : Interceptor =>
+        StartAsync(builder =>
+        {
+            builder.Services.AddSingleton(interceptor);
+            builder.Services.AddGrpc(options => options.Interceptors.Add<TInterceptor>());
+        });
 
     public static async Task<DemoFederationFixture> StartAsync(Action<WebApplicationBuilder>? configureGateway = null)
     {

@@ -3,9 +3,9 @@ using System.Net.Sockets;
 using Federation.Cli.Commands;
 using Federation.Contracts.V1;
 using Federation.Node;
+using Federation.Sdk.Privacy;
 using Federation.Sdk.Publishing;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Federation.EndToEnd.Tests;
 
@@ -13,13 +13,36 @@ namespace Federation.EndToEnd.Tests;
 public sealed class NodeOutboxTests
 {
     [Fact]
-    public async Task A_run_while_the_gateway_is_unreachable_keeps_the_releases_pending_and_the_next_run_delivers_each_once()
+    public async Task A_run_while_the_gateway_is_unreachable_prepares_and_charges_nothing_and_the_next_run_sends_each_once()
     {
         await using var fixture = await DemoFederationFixture.StartAsync();
         var configuration = NodeConfiguration.Load(fixture.Layout.NodeConfiguration("NS"));
-        configuration.Outbox = new NodeConfiguration.OutboxSettings { AttemptsPerRun = 2, InitialBackoffSeconds = 0.01, MaxBackoffSeconds = 0.02 };
         var address = configuration.Gateway.Address;
         configuration.Gateway.Address = ClosedPortAddress();
+
+        var failure = await Assert.ThrowsAsync<GatewayUnreachableException>(() => new NodeRunner(configuration, TimeProvider.System).RunAsync(CancellationToken.None));
+
+        Assert.Contains("cannot be reached", failure.Message, StringComparison.Ordinal);
+        Assert.Empty(PrivacyLedger.Read(NodeRunner.PrivacyDirectory(configuration)));
+        var listing = new StringWriter();
+        await NodeOutboxCommand.WriteAsync(configuration, null, listing, CancellationToken.None);
+        Assert.Contains("has no outbox yet", listing.ToString(), StringComparison.Ordinal);
+
+        configuration.Gateway.Address = address;
+        var report = await new NodeRunner(configuration, TimeProvider.System).RunAsync(CancellationToken.None);
+
+        Assert.Equal(configuration.ReferenceYears.Count, report.Published.Count);
+        Assert.All(report.Published, p => Assert.Equal(ReleaseDelivery.SignedAndSent, p.Delivery));
+        Assert.Equal(configuration.ReferenceYears.Count, await CountStoredAsync(fixture, "NS"));
+    }
+
+    [Fact]
+    public async Task A_run_whose_uploads_the_gateway_cannot_take_keeps_the_releases_pending_and_the_next_run_delivers_each_once()
+    {
+        var outage = new UploadOutage();
+        await using var fixture = await DemoFederationFixture.StartAsync(outage);
+        var configuration = NodeConfiguration.Load(fixture.Layout.NodeConfiguration("NS"));
+        configuration.Outbox = new NodeConfiguration.OutboxSettings { AttemptsPerRun = 2, InitialBackoffSeconds = 0.01, MaxBackoffSeconds = 0.02 };
 
         var failure = await Assert.ThrowsAsync<OutboxDeliveryException>(() => new NodeRunner(configuration, TimeProvider.System).RunAsync(CancellationToken.None));
 
@@ -27,16 +50,16 @@ public sealed class NodeOutboxTests
         Assert.Equal(years, failure.Undelivered.Count);
         Assert.All(failure.Undelivered, e => Assert.Equal(OutboxEntryState.Pending, e.State));
         Assert.Equal(2, failure.Undelivered[0].Attempts);
-        Assert.StartsWith("Unavailable", failure.Undelivered[0].LastError, StringComparison.Ordinal);
+        Assert.StartsWith("ResourceExhausted", failure.Undelivered[0].LastError, StringComparison.Ordinal);
         var listing = new StringWriter();
         await NodeOutboxCommand.WriteAsync(configuration, null, listing, CancellationToken.None);
         Assert.Contains($"{years} pending, 0 delivered, 0 failed", listing.ToString(), StringComparison.Ordinal);
 
-        configuration.Gateway.Address = address;
+        outage.Down = false;
         var report = await new NodeRunner(configuration, TimeProvider.System).RunAsync(CancellationToken.None);
 
         Assert.Equal(years, report.Published.Count);
-        Assert.All(report.Published, p => Assert.True(p.Reused));
+        Assert.All(report.Published, p => Assert.Equal(ReleaseDelivery.Resent, p.Delivery));
         Assert.All(report.Published, p => Assert.Equal(1, p.Receipt.Revision));
         Assert.Equal(failure.Undelivered.Select(e => e.SubmissionId), report.Published.Select(p => p.Receipt.SubmissionId));
         Assert.Equal(years, await CountStoredAsync(fixture, "NS"));
@@ -49,11 +72,7 @@ public sealed class NodeOutboxTests
     public async Task A_node_stopped_after_the_gateway_accepted_resumes_on_the_next_run_and_every_release_is_stored_once()
     {
         var stall = new SubmitHold(call: 2, SubmitHoldPoint.AfterStoring);
-        await using var fixture = await DemoFederationFixture.StartAsync(builder =>
-        {
-            builder.Services.AddSingleton(stall);
-            builder.Services.AddGrpc(options => options.Interceptors.Add<SubmitHold>());
-        });
+        await using var fixture = await DemoFederationFixture.StartAsync(stall);
         var configuration = NodeConfiguration.Load(fixture.Layout.NodeConfiguration("NS"));
         using var stop = new CancellationTokenSource();
 
@@ -76,19 +95,18 @@ public sealed class NodeOutboxTests
     }
 
     [Fact]
-    public async Task Directory_releases_queued_while_the_gateway_is_unreachable_are_delivered_by_the_next_run_without_signing_again()
+    public async Task Directory_releases_queued_while_the_gateway_takes_no_uploads_are_delivered_by_the_next_run_without_signing_again()
     {
-        await using var fixture = await DemoFederationFixture.StartAsync();
+        var outage = new UploadOutage();
+        await using var fixture = await DemoFederationFixture.StartAsync(outage);
         var configuration = NodeConfiguration.Load(fixture.Layout.NodeConfiguration("PE"));
         configuration.Outbox = new NodeConfiguration.OutboxSettings { AttemptsPerRun = 1 };
-        var address = configuration.Gateway.Address;
-        configuration.Gateway.Address = ClosedPortAddress();
 
         var failure = await Assert.ThrowsAsync<OutboxDeliveryException>(() => new DirectoryRunner(configuration, TimeProvider.System).RunAsync(CancellationToken.None));
 
         Assert.Equal(OutboxEntryKind.DirectorySnapshot, failure.Undelivered[0].Kind);
         Assert.All(failure.Undelivered, e => Assert.Equal(OutboxEntryState.Pending, e.State));
-        configuration.Gateway.Address = address;
+        outage.Down = false;
         var report = await new DirectoryRunner(configuration, TimeProvider.System).RunAsync(CancellationToken.None);
 
         // The pending snapshot and capacity updates went first; the unchanged snapshot was not signed again.
@@ -101,7 +119,7 @@ public sealed class NodeOutboxTests
         Assert.Equal(1, entries[0].DirectoryReceipt!.SnapshotRevision);
     }
 
-    private static async Task<long> CountStoredAsync(DemoFederationFixture fixture, string jurisdiction)
+    internal static async Task<long> CountStoredAsync(DemoFederationFixture fixture, string jurisdiction)
     {
         await using var connection = new SqliteConnection($"Data Source={Path.Combine(fixture.Layout.GatewayDirectory, "gateway.db")};Mode=ReadOnly;Pooling=False");
         await connection.OpenAsync();

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Federation.Contracts.V1;
 using Federation.Node;
+using Federation.Node.Hosting;
 using Federation.Sdk.Client;
 using Federation.Sdk.Privacy;
 using Federation.Sdk.Publishing;
@@ -9,7 +10,6 @@ using Federation.Sdk.Transparency;
 using Federation.Sdk.Trust;
 using Google.Protobuf;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Federation.EndToEnd.Tests;
 
@@ -30,7 +30,7 @@ public sealed class NodeProcessKilledMidUploadTests
     public async Task A_node_process_killed_after_the_gateway_stored_a_release_but_before_its_receipt_came_back_resends_it_on_restart_and_nothing_is_lost_or_duplicated()
     {
         var hold = new SubmitHold(call: 2, SubmitHoldPoint.AfterStoring);
-        await using var fixture = await StartGatewayAsync(hold);
+        await using var fixture = await DemoFederationFixture.StartAsync(hold);
         var path = fixture.Layout.NodeConfiguration(Jurisdiction);
         var configuration = NodeConfiguration.Load(path);
 
@@ -53,7 +53,7 @@ public sealed class NodeProcessKilledMidUploadTests
     public async Task A_node_process_killed_while_the_gateway_had_not_yet_taken_a_release_sends_it_on_restart_and_nothing_is_lost_or_duplicated()
     {
         var hold = new SubmitHold(call: 2, SubmitHoldPoint.BeforeStoring);
-        await using var fixture = await StartGatewayAsync(hold);
+        await using var fixture = await DemoFederationFixture.StartAsync(hold);
         var path = fixture.Layout.NodeConfiguration(Jurisdiction);
         var configuration = NodeConfiguration.Load(path);
 
@@ -72,15 +72,14 @@ public sealed class NodeProcessKilledMidUploadTests
     }
 
     [Fact]
-    public async Task Fed_node_run_once_exits_1_naming_each_release_left_pending_or_refused_and_points_at_the_outbox()
+    public async Task Fed_node_run_once_exits_3_when_the_gateway_cannot_be_reached_and_5_naming_each_release_it_refused_and_status_reports_it()
     {
         await using var fixture = await DemoFederationFixture.StartAsync();
 
-        // Nova Scotia's gateway cannot be reached: every release stays pending.
+        // Nova Scotia's gateway cannot be reached: nothing is prepared, signed or charged.
         var unreachable = fixture.Layout.NodeConfiguration(Jurisdiction);
         var json = JsonNode.Parse(await File.ReadAllTextAsync(unreachable))!;
         json["gateway"]!["address"] = NodeOutboxTests.ClosedPortAddress();
-        json["outbox"] = new JsonObject { ["attemptsPerRun"] = 1 };
         await File.WriteAllTextAsync(unreachable, json.ToJsonString());
 
         // New Brunswick's node signs with Prince Edward Island's certificate: the gateway refuses its releases.
@@ -96,33 +95,33 @@ public sealed class NodeProcessKilledMidUploadTests
         var refusals = await ExternalProcess.RunFedAsync(Timeout, "node", "run", "--config", refused, "--once");
 
         var years = NodeConfiguration.Load(unreachable).ReferenceYears;
-        Assert.True(pending.ExitCode == 1, $"fed node run exited {pending.ExitCode}: {pending.Error}\n{pending.Output}");
+        Assert.True(pending.ExitCode == NodeExitCodes.Pending, $"fed node run exited {pending.ExitCode}: {pending.Error}\n{pending.Output}");
         Assert.StartsWith("The node's run failed:", pending.Error, StringComparison.Ordinal);
-        Assert.Contains($"Statistics: {years.Count} release(s) were not delivered; the outbox ", pending.Error, StringComparison.Ordinal);
-        Assert.Contains($"trafficking.victims.v1 {years[0]} (submission ", pending.Error, StringComparison.Ordinal);
-        Assert.Contains("still pending after 1 attempt(s), sent again on the next run; last error: Unavailable", pending.Error, StringComparison.Ordinal);
-        Assert.Contains("still pending after 0 attempt(s), sent again on the next run; last error: none (not attempted yet)", pending.Error, StringComparison.Ordinal);
-        Assert.Contains("Service directory: ", pending.Error, StringComparison.Ordinal);
-        Assert.Contains($"pending, sent again by the next run. List them with: fed node outbox --config {unreachable}", pending.Error, StringComparison.Ordinal);
-        Assert.Empty(Directory.GetFiles(Path.Combine(NodeOutbox.StateDirectory(NodeConfiguration.Load(unreachable)), "receipts")));
+        Assert.Contains("Statistics: The token endpoint https://127.0.0.1:", pending.Error, StringComparison.Ordinal);
+        Assert.Contains("cannot be reached", pending.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("signed and sent", pending.Output, StringComparison.Ordinal);
+        Assert.Empty(PrivacyLedger.Read(NodeRunner.PrivacyDirectory(NodeConfiguration.Load(unreachable))));
+        var status = await ExternalProcess.RunFedAsync(Timeout, "node", "status", "--config", unreachable, "--format", "json");
+        Assert.True(status.ExitCode == NodeExitCodes.Pending, $"fed node status exited {status.ExitCode}: {status.Error}\n{status.Output}");
+        var lastRun = JsonNode.Parse(status.Output)!["lastRun"]!;
+        Assert.Equal("pending", (string?)lastRun["outcome"]);
+        Assert.Equal(0, (int)lastRun["signedAndSent"]!);
 
-        Assert.True(refusals.ExitCode == 1, $"fed node run exited {refusals.ExitCode}: {refusals.Error}\n{refusals.Output}");
+        Assert.True(refusals.ExitCode == NodeExitCodes.Refused, $"fed node run exited {refusals.ExitCode}: {refusals.Error}\n{refusals.Output}");
         Assert.Contains($"Statistics: {years.Count} release(s) were not delivered; the outbox ", refusals.Error, StringComparison.Ordinal);
-        Assert.Contains("refused by the gateway, not sent again: PermissionDenied", refusals.Error, StringComparison.Ordinal);
-        Assert.Equal(years.Count, CountOccurrences(refusals.Error, "refused by the gateway, not sent again: "));
+        const string Refusal = "refused by the gateway (the next run signs it again with the node's current key and sends it): PermissionDenied";
+        Assert.Equal(years.Count, CountOccurrences(refusals.Error, Refusal));
         Assert.Contains(
-            $"{years.Count} release(s) stay in the node's outbox: {years.Count} refused by the gateway, not sent again (fix the cause; the next run signs them anew). List them with: fed node outbox --config {refused}",
+            $"{years.Count} release(s) stay in the node's outbox: {years.Count} refused by the gateway (the next run signs the same release again with the node's current key and sends it). List them with: fed node outbox --config {refused}",
             refusals.Error,
             StringComparison.Ordinal);
         Assert.Empty(await StoredSubmissionIdsAsync(fixture));
+        status = await ExternalProcess.RunFedAsync(Timeout, "node", "status", "--config", refused);
+        Assert.True(status.ExitCode == NodeExitCodes.Refused, $"fed node status exited {status.ExitCode}: {status.Error}\n{status.Output}");
+        Assert.Contains($"exit code 5 (refused): 0 release(s) signed and sent", status.Output, StringComparison.Ordinal);
+        Assert.Contains($"{years.Count} refused by the gateway, 0 left pending", status.Output, StringComparison.Ordinal);
+        Assert.Contains($"Outbox: 0 pending, 0 delivered, {years.Count} failed", status.Output, StringComparison.Ordinal);
     }
-
-    private static async Task<DemoFederationFixture> StartGatewayAsync(SubmitHold hold) =>
-        await DemoFederationFixture.StartAsync(builder =>
-        {
-            builder.Services.AddSingleton(hold);
-            builder.Services.AddGrpc(options => options.Interceptors.Add<SubmitHold>());
-        });
 
     /// <summary>
     /// Runs `fed node run --once` as a process, kills it (with anything it started) the moment the gateway holds its
@@ -171,7 +170,10 @@ public sealed class NodeProcessKilledMidUploadTests
         var (exitCode, output, error) = await ExternalProcess.RunFedAsync(Timeout, "node", "run", "--config", path, "--once");
 
         Assert.True(exitCode == 0, $"fed node run after the kill exited {exitCode}: {error}\n{output}");
-        Assert.Contains($"Statistics: 0 new release(s) sent, {years.Count} unchanged release(s) re-sent", output, StringComparison.Ordinal);
+        Assert.Contains(
+            $"Statistics: 0 release(s) signed and sent, 0 refused earlier and signed again, {years.Count - 1} left pending earlier and sent, 1 unchanged and delivered earlier (not sent again)",
+            output,
+            StringComparison.Ordinal);
 
         // The new process sent exactly the envelopes the killed one left pending, the held one included, in order
         // (an upload timed out on a loaded machine may be sent twice: the gateway's store below shows it counted once).

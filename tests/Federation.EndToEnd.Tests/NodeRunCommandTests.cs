@@ -22,7 +22,7 @@ public sealed class NodeRunCommandTests
 
         Assert.True(exitCode == 0, $"fed node run exited {exitCode}: {error}\n{output}");
         Assert.Contains("Node node-pe (PE) starting", output, StringComparison.Ordinal);
-        Assert.Contains($"Statistics: {configuration.ReferenceYears.Count} new release(s) sent, 0 unchanged release(s) re-sent", output, StringComparison.Ordinal);
+        Assert.Contains($"Statistics: {configuration.ReferenceYears.Count} release(s) signed and sent, 0 refused earlier and signed again, 0 left pending earlier and sent, 0 unchanged", output, StringComparison.Ordinal);
         Assert.Contains("Service directory: ", output, StringComparison.Ordinal);
         Assert.Contains("Run 1 finished", output, StringComparison.Ordinal);
         var receipts = Directory.GetFiles(Path.Combine(configuration.Resolve(configuration.StateDirectory), "receipts"), "*.json");
@@ -31,7 +31,7 @@ public sealed class NodeRunCommandTests
         var (againExit, again, againError) = await ExternalProcess.RunFedAsync(Timeout, "node", "run", "--config", path, "--once");
 
         Assert.True(againExit == 0, $"second fed node run exited {againExit}: {againError}\n{again}");
-        Assert.Contains($"Statistics: 0 new release(s) sent, {configuration.ReferenceYears.Count} unchanged release(s) re-sent", again, StringComparison.Ordinal);
+        Assert.Contains($"Statistics: 0 release(s) signed and sent, 0 refused earlier and signed again, 0 left pending earlier and sent, {configuration.ReferenceYears.Count} unchanged and delivered earlier (not sent again)", again, StringComparison.Ordinal);
         Assert.Contains("snapshot unchanged since the last one accepted, not sent", again, StringComparison.Ordinal);
         Assert.Equal(receipts.Order(), Directory.GetFiles(Path.Combine(configuration.Resolve(configuration.StateDirectory), "receipts"), "*.json").Order());
     }

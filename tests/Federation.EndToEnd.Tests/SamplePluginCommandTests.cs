@@ -79,7 +79,7 @@ public sealed class SamplePluginCommandTests
         Assert.True(runExit == 0, $"fed node run exited {runExit}: {runError}\n{run}");
         Assert.Contains("case records from cases (adapter 'jsonl', plug-in '", run, StringComparison.Ordinal);
         Assert.Contains($"Statistics: read {lines.Count} records: {lines.Count - 2} accepted", run, StringComparison.Ordinal);
-        Assert.Contains($"Statistics: {years.Count} new release(s) sent", run, StringComparison.Ordinal);
+        Assert.Contains($"Statistics: {years.Count} release(s) signed and sent", run, StringComparison.Ordinal);
         foreach (var submissionId in previewed)
         {
             Assert.Contains(submissionId[..8], run, StringComparison.Ordinal);

@@ -160,9 +160,11 @@ public sealed class SecurityTests
     [Fact]
     public async Task An_envelope_signed_by_another_node_of_the_same_province_is_refused()
     {
+        // A province has one active node; the other was the one it replaced.
         await using var gateway = await GatewayFixture.StartAsync();
         using var second = gateway.Federation.Authority.IssueNodeCertificate("ON", "node-on-backup");
         await gateway.WithRegistryAsync(r => r.RegisterNodeAsync(second, CancellationToken.None));
+        await gateway.WithRegistryAsync(r => r.RegisterNodeAsync(gateway.Federation.Node("ON"), "node-on-backup", CancellationToken.None));
         var envelope = TestSubmissions.Sign(TestSubmissions.Complete("ON", LastYear), second);
 
         var refusal = await RefusalAssert.RefusedAsync(StatusCode.PermissionDenied, "envelope.signature", () => gateway.SubmitAsync(envelope));

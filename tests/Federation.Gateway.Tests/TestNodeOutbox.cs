@@ -23,6 +23,7 @@ internal sealed record TestNodeOutbox(Outbox Outbox, OutboxUploader Uploader, Re
         var archive = new ReleaseArchive(stateDirectory);
         var delivery = new SubmissionDelivery(
             new SubmissionService.SubmissionServiceClient(channel),
+            new TransparencyLogService.TransparencyLogServiceClient(channel),
             archive,
             new ReceiptVerifier(gateway.Federation.LogVerifierKey),
             new ReceiptSignatureVerifier(gateway.Federation.Trust, TimeProvider.System),

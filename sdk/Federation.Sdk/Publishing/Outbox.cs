@@ -49,15 +49,44 @@ public sealed class Outbox
         Directory.CreateDirectory(stateDirectory);
         var outbox = new Outbox(System.IO.Path.Combine(stateDirectory, FileName), timeProvider);
         await using var connection = await outbox.OpenConnectionAsync(cancellationToken);
+        await using (var wal = connection.CreateCommand())
+        {
+            wal.CommandText = "PRAGMA journal_mode = WAL;";
+            await wal.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await MigrateAsync(connection, cancellationToken);
+        return outbox;
+    }
+
+    /// <summary>The version of the outbox's tables (SQLite user_version) this code writes.</summary>
+    private const int SchemaVersion = 1;
+
+    /// <summary>
+    /// Creates the tables, or brings an older file's up to <see cref="SchemaVersion"/>, in one transaction. Version 1:
+    /// a submission id is unique among the entries that are not failed, so a release the gateway refused can be signed
+    /// again and queued anew while the refused entry stays listed (version 0 made every submission id unique).
+    /// </summary>
+    private static async Task MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            PRAGMA journal_mode = WAL;
-            CREATE TABLE IF NOT EXISTS outbox_entries (
+        command.Transaction = transaction;
+        command.CommandText = "PRAGMA user_version";
+        if (Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) >= SchemaVersion)
+        {
+            return;
+        }
+
+        command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'outbox_entries'";
+        var earlier = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) > 0;
+        command.CommandText = $"""
+            CREATE TABLE outbox_entries_v1 (
                 id INTEGER PRIMARY KEY AUTOINCREMENT,
                 kind TEXT NOT NULL,
                 dataset_id TEXT,
                 reference_year INTEGER,
-                submission_id TEXT NOT NULL UNIQUE,
+                submission_id TEXT NOT NULL,
                 envelope BLOB NOT NULL,
                 state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
                 attempts INTEGER NOT NULL DEFAULT 0,
@@ -69,10 +98,14 @@ public sealed class Outbox
                 signed_receipt BLOB,
                 receipt_signature BLOB,
                 leaf_index INTEGER);
-            CREATE INDEX IF NOT EXISTS outbox_entries_by_release ON outbox_entries (kind, dataset_id, reference_year, id);
+            {(earlier ? $"INSERT INTO outbox_entries_v1 ({Columns}) SELECT {Columns} FROM outbox_entries; DROP TABLE outbox_entries;" : string.Empty)}
+            ALTER TABLE outbox_entries_v1 RENAME TO outbox_entries;
+            CREATE INDEX outbox_entries_by_release ON outbox_entries (kind, dataset_id, reference_year, id);
+            CREATE UNIQUE INDEX outbox_entries_live_submission ON outbox_entries (submission_id) WHERE state <> 'failed';
+            PRAGMA user_version = {SchemaVersion};
             """;
         await command.ExecuteNonQueryAsync(cancellationToken);
-        return outbox;
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>Opens an outbox that must already exist (for inspection); null when the node has never queued anything.</summary>
@@ -82,8 +115,9 @@ public sealed class Outbox
             : null;
 
     /// <summary>
-    /// Queues a signed envelope as pending. An envelope whose submission bytes are already in the outbox is not added
-    /// again: the entry that holds it is returned, whatever its state.
+    /// Queues a signed envelope as pending. An envelope whose submission bytes are already in an entry that is pending
+    /// or delivered is not added again: that entry is returned. Submission bytes the gateway refused (a failed entry)
+    /// are queued anew, as a new entry; the failed one stays listed.
     /// </summary>
     public async Task<OutboxEntry> AddAsync(
         OutboxEntryKind kind, string? datasetId, int? referenceYear, SignedEnvelope envelope, CancellationToken cancellationToken = default)
@@ -98,7 +132,7 @@ public sealed class Outbox
             insert.CommandText = """
                 INSERT INTO outbox_entries (kind, dataset_id, reference_year, submission_id, envelope, state, queued_at)
                 VALUES ($kind, $dataset, $year, $id, $envelope, 'pending', $now)
-                ON CONFLICT (submission_id) DO NOTHING
+                ON CONFLICT (submission_id) WHERE state <> 'failed' DO NOTHING
                 """;
             insert.Parameters.AddWithValue("$kind", KindName(kind));
             insert.Parameters.AddWithValue("$dataset", (object?)datasetId ?? DBNull.Value);
@@ -109,7 +143,7 @@ public sealed class Outbox
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var entry = await QuerySingleAsync(connection, transaction, "submission_id = $key", submissionId, cancellationToken);
+        var entry = await QuerySingleAsync(connection, transaction, "submission_id = $key AND state <> 'failed'", submissionId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return entry!;
     }

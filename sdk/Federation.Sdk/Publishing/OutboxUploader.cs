@@ -18,6 +18,7 @@ public sealed class OutboxUploader
     private readonly OutboxRetryPolicy _policy;
     private readonly Func<double> _jitter;
     private readonly List<OutboxEntry> _refused = [];
+    private readonly HashSet<long> _delivered = [];
 
     /// <param name="outbox">The outbox to drain.</param>
     /// <param name="deliveries">One delivery per entry kind; entries of a kind none delivers are left pending.</param>
@@ -52,8 +53,12 @@ public sealed class OutboxUploader
     {
         var result = await DrainOnceAsync(cancellationToken);
         _refused.AddRange(result.Refused);
+        _delivered.UnionWith(result.Delivered.Select(e => e.Id));
         return result;
     }
+
+    /// <summary>Whether this uploader delivered the entry (the gateway acknowledged it during this run).</summary>
+    public bool DeliveredThisRun(long entryId) => _delivered.Contains(entryId);
 
     /// <summary>
     /// Drains the outbox, then returns <paramref name="queued"/> as delivered (same order). Throws
@@ -161,6 +166,6 @@ public sealed class OutboxDeliveryException(string outboxPath, IReadOnlyList<Out
     private static string Explain(string outboxPath, IReadOnlyList<OutboxEntry> undelivered) =>
         $"{undelivered.Count} release(s) were not delivered; the outbox ({outboxPath}) keeps them:" + string.Concat(undelivered.Select(e =>
             Environment.NewLine + $"  {e.Describe()} (submission {e.SubmissionId}): " + (e.State == OutboxEntryState.Failed
-                ? $"refused by the gateway, not sent again: {e.LastError}"
+                ? $"refused by the gateway (the next run signs it again with the node's current key and sends it): {e.LastError}"
                 : $"still pending after {e.Attempts} attempt(s), sent again on the next run; last error: {e.LastError ?? "none (not attempted yet)"}")));
 }

@@ -10,7 +10,9 @@ namespace Federation.Sdk.Publishing;
 /// uploaded; the <see cref="OutboxUploader"/> then sends them and keeps the verified receipts. Nothing is signed twice
 /// for the same content: a release whose content equals the newest one queued for its dataset and year (pending or
 /// delivered) reuses that envelope, so the gateway answers with the receipt it already gave and counts it once, and a
-/// release still pending is not signed again. Only an envelope the gateway refused is never reused.
+/// release still pending is not signed again. An envelope the gateway refused is never reused: the same release is
+/// signed again with the node's current key and queued anew (a refusal of the signer, a revoked or expired certificate,
+/// or a gateway policy since changed, is not the release's fault), so no year stays stuck and no budget is spent on it.
 /// </summary>
 public sealed class ReleasePublisher
 {
@@ -52,7 +54,8 @@ public sealed class ReleasePublisher
         var reused = candidate is not null && SameContent(candidate, submission);
         var envelope = reused ? candidate! : Sign(submission);
         var entry = await outbox.AddAsync(OutboxEntryKind.Statistics, submission.DatasetId, submission.ReferenceYear, envelope, cancellationToken);
-        return new QueuedRelease(entry, reused);
+        var resigned = latest is { State: OutboxEntryState.Failed } && SameContent(latest.Envelope, submission);
+        return new QueuedRelease(entry, reused, resigned);
     }
 
     /// <summary>
@@ -69,8 +72,16 @@ public sealed class ReleasePublisher
         }
 
         var delivered = await _uploader.DeliverAsync(queued.Select(q => q.Entry).ToArray(), cancellationToken);
-        return delivered.Select((entry, i) => new PublishedRelease(entry.StatisticsReceipt!, queued[i].Reused)).ToArray();
+        return delivered.Select((entry, i) => new PublishedRelease(entry.StatisticsReceipt!, Delivery(queued[i], entry))).ToArray();
     }
+
+    private ReleaseDelivery Delivery(QueuedRelease queued, OutboxEntry delivered) => queued switch
+    {
+        { Resigned: true } => ReleaseDelivery.Resigned,
+        { Reused: false } => ReleaseDelivery.SignedAndSent,
+        _ when _uploader.DeliveredThisRun(delivered.Id) => ReleaseDelivery.Resent,
+        _ => ReleaseDelivery.AlreadyDelivered,
+    };
 
     /// <summary>Queues and sends one release; see <see cref="PublishAsync(IEnumerable{Submission}, CancellationToken)"/>.</summary>
     public async Task<PublishedRelease> PublishAsync(Submission submission, CancellationToken cancellationToken = default) =>
@@ -95,8 +106,34 @@ public sealed class ReleasePublisher
     }
 }
 
-/// <summary>A release in the outbox; <see cref="Reused"/> when an envelope already signed for the same content was taken.</summary>
-public sealed record QueuedRelease(OutboxEntry Entry, bool Reused);
+/// <summary>
+/// A release in the outbox; <see cref="Reused"/> when an envelope already signed for the same content was taken,
+/// <see cref="Resigned"/> when the same content was refused by the gateway earlier and is signed again now.
+/// </summary>
+public sealed record QueuedRelease(OutboxEntry Entry, bool Reused, bool Resigned);
 
-/// <summary>A release the gateway accepted; <see cref="Reused"/> when the unchanged last envelope was re-sent.</summary>
-public sealed record PublishedRelease(Receipt Receipt, bool Reused);
+/// <summary>A release the gateway accepted, and how this run delivered it.</summary>
+public sealed record PublishedRelease(Receipt Receipt, ReleaseDelivery Delivery)
+{
+    /// <summary>Whether an envelope signed earlier was used (re-sent now, or delivered before this run).</summary>
+    public bool Reused => Delivery is ReleaseDelivery.Resent or ReleaseDelivery.AlreadyDelivered;
+
+    /// <summary>Whether this run uploaded it (the gateway answered this run).</summary>
+    public bool SentThisRun => Delivery != ReleaseDelivery.AlreadyDelivered;
+}
+
+/// <summary>How a run delivered a release.</summary>
+public enum ReleaseDelivery
+{
+    /// <summary>Signed and sent by this run: a new release, or one the node had no record of sending.</summary>
+    SignedAndSent,
+
+    /// <summary>Refused by the gateway earlier (not for its content): signed again with the current key and sent.</summary>
+    Resigned,
+
+    /// <summary>Signed by an earlier run and left pending; sent by this run.</summary>
+    Resent,
+
+    /// <summary>Unchanged and delivered by an earlier run: its receipt is kept, nothing was sent again.</summary>
+    AlreadyDelivered,
+}

@@ -12,6 +12,13 @@ namespace Federation.Sdk.Publishing;
 /// against the pinned log key. The receipt is also written to the <see cref="ReleaseArchive"/> (JSON, signed bytes,
 /// signature) before the outbox marks the entry delivered, so a node killed in between re-sends and rewrites the same files.
 /// </summary>
+/// <remarks>
+/// A node that lost its state signs its unchanged releases again: the same submission bytes under a new CMS signature
+/// (its signing time differs). The gateway, which deduplicates by submission id, answers with the receipt of the
+/// envelope it logged first, whose leaf is that envelope's. Such a receipt is kept only when the log's entry at its
+/// leaf holds exactly the submission bytes sent and the inclusion proof verifies for that entry: the log then holds
+/// this very release, and nothing else is stored.
+/// </remarks>
 public sealed class SubmissionDelivery : IOutboxDelivery
 {
     private readonly SubmissionService.SubmissionServiceClient _client;
@@ -20,22 +27,18 @@ public sealed class SubmissionDelivery : IOutboxDelivery
     private readonly ReceiptSignatureVerifier _signatureVerifier;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _deadline;
-    private readonly TransparencyLogService.TransparencyLogServiceClient? _log;
+    private readonly TransparencyLogService.TransparencyLogServiceClient _log;
 
-    /// <summary>
-    /// A delivery over <paramref name="client"/>. With <paramref name="log"/>, a receipt for a release the gateway logged
-    /// earlier in another envelope (the same submission signed again after the node lost or restored its state) is
-    /// kept once the logged envelope, read from the log, holds exactly the submission sent.
-    /// </summary>
     public SubmissionDelivery(
         SubmissionService.SubmissionServiceClient client,
+        TransparencyLogService.TransparencyLogServiceClient log,
         ReleaseArchive archive,
         ReceiptVerifier logVerifier,
         ReceiptSignatureVerifier signatureVerifier,
         TimeProvider timeProvider,
-        TimeSpan? deadline = null,
-        TransparencyLogService.TransparencyLogServiceClient? log = null)
+        TimeSpan? deadline = null)
     {
+        ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(archive);
         ArgumentNullException.ThrowIfNull(logVerifier);
@@ -74,7 +77,13 @@ public sealed class SubmissionDelivery : IOutboxDelivery
             throw new ReceiptRejectedException($"{signature.Message} The receipt for submission {receipt.SubmissionId} was not kept.");
         }
 
-        var inclusion = _logVerifier.Verify(receipt, await LoggedEnvelopeAsync(receipt, envelope, cancellationToken));
+        var inclusion = _logVerifier.Verify(receipt, envelope);
+        if (!inclusion.IsValid && !receipt.LeafHash.Span.SequenceEqual(LogLeaf.Hash(envelope))
+            && await FindLoggedEarlierAsync(receipt, envelope, cancellationToken) is { } logged)
+        {
+            inclusion = _logVerifier.Verify(receipt, logged);
+        }
+
         if (!inclusion.IsValid)
         {
             throw new ReceiptRejectedException(
@@ -88,28 +97,30 @@ public sealed class SubmissionDelivery : IOutboxDelivery
     }
 
     /// <summary>
-    /// The envelope the receipt's leaf must be: the one sent, or, when the gateway recognised the submission as one it
-    /// logged earlier in another envelope (signatures differ each time a release is signed), that logged envelope,
-    /// provided it holds byte for byte the submission sent. Anything else stays the envelope sent, and fails.
+    /// The envelope the log holds at the receipt's leaf when it carries exactly the submission bytes of
+    /// <paramref name="sent"/> under another signature (the same release, signed earlier); otherwise null.
     /// </summary>
-    private async Task<SignedEnvelope> LoggedEnvelopeAsync(Receipt receipt, SignedEnvelope sent, CancellationToken cancellationToken)
+    private async Task<SignedEnvelope?> FindLoggedEarlierAsync(Receipt receipt, SignedEnvelope sent, CancellationToken cancellationToken)
     {
-        if (_log is null || receipt.LeafHash.Span.SequenceEqual(LogLeaf.Hash(sent)))
-        {
-            return sent;
-        }
-
         var entries = await _log.GetEntriesAsync(
             new GetEntriesRequest { Start = receipt.LeafIndex, End = receipt.LeafIndex + 1 },
             deadline: _timeProvider.GetUtcNow().UtcDateTime.Add(_deadline),
             cancellationToken: cancellationToken);
-        var entry = entries.Entries.FirstOrDefault(e => e.LeafIndex == receipt.LeafIndex);
-        if (entry is null)
+        if (entries.Entries.Count != 1 || entries.Entries[0].LeafIndex != receipt.LeafIndex)
         {
-            return sent;
+            return null;
         }
 
-        var logged = SignedEnvelope.Parser.ParseFrom(entry.Entry);
-        return logged.Submission.Span.SequenceEqual(sent.Submission.Span) && logged.Content == sent.Content ? logged : sent;
+        SignedEnvelope logged;
+        try
+        {
+            logged = SignedEnvelope.Parser.ParseFrom(entries.Entries[0].Entry);
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            return null;
+        }
+
+        return logged.Content == sent.Content && logged.Submission.Equals(sent.Submission) ? logged : null;
     }
 }

@@ -20,16 +20,33 @@ internal static class AdminCommand
         var command = new Command("admin", "Federation administration: issue and register node certificates, register clients, revoke, read the audit log.");
         command.Add(IssueCertificate());
         command.Add(NodeBundleCommand());
-        command.Add(GatewayCall("register-node", "Register a node certificate with the gateway (enrolment, or the new certificate of a key rotation).",
-            [new Option<FileInfo>("--certificate") { Description = "The node certificate (PEM) issued with `fed admin issue-certificate`.", Required = true }],
+        command.Add(GatewayCall("register-node", "Register a node certificate with the gateway (enrolment, or the new certificate of a key rotation). "
+            + "A jurisdiction has one active node: a certificate for a new node id is refused while another node of its jurisdiction is active, unless --replaces names it.",
+            [
+                new Option<FileInfo>("--certificate") { Description = "The node certificate (PEM) issued with `fed admin issue-certificate`.", Required = true },
+                new Option<string?>("--replaces")
+                {
+                    Description = "The node id of the jurisdiction's active node this new node replaces: it is revoked (\"replaced by ...\") in the same change, "
+                        + "and the replacement is in the audit log. Not for a key rotation (a new certificate for the same node id).",
+                },
+            ],
             async (parse, options, targets, deadline, ct) =>
             {
                 var path = parse.GetValue((Option<FileInfo>)options[0])!.FullName;
-                var request = new RegisterNodeRequest { CertificatePem = await File.ReadAllTextAsync(path, ct) };
+                var request = new RegisterNodeRequest
+                {
+                    CertificatePem = await File.ReadAllTextAsync(path, ct),
+                    ReplacesNodeId = parse.GetValue((Option<string?>)options[1]) ?? string.Empty,
+                };
                 await targets.ApplyAsync(async (client, host) =>
                 {
                     var response = await client.RegisterNodeAsync(request, deadline: deadline, cancellationToken: ct);
                     Console.WriteLine($"{host}Registered certificate {response.Certificate.Thumbprint} for node '{response.Client.ClientId}' ({response.Client.Jurisdiction}).");
+                    if (response.Replaced is { } replaced)
+                    {
+                        Console.WriteLine($"{host}Node '{replaced.ClientId}' is replaced: revoked ({replaced.RevocationReason}); its tokens and signatures are refused from now on.");
+                    }
+
                     var active = response.Client.Certificates.Count(c => c.RevokedAt is null);
                     if (active > 1)
                     {

@@ -12,9 +12,9 @@ namespace Federation.Cli.Commands;
 /// <summary>`fed node`: the node's side of enrolment and key rotation, and its privacy budget.</summary>
 internal static class NodeCommand
 {
-    public static Command Create() => new("node", "Node set-up and inspection: set-up from the administrator's bundle, enrolment, key rotation, privacy budget, validate and preview before sending, running the node, outbox.")
+    public static Command Create() => new("node", "Node set-up and inspection: set-up from the administrator's bundle, enrolment, key rotation, privacy budget, validate and preview before sending, running the node, outbox, status for monitoring.")
     {
-        Init(), Enrol(), Budget(), NodeValidateCommand.Create(), NodePreviewCommand.Create(), NodeRunCommand.Create(), NodeOutboxCommand.Create(),
+        Init(), Enrol(), Budget(), NodeValidateCommand.Create(), NodePreviewCommand.Create(), NodeRunCommand.Create(), NodeOutboxCommand.Create(), NodeStatusCommand.Create(),
     };
 
     private static Command Enrol()

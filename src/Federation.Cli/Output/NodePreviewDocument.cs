@@ -35,8 +35,8 @@ internal sealed record NodePreviewDocument(
         var policy = dataset.Protection;
         var pipeline = preview.Pipeline;
         var releases = policy.IsNoise
-            ? preview.Outlooks.Select(o => Release(dataset, configuration.Jurisdiction, o.ReferenceYear, o.Release, o, fixedRelease: true))
-            : pipeline.Submissions.Select(s => Release(dataset, configuration.Jurisdiction, s.ReferenceYear, s, outlook: null, fixedRelease: false));
+            ? preview.Outlooks.Select(o => Release(dataset, configuration.Jurisdiction, o.ReferenceYear, o.Release, o, fixedRelease: true, preview.RefusedEarlier.Contains(o.ReferenceYear)))
+            : pipeline.Submissions.Select(s => Release(dataset, configuration.Jurisdiction, s.ReferenceYear, s, outlook: null, fixedRelease: false, refusedEarlier: false));
         var shortfalls = preview.Outlooks.Where(o => o.Refused).Select(o => o.Shortfall(dataset.Id)).ToArray();
         return new NodePreviewDocument(
             configuration.NodeId,
@@ -56,7 +56,8 @@ internal sealed record NodePreviewDocument(
             directory);
     }
 
-    private static PreviewRelease Release(DatasetDefinition dataset, string jurisdiction, int year, Submission? release, ReleaseOutlook? outlook, bool fixedRelease)
+    private static PreviewRelease Release(
+        DatasetDefinition dataset, string jurisdiction, int year, Submission? release, ReleaseOutlook? outlook, bool fixedRelease, bool refusedEarlier)
     {
         var policy = dataset.Protection;
         var tables = release?.Tables.Select(t =>
@@ -78,7 +79,7 @@ internal sealed record NodePreviewDocument(
             year,
             dataset.Id,
             jurisdiction,
-            outlook is null ? "deterministic" : StatusName(outlook.Status),
+            outlook is null ? "deterministic" : refusedEarlier ? RefusedEarlier : StatusName(outlook.Status),
             outlook?.Edition,
             // Under noise the release is fixed (kept in the ledger, or keyed to the counts and edition), so its id is the
             // one the run sends; random rounding stamps a new production time on each run.
@@ -96,6 +97,9 @@ internal sealed record NodePreviewDocument(
         var other => other.ToString(),
     };
 
+    /// <summary>The status of a year whose release the gateway refused when last sent: the next run signs it again.</summary>
+    public const string RefusedEarlier = "refused-earlier";
+
     private static string StatusName(ReleaseStatus status) => status switch
     {
         ReleaseStatus.NotDue => "not-due",
@@ -112,7 +116,8 @@ internal sealed record PreviewProtection(string Mechanism, string Description, s
 
 /// <param name="Status">
 /// not-due (before its first edition: nothing sent), unchanged (re-sent as it was, spends nothing), held-until-next-edition
-/// (data changed, this edition already released: re-sent as it was), first-release, revision, or deterministic (random rounding).
+/// (data changed, this edition already released: re-sent as it was), refused-earlier (the gateway refused it when last
+/// sent: signed again with the current key and sent, spending nothing), first-release, revision, or deterministic (random rounding).
 /// </param>
 /// <param name="Edition">The publication-calendar edition of the release (1 = first release); null without noise or when not due.</param>
 internal sealed record PreviewRelease(

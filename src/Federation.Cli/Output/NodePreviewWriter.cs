@@ -69,7 +69,7 @@ internal static class NodePreviewWriter
             var budget = release.Budget!;
             table.AddRow(
                 release.ReferenceYear.ToString(CultureInfo.InvariantCulture),
-                release.Status.Replace('-', ' '),
+                release.Status == NodePreviewDocument.RefusedEarlier ? "refused earlier, will be re-signed" : release.Status.Replace('-', ' '),
                 release.Edition?.ToString(CultureInfo.InvariantCulture) ?? "-",
                 budget.SpentRho,
                 budget.CostRho,
@@ -81,6 +81,12 @@ internal static class NodePreviewWriter
         if (withBudget.Any(r => r.Status == "unchanged"))
         {
             writer.WriteLine("An unchanged year is re-sent as the same release (same values, same submission) and spends nothing.");
+        }
+
+        if (withBudget.Any(r => r.Status == NodePreviewDocument.RefusedEarlier))
+        {
+            writer.WriteLine("A year refused earlier was refused by the gateway when last sent (see fed node outbox): the next run signs the same");
+            writer.WriteLine("release again with the node's current key and sends it, spending nothing.");
         }
 
         if (withBudget.Any(r => r.Status == "not-due"))

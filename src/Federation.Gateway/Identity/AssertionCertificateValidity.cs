@@ -42,3 +42,40 @@ internal sealed class AssertionCertificateValidity(FederationIdentityDbContext d
         }
     }
 }
+
+/// <summary>
+/// Refuses, saying so, a client assertion whose key id names a revoked node certificate. A revoked certificate's key is
+/// no longer the client's, so signature validation would refuse it anyway, but only as an invalid assertion; this
+/// runs before it, so the node is told its certificate was revoked (certificates and their revocation are not secret).
+/// </summary>
+internal sealed class AssertionCertificateRevocation(FederationIdentityDbContext db)
+    : IOpenIddictServerHandler<OpenIddictServerEvents.ProcessAuthenticationContext>
+{
+    public async ValueTask HandleAsync(OpenIddictServerEvents.ProcessAuthenticationContext context)
+    {
+        if (string.IsNullOrEmpty(context.ClientAssertion))
+        {
+            return;
+        }
+
+        string keyId;
+        try
+        {
+            keyId = new JsonWebToken(context.ClientAssertion).Kid;
+        }
+        catch (ArgumentException)
+        {
+            return; // not a JWT: OpenIddict refuses it
+        }
+
+        var certificate = string.IsNullOrEmpty(keyId)
+            ? null
+            : await db.Certificates.AsNoTracking().FirstOrDefaultAsync(c => c.Thumbprint == keyId, context.CancellationToken);
+        if (certificate?.RevokedAt is { } revokedAt)
+        {
+            context.Reject(Errors.InvalidClient,
+                $"The certificate {certificate.Thumbprint} ({certificate.Subject}) the assertion is signed with was revoked at "
+                + $"{DateTime.SpecifyKind(revokedAt, DateTimeKind.Utc):u} ({certificate.RevocationReason}); it gets no token.");
+        }
+    }
+}

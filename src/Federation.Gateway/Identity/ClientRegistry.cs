@@ -49,7 +49,16 @@ public sealed class ClientRegistry
     /// Registers a node certificate (enrolment, or the new certificate of a key rotation). The client id is the
     /// certificate's common name. Registering the same certificate again changes nothing.
     /// </summary>
-    public async Task<(ClientView Client, CertificateView Certificate)> RegisterNodeAsync(X509Certificate2 certificate, CancellationToken cancellationToken)
+    public Task<(ClientView Client, CertificateView Certificate)> RegisterNodeAsync(X509Certificate2 certificate, CancellationToken cancellationToken) =>
+        RegisterNodeAsync(certificate, replaces: null, cancellationToken);
+
+    /// <summary>
+    /// Registers a node certificate, as <see cref="RegisterNodeAsync(X509Certificate2, CancellationToken)"/>. A jurisdiction
+    /// has one active node: a certificate for a new node id is refused while another node of its jurisdiction is active,
+    /// unless <paramref name="replaces"/> names that node, which is then revoked ("replaced by ...") in the same transaction.
+    /// </summary>
+    public async Task<(ClientView Client, CertificateView Certificate)> RegisterNodeAsync(
+        X509Certificate2 certificate, string? replaces, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(certificate);
         var now = _timeProvider.GetUtcNow();
@@ -97,6 +106,7 @@ public sealed class ClientRegistry
                     $"Node '{clientId}' was revoked at {client.RevokedAt:u}; a revoked node cannot be re-enrolled under the same id.", "certificate_pem");
             }
 
+            await ReplaceActiveNodeAsync(clientId, jurisdiction, replaces, now.UtcDateTime, cancellationToken);
             var thumbprint = GatewayCredentials.KeyIdOf(certificate);
             var registered = await _db.Certificates.FindAsync([thumbprint], cancellationToken);
             if (registered?.RevokedAt is not null)
@@ -126,6 +136,46 @@ public sealed class ClientRegistry
             await SynchronizeApplicationAsync(client, cancellationToken);
             return (await ViewAsync(client, cancellationToken), View(registered));
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Keeps one active node per jurisdiction: refuses <paramref name="clientId"/> while another node of
+    /// <paramref name="jurisdiction"/> is active, unless <paramref name="replaces"/> names it; then revokes it.
+    /// </summary>
+    private async Task ReplaceActiveNodeAsync(string clientId, string jurisdiction, string? replaces, DateTime now, CancellationToken cancellationToken)
+    {
+        var others = await _db.Clients
+            .Where(c => c.Kind == ClientKind.Node && c.Jurisdiction == jurisdiction && c.RevokedAt == null && c.ClientId != clientId)
+            .OrderBy(c => c.ClientId)
+            .ToListAsync(cancellationToken);
+        if (string.IsNullOrEmpty(replaces))
+        {
+            if (others.Count > 0)
+            {
+                throw new RequestRefusedException(RefusalKind.FailedPrecondition,
+                    $"{jurisdiction} already has an active node, '{others[0].ClientId}'; a jurisdiction has one node. To replace it with '{clientId}', "
+                    + $"register with --replaces {others[0].ClientId} (replaces_node_id), which revokes '{others[0].ClientId}'. To rotate the key of "
+                    + $"'{others[0].ClientId}', issue the new certificate for node id '{others[0].ClientId}'.",
+                    "replaces_node_id");
+            }
+
+            return;
+        }
+
+        var replaced = others.FirstOrDefault(c => c.ClientId == replaces) ?? throw new RequestRefusedException(RefusalKind.FailedPrecondition,
+            replaces == clientId
+                ? $"Node '{clientId}' cannot replace itself; a new certificate for the same node id is a key rotation: register it without --replaces."
+                : $"'{replaces}' is not an active node of {jurisdiction}"
+                  + (others.Count > 0 ? $" (its active node is '{others[0].ClientId}')." : " (it has none); register without --replaces."),
+            "replaces_node_id");
+        if (others.Count > 1)
+        {
+            throw new RequestRefusedException(RefusalKind.FailedPrecondition,
+                $"{jurisdiction} has {others.Count} active nodes ({string.Join(", ", others.Select(c => c.ClientId))}); revoke all but '{replaces}' first.",
+                "replaces_node_id");
+        }
+
+        await RevokeAsync(replaced, $"replaced by node '{clientId}'", now, cancellationToken);
     }
 
     /// <summary>
@@ -222,21 +272,26 @@ public sealed class ClientRegistry
                 ?? throw new RequestRefusedException(RefusalKind.NotFound, $"No client '{clientId}' is registered.", "client_id");
             if (client.RevokedAt is null)
             {
-                var now = _timeProvider.GetUtcNow().UtcDateTime;
-                client.RevokedAt = now;
-                client.RevocationReason = Reason(reason);
-                foreach (var certificate in await _db.Certificates.Where(c => c.ClientId == clientId && c.RevokedAt == null).ToListAsync(cancellationToken))
-                {
-                    certificate.RevokedAt = now;
-                    certificate.RevocationReason = client.RevocationReason;
-                }
-
-                await _db.SaveChangesAsync(cancellationToken);
-                await SynchronizeApplicationAsync(client, cancellationToken);
+                await RevokeAsync(client, reason, _timeProvider.GetUtcNow().UtcDateTime, cancellationToken);
             }
 
             return await ViewAsync(client, cancellationToken);
         }, cancellationToken);
+    }
+
+    /// <summary>Revokes an active client and every certificate it has, and stops its tokens.</summary>
+    private async Task RevokeAsync(RegisteredClient client, string reason, DateTime now, CancellationToken cancellationToken)
+    {
+        client.RevokedAt = now;
+        client.RevocationReason = Reason(reason);
+        foreach (var certificate in await _db.Certificates.Where(c => c.ClientId == client.ClientId && c.RevokedAt == null).ToListAsync(cancellationToken))
+        {
+            certificate.RevokedAt = now;
+            certificate.RevocationReason = client.RevocationReason;
+        }
+
+        await _db.SaveChangesAsync(cancellationToken);
+        await SynchronizeApplicationAsync(client, cancellationToken);
     }
 
     public async Task<IReadOnlyList<ClientView>> ListAsync(CancellationToken cancellationToken)

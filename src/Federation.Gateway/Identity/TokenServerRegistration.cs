@@ -65,6 +65,9 @@ public static class TokenServerRegistration
                 server.DisableTokenStorage();
                 server.UseAspNetCore().EnableTokenEndpointPassthrough();
                 server.AddEventHandler<OpenIddictServerEvents.ProcessAuthenticationContext>(handler => handler
+                    .UseScopedHandler<AssertionCertificateRevocation>()
+                    .SetOrder(OpenIddictServerHandlers.ValidateClientAssertion.Descriptor.Order - 1));
+                server.AddEventHandler<OpenIddictServerEvents.ProcessAuthenticationContext>(handler => handler
                     .AddFilter<OpenIddictServerHandlerFilters.RequireClientAssertionPrincipal>()
                     .UseScopedHandler<AssertionCertificateValidity>()
                     .SetOrder(OpenIddictServerHandlers.ValidateClientAssertionIssuer.Descriptor.Order + 400));

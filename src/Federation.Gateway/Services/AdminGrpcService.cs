@@ -33,8 +33,15 @@ internal sealed class AdminGrpcService(ClientRegistry registry, IAuditLog audit,
 
         using (certificate)
         {
-            var (client, registered) = await registry.RegisterNodeAsync(certificate, context.CancellationToken);
-            return new RegisterNodeResponse { Client = ToContract(client), Certificate = ToContract(registered) };
+            var replaces = string.IsNullOrWhiteSpace(request.ReplacesNodeId) ? null : request.ReplacesNodeId.Trim();
+            var (client, registered) = await registry.RegisterNodeAsync(certificate, replaces, context.CancellationToken);
+            var response = new RegisterNodeResponse { Client = ToContract(client), Certificate = ToContract(registered) };
+            if (replaces is not null)
+            {
+                response.Replaced = ToContract((await registry.ListAsync(context.CancellationToken)).Single(c => c.ClientId == replaces));
+            }
+
+            return response;
         }
     }
 

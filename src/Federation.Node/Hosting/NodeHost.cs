@@ -35,7 +35,7 @@ public static class NodeHost
 
     /// <summary>
     /// Runs the host until the run is over (without a schedule) or until stopped, then disposes it. Returns the
-    /// run's exit code (0 succeeded, 1 failed) for a single run, and 0 for a scheduled node that was stopped: a
+    /// run's exit code (<see cref="NodeExitCodes"/>) for a single run, and 0 for a scheduled node that was stopped: a
     /// failed run is retried, not a reason for the service manager to see a failure.
     /// </summary>
     public static async Task<int> RunAsync(IHost host, CancellationToken cancellationToken)

@@ -84,13 +84,13 @@ internal sealed partial class NodeHostService(
     private async Task<bool> RunAsync(int run, CancellationToken cancellationToken)
     {
         LogRunStarted(run);
+        var started = timeProvider.GetUtcNow();
         var clock = Stopwatch.StartNew();
-        var failed = new List<(string Part, Exception Error)>();
-        var undelivered = new List<OutboxEntry>();
-        await Part("Statistics", RunStatisticsAsync, failed, undelivered, cancellationToken);
-        if (Configuration.ServiceDirectory is not null)
+        var tally = new RunTally();
+        await Part("Statistics", c => RunStatisticsAsync(tally, c), tally, cancellationToken);
+        if (Configuration.ServiceDirectory is not null && !tally.Failures.Any(f => f.Error is NodeIdentityRefusedException or GatewayUnreachableException))
         {
-            await Part("Service directory", RunDirectoryAsync, failed, undelivered, cancellationToken);
+            await Part("Service directory", c => RunDirectoryAsync(tally, c), tally, cancellationToken);
         }
 
         if (cancellationToken.IsCancellationRequested)
@@ -99,22 +99,57 @@ internal sealed partial class NodeHostService(
             return false;
         }
 
-        if (failed.Count == 0)
+        var exitCode = NodeExitCodes.Of(tally.Failures.Select(f => f.Error));
+        var undelivered = tally.Undelivered.DistinctBy(e => e.Id).ToArray();
+        await RecordAsync(tally, started, exitCode, undelivered, cancellationToken);
+        if (exitCode == NodeExitCodes.Delivered)
         {
             status.Succeeded();
             LogRunFinished(run, clock.Elapsed.TotalSeconds);
             return true;
         }
 
-        // A source whose adapter failed is unusable as it is, as a bad setting is: exit code 2, not 1.
-        var exitCode = failed.Any(f => f.Error is SourceReadException) ? 2 : 1;
-        status.Failed(string.Join(Environment.NewLine, failed.Select(f => $"{f.Part}: {f.Error.Message}")), [.. undelivered.DistinctBy(e => e.Id)], exitCode);
-        LogRunFailed(run, clock.Elapsed.TotalSeconds);
+        status.Failed(string.Join(Environment.NewLine, tally.Failures.Select(f => $"{f.Part}: {f.Error.Message}")), undelivered, exitCode);
+        LogRunFailed(run, clock.Elapsed.TotalSeconds, NodeExitCodes.Name(exitCode));
         return false;
     }
 
-    private async Task Part(
-        string part, Func<CancellationToken, Task> work, List<(string Part, Exception Error)> failed, List<OutboxEntry> undelivered, CancellationToken cancellationToken)
+    /// <summary>Keeps what the run did in the state folder, for `fed node status` and monitoring.</summary>
+    private async Task RecordAsync(RunTally tally, DateTimeOffset started, int exitCode, IReadOnlyList<OutboxEntry> undelivered, CancellationToken cancellationToken)
+    {
+        var stateDirectory = NodeOutbox.StateDirectory(Configuration);
+        var outbox = await Outbox.OpenExistingAsync(stateDirectory, timeProvider, cancellationToken);
+        var pending = outbox is null ? 0 : (await outbox.ListAsync(OutboxEntryState.Pending, cancellationToken)).Count;
+        new NodeRunRecord(
+            started,
+            timeProvider.GetUtcNow(),
+            exitCode,
+            NodeExitCodes.Name(exitCode),
+            tally.Count(ReleaseDelivery.SignedAndSent),
+            tally.Count(ReleaseDelivery.Resigned),
+            tally.Count(ReleaseDelivery.Resent),
+            tally.Count(ReleaseDelivery.AlreadyDelivered),
+            tally.DirectoryReleasesSent,
+            undelivered.Count(e => e.State == OutboxEntryState.Failed),
+            pending,
+            [.. tally.Failures.Select(f => $"{f.Part}: {f.Error.Message}")]).Save(stateDirectory);
+    }
+
+    /// <summary>What the parts of one run did and how they failed.</summary>
+    private sealed class RunTally
+    {
+        public List<(string Part, Exception Error)> Failures { get; } = [];
+
+        public List<OutboxEntry> Undelivered { get; } = [];
+
+        public List<PublishedRelease> Published { get; } = [];
+
+        public int DirectoryReleasesSent { get; set; }
+
+        public int Count(ReleaseDelivery delivery) => Published.Count(p => p.Delivery == delivery);
+    }
+
+    private async Task Part(string part, Func<CancellationToken, Task> work, RunTally tally, CancellationToken cancellationToken)
     {
         try
         {
@@ -126,10 +161,10 @@ internal sealed partial class NodeHostService(
         }
         catch (Exception e)
         {
-            failed.Add((part, e));
+            tally.Failures.Add((part, e));
             if (e is OutboxDeliveryException delivery)
             {
-                undelivered.AddRange(delivery.Undelivered);
+                tally.Undelivered.AddRange(delivery.Undelivered);
             }
 
             LogPartFailed(part, e.Message);
@@ -137,18 +172,26 @@ internal sealed partial class NodeHostService(
         }
     }
 
-    private async Task RunStatisticsAsync(CancellationToken cancellationToken)
+    private async Task RunStatisticsAsync(RunTally tally, CancellationToken cancellationToken)
     {
         var report = await new NodeRunner(Configuration, timeProvider, startup.Sources).RunAsync(cancellationToken);
+        tally.Published.AddRange(report.Published);
         var pipeline = report.Pipeline;
         LogRecordsRead(pipeline.RecordsRead, pipeline.RecordsAccepted, pipeline.RecordsOutOfScope, pipeline.Quarantined.Count, report.QuarantineReportPath);
-        var resent = report.Published.Count(p => p.Reused);
         var receipts = Path.Combine(Configuration.Resolve(Configuration.StateDirectory), "receipts");
-        LogReleasesSent(report.Published.Count - resent, resent, receipts);
+        var (signed, resigned) = (tally.Count(ReleaseDelivery.SignedAndSent), tally.Count(ReleaseDelivery.Resigned));
+        var (resent, alreadyDelivered) = (tally.Count(ReleaseDelivery.Resent), tally.Count(ReleaseDelivery.AlreadyDelivered));
+        LogReleasesSent(signed, resigned, resent, alreadyDelivered, receipts);
         foreach (var published in report.Published)
         {
             var receipt = published.Receipt;
-            var kind = published.Reused ? "unchanged, re-sent" : "new";
+            var kind = published.Delivery switch
+            {
+                ReleaseDelivery.SignedAndSent => "signed and sent",
+                ReleaseDelivery.Resigned => "refused earlier, signed again and sent",
+                ReleaseDelivery.Resent => "left pending earlier, sent",
+                _ => "unchanged, delivered earlier, not sent again",
+            };
             LogReceipt(receipt.ReferenceYear, receipt.Revision, receipt.SubmissionId, receipt.LeafIndex, kind);
         }
 
@@ -166,9 +209,10 @@ internal sealed partial class NodeHostService(
         }
     }
 
-    private async Task RunDirectoryAsync(CancellationToken cancellationToken)
+    private async Task RunDirectoryAsync(RunTally tally, CancellationToken cancellationToken)
     {
         var report = await new DirectoryRunner(Configuration, timeProvider, startup.Sources).RunAsync(cancellationToken);
+        tally.DirectoryReleasesSent += (report.SnapshotReceipt is null ? 0 : 1) + report.CapacityReceipts.Count;
         var snapshot = report.SnapshotReceipt is { } receipt
             ? $"sent as revision {receipt.SnapshotRevision} (receipt {receipt.ReleaseId})"
             : "unchanged since the last one accepted, not sent";
@@ -193,8 +237,8 @@ internal sealed partial class NodeHostService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Statistics: read {Read} records: {Accepted} accepted, {OutOfScope} out of scope, {Quarantined} quarantined (listed in {QuarantineReport}).")]
     private partial void LogRecordsRead(int read, int accepted, int outOfScope, int quarantined, string quarantineReport);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Statistics: {Sent} new release(s) sent, {Resent} unchanged release(s) re-sent; receipts kept in {Receipts}.")]
-    private partial void LogReleasesSent(int sent, int resent, string receipts);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Statistics: {Signed} release(s) signed and sent, {Resigned} refused earlier and signed again, {Resent} left pending earlier and sent, {AlreadyDelivered} unchanged and delivered earlier (not sent again); receipts kept in {Receipts}.")]
+    private partial void LogReleasesSent(int signed, int resigned, int resent, int alreadyDelivered, string receipts);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "  {ReferenceYear}: revision {Revision}, receipt {SubmissionId}, transparency log entry {LeafIndex} ({Kind}).")]
     private partial void LogReceipt(int referenceYear, int revision, string submissionId, ulong leafIndex, string kind);
@@ -211,8 +255,8 @@ internal sealed partial class NodeHostService(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Failure detail")]
     private partial void LogFailureDetail(Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Run {Run} failed after {Seconds:0.0} s.")]
-    private partial void LogRunFailed(int run, double seconds);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Run {Run} failed after {Seconds:0.0} s ({Outcome}).")]
+    private partial void LogRunFailed(int run, double seconds, string outcome);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run {Run} was stopped before it finished.")]
     private partial void LogRunCancelled(int run);

@@ -21,7 +21,7 @@ public sealed class NodeHostStatus
     /// </summary>
     public IReadOnlyList<OutboxEntry> Undelivered { get; private set; } = [];
 
-    /// <summary>0 when the last run succeeded, 1 when it failed, 2 when a source could not be read; null before the first run ends.</summary>
+    /// <summary>The last run's exit code (<see cref="NodeExitCodes"/>: 0 when everything was delivered); null before the first run ends.</summary>
     public int? ExitCode { get; private set; }
 
     internal void Succeeded()
@@ -31,7 +31,7 @@ public sealed class NodeHostStatus
         Interlocked.Increment(ref _succeeded);
     }
 
-    internal void Failed(string reason, IReadOnlyList<OutboxEntry> undelivered, int exitCode = 1)
+    internal void Failed(string reason, IReadOnlyList<OutboxEntry> undelivered, int exitCode)
     {
         LastFailure = reason;
         Undelivered = undelivered;

@@ -101,6 +101,63 @@ public sealed class OutboxTests : IDisposable
         Assert.Equal("wal", await JournalModeAsync(reopened.Path));
     }
 
+    [Fact]
+    public async Task Submission_bytes_the_gateway_refused_are_queued_again_as_a_new_entry_and_the_refused_one_stays_listed()
+    {
+        var outbox = await Outbox.OpenAsync(_state, new RecordingTimeProvider());
+        var refused = await outbox.AddAsync(OutboxEntryKind.Statistics, "trafficking.victims.v1", 2024, Envelope("release"));
+        await outbox.MarkFailedAsync(refused.Id, "PermissionDenied: the signing certificate was revoked");
+
+        var resigned = new SignedEnvelope { Submission = ByteString.CopyFromUtf8("release"), Signature = ByteString.CopyFromUtf8("signature with the new key") };
+        var queued = await outbox.AddAsync(OutboxEntryKind.Statistics, "trafficking.victims.v1", 2024, resigned);
+        var again = await outbox.AddAsync(OutboxEntryKind.Statistics, "trafficking.victims.v1", 2024, resigned);
+
+        Assert.NotEqual(refused.Id, queued.Id);
+        Assert.Equal(queued.Id, again.Id);
+        Assert.Equal(refused.SubmissionId, queued.SubmissionId);
+        Assert.Equal(OutboxEntryState.Pending, queued.State);
+        Assert.Equal(resigned, queued.Envelope);
+        Assert.Equal([OutboxEntryState.Failed, OutboxEntryState.Pending], (await outbox.ListAsync()).Select(e => e.State));
+        Assert.Equal(queued.Id, (await outbox.FindLatestAsync(OutboxEntryKind.Statistics, "trafficking.victims.v1", 2024))!.Id);
+    }
+
+    [Fact]
+    public async Task An_outbox_file_of_the_first_version_keeps_its_entries_when_opened_and_can_then_queue_refused_bytes_again()
+    {
+        Directory.CreateDirectory(_state);
+        var path = Path.Combine(_state, Outbox.FileName);
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            // The table as the first outbox made it: every submission id unique.
+            command.CommandText = """
+                CREATE TABLE outbox_entries (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, dataset_id TEXT, reference_year INTEGER,
+                    submission_id TEXT NOT NULL UNIQUE, envelope BLOB NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')), attempts INTEGER NOT NULL DEFAULT 0,
+                    last_error TEXT, queued_at TEXT NOT NULL, last_attempt_at TEXT, settled_at TEXT, receipt BLOB,
+                    signed_receipt BLOB, receipt_signature BLOB, leaf_index INTEGER);
+                INSERT INTO outbox_entries (kind, dataset_id, reference_year, submission_id, envelope, state, attempts, last_error, queued_at, settled_at)
+                VALUES ('statistics', 'trafficking.victims.v1', 2024, $id, $envelope, 'failed', 1, 'PermissionDenied: revoked',
+                        '2026-01-01T00:00:00.0000000Z', '2026-01-01T00:00:01.0000000Z');
+                """;
+            command.Parameters.AddWithValue("$id", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("release"u8)));
+            command.Parameters.AddWithValue("$envelope", Envelope("release").ToByteArray());
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var outbox = await Outbox.OpenAsync(_state, new RecordingTimeProvider());
+        var kept = Assert.Single(await outbox.ListAsync());
+        var queued = await outbox.AddAsync(OutboxEntryKind.Statistics, "trafficking.victims.v1", 2024, Envelope("release"));
+
+        Assert.Equal((OutboxEntryState.Failed, "PermissionDenied: revoked", 1), (kept.State, kept.LastError, kept.Attempts));
+        Assert.Equal(Envelope("release"), kept.Envelope);
+        Assert.True(queued.Id > kept.Id);
+        Assert.Equal(OutboxEntryState.Pending, queued.State);
+        Assert.Equal(2, (await (await Outbox.OpenAsync(_state, new RecordingTimeProvider())).ListAsync()).Count);
+    }
+
     public void Dispose()
     {
         try
