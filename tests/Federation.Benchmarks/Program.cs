@@ -1,63 +1,72 @@
 using System.Diagnostics;
-using System.Globalization;
-using Federation.Sdk.Catalog;
-using Federation.Sdk.Privacy;
+using Federation.Benchmarks;
 
-// Draws per second of each sampler at the default policy's parameters, next to the raw throughput of the random source
-// measured in the same run, as ratios (a timing on its own says little across machines; a ratio does).
-// Usage: dotnet run -c Release --project tests/Federation.Benchmarks [-- SECONDS_PER_MEASUREMENT]
-var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 1.0;
-var policy = DatasetCatalog.Default.Get("trafficking.victims.v1").Protection;
-var source = new CryptoRandomBitSource();
-IRandomBitSource bits = source;
+// Benchmarks of Federation, each printing its results as ratios against a yardstick measured in the same run.
+// Usage: dotnet run -c Release --project tests/Federation.Benchmarks -- <name|all> [--smoke]
+// --smoke runs a few iterations of each (seconds), so CI shows they still work; its numbers mean nothing.
+IBenchmark[] benchmarks =
+[
+    new SamplerBenchmark(),
+    new IngestBenchmark(),
+    new LogAppendBenchmark(),
+    new QueryBenchmark(),
+    new AcceptToQueryableBenchmark(),
+    new NodePipelineBenchmark(),
+];
 
-Console.WriteLine($"Random source: {nameof(CryptoRandomBitSource)} (RandomNumberGenerator); {seconds:0.##} s per measurement.");
-var raw = Measure(() => bits.NextUInt64());
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"raw 64-bit words",-52} {raw,14:N0} /s   ratio 1"));
-
-var bernoulli = new BernoulliExpSampler(source);
-var geometric = new GeometricSampler(source);
-var laplace = new DiscreteLaplaceSampler(source, Rational.One);
-var rows = new List<(string Name, Action Draw)>
+var smoke = args.Contains("--smoke", StringComparer.Ordinal);
+var names = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+if (names.Length == 0)
 {
-    ("Bernoulli(exp(-1/2))", () => bernoulli.Sample(new Rational(1, 2))),
-    ("geometric, x = 1/5", () => geometric.Sample(new Rational(1, 5))),
-    ("discrete Laplace, scale 1 (epsilon 1)", () => laplace.Sample()),
-};
-foreach (var noise in policy.Tables.Where(t => t.Mechanism == ProtectionMechanismKind.DiscreteGaussian).DistinctBy(t => t.Variance))
-{
-    var sampler = new DiscreteGaussianSampler(source, noise.Variance);
-    rows.Add(($"discrete Gaussian, variance {noise.Variance} ({string.Join(", ", policy.Tables.Where(t => t.Variance == noise.Variance).Select(t => t.TableId))})", () => sampler.Sample()));
-}
-
-foreach (var (name, draw) in rows)
-{
-    var rate = Measure(draw);
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-52} {rate,14:N0} /s   ratio {rate / raw:0.0000} ({raw / rate:0.0} raw words' time per draw)"));
-}
-
-var cells = DatasetCatalog.Default.Get("trafficking.victims.v1").Tables.Sum(t => t.CellCount);
-Console.WriteLine($"One full release has {cells} noisy cells.");
-return 0;
-
-double Measure(Action action)
-{
-    for (var i = 0; i < 1000; i++)
+    Console.Error.WriteLine("Usage: dotnet run -c Release --project tests/Federation.Benchmarks -- <name|all> [--smoke]");
+    foreach (var benchmark in benchmarks)
     {
-        action();
+        Console.Error.WriteLine($"  {benchmark.Name,-22} {benchmark.Description}");
     }
 
+    return 2;
+}
+
+var chosen = names.Contains("all", StringComparer.Ordinal) ? benchmarks : benchmarks.Where(b => names.Contains(b.Name, StringComparer.Ordinal)).ToArray();
+var unknown = names.Where(n => n != "all" && benchmarks.All(b => b.Name != n)).ToArray();
+if (unknown.Length > 0)
+{
+    Console.Error.WriteLine($"Unknown benchmark(s): {string.Join(", ", unknown)}. Known: {string.Join(", ", benchmarks.Select(b => b.Name))}, all.");
+    return 2;
+}
+
+Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}{(smoke ? ", SMOKE RUN (a few iterations: the numbers mean nothing)" : string.Empty)}");
+var failed = new List<string>();
+foreach (var benchmark in chosen)
+{
+    Console.WriteLine();
+    Console.WriteLine($"== {benchmark.Name}: {benchmark.Description}");
+    var run = new BenchmarkRun(smoke, Console.Out);
     var stopwatch = Stopwatch.StartNew();
-    long count = 0;
-    while (stopwatch.Elapsed.TotalSeconds < seconds)
+    try
     {
-        for (var i = 0; i < 256; i++)
-        {
-            action();
-        }
-
-        count += 256;
+        await benchmark.RunAsync(run, CancellationToken.None);
+    }
+    catch (Exception e)
+    {
+        Console.WriteLine($"  FAILED: {e}");
+        failed.Add(benchmark.Name);
+        continue;
     }
 
-    return count / stopwatch.Elapsed.TotalSeconds;
+    if (run.Ratios == 0)
+    {
+        Console.WriteLine("  FAILED: no ratio was printed.");
+        failed.Add(benchmark.Name);
+    }
+
+    Console.WriteLine($"  ({stopwatch.Elapsed.TotalSeconds:0.0} s)");
 }
+
+if (failed.Count > 0)
+{
+    Console.WriteLine($"Failed: {string.Join(", ", failed)}");
+    return 1;
+}
+
+return 0;

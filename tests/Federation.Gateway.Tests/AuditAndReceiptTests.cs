@@ -57,6 +57,7 @@ public sealed class AuditAndReceiptTests
     {
         await using var gateway = await GatewayFixture.StartAsync();
         await gateway.QueryAsync(new QueryRequest { DatasetId = "trafficking.victims.v1" });
+        Assert.NotEmpty(await gateway.ReadAuditAsync());
         await using var connection = new SqliteConnection($"Data Source={Path.Combine(gateway.Federation.Directory, "gateway.db")}");
         await connection.OpenAsync();
 

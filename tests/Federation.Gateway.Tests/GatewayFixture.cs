@@ -166,6 +166,13 @@ internal sealed class GatewayFixture : IAsyncDisposable
     public async Task<QueryResponse> QueryAsync(QueryRequest request) =>
         await Queries.QueryAsync(request, deadline: DateTime.UtcNow.AddSeconds(30));
 
+    /// <summary>
+    /// The gateway's audit records, newest first: reading waits until every record of a call made before is stored
+    /// (audit records are stored by a background writer, in batches).
+    /// </summary>
+    public Task<IReadOnlyList<Audit.AuditRecord>> ReadAuditAsync(Audit.AuditQuery? query = null) =>
+        App.Services.GetRequiredService<Audit.IAuditLog>().ReadAsync(query ?? new Audit.AuditQuery(), CancellationToken.None);
+
     public static async Task<Metadata> BearerAsync(GatewayTokenProvider tokens) =>
         new() { { "Authorization", "Bearer " + await tokens.GetAccessTokenAsync() } };
 

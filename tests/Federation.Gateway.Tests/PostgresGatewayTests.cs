@@ -37,6 +37,7 @@ public sealed class PostgresGatewayTests : IAsyncLifetime
         await using var gateway = await GatewayFixture.StartAsync(OnPostgres());
 
         await gateway.QueryAsync(new QueryRequest { DatasetId = "trafficking.victims.v1", GroupBy = { "gender" } });
+        await gateway.ReadAuditAsync();
 
         Assert.False(File.Exists(Path.Combine(gateway.Federation.Directory, "identity.db")));
         Assert.Equal(1L, await ScalarAsync("""SELECT count(*) FROM "FederationClients" WHERE "ClientId" = 'test-analyst' AND "Kind" = 2"""));
@@ -74,6 +75,7 @@ public sealed class PostgresGatewayTests : IAsyncLifetime
         using var channel = second.ChannelFor(tokens);
         await new QueryService.QueryServiceClient(channel).QueryAsync(
             new QueryRequest { DatasetId = "trafficking.victims.v1" }, deadline: DateTime.UtcNow.AddSeconds(30));
+        await second.ReadAuditAsync(); // the replica that answered has stored its batch
         using var admin = first.TokensFor(GatewayFixture.AdminCredentials);
         using var adminChannel = first.ChannelFor(admin);
         var entries = (await new AdminService.AdminServiceClient(adminChannel).ListAuditEntriesAsync(

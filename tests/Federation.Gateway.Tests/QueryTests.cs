@@ -28,6 +28,25 @@ public sealed class QueryTests
     }
 
     [Fact]
+    public async Task An_answer_asked_again_follows_every_release_accepted_in_between()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        await SubmitAsync(gateway, "ON", Year, total: 300);
+        var request = new QueryRequest { DatasetId = DatasetId, ByJurisdiction = true, Publication = true };
+
+        var first = await gateway.QueryAsync(request);
+        var again = await gateway.QueryAsync(request);
+        await SubmitAsync(gateway, "NS", Year, total: 35);
+        var after = await gateway.QueryAsync(request);
+
+        Assert.Equal(first, again);
+        Assert.Equal(first.TreeSize + 1, after.TreeSize);
+        Assert.Equal(300, Assert.Single(after.Rows, r => r.Jurisdiction == "ON").Value);
+        Assert.Equal(35, Assert.Single(after.Rows, r => r.Jurisdiction == "NS").Value);
+        Assert.Equal(CellStatus.NotAvailable, Assert.Single(first.Rows, r => r.Jurisdiction == "NS").Status);
+    }
+
+    [Fact]
     public async Task Grouping_by_gender_is_answered_from_the_smallest_covering_table()
     {
         await using var gateway = await GatewayFixture.StartAsync();

@@ -23,7 +23,7 @@ public sealed class PostgresServer
     private const string ServiceUser = "postgres";
     private const string FolderPrefix = "fed-pg-";
     private const string OwnerFile = "owner.pid";
-    private static readonly Lazy<Task<PostgresServer>> s_shared = new(StartAsync);
+    private static readonly Lazy<Task<PostgresServer>> s_shared = new(() => StartAsync(durable: false));
 
     private readonly string _folder;
     private readonly string _bin;
@@ -39,6 +39,12 @@ public sealed class PostgresServer
 
     /// <summary>The server of this test process: the first caller starts it (a few seconds); it stops when the process exits.</summary>
     public static Task<PostgresServer> SharedAsync() => s_shared.Value;
+
+    /// <summary>
+    /// A server of its own with PostgreSQL's durable defaults (fsync, synchronous commit, full page writes), for what
+    /// measures durable writes (the benchmarks); the shared server trades them for speed. It stops when the process exits.
+    /// </summary>
+    public static Task<PostgresServer> StartDurableAsync() => StartAsync(durable: true);
 
     /// <summary>A connection string to database <paramref name="database"/> of this server, with the password.</summary>
     public string ConnectionString(string database) =>
@@ -74,7 +80,7 @@ public sealed class PostgresServer
         await command.ExecuteNonQueryAsync();
     }
 
-    private static async Task<PostgresServer> StartAsync()
+    private static async Task<PostgresServer> StartAsync(bool durable)
     {
         var bin = FindBinaries();
         StopAbandonedServers(bin);
@@ -93,7 +99,8 @@ public sealed class PostgresServer
         var port = FreePort();
         await RunAsync(Path.Combine(bin, "pg_ctl"),
             ["-D", data, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60", "-o",
-             $"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
+             $"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=300" +
+             (durable ? string.Empty : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"),
              "start"]);
         StartWatchdog(folder, bin);
         return new PostgresServer(folder, bin, port);

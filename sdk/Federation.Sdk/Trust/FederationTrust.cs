@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -5,10 +6,20 @@ using System.Security.Cryptography.X509Certificates;
 namespace Federation.Sdk.Trust;
 
 /// <summary>Validates certificate chains against the federation root(s) only, never the operating system's trust store.</summary>
+/// <remarks>
+/// A chain once built and trusted is remembered (by the exact bytes of the certificate and of the intermediates
+/// offered, and the usage asked) with the time window in which every certificate of it is valid: the same question at
+/// a time inside that window has the same answer, so it is given without building the chain again. Refusals are never
+/// remembered. A gateway verifies every release's chain; most come from a few node certificates.
+/// </remarks>
 public sealed class FederationTrust
 {
+    /// <summary>Most trusted chains remembered; the memory is emptied when it is full.</summary>
+    public const int MaxRememberedChains = 4096;
+
     private readonly X509Certificate2Collection _roots;
     private readonly TimeProvider _timeProvider;
+    private readonly ConcurrentDictionary<string, (DateTime NotBefore, DateTime NotAfter)> _trustedChains = new(StringComparer.Ordinal);
 
     public FederationTrust(X509Certificate2Collection roots, TimeProvider? timeProvider = null)
     {
@@ -67,6 +78,13 @@ public sealed class FederationTrust
                 X509ChainStatusFlags.InvalidBasicConstraints);
         }
 
+        var key = ChainKey(certificate, intermediates, requiredUsageOid);
+        var time = at.UtcDateTime;
+        if (_trustedChains.TryGetValue(key, out var window) && window.NotBefore <= time && time <= window.NotAfter)
+        {
+            return ChainCheck.Trusted(certificate);
+        }
+
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(_roots);
@@ -88,6 +106,7 @@ public sealed class FederationTrust
         {
             if (chain.Build(certificate))
             {
+                Remember(key, chain);
                 return ChainCheck.Trusted(certificate);
             }
 
@@ -106,6 +125,39 @@ public sealed class FederationTrust
                 }
             }
         }
+    }
+
+    // The exact question asked: the certificate's and intermediates' bytes (SHA-256) and the usage required.
+    private static string ChainKey(X509Certificate2 certificate, X509Certificate2Collection? intermediates, string? requiredUsageOid)
+    {
+        var key = new System.Text.StringBuilder(Convert.ToHexString(SHA256.HashData(certificate.RawDataMemory.Span)));
+        foreach (var intermediate in intermediates ?? [])
+        {
+            key.Append('/').Append(Convert.ToHexString(SHA256.HashData(intermediate.RawDataMemory.Span)));
+        }
+
+        return key.Append('|').Append(requiredUsageOid).ToString();
+    }
+
+    // Every certificate of a trusted chain is valid from its NotBefore to its NotAfter: the chain in the intersection.
+    private void Remember(string key, X509Chain chain)
+    {
+        var notBefore = DateTime.MinValue;
+        var notAfter = DateTime.MaxValue;
+        foreach (var element in chain.ChainElements)
+        {
+            var from = element.Certificate.NotBefore.ToUniversalTime();
+            var to = element.Certificate.NotAfter.ToUniversalTime();
+            notBefore = from > notBefore ? from : notBefore;
+            notAfter = to < notAfter ? to : notAfter;
+        }
+
+        if (_trustedChains.Count >= MaxRememberedChains)
+        {
+            _trustedChains.Clear();
+        }
+
+        _trustedChains[key] = (notBefore, notAfter);
     }
 
     private static string Explain(X509Certificate2 certificate, DateTimeOffset at, X509ChainStatusFlags status, X509ChainStatus[] details)

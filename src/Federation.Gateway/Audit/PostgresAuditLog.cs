@@ -8,7 +8,7 @@ namespace Federation.Gateway.Audit;
 /// The audit log as a table of the gateway's PostgreSQL database, shared by its replicas. Triggers refuse UPDATE,
 /// DELETE and TRUNCATE, so the log can only grow.
 /// </summary>
-public sealed class PostgresAuditLog : IAuditLog
+public sealed class PostgresAuditLog : IAuditStore
 {
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS audit_log (
@@ -38,22 +38,36 @@ public sealed class PostgresAuditLog : IAuditLog
         _database = database ?? throw new ArgumentNullException(nameof(database));
     }
 
-    public async Task AppendAsync(AuditRecord record, CancellationToken cancellationToken)
+    public Task AppendAsync(AuditRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
+        return AppendAllAsync([record], cancellationToken);
+    }
+
+    public async Task AppendAllAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("""
-            INSERT INTO audit_log (occurred_at, client_id, method, parameters, outcome, detail, refused)
-            VALUES (@time, @client, @method, @parameters, @outcome, @detail, @refused)
-            """, connection);
-        command.Parameters.AddWithValue("time", NpgsqlDbType.TimestampTz, record.Time.ToUniversalTime());
-        command.Parameters.AddWithValue("client", record.ClientId);
-        command.Parameters.AddWithValue("method", record.Method);
-        command.Parameters.AddWithValue("parameters", record.Parameters);
-        command.Parameters.AddWithValue("outcome", record.Outcome);
-        command.Parameters.AddWithValue("detail", record.Detail);
-        command.Parameters.AddWithValue("refused", record.Refused);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var record in records)
+        {
+            var command = new NpgsqlBatchCommand("""
+                INSERT INTO audit_log (occurred_at, client_id, method, parameters, outcome, detail, refused)
+                VALUES ($1, $2, $3, $4, $5, $6, $7)
+                """);
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = record.Time.ToUniversalTime() });
+            command.Parameters.Add(new NpgsqlParameter { Value = record.ClientId });
+            command.Parameters.Add(new NpgsqlParameter { Value = record.Method });
+            command.Parameters.Add(new NpgsqlParameter { Value = record.Parameters });
+            command.Parameters.Add(new NpgsqlParameter { Value = record.Outcome });
+            command.Parameters.Add(new NpgsqlParameter { Value = record.Detail });
+            command.Parameters.Add(new NpgsqlParameter { Value = record.Refused });
+            batch.BatchCommands.Add(command);
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<AuditRecord>> ReadAsync(AuditQuery query, CancellationToken cancellationToken)

@@ -30,10 +30,17 @@ public interface IAuditLog
     Task<IReadOnlyList<AuditRecord>> ReadAsync(AuditQuery query, CancellationToken cancellationToken);
 }
 
+/// <summary>An audit log kept in a database, which can also store many records in one transaction (<see cref="BatchedAuditLog"/>).</summary>
+public interface IAuditStore : IAuditLog
+{
+    /// <summary>Stores <paramref name="records"/> in this order, all or none, in one transaction.</summary>
+    Task AppendAllAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken);
+}
+
 /// <summary>
 /// The audit log as a table of the gateway's SQLite store. Triggers refuse UPDATE and DELETE, so the log can only grow.
 /// </summary>
-public sealed class SqliteAuditLog : IAuditLog
+public sealed class SqliteAuditLog : IAuditStore
 {
     private readonly SqliteDatabase _database;
     private volatile bool _created;
@@ -44,23 +51,37 @@ public sealed class SqliteAuditLog : IAuditLog
         _database = new SqliteDatabase(databasePath);
     }
 
-    public async Task AppendAsync(AuditRecord record, CancellationToken cancellationToken)
+    public Task AppendAsync(AuditRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
+        return AppendAllAsync([record], cancellationToken);
+    }
+
+    public async Task AppendAllAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
         await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = """
             INSERT INTO audit_log (occurred_at, client_id, method, parameters, outcome, detail, refused)
             VALUES ($time, $client, $method, $parameters, $outcome, $detail, $refused)
             """;
-        command.Parameters.AddWithValue("$time", record.Time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
-        command.Parameters.AddWithValue("$client", record.ClientId);
-        command.Parameters.AddWithValue("$method", record.Method);
-        command.Parameters.AddWithValue("$parameters", record.Parameters);
-        command.Parameters.AddWithValue("$outcome", record.Outcome);
-        command.Parameters.AddWithValue("$detail", record.Detail);
-        command.Parameters.AddWithValue("$refused", record.Refused ? 1 : 0);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        foreach (var record in records)
+        {
+            command.Parameters.Clear();
+            command.Parameters.AddWithValue("$time", record.Time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
+            command.Parameters.AddWithValue("$client", record.ClientId);
+            command.Parameters.AddWithValue("$method", record.Method);
+            command.Parameters.AddWithValue("$parameters", record.Parameters);
+            command.Parameters.AddWithValue("$outcome", record.Outcome);
+            command.Parameters.AddWithValue("$detail", record.Detail);
+            command.Parameters.AddWithValue("$refused", record.Refused ? 1 : 0);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<AuditRecord>> ReadAsync(AuditQuery query, CancellationToken cancellationToken)

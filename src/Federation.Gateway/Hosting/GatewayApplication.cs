@@ -157,14 +157,16 @@ public static partial class GatewayApplication
     private static void AddIdentity(IServiceCollection services, bool externalTokenServer)
     {
         services.AddSingleton<GatewaySigningKey>();
-        services.AddSingleton<IAuditLog>(sp =>
+        // Disposed (drained) by the container when the gateway stops, after the last request.
+        services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;
-            IAuditLog store = options.UsesPostgres
+            IAuditStore store = options.UsesPostgres
                 ? new PostgresAuditLog(sp.GetRequiredService<PostgresGatewayDatabase>())
                 : new SqliteAuditLog(options.ResolvedDatabasePath);
-            return new BoundedAuditLog(store, sp.GetRequiredService<TimeProvider>());
+            return new BatchedAuditLog(store, sp.GetRequiredService<ILogger<BatchedAuditLog>>());
         });
+        services.AddSingleton<IAuditLog>(sp => new BoundedAuditLog(sp.GetRequiredService<BatchedAuditLog>(), sp.GetRequiredService<TimeProvider>()));
         services.AddFederationAccessControl();
         if (externalTokenServer)
         {

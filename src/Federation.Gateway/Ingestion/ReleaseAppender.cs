@@ -7,21 +7,37 @@ using Federation.Sdk.Transparency;
 namespace Federation.Gateway.Ingestion;
 
 /// <summary>
-/// Appends a verified release to the log, statistics and directory alike, deciding under the log's single writer
+/// Appends verified releases to the log, statistics and directory alike, deciding under the log's single writer
 /// (one <see cref="ILogAppendTransaction"/> at a time across every process sharing the database), on the served
 /// state caught up to the log's latest leaf: a release already in the log returns its first receipt; a release of a
 /// series must be newer than the series' current one (<see cref="ReleaseSeries"/>) and gets the next revision; then
-/// the release-specific admission rule runs; then the leaf, its subtrees and checkpoint are appended and committed.
+/// the release-specific admission rule runs; then the leaf, its subtrees and checkpoint are appended.
 /// </summary>
+/// <remarks>
+/// Group commit: releases submitted at the same time are appended by one writer of this process in one transaction
+/// (each leaf with its own signed checkpoint, as one at a time would), committed once and caught up once, so a
+/// commit's fsync and the served state's verification are paid per batch, not per release. Releases whose decisions
+/// read the same part of the served state (<see cref="ReleaseToAppend.DecisionScope"/>) never share a batch: each is
+/// decided on a snapshot that already holds the other, exactly as if they had come one after the other. A release
+/// refused by its rule writes nothing and does not affect the others of its batch; a store failure fails the whole
+/// batch (nothing of it is written).
+/// </remarks>
 public sealed class ReleaseAppender(ILogStore store, TransparencyLog log, ServedLog served)
 {
+    /// <summary>Most releases appended in one transaction.</summary>
+    public const int MaxBatch = 256;
+
+    private readonly Lock _lock = new();
+    private readonly List<PendingAppend> _queue = [];
+    private bool _writing;
+
     /// <summary>
     /// Appends <paramref name="release"/> unless it is already in the log or older than its series' current release.
     /// <paramref name="admit"/> is the place for rules that depend on what was accepted before (it sees the snapshot the
     /// decision is made on, and refuses by throwing <see cref="RequestRefusedException"/>; nothing is written then).
     /// <paramref name="createReceipt"/> is given the decision and the leaf's place in the log.
     /// </summary>
-    public async Task<ReleaseAppendResult> AppendAsync(
+    public Task<ReleaseAppendResult> AppendAsync(
         ReleaseToAppend release,
         Action<ServedSnapshot, SeriesDecision>? admit,
         Func<SeriesDecision, LogInclusion, byte[]> createReceipt,
@@ -29,40 +45,161 @@ public sealed class ReleaseAppender(ILogStore store, TransparencyLog log, Served
     {
         ArgumentNullException.ThrowIfNull(release);
         ArgumentNullException.ThrowIfNull(createReceipt);
-        ReleaseAppendResult result;
-        await using (var transaction = await store.BeginAppendAsync(cancellationToken))
+        cancellationToken.ThrowIfCancellationRequested();
+        var pending = new PendingAppend(release, admit, createReceipt, cancellationToken);
+        bool lead;
+        lock (_lock)
         {
-            var snapshot = await served.CurrentAsync(transaction, cancellationToken);
-            if (await transaction.FindReleaseAsync(release.ReleaseId, cancellationToken) is { } stored)
-            {
-                return new ReleaseAppendResult(AppendOutcome.AlreadyStored, stored.Receipt, release.ReleaseId, snapshot);
-            }
-
-            var decision = release.Series is { } series
-                ? ReleaseSeries.Decide(snapshot.Current(series), release.ProducedAt)
-                : new SeriesDecision(true, 0, null);
-            if (!decision.Accepted)
-            {
-                return new ReleaseAppendResult(AppendOutcome.OlderThanCurrent, null, decision.CurrentReleaseId, snapshot);
-            }
-
-            admit?.Invoke(snapshot, decision);
-            byte[]? receipt = null;
-            await log.AppendAsync(
-                transaction,
-                release.Kind,
-                release.ReleaseId,
-                LogLeaf.Encode(release.SignedBytes, release.Signature, LeafKinds.ContentOf(release.Kind)),
-                release.SignerSubject,
-                release.SignerThumbprint,
-                inclusion => receipt = createReceipt(decision, inclusion),
-                cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            result = new ReleaseAppendResult(AppendOutcome.Stored, receipt, release.ReleaseId, snapshot);
+            _queue.Add(pending);
+            lead = !_writing;
+            _writing = true;
         }
 
-        // The own append is verified and served the same way as another process's: from the store.
-        return result with { Snapshot = await served.CurrentAsync(cancellationToken) };
+        if (lead)
+        {
+            _ = Task.Run(WriteQueuedAsync, CancellationToken.None);
+        }
+
+        return pending.Result.Task;
+    }
+
+    // The process's one writer: appends what is queued, batch after batch, until the queue is empty.
+    private async Task WriteQueuedAsync()
+    {
+        while (TakeBatch() is { Count: > 0 } batch)
+        {
+            try
+            {
+                await WriteBatchAsync(batch);
+            }
+            catch (Exception e)
+            {
+                foreach (var pending in batch)
+                {
+                    pending.Result.TrySetException(e);
+                }
+            }
+        }
+    }
+
+    // The oldest queued releases with pairwise different decision scopes (a release without a scope goes alone).
+    private List<PendingAppend> TakeBatch()
+    {
+        lock (_lock)
+        {
+            var batch = new List<PendingAppend>();
+            var scopes = new HashSet<SeriesKey>();
+            for (var i = 0; i < _queue.Count && batch.Count < MaxBatch; i++)
+            {
+                var scope = _queue[i].Release.DecisionScope;
+                if (batch.Count > 0 && (scope is null || !scopes.Add(scope.Value)))
+                {
+                    continue; // decided after the one of its scope already in this batch
+                }
+
+                if (scope is { } first)
+                {
+                    scopes.Add(first);
+                }
+
+                batch.Add(_queue[i]);
+                _queue.RemoveAt(i--);
+                if (scope is null)
+                {
+                    break;
+                }
+            }
+
+            _writing = batch.Count > 0;
+            return batch;
+        }
+    }
+
+    private async Task WriteBatchAsync(List<PendingAppend> batch)
+    {
+        // One caller's cancellation must not abort the others' appends: the store calls are not cancelled.
+        var outcomes = new List<(PendingAppend Pending, AppendOutcome Outcome, byte[]? Receipt, string? CurrentReleaseId)>();
+        ServedSnapshot snapshot;
+        await using (var transaction = await store.BeginAppendAsync(CancellationToken.None))
+        {
+            snapshot = await served.CurrentAsync(transaction, CancellationToken.None);
+            foreach (var pending in batch)
+            {
+                var release = pending.Release;
+                if (pending.CancellationToken.IsCancellationRequested)
+                {
+                    pending.Result.TrySetCanceled(pending.CancellationToken);
+                    continue;
+                }
+
+                if (await transaction.FindReleaseAsync(release.ReleaseId, CancellationToken.None) is { } stored)
+                {
+                    outcomes.Add((pending, AppendOutcome.AlreadyStored, stored.Receipt, release.ReleaseId));
+                    continue;
+                }
+
+                var decision = release.Series is { } series
+                    ? ReleaseSeries.Decide(snapshot.Current(series), release.ProducedAt)
+                    : new SeriesDecision(true, 0, null);
+                if (!decision.Accepted)
+                {
+                    outcomes.Add((pending, AppendOutcome.OlderThanCurrent, null, decision.CurrentReleaseId));
+                    continue;
+                }
+
+                try
+                {
+                    pending.Admit?.Invoke(snapshot, decision);
+                }
+                catch (Exception e)
+                {
+                    // Refused before anything of it was written: the others of the batch go on.
+                    pending.Result.TrySetException(e);
+                    continue;
+                }
+
+                byte[]? receipt = null;
+                await log.AppendAsync(
+                    transaction,
+                    release.Kind,
+                    release.ReleaseId,
+                    LogLeaf.Encode(release.SignedBytes, release.Signature, LeafKinds.ContentOf(release.Kind)),
+                    release.SignerSubject,
+                    release.SignerThumbprint,
+                    inclusion => receipt = pending.CreateReceipt(decision, inclusion),
+                    CancellationToken.None);
+                outcomes.Add((pending, AppendOutcome.Stored, receipt, release.ReleaseId));
+            }
+
+            if (outcomes.Any(o => o.Outcome == AppendOutcome.Stored))
+            {
+                await transaction.CommitAsync(CancellationToken.None);
+            }
+        }
+
+        // The own appends are verified and served the same way as another process's: from the store.
+        var after = outcomes.Any(o => o.Outcome == AppendOutcome.Stored) ? await served.CurrentAsync(CancellationToken.None) : snapshot;
+        foreach (var (pending, outcome, receipt, current) in outcomes)
+        {
+            pending.Result.TrySetResult(new ReleaseAppendResult(outcome, receipt, current, outcome == AppendOutcome.Stored ? after : snapshot));
+        }
+    }
+
+    private sealed class PendingAppend(
+        ReleaseToAppend release,
+        Action<ServedSnapshot, SeriesDecision>? admit,
+        Func<SeriesDecision, LogInclusion, byte[]> createReceipt,
+        CancellationToken cancellationToken)
+    {
+        public ReleaseToAppend Release => release;
+
+        public Action<ServedSnapshot, SeriesDecision>? Admit => admit;
+
+        public Func<SeriesDecision, LogInclusion, byte[]> CreateReceipt => createReceipt;
+
+        public CancellationToken CancellationToken => cancellationToken;
+
+        public TaskCompletionSource<ReleaseAppendResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
 
@@ -75,7 +212,20 @@ public sealed record ReleaseToAppend(
     string SignerSubject,
     string SignerThumbprint,
     byte[] SignedBytes,
-    byte[] Signature);
+    byte[] Signature)
+{
+    private readonly SeriesKey? _decisionScope;
+
+    /// <summary>
+    /// The part of the served state the decision on this release reads (its series, unless set): two releases of one
+    /// scope are never appended in one batch. Null: it may read anything, and is appended alone.
+    /// </summary>
+    public SeriesKey? DecisionScope
+    {
+        get => _decisionScope ?? Series;
+        init => _decisionScope = value;
+    }
+}
 
 /// <summary>What the log did with a release.</summary>
 public enum AppendOutcome

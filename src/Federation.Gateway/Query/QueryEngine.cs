@@ -1,9 +1,11 @@
+using System.Collections.Concurrent;
 using Federation.Contracts.V1;
 using Federation.Gateway.Serving;
 using Federation.Gateway.Transparency;
 using Federation.Sdk.Catalog;
 using Federation.Sdk.Privacy;
 using Federation.Sdk.Submissions;
+using Google.Protobuf;
 
 namespace Federation.Gateway.Query;
 
@@ -13,11 +15,20 @@ namespace Federation.Gateway.Query;
 /// who contributed and who is missing, and how reliable each figure is. On request, the publication view.
 /// "As of" a checkpoint or time, the releases current then are used instead of the current ones.
 /// </summary>
+/// <remarks>
+/// An answer about the current releases is a function of the request and the served state, which changes only when
+/// the log grows: it is computed once per tree size and request (publication view included) and given again to the
+/// same request until the log grows. "As of" questions are answered each time.
+/// </remarks>
 public sealed class QueryEngine
 {
+    /// <summary>Most different requests whose answers are kept for one tree size.</summary>
+    public const int MaxRememberedAnswers = 1024;
+
     private readonly DatasetCatalog _catalog;
     private readonly ServedStatistics _store;
     private readonly TransparencyLog _log;
+    private AnswersOfTree _answers = new(-1);
 
     public QueryEngine(DatasetCatalog catalog, ServedStatistics store, TransparencyLog log)
     {
@@ -27,6 +38,38 @@ public sealed class QueryEngine
     }
 
     public async Task<QueryResponse> QueryAsync(QueryRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.AsOfTreeSize != 0 || request.AsOfTime is not null)
+        {
+            return await AnswerAsync(request, cancellationToken);
+        }
+
+        // Read first: an answer computed at this tree size (or later, then not kept) is never older than the state.
+        var treeSize = await _store.GetTreeSizeAsync(cancellationToken);
+        var answers = Volatile.Read(ref _answers);
+        if (answers.TreeSize != treeSize)
+        {
+            answers = new AnswersOfTree(treeSize);
+            Volatile.Write(ref _answers, answers);
+        }
+
+        var key = request.ToByteString();
+        if (answers.ByRequest.TryGetValue(key, out var remembered))
+        {
+            return remembered;
+        }
+
+        var response = await AnswerAsync(request, cancellationToken);
+        if ((long)response.TreeSize == treeSize && answers.ByRequest.Count < MaxRememberedAnswers)
+        {
+            answers.ByRequest.TryAdd(key, response);
+        }
+
+        return response;
+    }
+
+    private async Task<QueryResponse> AnswerAsync(QueryRequest request, CancellationToken cancellationToken)
     {
         var plan = Plan(request);
         var asOf = await _log.ResolveAsOfAsync(
@@ -237,6 +280,12 @@ public sealed class QueryEngine
             ? dataset.Jurisdictions.Where(request.Jurisdictions.Contains).ToArray()
             : dataset.Jurisdictions.ToArray();
         return new QueryPlan(dataset, table, groupBy, filters, request.Years.Distinct().ToArray(), jurisdictions);
+    }
+
+    // The answers given at one tree size, by the request's bytes (never changed once given: callers only read them).
+    private sealed record AnswersOfTree(long TreeSize)
+    {
+        public ConcurrentDictionary<ByteString, QueryResponse> ByRequest { get; } = new();
     }
 
     private static string UnknownDimension(DatasetDefinition dataset, string id) =>

@@ -76,7 +76,11 @@ public sealed partial class DirectoryIngestor
             signer.Subject,
             signer.Thumbprint,
             bytes,
-            signature);
+            signature)
+        {
+            // A capacity update is decided on the jurisdiction's directory: never in one batch with another release of it.
+            DecisionScope = SeriesKey.DirectorySnapshots(release.Jurisdiction),
+        };
         CapacityEvaluation? evaluation = null;
         var snapshotRevision = 0;
 

@@ -12,6 +12,10 @@ public sealed class ServedStatistics(ServedLog log)
     public async Task<IReadOnlyList<CurrentCell>> GetCurrentCellsAsync(string datasetId, string tableId, IReadOnlyCollection<int> years, CancellationToken cancellationToken) =>
         Cells(Current(await log.CurrentAsync(cancellationToken), datasetId, long.MaxValue), tableId, years);
 
+    /// <summary>The number of leaves the served state covers now (catching up first when the store grew).</summary>
+    public async Task<long> GetTreeSizeAsync(CancellationToken cancellationToken) =>
+        (await log.CurrentAsync(cancellationToken)).TreeSize;
+
     /// <summary>The reference years for which any current release of the dataset exists.</summary>
     public async Task<IReadOnlyList<int>> GetReportedYearsAsync(string datasetId, CancellationToken cancellationToken) =>
         Years(Current(await log.CurrentAsync(cancellationToken), datasetId, long.MaxValue));

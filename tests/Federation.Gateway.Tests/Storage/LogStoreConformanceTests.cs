@@ -287,6 +287,43 @@ public abstract class LogStoreConformanceTests : IAsyncDisposable
             [0x30, 0x00]);
     }
 
+    [Fact]
+    public async Task Releases_sent_to_one_gateway_at_once_are_decided_as_if_one_after_the_other()
+    {
+        await NewLogStoreAsync();
+        using var gateway = new Gateway(CreateStore(), _key);
+        var jurisdictions = new[] { "AB", "BC", "MB", "NB", "NL", "NS", "ON", "QC" };
+        var refusedByRule = Statistics("YT", 2024, total: 70, hoursAgo: 3);
+
+        // Per jurisdiction, in this order and all in flight together: a release, the same again, its revision, an older one.
+        var sent = jurisdictions.SelectMany(j =>
+        {
+            var original = Statistics(j, 2024, total: 100, hoursAgo: 3);
+            return new[] { original, original, Statistics(j, 2024, total: 120, hoursAgo: 2), Statistics(j, 2024, total: 90, hoursAgo: 4) };
+        }).ToArray();
+        var appends = sent.Select(r => gateway.AppendAsync(r)).ToList();
+        var refusal = gateway.AppendAsync(refusedByRule, (_, _) => throw new RequestRefusedException(RefusalKind.FailedPrecondition, "refused by the rule", "field"));
+        var results = await Task.WhenAll(appends);
+
+        Assert.Equal("refused by the rule", (await Assert.ThrowsAsync<RequestRefusedException>(() => refusal)).Message);
+        foreach (var chunk in results.Chunk(4))
+        {
+            Assert.Equal([AppendOutcome.Stored, AppendOutcome.AlreadyStored, AppendOutcome.Stored, AppendOutcome.OlderThanCurrent], chunk.Select(r => r.Outcome));
+            Assert.Equal(chunk[0].ReceiptBytes, chunk[1].ReceiptBytes);
+            Assert.Equal(chunk[2].CurrentReleaseId, chunk[3].CurrentReleaseId);
+        }
+
+        Assert.Equal(jurisdictions.Length * 2, await CreateStore().GetTreeSizeAsync(CancellationToken.None));
+        foreach (var jurisdiction in jurisdictions)
+        {
+            var history = await gateway.Statistics.GetHistoryAsync("trafficking.victims.v1", jurisdiction, 2024, CancellationToken.None);
+            Assert.Equal([1, 2], history.Select(h => h.Revision));
+        }
+
+        var current = await gateway.Statistics.GetCurrentCellsAsync("trafficking.victims.v1", "T0", [], CancellationToken.None);
+        Assert.Equal(jurisdictions.Select(j => (j, 120L)), current.Select(c => (c.Jurisdiction, c.Value)));
+    }
+
     // What one gateway process holds of the log: its own store object, log component, served state and appender.
     private sealed class Gateway : IDisposable
     {
@@ -302,8 +339,8 @@ public abstract class LogStoreConformanceTests : IAsyncDisposable
 
         public ServedStatistics Statistics { get; }
 
-        public Task<ReleaseAppendResult> AppendAsync(ReleaseToAppend release) =>
-            _appender.AppendAsync(release, null, (decision, inclusion) => Encoding.UTF8.GetBytes($"receipt {release.ReleaseId} revision {decision.Revision} leaf {inclusion.LeafIndex}"), CancellationToken.None);
+        public Task<ReleaseAppendResult> AppendAsync(ReleaseToAppend release, Action<ServedSnapshot, SeriesDecision>? admit = null) =>
+            _appender.AppendAsync(release, admit, (decision, inclusion) => Encoding.UTF8.GetBytes($"receipt {release.ReleaseId} revision {decision.Revision} leaf {inclusion.LeafIndex}"), CancellationToken.None);
 
         public void Dispose() => _served.Dispose();
     }

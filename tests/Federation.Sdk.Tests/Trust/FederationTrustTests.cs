@@ -143,4 +143,36 @@ public sealed class FederationTrustTests
 
         Assert.Equal(42, received[0]);
     }
+
+    [Fact]
+    public void A_chain_trusted_once_is_refused_outside_its_certificates_validity()
+    {
+        var issuedAt = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        using var federation = FederationCertificateAuthority.Create("Federation Root", new FixedTimeProvider(issuedAt));
+        using var node = federation.IssueNodeCertificate("ON", "node-on", TimeSpan.FromDays(30));
+        var trust = new FederationTrust([federation.Certificate]);
+
+        Assert.True(trust.Validate(node, issuedAt.AddDays(1)).IsTrusted);
+        var expired = trust.Validate(node, issuedAt.AddDays(31));
+        var early = trust.Validate(node, issuedAt.AddDays(-2));
+
+        Assert.False(expired.IsTrusted);
+        Assert.True(expired.Status.HasFlag(X509ChainStatusFlags.NotTimeValid), expired.Status.ToString());
+        Assert.False(early.IsTrusted);
+        Assert.True(trust.Validate(node, issuedAt.AddDays(2)).IsTrusted);
+    }
+
+    [Fact]
+    public void A_chain_trusted_once_does_not_vouch_for_another_certificate_with_the_same_names()
+    {
+        using var federation = FederationCertificateAuthority.Create("Federation Root");
+        using var impostor = FederationCertificateAuthority.Create("Federation Root");
+        using var node = federation.IssueNodeCertificate("ON", "node-on");
+        using var forged = impostor.IssueNodeCertificate("ON", "node-on");
+        var trust = new FederationTrust([federation.Certificate]);
+
+        Assert.True(trust.Validate(node, DateTimeOffset.UtcNow).IsTrusted);
+        Assert.False(trust.Validate(forged, DateTimeOffset.UtcNow).IsTrusted);
+        Assert.True(trust.Validate(node, DateTimeOffset.UtcNow).IsTrusted);
+    }
 }
