@@ -23,7 +23,9 @@ internal sealed class GatewayFixture : IAsyncDisposable
 {
     public const string AnalystId = "test-analyst";
     public const string AdminId = "test-admin";
+    public const string ReferralId = "test-referral-desk";
     private const string AnalystSecret = "analyst-secret-for-tests-only";
+    private const string ReferralSecret = "referral-secret-for-tests-only";
     private const string AdminSecret = "admin-secret-for-tests-only";
 
     private readonly ConcurrentDictionary<string, Lazy<Task<GatewayTokenProvider>>> _nodeTokens = new();
@@ -37,6 +39,8 @@ internal sealed class GatewayFixture : IAsyncDisposable
         App = app;
         Analyst = Own(new GatewayTokenProvider(Address, AnalystCredentials, federation.Trust));
         Channel = GatewayChannel.Create(Address, federation.Trust, tokens: Analyst);
+        Referral = Own(new GatewayTokenProvider(Address, ReferralCredentials, federation.Trust));
+        ReferralChannel = GatewayChannel.Create(Address, federation.Trust, tokens: Referral);
         _anonymous = GatewayChannel.Create(Address, federation.Trust);
         Submissions = new SubmissionService.SubmissionServiceClient(_anonymous);
         Queries = new QueryService.QueryServiceClient(Channel);
@@ -49,6 +53,9 @@ internal sealed class GatewayFixture : IAsyncDisposable
 
     /// <summary>A channel whose calls carry the analyst's token (scope federation.query).</summary>
     public GrpcChannel Channel { get; }
+
+    /// <summary>A channel whose calls carry a referral desk's token (scope federation.referral: exact capacity, watches).</summary>
+    public GrpcChannel ReferralChannel { get; }
 
     public Uri Address => App.GetListeningAddress();
 
@@ -65,7 +72,12 @@ internal sealed class GatewayFixture : IAsyncDisposable
     /// <summary>The analyst's token provider.</summary>
     public GatewayTokenProvider Analyst { get; }
 
+    /// <summary>The referral desk's token provider.</summary>
+    public GatewayTokenProvider Referral { get; }
+
     public static GatewayCredentials AnalystCredentials => GatewayCredentials.ForSecret(AnalystId, AnalystSecret, FederationScopes.Query);
+
+    public static GatewayCredentials ReferralCredentials => GatewayCredentials.ForSecret(ReferralId, ReferralSecret, FederationScopes.Referral);
 
     public static GatewayCredentials AdminCredentials => GatewayCredentials.ForSecret(AdminId, AdminSecret, FederationScopes.Admin);
 
@@ -110,6 +122,7 @@ internal sealed class GatewayFixture : IAsyncDisposable
             var registry = scope.ServiceProvider.GetRequiredService<ClientRegistry>();
             await registry.EnsureSecretClientAsync(AnalystId, ClientKind.Analyst, AnalystSecret, replaceSecret: true, CancellationToken.None);
             await registry.EnsureSecretClientAsync(AdminId, ClientKind.Admin, AdminSecret, replaceSecret: true, CancellationToken.None);
+            await registry.EnsureSecretClientAsync(ReferralId, ClientKind.Referral, ReferralSecret, replaceSecret: true, CancellationToken.None);
         }
 
         return new GatewayFixture(federation, app);
@@ -172,6 +185,7 @@ internal sealed class GatewayFixture : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Channel.Dispose();
+        ReferralChannel.Dispose();
         _anonymous.Dispose();
         foreach (var owned in _owned)
         {

@@ -369,21 +369,21 @@ public sealed class SecurityTests
         await using var gateway = await GatewayFixture.StartAsync(configureBuilder: builder =>
             builder.Services.Configure<Limits.RequestLimits>(limits => limits.MaxWatchStreamsPerClient = 2));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var first = gateway.Directory().WatchCapacity(new WatchCapacityRequest(), cancellationToken: timeout.Token);
-        using var second = gateway.Directory().WatchCapacity(new WatchCapacityRequest(), cancellationToken: timeout.Token);
+        var first = gateway.ReferralDirectory().WatchCapacity(new WatchCapacityRequest(), cancellationToken: timeout.Token);
+        using var second = gateway.ReferralDirectory().WatchCapacity(new WatchCapacityRequest(), cancellationToken: timeout.Token);
         await first.ResponseHeadersAsync;
         await second.ResponseHeadersAsync;
 
         var refusal = await RefusalAssert.RefusedAsync(StatusCode.ResourceExhausted, "watch_streams", async () =>
         {
-            using var third = gateway.Directory().WatchCapacity(new WatchCapacityRequest(), cancellationToken: timeout.Token);
+            using var third = gateway.ReferralDirectory().WatchCapacity(new WatchCapacityRequest(), cancellationToken: timeout.Token);
             await third.ResponseStream.MoveNext(timeout.Token);
         });
         Assert.Contains("MaxWatchStreamsPerClient", refusal.Status.Detail, StringComparison.Ordinal);
 
         first.Dispose();
         await WaitUntilAsync(() => gateway.App.Services.GetRequiredService<ServiceDirectory.CapacityBroadcast>().Watchers == 1, timeout.Token);
-        using var again = gateway.Directory().WatchCapacity(new WatchCapacityRequest(), cancellationToken: timeout.Token);
+        using var again = gateway.ReferralDirectory().WatchCapacity(new WatchCapacityRequest(), cancellationToken: timeout.Token);
         await again.ResponseHeadersAsync;
     }
 
@@ -391,7 +391,7 @@ public sealed class SecurityTests
     public async Task A_watch_ends_when_its_access_token_expires()
     {
         await using var gateway = await GatewayFixture.StartAsync();
-        var issued = await gateway.Analyst.GetAccessTokenAsync();
+        var issued = await gateway.Referral.GetAccessTokenAsync();
         var token = AccessTokens.ReissueAsGateway(gateway, issued, claims => claims["exp"] = AccessTokens.UnixTime(DateTimeOffset.UtcNow.AddSeconds(6)));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         using var watch = new DirectoryService.DirectoryServiceClient(gateway.AnonymousChannel).WatchCapacity(
@@ -410,10 +410,10 @@ public sealed class SecurityTests
         await using var gateway = await GatewayFixture.StartAsync(configureBuilder: builder =>
             builder.Services.Configure<Limits.RequestLimits>(limits => limits.WatchAccessCheckSeconds = 1));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        using var watch = gateway.Directory().WatchCapacity(new WatchCapacityRequest(), cancellationToken: timeout.Token);
+        using var watch = gateway.ReferralDirectory().WatchCapacity(new WatchCapacityRequest(), cancellationToken: timeout.Token);
         await watch.ResponseHeadersAsync;
 
-        await gateway.WithRegistryAsync(r => r.RevokeClientAsync(GatewayFixture.AnalystId, "left the agency", CancellationToken.None));
+        await gateway.WithRegistryAsync(r => r.RevokeClientAsync(GatewayFixture.ReferralId, "left the agency", CancellationToken.None));
         var ended = await Assert.ThrowsAsync<RpcException>(() => watch.ResponseStream.MoveNext(timeout.Token));
 
         Assert.Equal(StatusCode.PermissionDenied, ended.StatusCode);
@@ -426,7 +426,7 @@ public sealed class SecurityTests
         await using var gateway = await GatewayFixture.StartAsync();
         await gateway.SubmitAsync(TestSubmissions.Sign(TestSubmissions.Complete("ON", LastYear), gateway.Federation.Node("ON")));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        using var watch = gateway.Directory().WatchCapacity(new WatchCapacityRequest(), cancellationToken: timeout.Token);
+        using var watch = gateway.ReferralDirectory().WatchCapacity(new WatchCapacityRequest(), cancellationToken: timeout.Token);
         await watch.ResponseHeadersAsync;
         var heaviest = new QueryRequest { DatasetId = "trafficking.victims.v1", GroupBy = { "exploitation_type", "age_group" }, ByJurisdiction = true, Publication = true };
         var queries = Enumerable.Range(0, 4).Select(_ => gateway.Queries.QueryAsync(heaviest, cancellationToken: timeout.Token).ResponseAsync).ToArray();
