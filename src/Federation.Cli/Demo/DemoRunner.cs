@@ -38,7 +38,7 @@ internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvi
         output.WriteLine(postgres is null
             ? $"  gateway store: SQLite files in {layout.GatewayDirectory}"
             : $"  gateway store: {Gateway.Storage.PostgresGatewayDatabase.Describe(postgres)} (transparency log, clients, audit log)");
-        output.WriteLine($"  enrolled {Jurisdiction.All.Count} nodes (private_key_jwt with their node keys), an analyst and an administrator (secrets in {layout.ClientsDirectory})");
+        output.WriteLine($"  enrolled {Jurisdiction.All.Count} nodes (private_key_jwt with their node keys), an analyst, a referral desk and an administrator (secrets in {layout.ClientsDirectory})");
         output.WriteLine();
 
         await RunNodesAsync(cancellationToken);
