@@ -10,6 +10,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Federation.Gateway.Tests;
@@ -24,7 +25,7 @@ internal sealed class GatewayFixture : IAsyncDisposable
     public const string AnalystId = "test-analyst";
     public const string AdminId = "test-admin";
     public const string ReferralId = "test-referral-desk";
-    private const string AnalystSecret = "analyst-secret-for-tests-only";
+    internal const string AnalystSecret = "analyst-secret-for-tests-only";
     private const string ReferralSecret = "referral-secret-for-tests-only";
     private const string AdminSecret = "admin-secret-for-tests-only";
 
@@ -81,13 +82,17 @@ internal sealed class GatewayFixture : IAsyncDisposable
 
     public static GatewayCredentials AdminCredentials => GatewayCredentials.ForSecret(AdminId, AdminSecret, FederationScopes.Admin);
 
-    /// <summary>Starts a gateway; it owns <paramref name="federation"/> (a new one when null) and disposes it.</summary>
+    /// <summary>
+    /// Starts a gateway; it owns <paramref name="federation"/> (a new one when null) and disposes it. It runs in the
+    /// Development environment unless told otherwise: it gets a free port, so its token issuer is the address it is
+    /// called at (outside development Gateway:TokenIssuer must be configured).
+    /// </summary>
     public static async Task<GatewayFixture> StartAsync(
-        Action<GatewayOptions>? configure = null, Action<WebApplicationBuilder>? configureBuilder = null, TestFederation? federation = null)
+        Action<GatewayOptions>? configure = null, Action<WebApplicationBuilder>? configureBuilder = null, TestFederation? federation = null, string? environment = null)
     {
         federation ??= new TestFederation();
         var app = GatewayApplication.Create(
-            [],
+            ["--environment", environment ?? Environments.Development],
             options =>
             {
                 options.DataDirectory = federation.Directory;

@@ -8,6 +8,8 @@ using Federation.Sdk.Trust;
 using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Federation.Gateway.Tests;
 
@@ -625,6 +627,52 @@ public sealed class SecurityTests
             s_query,
             headers: new Metadata { { "Authorization", "Bearer " + token } },
             deadline: DateTime.UtcNow.AddSeconds(30));
+
+    [Fact]
+    public async Task Outside_development_a_gateway_without_a_configured_token_issuer_refuses_to_start()
+    {
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayFixture.StartAsync(environment: Environments.Production));
+
+        Assert.Contains("Gateway:TokenIssuer must be set outside development", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("The environment is Production", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Outside_development_tokens_name_the_configured_issuer_whatever_host_the_request_names()
+    {
+        const string issuer = "https://gateway.example.ca:7443/";
+        await using var gateway = await GatewayFixture.StartAsync(options => options.TokenIssuer = issuer, environment: Environments.Production);
+
+        // The connection is to the gateway's real address (its certificate names it); only the Host header is forged.
+        using var http = new HttpClient(new SocketsHttpHandler
+        {
+            SslOptions =
+            {
+                TargetHost = gateway.Address.Host,
+                RemoteCertificateValidationCallback = (_, c, chain, errors) =>
+                    gateway.Federation.Trust.ValidateServerCertificate(c, chain, errors & ~System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch),
+            },
+        });
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gateway.Address, FederationScopes.TokenEndpointPath))
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "client_credentials",
+                ["client_id"] = GatewayFixture.AnalystId,
+                ["client_secret"] = GatewayFixture.AnalystSecret,
+                ["scope"] = FederationScopes.Query,
+            }),
+        };
+        request.Headers.Host = "attacker.example";
+
+        using var response = await http.SendAsync(request);
+
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var token = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(body.RootElement.GetProperty("access_token").GetString());
+        Assert.Equal(issuer, token.Issuer);
+        Assert.Equal("T0", (await gateway.QueryAsync(new QueryRequest { DatasetId = "trafficking.victims.v1" })).TableId);
+    }
 
     internal static HttpClient TokenHttpClient(GatewayFixture gateway) => new(new SocketsHttpHandler
     {

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using System.Globalization;
 using Federation.Contracts.V1;
@@ -82,9 +83,12 @@ internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvi
         return 0;
     }
 
-    /// <summary>The gateway of a development federation: loopback, TLS with the federation's certificate, reflection on.</summary>
+    /// <summary>
+    /// The gateway of a development federation: loopback, TLS with the federation's certificate, reflection on, in the
+    /// Development environment (its token issuer is the address it is called at, whatever port it gets).
+    /// </summary>
     public static WebApplication CreateGateway(DemoLayout layout, int port, Action<WebApplicationBuilder>? configureBuilder = null, string? postgres = null) => GatewayApplication.Create(
-        [],
+        ["--environment", Environments.Development],
         options =>
         {
             options.DataDirectory = layout.GatewayDirectory;
