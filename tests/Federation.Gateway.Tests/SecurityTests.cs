@@ -299,12 +299,12 @@ public sealed class SecurityTests
         var refusal = await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, "years", async () =>
             await gateway.Queries.QueryAsync(hostile, deadline: DateTime.UtcNow.AddSeconds(5)));
 
-        Assert.Contains("at most 100", refusal.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("at most 100 are allowed (Gateway:Limits:MaxListLength)", refusal.Status.Detail, StringComparison.Ordinal);
         hostile.Years.Clear();
         hostile.Years.Add(9999);
         var future = await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, "years[0]", async () =>
             await gateway.Queries.QueryAsync(hostile, deadline: DateTime.UtcNow.AddSeconds(5)));
-        Assert.Contains("the current year", future.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains($"years run from 1900 to {DateTime.UtcNow.Year} (the current year)", future.Status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
