@@ -41,6 +41,13 @@ public sealed class NodeConfiguration
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Plugins { get; set; }
 
+    /// <summary>
+    /// The SHA-256 (hex) of every code file in <see cref="Plugins"/>, by its path relative to that folder, for example
+    /// <c>"jsonl/Jsonl.dll": "3f2a..."</c>. A file not pinned here, or changed since, is refused at start-up with its hash.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Dictionary<string, string>? PluginSha256 { get; set; }
+
     /// <summary>How often the node host runs (optional): absent, each <c>fed node run</c> runs once.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ScheduleSettings? Schedule { get; set; }
@@ -174,6 +181,11 @@ public sealed class NodeConfiguration
         if (Plugins is not null && (string.IsNullOrWhiteSpace(Plugins) || !System.IO.Directory.Exists(Resolve(Plugins))))
         {
             problems.Add($"plugins: folder '{(string.IsNullOrWhiteSpace(Plugins) ? Plugins : Resolve(Plugins))}' does not exist.");
+        }
+
+        foreach (var (file, hash) in (PluginSha256 ?? []).Where(p => p.Value is null || p.Value.Length != 64 || !p.Value.All(char.IsAsciiHexDigit)))
+        {
+            problems.Add($"pluginSha256.{file}: '{hash}' is not a SHA-256 (64 hexadecimal digits).");
         }
 
         if (Schedule is not null)

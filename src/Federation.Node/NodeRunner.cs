@@ -41,8 +41,8 @@ public sealed class NodeRunner
         Path.Combine(configuration.Resolve(configuration.StateDirectory), "privacy");
 
     /// <summary>
-    /// Runs the pipeline of a run, just before signing. Under a noise mechanism the releases due on the publication
-    /// calendar are made (noise keyed to the node key, year, edition and counts) and charged to the privacy ledger here,
+    /// Runs the pipeline of a run, just before signing. The releases due on the publication calendar are made (noise
+    /// keyed to the node key, year, edition and counts; or keyed random rounding) and charged to the privacy ledger here,
     /// so what this returns is exactly what the run sends; preparing again returns the same releases and spends nothing.
     /// A year refused for its budget or not yet due sends nothing and does not stop the others (see
     /// <see cref="NodePreparation.Outlooks"/>). To look without spending, use <see cref="PreviewAsync"/>.
@@ -51,12 +51,6 @@ public sealed class NodeRunner
     {
         var dataset = DatasetCatalog.Default.Get(_configuration.DatasetId);
         var key = await File.ReadAllBytesAsync(_configuration.Resolve(_configuration.Protection.KeyFile), cancellationToken);
-        if (!dataset.Protection.IsNoise)
-        {
-            var rounding = new KeyedRandomRounding(key, dataset.Protection);
-            return new(await RunPipelineAsync(new CaseStatisticsPipeline(dataset, rounding, _timeProvider), cancellationToken), []);
-        }
-
         using var ledger = PrivacyLedger.Open(PrivacyDirectory(_configuration));
         var releases = new LedgeredReleaseMaker(dataset, ledger, key, _timeProvider);
         var result = await RunPipelineAsync(new CaseStatisticsPipeline(dataset, releases, _timeProvider, key), cancellationToken);
@@ -64,18 +58,12 @@ public sealed class NodeRunner
     }
 
     /// <summary>
-    /// Shows what a run would send, sending and charging nothing. Under a noise mechanism the releases are those a run
-    /// would make now, noise included: noise is a keyed function of the counts and edition, so previewing again, or
-    /// deleting any file, cannot change it.
+    /// Shows what a run would send, sending and charging nothing: the releases a run would make now, noise included
+    /// (noise is a keyed function of the counts and edition, so previewing again, or deleting any file, cannot change it).
     /// </summary>
     public async Task<NodePreview> PreviewAsync(CancellationToken cancellationToken)
     {
         var dataset = DatasetCatalog.Default.Get(_configuration.DatasetId);
-        if (!dataset.Protection.IsNoise)
-        {
-            return new NodePreview(_configuration, dataset, (await PrepareAsync(cancellationToken)).Pipeline, [], new HashSet<int>());
-        }
-
         var key = await File.ReadAllBytesAsync(_configuration.Resolve(_configuration.Protection.KeyFile), cancellationToken);
         using var ledger = PrivacyLedger.Open(PrivacyDirectory(_configuration));
         var preview = new ReleasePreviewMaker(new LedgeredReleaseMaker(dataset, ledger, key, _timeProvider));

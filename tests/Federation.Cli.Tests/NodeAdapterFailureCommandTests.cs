@@ -84,7 +84,8 @@ public sealed class NodeAdapterFailureCommandTests : IDisposable
         File.WriteAllBytes(Path.Combine(_directory, "rounding.key"), RandomNumberGenerator.GetBytes(32));
         File.WriteAllText(Path.Combine(_directory, "cases.xml"), export);
         var path = Path.Combine(_directory, "node.json");
-        File.WriteAllText(path, """
+        var pins = System.Text.Json.JsonSerializer.Serialize(Federation.Node.Adapters.PluginPins.Compute(Path.Combine(_directory, "plugins")));
+        File.WriteAllText(path, $$"""
             {
               "jurisdiction": "NS",
               "nodeId": "node-ns",
@@ -94,6 +95,7 @@ public sealed class NodeAdapterFailureCommandTests : IDisposable
               "protection": { "keyFile": "rounding.key" },
               "referenceYears": [2024],
               "plugins": "plugins",
+              "pluginSha256": {{pins}},
               "sources": [ { "name": "intake", "adapter": "xmlcases", "options": { "path": "cases.xml" } } ],
               "stateDirectory": "state"
             }

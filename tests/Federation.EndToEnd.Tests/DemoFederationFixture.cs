@@ -18,10 +18,15 @@ internal sealed class DemoFederationFixture : IAsyncDisposable
         Gateway = gateway;
         Analyst = new GatewayTokenProvider(
             gateway.GetListeningAddress(), ClientSecretFile.Load(layout.AnalystCredentials).ToCredentials(), FederationTrust.FromPemFile(layout.RootCertificate));
+        Referral = new GatewayTokenProvider(
+            gateway.GetListeningAddress(), ClientSecretFile.Load(layout.ReferralCredentials).ToCredentials(), FederationTrust.FromPemFile(layout.RootCertificate));
     }
 
     /// <summary>Tokens of the demo analyst (scope federation.query), for clients the tests make themselves.</summary>
     public GatewayTokenProvider Analyst { get; }
+
+    /// <summary>Tokens of the demo referral desk (scope federation.referral: exact capacity of each service).</summary>
+    public GatewayTokenProvider Referral { get; }
 
     public DemoLayout Layout { get; }
 
@@ -56,6 +61,7 @@ internal sealed class DemoFederationFixture : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Analyst.Dispose();
+        Referral.Dispose();
         await Gateway.StopAsync();
         await Gateway.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

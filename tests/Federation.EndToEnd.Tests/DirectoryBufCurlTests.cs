@@ -9,7 +9,7 @@ public sealed class DirectoryBufCurlTests
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
     [Fact]
-    public async Task Buf_curl_finds_services_with_room_and_sees_only_the_area_of_a_shelter()
+    public async Task Buf_curl_as_a_referral_desk_finds_services_with_room_and_sees_only_the_area_of_a_shelter()
     {
         await using var fixture = await DemoFederationFixture.StartAsync();
         await new DirectoryRunner(NodeConfiguration.Load(fixture.Layout.NodeConfiguration("NS")), TimeProvider.System).RunAsync(CancellationToken.None);
@@ -19,7 +19,7 @@ public sealed class DirectoryBufCurlTests
         var (exitCode, output, error) = await ExternalProcess.RunAsync(
             buf,
             ["curl", "--protocol", "grpc", "--cacert", fixture.Layout.RootCertificate,
-             "-H", "Authorization: Bearer " + await fixture.Analyst.GetAccessTokenAsync(),
+             "-H", "Authorization: Bearer " + await fixture.Referral.GetAccessTokenAsync(),
              "-d", """{"jurisdictions":["NS"],"serviceTypes":["SERVICE_TYPE_EMERGENCY_SHELTER"],"availableNow":true,"pageSize":5}""",
              $"{fixture.Address.ToString().TrimEnd('/')}/federation.v1.DirectoryService/FindServices"],
             Timeout);

@@ -43,6 +43,16 @@ public sealed class DirectoryEndToEndTests
         Assert.All(rows, r => Assert.Equal("ON", r[0]));
         Assert.Contains(rows, r => r[4] == "room" && int.Parse(r[5], System.Globalization.CultureInfo.InvariantCulture) > 0);
 
+        // The same search as the analyst: by capacity it is refused naming the scope; without, no capacity is shown.
+        (exitCode, _, error) = await ExternalProcess.RunFedAsync(
+            Timeout, "services", "find", "--data", fixture.Layout.Root, "--credentials", fixture.Layout.AnalystCredentials, "--jurisdiction", "ON", "--available");
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("federation.referral", error, StringComparison.Ordinal);
+        (exitCode, output, error) = await ExternalProcess.RunFedAsync(
+            Timeout, "services", "find", "--data", fixture.Layout.Root, "--credentials", fixture.Layout.AnalystCredentials, "--jurisdiction", "ON", "--format", "csv");
+        Assert.True(exitCode == 0, error);
+        Assert.All(output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1).Select(l => l.Split(',')), r => Assert.Equal(["x", "x", "x", "x"], r[4..8]));
+
         (exitCode, output, error) = await ExternalProcess.RunFedAsync(Timeout, "services", "coverage", "--data", fixture.Layout.Root, "--year", "2024", "--format", "csv");
         Assert.True(exitCode == 0, error);
         var coverage = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -57,7 +67,7 @@ public sealed class DirectoryEndToEndTests
         await using var fixture = await DemoFederationFixture.StartAsync();
         var configuration = NodeConfiguration.Load(fixture.Layout.NodeConfiguration("PE"));
         await new DirectoryRunner(configuration, TimeProvider.System).RunAsync(CancellationToken.None);
-        using var channel = GatewayChannel.Create(fixture.Address, FederationTrust.FromPemFile(fixture.Layout.RootCertificate), tokens: fixture.Analyst);
+        using var channel = GatewayChannel.Create(fixture.Address, FederationTrust.FromPemFile(fixture.Layout.RootCertificate), tokens: fixture.Referral);
         var client = new DirectoryService.DirectoryServiceClient(channel);
         var before = await client.CapacitySummaryAsync(new CapacitySummaryRequest(), deadline: DateTime.UtcNow.AddSeconds(30));
 

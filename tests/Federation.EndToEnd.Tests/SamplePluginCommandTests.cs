@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Federation.Node;
+using Federation.Node.Adapters;
 
 namespace Federation.EndToEnd.Tests;
 
@@ -101,7 +102,8 @@ public sealed class SamplePluginCommandTests
             await File.WriteAllTextAsync(Path.Combine(folder.FullName, "cases.jsonl"), Victim("NS-1", 2024, 1) + "\n");
             InstallSample(folder.FullName);
             var path = Path.Combine(folder.FullName, "node.json");
-            await File.WriteAllTextAsync(path, """
+            var pins = JsonSerializer.Serialize(PluginPins.Compute(Path.Combine(folder.FullName, "plugins")));
+            await File.WriteAllTextAsync(path, $$"""
                 {
                   "jurisdiction": "NS",
                   "nodeId": "node-ns",
@@ -111,6 +113,7 @@ public sealed class SamplePluginCommandTests
                   "protection": { "keyFile": "rounding.key" },
                   "referenceYears": [2024],
                   "plugins": "plugins",
+                  "pluginSha256": {{pins}},
                   "sources": [ { "name": "intake", "adapter": "jsonl", "options": { "path": "cases.jsonl", "dateFormat": "MM/yyyy", "datefmt": "x" } } ]
                 }
                 """);
@@ -140,6 +143,7 @@ public sealed class SamplePluginCommandTests
     {
         var json = JsonNode.Parse(await File.ReadAllTextAsync(path))!;
         json["plugins"] = "plugins";
+        json["pluginSha256"] = JsonSerializer.SerializeToNode(PluginPins.Compute(Path.Combine(Path.GetDirectoryName(path)!, "plugins")));
         json["sources"] = new JsonArray(new JsonObject { ["name"] = "cases", ["adapter"] = "jsonl", ["options"] = options });
         await File.WriteAllTextAsync(path, json.ToJsonString());
     }

@@ -17,7 +17,7 @@ public sealed class CatalogAndHealthTests
     }
 
     [Fact]
-    public async Task DescribeDataset_publishes_dimensions_tables_and_protection()
+    public async Task DescribeDataset_publishes_dimensions_tables_protection_and_publication_calendar()
     {
         await using var gateway = await GatewayFixture.StartAsync();
 
@@ -32,6 +32,7 @@ public sealed class CatalogAndHealthTests
             dataset.Protection.TableNoise.Select(t => $"{t.TableId} {t.Mechanism} {t.Variance} {t.Rho}"));
         Assert.Equal("0.5", dataset.Protection.BudgetRho);
         Assert.Equal(13, dataset.Jurisdictions.Count);
+        Assert.Equal(["1 at 3", "2 at 15"], dataset.PublicationCalendar.Editions.Select(e => $"{e.Edition} at {e.MonthsAfterYearEnd}"));
     }
 
     [Fact]

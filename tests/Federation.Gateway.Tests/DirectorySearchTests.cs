@@ -43,7 +43,7 @@ public sealed class DirectorySearchTests : IAsyncLifetime
     [MemberData(nameof(Searches))]
     public async Task Search_filters_and_orders_by_availability_then_freshness(string search, FindServicesRequest request, string[] expected)
     {
-        var response = await _gateway.Directory().FindServicesAsync(request);
+        var response = await _gateway.ReferralDirectory().FindServicesAsync(request);
 
         Assert.True(expected.SequenceEqual(response.Matches.Select(m => m.Service.Id)), $"{search}: got {string.Join(", ", response.Matches.Select(m => m.Service.Id))}");
         Assert.Equal(expected.Length, response.TotalMatches);
@@ -52,7 +52,7 @@ public sealed class DirectorySearchTests : IAsyncLifetime
     [Fact]
     public async Task A_match_carries_its_capacity_organization_and_only_the_area_of_a_confidential_location()
     {
-        var response = await _gateway.Directory().FindServicesAsync(new FindServicesRequest { PageSize = 2 });
+        var response = await _gateway.ReferralDirectory().FindServicesAsync(new FindServicesRequest { PageSize = 2 });
 
         Assert.Equal(2, response.Matches.Count);
         Assert.Equal(5, response.TotalMatches);
@@ -62,6 +62,7 @@ public sealed class DirectorySearchTests : IAsyncLifetime
         var location = Assert.Single(shelter.Locations);
         Assert.Equal("Toronto", location.Redacted.ServiceArea);
         Assert.NotNull(shelter.CapacityUpdated);
+        Assert.True(response.Disclosure.Exact);
     }
 
     public static TheoryData<FindServicesRequest, string> BadSearches => new()
@@ -77,12 +78,12 @@ public sealed class DirectorySearchTests : IAsyncLifetime
     [Theory]
     [MemberData(nameof(BadSearches))]
     public async Task A_bad_search_is_refused_naming_the_field(FindServicesRequest request, string field) =>
-        await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, field, async () => await _gateway.Directory().FindServicesAsync(request));
+        await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, field, async () => await _gateway.ReferralDirectory().FindServicesAsync(request));
 
     [Fact]
-    public async Task The_capacity_summary_gives_available_maximum_share_full_and_staleness_by_jurisdiction_and_sector()
+    public async Task The_capacity_summary_gives_a_referral_desk_available_maximum_share_full_and_staleness_by_jurisdiction_and_sector()
     {
-        var summary = await _gateway.Directory().CapacitySummaryAsync(new CapacitySummaryRequest { StaleAfter = Duration.FromTimeSpan(TimeSpan.FromHours(1)) });
+        var summary = await _gateway.ReferralDirectory().CapacitySummaryAsync(new CapacitySummaryRequest { StaleAfter = Duration.FromTimeSpan(TimeSpan.FromHours(1)) });
 
         var shelters = summary.Rows.Single(r => r.Jurisdiction == "ON" && r.ServiceType == ServiceType.EmergencyShelter);
         Assert.Equal((CapacityUnit.Bed, 3, 8, 28, 1, 1), (shelters.Unit, shelters.Services, shelters.Available, shelters.Maximum, shelters.ServicesFull, shelters.ServicesStale));
@@ -92,5 +93,6 @@ public sealed class DirectorySearchTests : IAsyncLifetime
         Assert.Equal((1, 2, 6, 1), (national.Services, national.Available, national.Maximum, national.ServicesStale));
         Assert.Equal(["ON"], summary.ReportingJurisdictions);
         Assert.Equal(12, summary.MissingJurisdictions.Count);
+        Assert.True(summary.Disclosure.Exact);
     }
 }

@@ -121,7 +121,7 @@ public sealed class DirectorySubmitTests
             ("B", TestDirectories.Beds(9, 10, now.AddDays(-1)))));
 
         Assert.Equal((1, 1), (receipt.ReadingsApplied, receipt.ReadingsOutdated));
-        var found = await gateway.Directory().FindServicesAsync(new FindServicesRequest { Jurisdictions = { "ON" }, ServiceTypes = { ServiceType.EmergencyShelter } });
+        var found = await gateway.ReferralDirectory().FindServicesAsync(new FindServicesRequest { Jurisdictions = { "ON" }, ServiceTypes = { ServiceType.EmergencyShelter } });
         Assert.Equal(0, found.Matches.Single(m => m.Service.Id == "A").Available);
         Assert.Equal(5, found.Matches.Single(m => m.Service.Id == "B").Available);
     }

@@ -10,6 +10,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Federation.Gateway.Tests;
@@ -23,7 +24,9 @@ internal sealed class GatewayFixture : IAsyncDisposable
 {
     public const string AnalystId = "test-analyst";
     public const string AdminId = "test-admin";
-    private const string AnalystSecret = "analyst-secret-for-tests-only";
+    public const string ReferralId = "test-referral-desk";
+    internal const string AnalystSecret = "analyst-secret-for-tests-only";
+    private const string ReferralSecret = "referral-secret-for-tests-only";
     private const string AdminSecret = "admin-secret-for-tests-only";
 
     private readonly ConcurrentDictionary<string, Lazy<Task<GatewayTokenProvider>>> _nodeTokens = new();
@@ -37,6 +40,8 @@ internal sealed class GatewayFixture : IAsyncDisposable
         App = app;
         Analyst = Own(new GatewayTokenProvider(Address, AnalystCredentials, federation.Trust));
         Channel = GatewayChannel.Create(Address, federation.Trust, tokens: Analyst);
+        Referral = Own(new GatewayTokenProvider(Address, ReferralCredentials, federation.Trust));
+        ReferralChannel = GatewayChannel.Create(Address, federation.Trust, tokens: Referral);
         _anonymous = GatewayChannel.Create(Address, federation.Trust);
         Submissions = new SubmissionService.SubmissionServiceClient(_anonymous);
         Queries = new QueryService.QueryServiceClient(Channel);
@@ -49,6 +54,9 @@ internal sealed class GatewayFixture : IAsyncDisposable
 
     /// <summary>A channel whose calls carry the analyst's token (scope federation.query).</summary>
     public GrpcChannel Channel { get; }
+
+    /// <summary>A channel whose calls carry a referral desk's token (scope federation.referral: exact capacity, watches).</summary>
+    public GrpcChannel ReferralChannel { get; }
 
     public Uri Address => App.GetListeningAddress();
 
@@ -65,17 +73,26 @@ internal sealed class GatewayFixture : IAsyncDisposable
     /// <summary>The analyst's token provider.</summary>
     public GatewayTokenProvider Analyst { get; }
 
+    /// <summary>The referral desk's token provider.</summary>
+    public GatewayTokenProvider Referral { get; }
+
     public static GatewayCredentials AnalystCredentials => GatewayCredentials.ForSecret(AnalystId, AnalystSecret, FederationScopes.Query);
+
+    public static GatewayCredentials ReferralCredentials => GatewayCredentials.ForSecret(ReferralId, ReferralSecret, FederationScopes.Referral);
 
     public static GatewayCredentials AdminCredentials => GatewayCredentials.ForSecret(AdminId, AdminSecret, FederationScopes.Admin);
 
-    /// <summary>Starts a gateway; it owns <paramref name="federation"/> (a new one when null) and disposes it.</summary>
+    /// <summary>
+    /// Starts a gateway; it owns <paramref name="federation"/> (a new one when null) and disposes it. It runs in the
+    /// Development environment unless told otherwise: it gets a free port, so its token issuer is the address it is
+    /// called at (outside development Gateway:TokenIssuer must be configured).
+    /// </summary>
     public static async Task<GatewayFixture> StartAsync(
-        Action<GatewayOptions>? configure = null, Action<WebApplicationBuilder>? configureBuilder = null, TestFederation? federation = null)
+        Action<GatewayOptions>? configure = null, Action<WebApplicationBuilder>? configureBuilder = null, TestFederation? federation = null, string? environment = null)
     {
         federation ??= new TestFederation();
         var app = GatewayApplication.Create(
-            [],
+            ["--environment", environment ?? Environments.Development],
             options =>
             {
                 options.DataDirectory = federation.Directory;
@@ -110,6 +127,7 @@ internal sealed class GatewayFixture : IAsyncDisposable
             var registry = scope.ServiceProvider.GetRequiredService<ClientRegistry>();
             await registry.EnsureSecretClientAsync(AnalystId, ClientKind.Analyst, AnalystSecret, replaceSecret: true, CancellationToken.None);
             await registry.EnsureSecretClientAsync(AdminId, ClientKind.Admin, AdminSecret, replaceSecret: true, CancellationToken.None);
+            await registry.EnsureSecretClientAsync(ReferralId, ClientKind.Referral, ReferralSecret, replaceSecret: true, CancellationToken.None);
         }
 
         return new GatewayFixture(federation, app);
@@ -179,6 +197,7 @@ internal sealed class GatewayFixture : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Channel.Dispose();
+        ReferralChannel.Dispose();
         _anonymous.Dispose();
         foreach (var owned in _owned)
         {

@@ -5,6 +5,27 @@ namespace Federation.Gateway.Tests;
 public sealed class PublicationViewTests
 {
     [Fact]
+    public void The_publication_view_stops_when_its_call_is_cancelled_and_completes_when_it_is_not()
+    {
+        var table = Sdk.Catalog.DatasetCatalog.Default.Find("trafficking.victims.v1")!.Tables.Single(t => t.Id == "T0");
+        var cells = new[] { new Serving.CurrentCell("ON", 2024, [], 12, 4), new Serving.CurrentCell("NS", 2024, [], -1, 4) };
+        Contracts.V1.QueryResponse Answer() => new()
+        {
+            Rows = { new Contracts.V1.QueryRow { ReferenceYear = 2024, Jurisdiction = "NS", Value = -1, Variance = 4, Status = Contracts.V1.CellStatus.Available, ContributingJurisdictions = { "NS" } } },
+        };
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        var stopped = Answer();
+        Assert.Throws<OperationCanceledException>(() => PublicationView.Apply(stopped, table, [], new Dictionary<string, HashSet<string>>(), cells, null, cancelled.Token));
+        Assert.Equal(-1, stopped.Rows[0].Value);
+
+        var published = Answer();
+        PublicationView.Apply(published, table, [], new Dictionary<string, HashSet<string>>(), cells, null, CancellationToken.None);
+        Assert.Equal(0, published.Rows[0].Value);
+    }
+
+    [Fact]
     public void Projection_of_five_minus_three_two_with_total_five_is_four_zero_one()
     {
         Assert.Equal([4.0, 0.0, 1.0], PublicationView.ProjectOntoSimplex([5, -3, 2], 5));

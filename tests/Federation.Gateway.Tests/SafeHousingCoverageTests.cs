@@ -14,23 +14,49 @@ public sealed class SafeHousingCoverageTests
         await gateway.PublishAsync(TestDirectories.Release("ON", TestDirectories.Ontario(DateTimeOffset.UtcNow)));
         var start = new DateTimeOffset(LastYear, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var july = new DateTimeOffset(LastYear, 7, 2, 0, 0, 0, TimeSpan.Zero);
-        // Shelter A full from New Year's Day to 2 July, then with room (12 beds); counselling D counts no beds.
+        // Shelter A full from New Year's Day to 2 July, then with room (12 beds); B with room all year (10 beds); C full
+        // all year (8 beds); counselling D counts no beds.
         await gateway.PublishAsync(TestDirectories.Update(
             "ON",
             ("A", TestDirectories.Beds(0, 10, start)),
-            ("A", TestDirectories.Beds(4, 12, july))));
+            ("A", TestDirectories.Beds(4, 12, july)),
+            ("B", TestDirectories.Beds(2, 10, start)),
+            ("C", TestDirectories.Beds(0, 8, start))));
 
         var response = await gateway.Directory().SafeHousingCoverageAsync(new SafeHousingCoverageRequest { Years = { LastYear }, Jurisdictions = { "ON" } });
 
         var row = response.Rows.Single(r => r.Jurisdiction == "ON");
         Assert.Equal((300L, CellStatus.Available), (row.VictimsIdentified.Value, row.VictimsIdentified.Status));
-        Assert.Equal(12, row.Beds);
-        Assert.Equal(1, row.ServicesObserved);
+        Assert.Equal((30, 3, false), (row.Beds, row.ServicesObserved, row.Withheld));
         var yearDays = (start.AddYears(1) - start).TotalDays;
-        Assert.Equal((july - start).TotalDays / yearDays, row.ShareOfTimeFull, 9);
-        Assert.Equal(yearDays, row.ObservedServiceDays, 6);
+        Assert.Equal(Math.Round(((july - start).TotalDays + yearDays) / (3 * yearDays), 2), row.ShareOfTimeFull, 9);
+        Assert.Equal(Math.Round(3 * yearDays), row.ObservedServiceDays, 6);
         var national = response.Rows.Single(r => r.Jurisdiction.Length == 0);
-        Assert.Equal((300L, 12), (national.VictimsIdentified.Value, national.Beds));
+        Assert.Equal((300L, 30), (national.VictimsIdentified.Value, national.Beds));
+        Assert.Equal((false, 3, 5), (response.Disclosure.Exact, response.Disclosure.MinimumServices, response.Disclosure.Band));
+    }
+
+    [Fact]
+    public async Task A_jurisdiction_year_with_fewer_safe_houses_than_the_minimum_is_withheld_and_beds_are_banded()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        await gateway.PublishAsync(TestDirectories.Release("ON", TestDirectories.Ontario(DateTimeOffset.UtcNow)));
+        var start = new DateTimeOffset(LastYear, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+        // Two observed shelters: their beds and time full would be those of two identifiable houses.
+        await gateway.PublishAsync(TestDirectories.Update("ON", ("A", TestDirectories.Beds(0, 4, start)), ("B", TestDirectories.Beds(1, 3, start))));
+        var response = await gateway.Directory().SafeHousingCoverageAsync(new SafeHousingCoverageRequest { Years = { LastYear }, Jurisdictions = { "ON" } });
+
+        foreach (var row in response.Rows)
+        {
+            Assert.Equal((true, 2, 0, 0.0, 0.0), (row.Withheld, row.ServicesObserved, row.Beds, row.ShareOfTimeFull, row.ObservedServiceDays));
+        }
+
+        // A third shelter makes the figure publishable, rounded to the band: 4 + 3 + 6 = 13 beds show as 15.
+        await gateway.PublishAsync(TestDirectories.Update("ON", ("C", TestDirectories.Beds(6, 6, start))));
+        var published = (await gateway.Directory().SafeHousingCoverageAsync(new SafeHousingCoverageRequest { Years = { LastYear }, Jurisdictions = { "ON" } }))
+            .Rows.Single(r => r.Jurisdiction == "ON");
+        Assert.Equal((false, 3, 15), (published.Withheld, published.ServicesObserved, published.Beds));
     }
 
     [Fact]

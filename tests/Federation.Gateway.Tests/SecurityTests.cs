@@ -8,6 +8,8 @@ using Federation.Sdk.Trust;
 using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Federation.Gateway.Tests;
 
@@ -299,12 +301,12 @@ public sealed class SecurityTests
         var refusal = await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, "years", async () =>
             await gateway.Queries.QueryAsync(hostile, deadline: DateTime.UtcNow.AddSeconds(5)));
 
-        Assert.Contains("at most 100", refusal.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("at most 100 are allowed (Gateway:Limits:MaxListLength)", refusal.Status.Detail, StringComparison.Ordinal);
         hostile.Years.Clear();
         hostile.Years.Add(9999);
         var future = await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, "years[0]", async () =>
             await gateway.Queries.QueryAsync(hostile, deadline: DateTime.UtcNow.AddSeconds(5)));
-        Assert.Contains("the current year", future.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains($"years run from 1900 to {DateTime.UtcNow.Year} (the current year)", future.Status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -371,21 +373,21 @@ public sealed class SecurityTests
         await using var gateway = await GatewayFixture.StartAsync(configureBuilder: builder =>
             builder.Services.Configure<Limits.RequestLimits>(limits => limits.MaxWatchStreamsPerClient = 2));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var first = gateway.Directory().WatchCapacity(new WatchCapacityRequest(), cancellationToken: timeout.Token);
-        using var second = gateway.Directory().WatchCapacity(new WatchCapacityRequest(), cancellationToken: timeout.Token);
+        var first = gateway.ReferralDirectory().WatchCapacity(new WatchCapacityRequest(), cancellationToken: timeout.Token);
+        using var second = gateway.ReferralDirectory().WatchCapacity(new WatchCapacityRequest(), cancellationToken: timeout.Token);
         await first.ResponseHeadersAsync;
         await second.ResponseHeadersAsync;
 
         var refusal = await RefusalAssert.RefusedAsync(StatusCode.ResourceExhausted, "watch_streams", async () =>
         {
-            using var third = gateway.Directory().WatchCapacity(new WatchCapacityRequest(), cancellationToken: timeout.Token);
+            using var third = gateway.ReferralDirectory().WatchCapacity(new WatchCapacityRequest(), cancellationToken: timeout.Token);
             await third.ResponseStream.MoveNext(timeout.Token);
         });
         Assert.Contains("MaxWatchStreamsPerClient", refusal.Status.Detail, StringComparison.Ordinal);
 
         first.Dispose();
         await WaitUntilAsync(() => gateway.App.Services.GetRequiredService<ServiceDirectory.CapacityBroadcast>().Watchers == 1, timeout.Token);
-        using var again = gateway.Directory().WatchCapacity(new WatchCapacityRequest(), cancellationToken: timeout.Token);
+        using var again = gateway.ReferralDirectory().WatchCapacity(new WatchCapacityRequest(), cancellationToken: timeout.Token);
         await again.ResponseHeadersAsync;
     }
 
@@ -393,7 +395,7 @@ public sealed class SecurityTests
     public async Task A_watch_ends_when_its_access_token_expires()
     {
         await using var gateway = await GatewayFixture.StartAsync();
-        var issued = await gateway.Analyst.GetAccessTokenAsync();
+        var issued = await gateway.Referral.GetAccessTokenAsync();
         var token = AccessTokens.ReissueAsGateway(gateway, issued, claims => claims["exp"] = AccessTokens.UnixTime(DateTimeOffset.UtcNow.AddSeconds(6)));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         using var watch = new DirectoryService.DirectoryServiceClient(gateway.AnonymousChannel).WatchCapacity(
@@ -412,10 +414,10 @@ public sealed class SecurityTests
         await using var gateway = await GatewayFixture.StartAsync(configureBuilder: builder =>
             builder.Services.Configure<Limits.RequestLimits>(limits => limits.WatchAccessCheckSeconds = 1));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        using var watch = gateway.Directory().WatchCapacity(new WatchCapacityRequest(), cancellationToken: timeout.Token);
+        using var watch = gateway.ReferralDirectory().WatchCapacity(new WatchCapacityRequest(), cancellationToken: timeout.Token);
         await watch.ResponseHeadersAsync;
 
-        await gateway.WithRegistryAsync(r => r.RevokeClientAsync(GatewayFixture.AnalystId, "left the agency", CancellationToken.None));
+        await gateway.WithRegistryAsync(r => r.RevokeClientAsync(GatewayFixture.ReferralId, "left the agency", CancellationToken.None));
         var ended = await Assert.ThrowsAsync<RpcException>(() => watch.ResponseStream.MoveNext(timeout.Token));
 
         Assert.Equal(StatusCode.PermissionDenied, ended.StatusCode);
@@ -428,7 +430,7 @@ public sealed class SecurityTests
         await using var gateway = await GatewayFixture.StartAsync();
         await gateway.SubmitAsync(TestSubmissions.Sign(TestSubmissions.Complete("ON", LastYear), gateway.Federation.Node("ON")));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        using var watch = gateway.Directory().WatchCapacity(new WatchCapacityRequest(), cancellationToken: timeout.Token);
+        using var watch = gateway.ReferralDirectory().WatchCapacity(new WatchCapacityRequest(), cancellationToken: timeout.Token);
         await watch.ResponseHeadersAsync;
         var heaviest = new QueryRequest { DatasetId = "trafficking.victims.v1", GroupBy = { "exploitation_type", "age_group" }, ByJurisdiction = true, Publication = true };
         var queries = Enumerable.Range(0, 4).Select(_ => gateway.Queries.QueryAsync(heaviest, cancellationToken: timeout.Token).ResponseAsync).ToArray();
@@ -627,6 +629,52 @@ public sealed class SecurityTests
             s_query,
             headers: new Metadata { { "Authorization", "Bearer " + token } },
             deadline: DateTime.UtcNow.AddSeconds(30));
+
+    [Fact]
+    public async Task Outside_development_a_gateway_without_a_configured_token_issuer_refuses_to_start()
+    {
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayFixture.StartAsync(environment: Environments.Production));
+
+        Assert.Contains("Gateway:TokenIssuer must be set outside development", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("The environment is Production", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Outside_development_tokens_name_the_configured_issuer_whatever_host_the_request_names()
+    {
+        const string issuer = "https://gateway.example.ca:7443/";
+        await using var gateway = await GatewayFixture.StartAsync(options => options.TokenIssuer = issuer, environment: Environments.Production);
+
+        // The connection is to the gateway's real address (its certificate names it); only the Host header is forged.
+        using var http = new HttpClient(new SocketsHttpHandler
+        {
+            SslOptions =
+            {
+                TargetHost = gateway.Address.Host,
+                RemoteCertificateValidationCallback = (_, c, chain, errors) =>
+                    gateway.Federation.Trust.ValidateServerCertificate(c, chain, errors & ~System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch),
+            },
+        });
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gateway.Address, FederationScopes.TokenEndpointPath))
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "client_credentials",
+                ["client_id"] = GatewayFixture.AnalystId,
+                ["client_secret"] = GatewayFixture.AnalystSecret,
+                ["scope"] = FederationScopes.Query,
+            }),
+        };
+        request.Headers.Host = "attacker.example";
+
+        using var response = await http.SendAsync(request);
+
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var token = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(body.RootElement.GetProperty("access_token").GetString());
+        Assert.Equal(issuer, token.Issuer);
+        Assert.Equal("T0", (await gateway.QueryAsync(new QueryRequest { DatasetId = "trafficking.victims.v1" })).TableId);
+    }
 
     internal static HttpClient TokenHttpClient(GatewayFixture gateway) => new(new SocketsHttpHandler
     {

@@ -98,7 +98,11 @@ internal static class TestDirectories
         };
     }
 
+    /// <summary>The directory as an analyst (federation.query) sees it: capacity aggregated.</summary>
     public static DirectoryService.DirectoryServiceClient Directory(this GatewayFixture gateway) => new(gateway.Channel);
+
+    /// <summary>The directory as a referral desk (federation.referral) sees it: exact capacity of each service, watches.</summary>
+    public static DirectoryService.DirectoryServiceClient ReferralDirectory(this GatewayFixture gateway) => new(gateway.ReferralChannel);
 
     public static async Task<DirectoryReceipt> PublishAsync(this GatewayFixture gateway, DirectoryRelease release, string? signedBy = null) =>
         await gateway.PublishAsync(release.ToByteArray(), signedBy ?? release.Jurisdiction);

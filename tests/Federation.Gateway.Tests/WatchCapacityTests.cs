@@ -12,7 +12,7 @@ public sealed class WatchCapacityTests
         var now = DateTimeOffset.UtcNow;
         await gateway.PublishAsync(TestDirectories.Release("ON", TestDirectories.Ontario(now)));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        using var watch = gateway.Directory().WatchCapacity(new WatchCapacityRequest { Jurisdictions = { "ON" } }, cancellationToken: timeout.Token);
+        using var watch = gateway.ReferralDirectory().WatchCapacity(new WatchCapacityRequest { Jurisdictions = { "ON" } }, cancellationToken: timeout.Token);
         await watch.ResponseHeadersAsync;
 
         await gateway.PublishAsync(TestDirectories.Update("ON", ("A", TestDirectories.Beds(0, 10, now.AddSeconds(-1)))));
@@ -33,7 +33,7 @@ public sealed class WatchCapacityTests
         var now = DateTimeOffset.UtcNow;
         await gateway.PublishAsync(TestDirectories.Release("ON", TestDirectories.Ontario(now)));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        using var watch = gateway.Directory().WatchCapacity(
+        using var watch = gateway.ReferralDirectory().WatchCapacity(
             new WatchCapacityRequest { ServiceTypes = { ServiceType.TransitionalHousing }, SendCurrent = true },
             cancellationToken: timeout.Token);
 
@@ -54,7 +54,7 @@ public sealed class WatchCapacityTests
 
         await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, "jurisdictions[0]", async () =>
         {
-            using var watch = gateway.Directory().WatchCapacity(new WatchCapacityRequest { Jurisdictions = { "XX" } });
+            using var watch = gateway.ReferralDirectory().WatchCapacity(new WatchCapacityRequest { Jurisdictions = { "XX" } });
             await watch.ResponseStream.MoveNext(CancellationToken.None);
         });
     }

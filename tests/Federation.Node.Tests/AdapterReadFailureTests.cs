@@ -24,7 +24,7 @@ public sealed class AdapterReadFailureTests : IDisposable
             </cases>
             """);
         var configuration = NodeConfiguration.Load(_node.WriteConfiguration(
-            """[ { "name": "intake", "adapter": "xmlcases", "options": { "path": "cases.xml" } } ]""", "\"plugins\": \"plugins\","));
+            """[ { "name": "intake", "adapter": "xmlcases", "options": { "path": "cases.xml" } } ]""", _node.PinnedPlugins()));
 
         var failure = await Assert.ThrowsAsync<SourceReadException>(() => new NodeRunner(configuration, TimeProvider.System).ValidateAsync(CancellationToken.None));
 
@@ -44,7 +44,7 @@ public sealed class AdapterReadFailureTests : IDisposable
         _node.InstallPlugin();
         await File.WriteAllTextAsync(_node.PathOf("cases.xml"), "not xml at all");
         var configuration = NodeConfiguration.Load(_node.WriteConfiguration(
-            """[ { "name": "intake", "adapter": "xmlcases", "options": { "path": "cases.xml" } } ]""", "\"plugins\": \"plugins\","));
+            """[ { "name": "intake", "adapter": "xmlcases", "options": { "path": "cases.xml" } } ]""", _node.PinnedPlugins()));
 
         var failure = await Assert.ThrowsAsync<SourceReadException>(() => new NodeRunner(configuration, TimeProvider.System).PreviewAsync(CancellationToken.None));
 
@@ -57,7 +57,7 @@ public sealed class AdapterReadFailureTests : IDisposable
         _node.InstallPlugin();
         await File.WriteAllTextAsync(_node.PathOf("cases.xml"), """<cases><case id="NS-1" identified="2024-03-01" status="ActualVictimOfTrafficking" /></cases>""");
         var configuration = NodeConfiguration.Load(_node.WriteConfiguration(
-            """[ { "name": "intake", "adapter": "xmlcases", "options": { "path": "cases.xml" } } ]""", "\"plugins\": \"plugins\","));
+            """[ { "name": "intake", "adapter": "xmlcases", "options": { "path": "cases.xml" } } ]""", _node.PinnedPlugins()));
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
 
@@ -75,7 +75,7 @@ public sealed class AdapterReadFailureTests : IDisposable
             [ { "name": "archive", "adapter": "xmlcases", "options": { "path": "cases.xml" } },
               { "name": "intake", "adapter": "keyvalue", "options": { "path": "cases.txt" } } ]
             """,
-            "\"plugins\": \"plugins\","));
+            _node.PinnedPlugins()));
 
         var result = await new NodeRunner(configuration, TimeProvider.System).ValidateAsync(CancellationToken.None);
 
@@ -94,7 +94,7 @@ public sealed class AdapterReadFailureTests : IDisposable
             [ { "name": "archive", "adapter": "csv", "options": { "path": "cases.csv" } },
               { "name": "intake", "adapter": "xmlcases", "options": { "path": "cases.xml" } } ]
             """,
-            "\"plugins\": \"plugins\","));
+            _node.PinnedPlugins()));
 
         var described = new NodeSourceFactory(configuration, TimeProvider.System).Describe(Sdk.Hosting.NodeSourceKind.CaseRecords);
 

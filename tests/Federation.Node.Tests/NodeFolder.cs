@@ -43,6 +43,13 @@ internal sealed class NodeFolder : IDisposable
         return Path.Combine(Root, "plugins");
     }
 
+    /// <summary>
+    /// The node.json members for the plug-in folder "plugins" with every code file now in it pinned (each followed by a
+    /// comma, for <see cref="WriteConfiguration"/>): what an operator writes once they trust the files.
+    /// </summary>
+    public string PinnedPlugins() =>
+        $"\"plugins\": \"plugins\", \"pluginSha256\": {System.Text.Json.JsonSerializer.Serialize(Federation.Node.Adapters.PluginPins.Compute(PathOf("plugins")))},";
+
     /// <summary>Writes node.json with these sources (a JSON array) and further settings (JSON members, each followed by a comma).</summary>
     public string WriteConfiguration(string sources, string more = "")
     {

@@ -17,7 +17,10 @@ public static class CatalogContract
             Unit = dataset.Unit,
             ReferencePeriod = dataset.ReferencePeriod,
             Protection = dataset.Protection.ToContract(),
+            PublicationCalendar = new PublishedCalendar(),
         };
+        message.PublicationCalendar.Editions.AddRange(dataset.Calendar.EditionMonthsAfterYearEnd.Select((months, i) =>
+            new PublishedEdition { Edition = i + 1, MonthsAfterYearEnd = months }));
         message.Jurisdictions.AddRange(dataset.Jurisdictions);
         foreach (var dimension in dataset.Dimensions)
         {

@@ -12,6 +12,12 @@ public static class FederationScopes
     /// <summary>Register and revoke clients, read the audit log (administrators).</summary>
     public const string Admin = "federation.admin";
 
+    /// <summary>
+    /// Find services with their exact capacity and watch capacity change (referral desks). Analysts with
+    /// <see cref="Query"/> only see capacity aggregated.
+    /// </summary>
+    public const string Referral = "federation.referral";
+
     /// <summary>The resource (audience) every access token names: the gateway.</summary>
     public const string GatewayAudience = "federation-gateway";
 

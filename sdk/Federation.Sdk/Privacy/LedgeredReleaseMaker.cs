@@ -9,13 +9,15 @@ using Google.Protobuf;
 namespace Federation.Sdk.Privacy;
 
 /// <summary>
-/// Makes noisy releases on the dataset's publication calendar, under the privacy ledger. Per reference year: nothing
+/// Makes protected releases on the dataset's publication calendar, under the privacy ledger. Per reference year: nothing
 /// before its first edition is due; the release already made when the counts are unchanged or this edition was already
 /// released (a revision waits for the next scheduled edition); otherwise a new release, charged its rho unless that
 /// would exceed the budget, when that year alone is refused and the others go ahead. The noise of a new release is
 /// <see cref="ReleaseNoise"/>: a keyed function of the node key, dataset, jurisdiction, year, edition and counts, so a
 /// preview, a retry or a run after the ledger was deleted makes exactly the same release; its production time is the
-/// edition's due time, so even its bytes and submission id are the same.
+/// edition's due time, so even its bytes and submission id are the same. A dataset protected by random rounding
+/// (no formal guarantee, no budget: each release costs rho 0) follows the same calendar, rounded with
+/// <see cref="KeyedRandomRounding"/>, so whether and when its releases exist does not depend on the data either.
 /// </summary>
 public sealed class LedgeredReleaseMaker : IReleaseMaker
 {
@@ -30,11 +32,6 @@ public sealed class LedgeredReleaseMaker : IReleaseMaker
         ArgumentNullException.ThrowIfNull(ledger);
         ArgumentNullException.ThrowIfNull(nodeKey);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        if (!dataset.Protection.IsNoise)
-        {
-            throw new ArgumentException($"Dataset '{dataset.Id}' is protected by {dataset.Protection}, which spends no privacy budget.", nameof(dataset));
-        }
-
         CountsDigest.RequireNodeKey(nodeKey, nameof(nodeKey));
 
         _dataset = dataset;
@@ -64,6 +61,9 @@ public sealed class LedgeredReleaseMaker : IReleaseMaker
     {
         ArgumentNullException.ThrowIfNull(years);
         var policy = _dataset.Protection;
+
+        // Random rounding has no zCDP cost to account (and no budget): its releases are recorded at rho 0.
+        var releaseRho = policy.IsNoise ? policy.ReleaseRho : Rational.Zero;
         var now = _timeProvider.GetUtcNow();
         return years.Select(counts =>
         {
@@ -83,21 +83,24 @@ public sealed class LedgeredReleaseMaker : IReleaseMaker
             }
 
             var outlook = new ReleaseOutlook(
-                year, last is null ? ReleaseStatus.FirstRelease : ReleaseStatus.Revision, edition, spent, policy.ReleaseRho, policy.BudgetRho, null);
+                year, last is null ? ReleaseStatus.FirstRelease : ReleaseStatus.Revision, edition, spent, releaseRho, policy.BudgetRho, null);
             if (outlook.Refused)
             {
                 return outlook;
             }
 
-            var noise = new PolicyNoise(policy, ReleaseNoise.For(_nodeKey, digest, edition));
+            IProtectionMechanism protection = policy.IsNoise
+                ? new PolicyNoise(policy, ReleaseNoise.For(_nodeKey, digest, edition))
+                : new KeyedRandomRounding(_nodeKey, policy);
+
             // Stamped with the edition's due time, not the clock: the release's bytes, and so its submission id, are a
             // function of the counts and edition, and a node that lost its state sends the very release the gateway has.
-            var release = new SubmissionBuilder(_dataset, noise).Build(counts, jurisdiction, nodeId, _dataset.Calendar.DueAt(year, edition));
+            var release = new SubmissionBuilder(_dataset, protection).Build(counts, jurisdiction, nodeId, _dataset.Calendar.DueAt(year, edition));
             if (charge)
             {
                 var bytes = release.ToByteArray();
                 _ledger.Charge(
-                    new LedgerEntry(_dataset.Id, year, policy.ReleaseRho, now, Convert.ToHexStringLower(SHA256.HashData(bytes)), digest, bytes, edition),
+                    new LedgerEntry(_dataset.Id, year, releaseRho, now, Convert.ToHexStringLower(SHA256.HashData(bytes)), digest, bytes, edition),
                     policy.BudgetRho);
             }
 

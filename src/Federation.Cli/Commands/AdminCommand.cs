@@ -54,10 +54,10 @@ internal static class AdminCommand
                     }
                 });
             }));
-        command.Add(GatewayCall("register-client", "Register an analyst or administrator; writes its client id and secret to a file only you can read.",
+        command.Add(GatewayCall("register-client", "Register an analyst, a referral desk or an administrator; writes its client id and secret to a file only you can read.",
             [
                 new Argument<string>("client-id") { Description = "The new client's id, for example analyst-statcan-1." },
-                new Option<string>("--role") { Description = "analyst or admin.", DefaultValueFactory = _ => "analyst" },
+                new Option<string>("--role") { Description = "analyst (federation.query: aggregates), referral (federation.referral: exact capacity of each service, capacity watches) or admin.", DefaultValueFactory = _ => "analyst" },
                 new Option<FileInfo>("--out") { Description = "Where to write the credentials file (mode 0600).", Required = true },
             ],
             async (parse, symbols, targets, deadline, ct) =>
@@ -65,8 +65,9 @@ internal static class AdminCommand
                 var role = parse.GetValue((Option<string>)symbols[1]) switch
                 {
                     "analyst" => ClientRole.Analyst,
+                    "referral" => ClientRole.Referral,
                     "admin" => ClientRole.Admin,
-                    var other => throw new CommandException($"--role '{other}': expected analyst or admin."),
+                    var other => throw new CommandException($"--role '{other}': expected analyst, referral or admin."),
                 };
                 var request = new RegisterClientRequest { ClientId = parse.GetValue((Argument<string>)symbols[0])!, Role = role };
 
@@ -82,7 +83,7 @@ internal static class AdminCommand
                 new ClientSecretFile(
                     response.Client.ClientId,
                     response.ClientSecret,
-                    [role == ClientRole.Admin ? FederationScopes.Admin : FederationScopes.Query],
+                    [role switch { ClientRole.Admin => FederationScopes.Admin, ClientRole.Referral => FederationScopes.Referral, _ => FederationScopes.Query }],
                     targets.TokenServerAddress?.ToString()).Save(output);
                 var keeper = targets.TokenServer is null ? "the gateway" : $"the token server {targets.TokenServerAddress} (the gateway records the client too)";
                 Console.WriteLine($"Registered {role.ToString().ToLowerInvariant()} '{response.Client.ClientId}'. Its secret is in {output} (owner-only); {keeper} keeps only a hash. Give the file to its owner over a secure channel.");

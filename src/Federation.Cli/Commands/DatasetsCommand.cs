@@ -47,6 +47,24 @@ internal static class DatasetsCommand
         return command;
     }
 
+    /// <summary>
+    /// The editions of every reference year, with their dates for <paramref name="exampleYear"/>: "edition 1 (first
+    /// release) 3 months after the year closes (2025: 1 April 2026); edition 2 (revision) 15 months after (2025: 1 April 2027)".
+    /// </summary>
+    internal static string DescribeCalendar(PublishedCalendar? calendar, int exampleYear)
+    {
+        if (calendar is null || calendar.Editions.Count == 0)
+        {
+            return "not published by this gateway.";
+        }
+
+        var yearEnd = new DateTime(exampleYear + 1, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        return string.Join("; ", calendar.Editions.Select(e => string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"edition {e.Edition} ({(e.Edition == 1 ? "first release" : "revision")}) {e.MonthsAfterYearEnd} months after the year closes ({exampleYear}: {yearEnd.AddMonths(e.MonthsAfterYearEnd):d MMMM yyyy})")))
+            + ". A node releases a year only at its first edition and revises it only at a later one.";
+    }
+
     private static void Describe(Dataset dataset, TextWriter writer)
     {
         writer.WriteLine($"{dataset.Id}: {dataset.Title}");
@@ -54,6 +72,7 @@ internal static class DatasetsCommand
         writer.WriteLine($"Unit: {dataset.Unit}. Reference period: {dataset.ReferencePeriod}.");
         writer.WriteLine($"Jurisdictions: {string.Join(" ", dataset.Jurisdictions)}");
         writer.WriteLine($"Protection: {ProtectionText.Describe(dataset)}");
+        writer.WriteLine($"Publication calendar: {DescribeCalendar(dataset.PublicationCalendar, DateTime.UtcNow.Year - 1)}");
         writer.WriteLine();
         writer.WriteLine("Dimensions:");
         foreach (var dimension in dataset.Dimensions)

@@ -21,7 +21,7 @@ internal static class ServicesCommand
 
     private static Command Find()
     {
-        var connection = new ConnectionOptions();
+        var connection = new ConnectionOptions(layout => layout.ReferralCredentials);
         var jurisdictions = Jurisdictions();
         var area = new Option<string?>("--area") { Description = "Municipality or region (part of a name; accents and case ignored), for example Montreal." };
         var types = Types();
@@ -31,11 +31,11 @@ internal static class ServicesCommand
         var indigenous = new Option<bool>("--indigenous") { Description = "Only Indigenous-specific services or services of Indigenous-led organizations." };
         var twoSpirit = new Option<bool>("--2slgbtqi") { Description = "Only services specifically for 2SLGBTQI+ people." };
         var language = new Option<string?>("--language") { Description = "ISO 639 language code, for example fr, cr, iu, tl." };
-        var available = new Option<bool>("--available") { Description = "Only services with capacity available now." };
-        var maxAge = new Option<string?>("--max-age") { Description = "Only capacity counted within this time, for example 6h, 30m, 2d." };
+        var available = new Option<bool>("--available") { Description = "Only services with capacity available now (a referral desk's credentials: scope federation.referral)." };
+        var maxAge = new Option<string?>("--max-age") { Description = "Only capacity counted within this time, for example 6h, 30m, 2d (scope federation.referral)." };
         var limit = new Option<int>("--limit") { Description = "Most services to list (at most 500).", DefaultValueFactory = _ => 20 };
         var format = Format();
-        var command = new Command("find", "Find services by place, type, population served, language and capacity now.")
+        var command = new Command("find", "Find services by place, type, population served, language and (referral desks) capacity now. Default credentials: the demo's referral desk.")
         {
             jurisdictions, area, types, gender, age, minor, indigenous, twoSpirit, language, available, maxAge, limit, format,
         };
@@ -81,12 +81,12 @@ internal static class ServicesCommand
 
     private static Command Capacity()
     {
-        var connection = new ConnectionOptions();
+        var connection = new ConnectionOptions(layout => layout.AnalystCredentials);
         var jurisdictions = Jurisdictions();
         var types = Types();
         var staleAfter = new Option<string?>("--stale-after") { Description = "Counts older than this are stale (default 24h)." };
         var format = Format();
-        var command = new Command("capacity", "Available and maximum capacity by jurisdiction and sector, share of services full, staleness.")
+        var command = new Command("capacity", "Available and maximum capacity by jurisdiction and sector, share of services full, staleness (aggregated for analysts, exact for referral desks).")
         {
             jurisdictions, types, staleAfter, format,
         };
@@ -111,7 +111,7 @@ internal static class ServicesCommand
 
     private static Command Coverage()
     {
-        var connection = new ConnectionOptions();
+        var connection = new ConnectionOptions(layout => layout.AnalystCredentials);
         var jurisdictions = Jurisdictions();
         var years = new Option<int[]>("--year") { Description = "Reference year(s); every year with statistics or capacity data by default.", AllowMultipleArgumentsPerToken = true };
         var format = Format();
@@ -135,11 +135,11 @@ internal static class ServicesCommand
 
     private static Command Watch()
     {
-        var connection = new ConnectionOptions();
+        var connection = new ConnectionOptions(layout => layout.ReferralCredentials);
         var jurisdictions = Jurisdictions();
         var types = Types();
         var current = new Option<bool>("--current") { Description = "First print the current capacity of every watched service." };
-        var command = new Command("watch", "Print capacity changes as nodes report them, until Ctrl+C.") { jurisdictions, types, current };
+        var command = new Command("watch", "Print capacity changes as nodes report them, until Ctrl+C (scope federation.referral; default credentials: the demo's referral desk).") { jurisdictions, types, current };
         connection.AddTo(command);
         command.SetAction(GuardedAction.Of(async (parse, cancellationToken) =>
         {
@@ -216,11 +216,13 @@ internal static class ServicesCommand
     }
 
     /// <summary>The gateway connection options every services command takes.</summary>
-    private sealed class ConnectionOptions
+    /// <summary>Where the gateway is and who calls it: --credentials, else the demo's client of <paramref name="demoCredentials"/>.</summary>
+    private sealed class ConnectionOptions(Func<Demo.DemoLayout, string> demoCredentials)
     {
         private readonly Option<DirectoryInfo> _data = CommonOptions.Data();
         private readonly Option<Uri?> _gateway = CommonOptions.Gateway();
         private readonly Option<FileInfo?> _trustRoot = CommonOptions.TrustRoot();
+        private readonly Option<FileInfo?> _credentials = CommonOptions.Credentials();
         private readonly Option<int> _timeout = new("--timeout") { Description = "Seconds to wait for the gateway.", DefaultValueFactory = _ => 30 };
 
         public void AddTo(Command command)
@@ -228,10 +230,11 @@ internal static class ServicesCommand
             command.Options.Add(_data);
             command.Options.Add(_gateway);
             command.Options.Add(_trustRoot);
+            command.Options.Add(_credentials);
             command.Options.Add(_timeout);
         }
 
-        public Grpc.Net.Client.GrpcChannel Open(ParseResult parse) => GatewayConnection.Open(parse, _data, _gateway, _trustRoot);
+        public Grpc.Net.Client.GrpcChannel Open(ParseResult parse) => GatewayConnection.Open(parse, _data, _gateway, _trustRoot, _credentials, demoCredentials);
 
         public DateTime Deadline(ParseResult parse) => DateTime.UtcNow.AddSeconds(parse.GetValue(_timeout));
     }

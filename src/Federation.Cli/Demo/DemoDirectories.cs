@@ -48,18 +48,26 @@ internal sealed class DemoDirectories(DemoLayout layout, TextWriter output, Time
             var maximum = group.Sum(r => r.Maximum);
             var available = group.Sum(r => r.Available);
             var full = group.Sum(r => r.ServicesFull);
+
+            // A sector row withheld (too few facilities) would make the jurisdiction's sums partial: withhold them all.
+            var withheld = group.Any(r => r.Withheld);
             table.AddRow(
                 group.Key.Length == 0 ? "CA" : group.Key,
                 DirectoryResultWriter.NameOf(group.Key),
                 services.ToString(CultureInfo.InvariantCulture),
-                maximum.ToString(CultureInfo.InvariantCulture),
-                available.ToString(CultureInfo.InvariantCulture),
-                (maximum == 0 ? 0 : 1 - ((double)available / maximum)).ToString("0%", CultureInfo.InvariantCulture),
-                $"{full} ({(services == 0 ? 0 : (double)full / services).ToString("0%", CultureInfo.InvariantCulture)})",
-                group.Sum(r => r.ServicesStale).ToString(CultureInfo.InvariantCulture));
+                withheld ? "x" : maximum.ToString(CultureInfo.InvariantCulture),
+                withheld ? "x" : available.ToString(CultureInfo.InvariantCulture),
+                withheld ? "x" : (maximum == 0 ? 0 : 1 - ((double)available / maximum)).ToString("0%", CultureInfo.InvariantCulture),
+                withheld ? "x" : $"{full} ({(services == 0 ? 0 : (double)full / services).ToString("0%", CultureInfo.InvariantCulture)})",
+                withheld ? "x" : group.Sum(r => r.ServicesStale).ToString(CultureInfo.InvariantCulture));
         }
 
         table.Write(output);
         output.WriteLine($"Reporting: {summary.ReportingJurisdictions.Count}/{Jurisdiction.All.Count} jurisdictions. Synthetic directories: not real services.");
+        if (summary.Disclosure is { Exact: false } disclosure)
+        {
+            output.WriteLine($"As an analyst sees it: x = withheld (a sector with fewer than {disclosure.MinimumServices} facilities), beds rounded to a multiple of {disclosure.Band}. "
+                + "Each facility's exact capacity is for the referral desk: `fed services find --available` and `fed services watch` use its credentials.");
+        }
     }
 }

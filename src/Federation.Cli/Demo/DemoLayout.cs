@@ -51,6 +51,9 @@ internal sealed class DemoLayout(string root)
     /// <summary>The demo administrator's client id and secret (owner-only), used by `fed admin`.</summary>
     public string AdminCredentials => Path.Combine(ClientsDirectory, "admin.json");
 
+    /// <summary>The demo referral desk's client id and secret (owner-only), used by `fed services find` and `fed services watch`.</summary>
+    public string ReferralCredentials => Path.Combine(ClientsDirectory, "referral.json");
+
     public string NodeDirectory(string jurisdiction) => Path.Combine(Root, "nodes", jurisdiction);
 
     public string NodeConfiguration(string jurisdiction) => Path.Combine(NodeDirectory(jurisdiction), "node.json");

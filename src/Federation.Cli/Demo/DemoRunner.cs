@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using System.Globalization;
 using Federation.Contracts.V1;
@@ -80,7 +81,7 @@ internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvi
         output.WriteLine(postgres is null
             ? $"  gateway store: SQLite files in {layout.GatewayDirectory}"
             : $"  gateway store: {Gateway.Storage.PostgresGatewayDatabase.Describe(postgres)} (transparency log, clients, audit log)");
-        output.WriteLine($"  enrolled {Jurisdiction.All.Count} nodes (private_key_jwt with their node keys), an analyst and an administrator (secrets in {layout.ClientsDirectory})");
+        output.WriteLine($"  enrolled {Jurisdiction.All.Count} nodes (private_key_jwt with their node keys), an analyst, a referral desk and an administrator (secrets in {layout.ClientsDirectory})");
         output.WriteLine();
 
         await RunNodesAsync(cancellationToken);
@@ -156,9 +157,12 @@ internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvi
         }
     }
 
-    /// <summary>The gateway of a development federation: loopback, TLS with the federation's certificate, reflection on.</summary>
+    /// <summary>
+    /// The gateway of a development federation: loopback, TLS with the federation's certificate, reflection on, in the
+    /// Development environment (its token issuer is the address it is called at, whatever port it gets).
+    /// </summary>
     public static WebApplication CreateGateway(DemoLayout layout, int port, Action<WebApplicationBuilder>? configureBuilder = null, string? postgres = null) => GatewayApplication.Create(
-        [],
+        ["--environment", Environments.Development],
         options =>
         {
             options.DataDirectory = layout.GatewayDirectory;

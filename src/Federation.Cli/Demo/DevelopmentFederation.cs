@@ -58,6 +58,7 @@ internal sealed class DevelopmentFederation(DemoLayout layout, TimeProvider time
         {
             (layout.AnalystCredentials, AnalystClientId, FederationScopes.Query),
             (layout.AdminCredentials, AdminClientId, FederationScopes.Admin),
+            (layout.ReferralCredentials, ReferralClientId, FederationScopes.Referral),
         })
         {
             if (!File.Exists(path))
@@ -86,6 +87,7 @@ internal sealed class DevelopmentFederation(DemoLayout layout, TimeProvider time
 
     public const string AnalystClientId = "demo-analyst";
     public const string AdminClientId = "demo-admin";
+    public const string ReferralClientId = "demo-referral-desk";
 
     /// <summary>
     /// Enrols everything with a started gateway, as an administrator would: each node's certificate (its key becomes
@@ -101,7 +103,7 @@ internal sealed class DevelopmentFederation(DemoLayout layout, TimeProvider time
             await registry.RegisterNodeAsync(certificate, cancellationToken);
         }
 
-        foreach (var (path, kind) in new[] { (layout.AnalystCredentials, ClientKind.Analyst), (layout.AdminCredentials, ClientKind.Admin) })
+        foreach (var (path, kind) in new[] { (layout.AnalystCredentials, ClientKind.Analyst), (layout.AdminCredentials, ClientKind.Admin), (layout.ReferralCredentials, ClientKind.Referral) })
         {
             var file = ClientSecretFile.Load(path);
             await registry.EnsureSecretClientAsync(file.ClientId, kind, file.ClientSecret, replaceSecret: true, cancellationToken);

@@ -19,6 +19,8 @@ internal static class DirectoryResultWriter
             return;
         }
 
+        // Without scope federation.referral the gateway sends no capacity: "x" (withheld), not "unknown".
+        var exact = response.Disclosure?.Exact ?? true;
         var headers = new[] { "jurisdiction", "service", "types", "where", "availability", "available", "maximum", "counted", "phone", "languages" };
         var rows = response.Matches.Select(m => new[]
         {
@@ -26,17 +28,20 @@ internal static class DirectoryResultWriter
             m.Service.Name,
             string.Join(format == OutputFormat.Csv ? ";" : ", ", m.Service.ServiceTypes.Select(DirectoryCodes.NameOf)),
             string.Join(format == OutputFormat.Csv ? ";" : ", ", m.Locations.Select(Where).Distinct()),
-            m.Availability switch { Availability.Room => "room", Availability.Full => "full", _ => "unknown" },
-            m.Availability == Availability.Unknown ? ".." : m.Available.ToString(CultureInfo.InvariantCulture),
-            m.Availability == Availability.Unknown ? ".." : m.Maximum.ToString(CultureInfo.InvariantCulture),
-            m.CapacityUpdated is null ? ".." : format == OutputFormat.Csv ? m.CapacityUpdated.ToDateTimeOffset().ToString("O", CultureInfo.InvariantCulture) : Age(now - m.CapacityUpdated.ToDateTimeOffset()),
+            !exact ? Withheld : m.Availability switch { Availability.Room => "room", Availability.Full => "full", _ => "unknown" },
+            !exact ? Withheld : m.Availability == Availability.Unknown ? ".." : m.Available.ToString(CultureInfo.InvariantCulture),
+            !exact ? Withheld : m.Availability == Availability.Unknown ? ".." : m.Maximum.ToString(CultureInfo.InvariantCulture),
+            !exact ? Withheld : m.CapacityUpdated is null ? ".." : format == OutputFormat.Csv ? m.CapacityUpdated.ToDateTimeOffset().ToString("O", CultureInfo.InvariantCulture) : Age(now - m.CapacityUpdated.ToDateTimeOffset()),
             m.Service.Phone,
             string.Join(format == OutputFormat.Csv ? ";" : " ", m.Service.Languages.Select(l => l.Code)),
         });
         WriteRows(format, writer, headers, rows);
         if (format == OutputFormat.Table)
         {
-            writer.WriteLine($"{response.Matches.Count} of {response.TotalMatches} matching services; room first, then unknown, then full; freshest counts first. Confidential locations show their area only.");
+            writer.WriteLine(exact
+                ? $"{response.Matches.Count} of {response.TotalMatches} matching services; room first, then unknown, then full; freshest counts first. Confidential locations show their area only."
+                : $"{response.Matches.Count} of {response.TotalMatches} matching services, by name. Confidential locations show their area only. "
+                    + "x = capacity withheld: each service's capacity is for referral desks (scope federation.referral); `fed services capacity` shows it aggregated.");
         }
     }
 
@@ -55,12 +60,12 @@ internal static class DirectoryResultWriter
             DirectoryCodes.NameOf(r.ServiceType),
             DirectoryCodes.NameOf(r.Unit),
             Number(r.Services),
-            Number(r.Available),
-            Number(r.Maximum),
-            Percent(r.Occupancy, format),
-            Number(r.ServicesFull),
-            Percent(r.ShareFull, format),
-            Number(r.ServicesStale),
+            r.Withheld ? Withheld : Number(r.Available),
+            r.Withheld ? Withheld : Number(r.Maximum),
+            r.Withheld ? Withheld : Percent(r.Occupancy, format),
+            r.Withheld ? Withheld : Number(r.ServicesFull),
+            r.Withheld ? Withheld : Percent(r.ShareFull, format),
+            r.Withheld ? Withheld : Number(r.ServicesStale),
         });
         WriteRows(format, writer, headers, rows);
         if (format == OutputFormat.Table)
@@ -68,6 +73,10 @@ internal static class DirectoryResultWriter
             writer.WriteLine($"Reporting: {response.ReportingJurisdictions.Count}/{response.ReportingJurisdictions.Count + response.MissingJurisdictions.Count} jurisdictions" +
                 (response.MissingJurisdictions.Count > 0 ? $" (not reported: {string.Join(" ", response.MissingJurisdictions)})" : string.Empty) +
                 ". Sector = a service's first type; stale = counted more than the staleness limit ago.");
+            if (response.Disclosure is { Exact: false } disclosure)
+            {
+                writer.WriteLine(Aggregated(disclosure));
+            }
         }
     }
 
@@ -85,8 +94,8 @@ internal static class DirectoryResultWriter
             r.ReferenceYear.ToString(CultureInfo.InvariantCulture),
             r.Jurisdiction.Length == 0 ? nationalLabel : r.Jurisdiction,
             r.VictimsIdentified is null ? ".." : QueryResultWriter.FormatValue(r.VictimsIdentified),
-            r.ObservedServiceDays > 0 ? Number(r.Beds) : "..",
-            r.ObservedServiceDays > 0 ? Percent(r.ShareOfTimeFull, format) : "..",
+            r.Withheld ? Withheld : r.ObservedServiceDays > 0 ? Number(r.Beds) : "..",
+            r.Withheld ? Withheld : r.ObservedServiceDays > 0 ? Percent(r.ShareOfTimeFull, format) : "..",
             Number(r.ServicesObserved),
             r.ObservedServiceDays > 0 && r.Beds > 0 && r.VictimsIdentified?.Status == CellStatus.Available
                 ? (100.0 * r.VictimsIdentified.Value / r.Beds).ToString("0.0", CultureInfo.InvariantCulture)
@@ -97,8 +106,19 @@ internal static class DirectoryResultWriter
         {
             writer.WriteLine("Victims: protected statistics (trafficking.victims.v1, T0). Beds: emergency shelter and transitional housing, as last counted in the year.");
             writer.WriteLine("Time full: share of observed bed-service time with nothing available, from the capacity history. \"..\" = not available.");
+            if (response.Disclosure is { Exact: false } disclosure)
+            {
+                writer.WriteLine(Aggregated(disclosure));
+            }
         }
     }
+
+    /// <summary>The symbol of a figure withheld to protect a small number of services (Statistics Canada's "x").</summary>
+    private const string Withheld = "x";
+
+    private static string Aggregated(CapacityDisclosure disclosure) =>
+        $"Capacity aggregated: x = withheld (fewer than {disclosure.MinimumServices} services); counts rounded to a multiple of {disclosure.Band}, shares to whole percent. "
+        + "Exact capacity of each service is for referral desks (scope federation.referral).";
 
     private static string Where(Location location) => location.KindCase switch
     {

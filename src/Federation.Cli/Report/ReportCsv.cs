@@ -40,17 +40,17 @@ internal static class ReportCsv
                 Year(report.Year),
                 r.Jurisdiction,
                 .. r.Victims is null ? ["", "..", ""] : Figure(r.Victims),
-                r.Coverage is { ObservedServiceDays: > 0 } c ? Integer(c.Beds) : "",
-                r.Coverage is { ObservedServiceDays: > 0 } d ? Share(d.ShareOfTimeFull) : "",
+                r.Coverage is { ObservedServiceDays: > 0 } c ? Integer(c.Beds) : r.Coverage is { Withheld: true } ? "x" : "",
+                r.Coverage is { ObservedServiceDays: > 0 } d ? Share(d.ShareOfTimeFull) : r.Coverage is { Withheld: true } ? "x" : "",
                 Integer(r.Coverage?.ServicesObserved ?? 0)])));
 
         yield return (ReportFiles.DirectoryCapacity, Csv(
             ["sector", "unit", "services", "available", "maximum", "occupancy", "services_full", "share_full", "services_stale"],
-            DirectoryInNumbers.NationalRows(report.Capacity).Select(r => new[]
-            {
-                DirectoryCodes.NameOf(r.ServiceType), DirectoryCodes.NameOf(r.Unit), Integer(r.Services), Integer(r.Available), Integer(r.Maximum),
-                Share(r.Occupancy), Integer(r.ServicesFull), Share(r.ShareFull), Integer(r.ServicesStale),
-            })));
+            DirectoryInNumbers.NationalRows(report.Capacity).Select(r => (string[])[
+                DirectoryCodes.NameOf(r.ServiceType), DirectoryCodes.NameOf(r.Unit), Integer(r.Services),
+                .. r.Withheld
+                    ? Enumerable.Repeat("x", 6)
+                    : [Integer(r.Available), Integer(r.Maximum), Share(r.Occupancy), Integer(r.ServicesFull), Share(r.ShareFull), Integer(r.ServicesStale)]])));
 
         var p = report.Provenance;
         yield return (ReportFiles.Provenance, Csv(

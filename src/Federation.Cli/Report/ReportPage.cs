@@ -195,10 +195,11 @@ internal sealed class ReportPage
         {
             var name = row.Jurisdiction.Length == 0 ? new Label(L[ReportTexts.Canada]) : L.JurisdictionName(row.Jurisdiction);
             var observed = row.Coverage is { ObservedServiceDays: > 0 };
+            var notShown = row.Coverage is { Withheld: true } ? "x" : "..";
             Raw($"<tr{(row.Jurisdiction.Length == 0 ? " class=\"total\"" : string.Empty)}><th scope=\"row\"{LangAttribute(name)}>{E(name.Text)}</th>");
             Raw(row.Victims is null ? "<td class=\"num\">..</td><td class=\"num\"></td>" : $"{ValueCell(row.Victims)}<td class=\"num\">{E(ReportCells.Margin(row.Victims, L))}</td>");
-            Raw($"<td class=\"num\">{E(observed ? L.Number(row.Coverage!.Beds) : "..")}</td>");
-            Raw($"<td class=\"num\">{E(observed ? L.Percent(row.Coverage!.ShareOfTimeFull) : "..")}</td>");
+            Raw($"<td class=\"num\">{E(observed ? L.Number(row.Coverage!.Beds) : notShown)}</td>");
+            Raw($"<td class=\"num\">{E(observed ? L.Percent(row.Coverage!.ShareOfTimeFull) : notShown)}</td>");
             Raw($"<td class=\"num\">{E(L.Number(row.Coverage?.ServicesObserved ?? 0))}</td></tr>\n");
         }
 
@@ -225,8 +226,9 @@ internal sealed class ReportPage
             var sector = L.SectorName(row.ServiceType);
             var unit = L.UnitName(row.Unit);
             Raw($"<tr><th scope=\"row\"{LangAttribute(sector)}>{E(sector.Text)}</th><td{LangAttribute(unit)}>{E(unit.Text)}</td>");
-            Raw($"<td class=\"num\">{E(L.Number(row.Services))}</td><td class=\"num\">{E(L.Number(row.Available))}</td><td class=\"num\">{E(L.Number(row.Maximum))}</td>");
-            Raw($"<td class=\"num\">{E(L.Percent(row.Occupancy))}</td><td class=\"num\">{E(L.Percent(row.ShareFull))}</td></tr>\n");
+            string Shown(Func<string> figure) => row.Withheld ? "x" : figure();
+            Raw($"<td class=\"num\">{E(L.Number(row.Services))}</td><td class=\"num\">{E(Shown(() => L.Number(row.Available)))}</td><td class=\"num\">{E(Shown(() => L.Number(row.Maximum)))}</td>");
+            Raw($"<td class=\"num\">{E(Shown(() => L.Percent(row.Occupancy)))}</td><td class=\"num\">{E(Shown(() => L.Percent(row.ShareFull)))}</td></tr>\n");
         }
 
         TableEnd();
@@ -248,8 +250,13 @@ internal sealed class ReportPage
         }
 
         Raw($"<p>{E(L[ReportTexts.MethodPublication])}</p>\n<p>{E(L[ReportTexts.MethodMargin])}</p>\n<p>{E(L[ReportTexts.MethodCapacity])}</p>\n");
+        if (_report.Capacity.Disclosure is { Exact: false } disclosure)
+        {
+            Raw($"<p>{E(L.Format(ReportTexts.MethodCapacityDisclosure, L.Number(disclosure.MinimumServices), L.Number(disclosure.Band)))}</p>\n");
+        }
+
         Raw($"<h3 id=\"symbols-h\">{E(L[ReportTexts.SymbolsTitle])}</h3>\n<dl class=\"symbols\">\n");
-        Raw($"<dt>E</dt><dd>{E(L[ReportTexts.SymbolE])}</dd>\n<dt>F</dt><dd>{E(L[ReportTexts.SymbolF])}</dd>\n<dt>..</dt><dd>{E(L[ReportTexts.SymbolNotAvailable])}</dd>\n</dl>\n");
+        Raw($"<dt>E</dt><dd>{E(L[ReportTexts.SymbolE])}</dd>\n<dt>F</dt><dd>{E(L[ReportTexts.SymbolF])}</dd>\n<dt>..</dt><dd>{E(L[ReportTexts.SymbolNotAvailable])}</dd>\n<dt>x</dt><dd>{E(L[ReportTexts.SymbolWithheld])}</dd>\n</dl>\n");
     }
 
     private void Provenance()

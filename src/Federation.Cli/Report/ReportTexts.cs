@@ -87,6 +87,12 @@ internal static class ReportTexts
     public static readonly Text SymbolE = new("use with caution (coefficient of variation above 1/6, about 16.7%, and at most 1/3, about 33.3%)", "à utiliser avec prudence (coefficient de variation supérieur à 1/6, environ 16,7\u00A0%, et d'au plus 1/3, environ 33,3\u00A0%)");
     public static readonly Text SymbolF = new("too unreliable to be published (coefficient of variation above 1/3, or a value of zero or less); no number is shown", "trop peu fiable pour être publié (coefficient de variation supérieur à 1/3, ou valeur nulle ou négative); aucun chiffre n'est affiché");
     public static readonly Text SymbolNotAvailable = new("not available: no province or territory in scope reported", "indisponible\u00A0: aucune province ni aucun territoire visé n'a transmis de données");
+    public static readonly Text SymbolWithheld = new(
+        "suppressed to protect individual facilities: the figure would cover too few services",
+        "supprimé pour protéger les établissements\u00A0: le chiffre porterait sur trop peu de services");
+    public static readonly Text MethodCapacityDisclosure = new(
+        "So that no single shelter or safe house can be followed, capacity is published only in aggregate: a figure covering fewer than {0} services is suppressed (x), capacity and bed counts are rounded to a multiple of {1}, and shares to whole percent.",
+        "Pour qu'aucun refuge ni aucune maison d'hébergement ne puisse être suivi, la capacité n'est publiée qu'en agrégat\u00A0: un chiffre portant sur moins de {0} services est supprimé (x), les nombres de places et de lits sont arrondis à un multiple de {1} et les proportions au point de pourcentage près.");
     public static readonly Text MethodCapacity = new(
         "Capacity: services report their available and maximum capacity to the national directory. Occupancy is 1 − available ÷ maximum; share full is the share of services with nothing available; share of time full is the share of observed bed-service time in the year during which a service was full.",
         "Capacité\u00A0: les services déclarent leur capacité disponible et maximale au répertoire national. Le taux d'occupation est 1 − disponible ÷ maximum; la proportion de services complets est la part des services n'ayant aucune place disponible; la proportion du temps complet est la part du temps observé, dans l'année, pendant lequel un service d'hébergement était complet.");

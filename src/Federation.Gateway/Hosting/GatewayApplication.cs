@@ -100,7 +100,7 @@ public static partial class GatewayApplication
         builder.Configuration.GetSection(GatewayOptions.SectionName).Bind(declared);
         configure?.Invoke(declared);
         AddIdentity(builder.Services, declared.UsesExternalTokenServer);
-        builder.Services.AddServiceDirectory();
+        builder.Services.AddServiceDirectory(builder.Configuration);
 
         builder.Services.AddGrpc(grpc =>
         {

@@ -64,7 +64,8 @@ public sealed class GatewayOptions
 
     /// <summary>
     /// The token issuer (the address clients reach the token server at, for example https://gateway.example.ca:7443/).
-    /// Unset: the address each request came to, which suits a gateway reached under one name.
+    /// Required outside development (the gateway refuses to start without it); unset in development (DOTNET_ENVIRONMENT
+    /// =Development, as the demo runs), the address each request came to.
     /// </summary>
     public string? TokenIssuer { get; set; }
 
@@ -113,7 +114,7 @@ public sealed class GatewayOptions
 }
 
 /// <summary>Checks gateway settings at start-up; each failure names the setting.</summary>
-internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
+internal sealed class GatewayOptionsValidator(IHostEnvironment environment) : IValidateOptions<GatewayOptions>
 {
     public ValidateOptionsResult Validate(string? name, GatewayOptions options)
     {
@@ -195,6 +196,13 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             && (!Uri.TryCreate(options.TokenIssuer, UriKind.Absolute, out var issuer) || (issuer.Scheme != Uri.UriSchemeHttps && !options.AllowInsecureHttp)))
         {
             failures.Add($"{section}:TokenIssuer: '{options.TokenIssuer}' is not an https:// address.");
+        }
+        else if (string.IsNullOrWhiteSpace(options.TokenIssuer) && !options.UsesExternalTokenServer && !environment.IsDevelopment())
+        {
+            // Taken from the request, the issuer would be whatever Host header a caller sends.
+            failures.Add($"{section}:TokenIssuer must be set outside development: the https address clients reach this gateway's token server at "
+                + $"(for example https://gateway.example.ca:7443/). The environment is {environment.EnvironmentName}; only a development federation "
+                + "(DOTNET_ENVIRONMENT=Development) takes the issuer from each request.");
         }
 
         if (options.AccessTokenLifetimeSeconds is < 30 or > 86_400)

@@ -15,6 +15,10 @@ public static class AccessPolicies
     public const string Submit = "federation.submit";
     public const string Query = "federation.query";
     public const string Admin = "federation.admin";
+    public const string Referral = "federation.referral";
+
+    /// <summary>Directory searches and capacity summaries: analysts (capacity aggregated) or referral desks (exact).</summary>
+    public const string DirectoryReader = "federation.query or federation.referral";
 
     /// <summary>
     /// Authentication by access token (OpenIddict validation; the host says whose tokens), the policies, the check that
@@ -31,24 +35,29 @@ public static class AccessPolicies
 
     internal static void Configure(AuthorizationOptions options)
     {
-        foreach (var scope in new[] { FederationScopes.Submit, FederationScopes.Query, FederationScopes.Admin })
+        foreach (var scope in new[] { FederationScopes.Submit, FederationScopes.Query, FederationScopes.Admin, FederationScopes.Referral })
         {
             options.AddPolicy(scope, policy => policy
                 .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
                 .RequireAuthenticatedUser()
-                .AddRequirements(new ActiveClientRequirement(scope)));
+                .AddRequirements(new ActiveClientRequirement([scope])));
         }
+
+        options.AddPolicy(DirectoryReader, policy => policy
+            .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
+            .RequireAuthenticatedUser()
+            .AddRequirements(new ActiveClientRequirement([FederationScopes.Query, FederationScopes.Referral])));
 
         // Any endpoint that names no policy (a service added later) still needs a token of an active client.
         options.FallbackPolicy = new AuthorizationPolicyBuilder(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
             .RequireAuthenticatedUser()
-            .AddRequirements(new ActiveClientRequirement(null))
+            .AddRequirements(new ActiveClientRequirement([]))
             .Build();
     }
 }
 
-/// <summary>The token carries <see cref="Scope"/> (when set) and its client is registered and not revoked.</summary>
-internal sealed record ActiveClientRequirement(string? Scope) : IAuthorizationRequirement;
+/// <summary>The token carries one of <see cref="Scopes"/> (any token when empty) and its client is registered and not revoked.</summary>
+internal sealed record ActiveClientRequirement(IReadOnlyList<string> Scopes) : IAuthorizationRequirement;
 
 /// <summary>Checks <see cref="ActiveClientRequirement"/>; revocation takes effect on the next call, whatever the token's expiry.</summary>
 internal sealed class ActiveClientHandler(ClientRegistry registry) : AuthorizationHandler<ActiveClientRequirement>
@@ -61,11 +70,12 @@ internal sealed class ActiveClientHandler(ClientRegistry registry) : Authorizati
             return;
         }
 
-        if (requirement.Scope is { } scope && !context.User.HasScope(scope))
+        if (requirement.Scopes.Count > 0 && !requirement.Scopes.Any(context.User.HasScope))
         {
             var held = string.Join(' ', context.User.GetScopes());
+            var needed = string.Join(" or ", requirement.Scopes);
             context.Fail(new AuthorizationFailureReason(this,
-                $"The token of '{clientId}' does not carry scope {scope} (it has: {(held.Length == 0 ? "none" : held)}); this method needs {scope}."));
+                $"The token of '{clientId}' does not carry scope {needed} (it has: {(held.Length == 0 ? "none" : held)}); this method needs {needed}."));
             return;
         }
 

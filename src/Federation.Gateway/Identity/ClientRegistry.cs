@@ -42,6 +42,7 @@ public sealed class ClientRegistry
         ClientKind.Node => [FederationScopes.Submit],
         ClientKind.Analyst => [FederationScopes.Query],
         ClientKind.Admin => [FederationScopes.Admin],
+        ClientKind.Referral => [FederationScopes.Referral],
         _ => [],
     };
 
@@ -201,10 +202,10 @@ public sealed class ClientRegistry
             throw new RequestRefusedException(RefusalKind.InvalidArgument, $"'{clientId}' is not a client id: 1-100 characters, no spaces.", "client_id");
         }
 
-        if (kind is not (ClientKind.Analyst or ClientKind.Admin))
+        if (kind is not (ClientKind.Analyst or ClientKind.Admin or ClientKind.Referral))
         {
             throw new RequestRefusedException(RefusalKind.InvalidArgument,
-                "Only analysts and administrators authenticate with a secret; nodes are registered with their certificate (RegisterNode).", "role");
+                "Only analysts, referral desks and administrators authenticate with a secret; nodes are registered with their certificate (RegisterNode).", "role");
         }
 
         return await ChangeAsync(async () =>
@@ -431,6 +432,7 @@ public sealed class ClientRegistry
     {
         ClientKind.Node => $"the node of {client.Jurisdiction}",
         ClientKind.Analyst => "an analyst",
+        ClientKind.Referral => "a referral desk",
         _ => "an administrator",
     };
 

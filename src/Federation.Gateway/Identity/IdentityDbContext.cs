@@ -100,4 +100,5 @@ public enum ClientKind
     Node = 1,
     Analyst = 2,
     Admin = 3,
+    Referral = 4,
 }

@@ -59,7 +59,7 @@ public static class TokenServerRegistration
             {
                 server.SetTokenEndpointUris(FederationScopes.TokenEndpointPath);
                 server.AllowClientCredentialsFlow();
-                server.RegisterScopes(FederationScopes.Submit, FederationScopes.Query, FederationScopes.Admin);
+                server.RegisterScopes(FederationScopes.Submit, FederationScopes.Query, FederationScopes.Admin, FederationScopes.Referral);
                 server.AddEphemeralEncryptionKey();
                 server.DisableAccessTokenEncryption();
                 server.DisableTokenStorage();

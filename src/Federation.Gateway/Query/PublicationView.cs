@@ -18,7 +18,8 @@ public static class PublicationView
     /// <summary>
     /// Rewrites <paramref name="response"/>'s available rows in place. <paramref name="cells"/>: every jurisdiction's
     /// current cells of the answering <paramref name="table"/> for the answer's years (unfiltered);
-    /// <paramref name="totals"/>: their cells of the total table, or null when the dataset has none.
+    /// <paramref name="totals"/>: their cells of the total table, or null when the dataset has none. Stops with
+    /// <see cref="OperationCanceledException"/> once <paramref name="cancellationToken"/> (the call's) is cancelled.
     /// </summary>
     public static void Apply(
         QueryResponse response,
@@ -26,7 +27,8 @@ public static class PublicationView
         IReadOnlyList<string> groupBy,
         IReadOnlyDictionary<string, HashSet<string>> filters,
         IReadOnlyList<CurrentCell> cells,
-        IReadOnlyList<CurrentCell>? totals)
+        IReadOnlyList<CurrentCell>? totals,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(table);
@@ -41,12 +43,14 @@ public static class PublicationView
         string[][] groups = [[]];
         foreach (var dimension in dimensions)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             groups = groups.SelectMany(g => dimension.Codes.Select(c => (string[])[.. g, c.Code])).ToArray();
         }
 
         var groupOf = groups.Select((g, h) => (Key: string.Join('\u001F', g), h)).ToDictionary(p => p.Key, p => p.h, StringComparer.Ordinal);
         foreach (var year in response.Rows.Select(r => r.ReferenceYear).Distinct().ToArray())
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var yearCells = cells.Where(c => c.ReferenceYear == year).ToArray();
             var yearTotals = totals?.Where(c => c.ReferenceYear == year).ToArray();
             var jurisdictions = yearCells.Select(c => c.Jurisdiction)
@@ -70,6 +74,7 @@ public static class PublicationView
             var published = ConsistentTable.Publish(jurisdictionTotals, values, variances);
             foreach (var row in response.Rows.Where(r => r.ReferenceYear == year && r.Status != CellStatus.NotAvailable))
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var members = row.Jurisdiction.Length > 0 ? [row.Jurisdiction] : row.ContributingJurisdictions.ToArray();
                 var value = 0L;
                 for (var h = 0; h < groups.Length; h++)

@@ -145,7 +145,8 @@ public sealed class QueryEngine
                 plan.GroupBy.Select(d => d.Id).ToArray(),
                 plan.Filters,
                 cells,
-                totalTable == plan.Table ? cells : totals);
+                totalTable == plan.Table ? cells : totals,
+                cancellationToken);
         }
 
         return response;

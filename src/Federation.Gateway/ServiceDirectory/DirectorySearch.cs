@@ -10,17 +10,20 @@ namespace Federation.Gateway.ServiceDirectory;
 /// <summary>
 /// Answers referral searches and capacity summaries over the current directories and the current capacity counts.
 /// Ordering of FindServices: services with room first, then those without (fresh) capacity data, then full ones;
-/// within each, the most recently counted first, then the most available, then by name.
+/// within each, the most recently counted first, then the most available, then by name (only by name for a caller
+/// who does not see capacity). With <c>exactCapacity</c>
+/// false (a caller without scope federation.referral) capacity is shown as <see cref="CapacityDisclosureRules"/> allows.
 /// </summary>
-public sealed class DirectorySearch(CurrentDirectories directories, IDirectoryStore store, TimeProvider timeProvider)
+public sealed class DirectorySearch(CurrentDirectories directories, IDirectoryStore store, CapacityDisclosureRules disclosure, TimeProvider timeProvider)
 {
     public const int DefaultPageSize = 50;
     public const int MaximumPageSize = 500;
     public static readonly TimeSpan DefaultStaleAfter = TimeSpan.FromHours(24);
 
-    public async Task<FindServicesResponse> FindServicesAsync(FindServicesRequest request, CancellationToken cancellationToken)
+    public async Task<FindServicesResponse> FindServicesAsync(FindServicesRequest request, bool exactCapacity, CancellationToken cancellationToken)
     {
         var criteria = Criteria.From(request);
+        CapacityDisclosureRules.CheckSearch(request, exactCapacity);
         var now = timeProvider.GetUtcNow();
         var capacities = await LoadCapacitiesAsync(cancellationToken);
         var matches = new List<ServiceMatch>();
@@ -72,6 +75,12 @@ public sealed class DirectorySearch(CurrentDirectories directories, IDirectorySt
                     continue;
                 }
 
+                if (!exactCapacity)
+                {
+                    // Before ordering, so not even the order tells which services have room.
+                    CapacityDisclosureRules.RemoveCapacity(match);
+                }
+
                 matches.Add(match);
             }
         }
@@ -84,12 +93,12 @@ public sealed class DirectorySearch(CurrentDirectories directories, IDirectorySt
             .ThenBy(m => m.Jurisdiction, StringComparer.Ordinal)
             .ThenBy(m => m.Service.Id, StringComparer.Ordinal)
             .ToArray();
-        var response = new FindServicesResponse { TotalMatches = ordered.Length, AsOf = Timestamp.FromDateTimeOffset(now) };
+        var response = new FindServicesResponse { TotalMatches = ordered.Length, AsOf = Timestamp.FromDateTimeOffset(now), Disclosure = disclosure.Describe(exactCapacity) };
         response.Matches.AddRange(ordered.Take(criteria.PageSize));
         return response;
     }
 
-    public async Task<CapacitySummaryResponse> CapacitySummaryAsync(CapacitySummaryRequest request, CancellationToken cancellationToken)
+    public async Task<CapacitySummaryResponse> CapacitySummaryAsync(CapacitySummaryRequest request, bool exactCapacity, CancellationToken cancellationToken)
     {
         var violations = new List<FieldViolation>();
         var jurisdictions = CheckJurisdictions(request.Jurisdictions, "jurisdictions", violations);
@@ -166,6 +175,15 @@ public sealed class DirectorySearch(CurrentDirectories directories, IDirectorySt
         var reporting = current.Select(d => d.Jurisdiction).ToHashSet(StringComparer.Ordinal);
         response.ReportingJurisdictions.AddRange(scope.Where(reporting.Contains));
         response.MissingJurisdictions.AddRange(scope.Where(j => !reporting.Contains(j)));
+        if (exactCapacity)
+        {
+            response.Disclosure = disclosure.Describe(exact: true);
+        }
+        else
+        {
+            disclosure.Aggregate(response);
+        }
+
         return response;
     }
 

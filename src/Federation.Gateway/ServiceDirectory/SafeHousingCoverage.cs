@@ -13,9 +13,10 @@ namespace Federation.Gateway.ServiceDirectory;
 /// from its time until that capacity's next count, or the end of the year, or now. Clipped to the year, the time
 /// a capacity held a count with nothing available is full time; the share is full time over observed time, summed
 /// over all capacities of the jurisdiction (or the country). A year with no observation has share 0 and
-/// observed_service_days 0, which readers must show as not available.
+/// observed_service_days 0, which readers must show as not available. The answer is aggregated as
+/// <see cref="CapacityDisclosureRules"/> says (rows of too few services withheld, beds banded, shares in whole percent).
 /// </remarks>
-public sealed class SafeHousingCoverage(QueryEngine queries, IDirectoryStore store, TimeProvider timeProvider)
+public sealed class SafeHousingCoverage(QueryEngine queries, IDirectoryStore store, CapacityDisclosureRules disclosure, TimeProvider timeProvider)
 {
     public const string DefaultDatasetId = "trafficking.victims.v1";
 
@@ -63,6 +64,7 @@ public sealed class SafeHousingCoverage(QueryEngine queries, IDirectoryStore sto
             response.Rows.Add(observed.ToRow(row));
         }
 
+        disclosure.Aggregate(response);
         return response;
     }
 

@@ -4,12 +4,14 @@ using Federation.Gateway.Limits;
 using Federation.Gateway.ServiceDirectory;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
+using OpenIddict.Abstractions;
 
 namespace Federation.Gateway.Services;
 
 /// <summary>
 /// The national service directory: receives signed directory releases (nodes, federation.submit; the caller's token,
-/// certificate and release must name the same jurisdiction), answers searches, summaries and watches (federation.query).
+/// certificate and release must name the same jurisdiction), answers searches and summaries (federation.query, capacity
+/// aggregated; federation.referral, exact) and capacity watches (federation.referral only).
 /// </summary>
 internal sealed class DirectoryGrpcService(
     DirectoryIngestor ingestor,
@@ -34,19 +36,19 @@ internal sealed class DirectoryGrpcService(
         };
     }
 
-    [Authorize(Policy = AccessPolicies.Query)]
+    [Authorize(Policy = AccessPolicies.DirectoryReader)]
     public override Task<FindServicesResponse> FindServices(FindServicesRequest request, ServerCallContext context) =>
-        search.FindServicesAsync(request, context.CancellationToken);
+        search.FindServicesAsync(request, SeesExactCapacity(context), context.CancellationToken);
 
-    [Authorize(Policy = AccessPolicies.Query)]
+    [Authorize(Policy = AccessPolicies.DirectoryReader)]
     public override Task<CapacitySummaryResponse> CapacitySummary(CapacitySummaryRequest request, ServerCallContext context) =>
-        search.CapacitySummaryAsync(request, context.CancellationToken);
+        search.CapacitySummaryAsync(request, SeesExactCapacity(context), context.CancellationToken);
 
     [Authorize(Policy = AccessPolicies.Query)]
     public override Task<SafeHousingCoverageResponse> SafeHousingCoverage(SafeHousingCoverageRequest request, ServerCallContext context) =>
         coverage.ComputeAsync(request, context.CancellationToken);
 
-    [Authorize(Policy = AccessPolicies.Query)]
+    [Authorize(Policy = AccessPolicies.Referral)]
     public override async Task WatchCapacity(WatchCapacityRequest request, IServerStreamWriter<WatchCapacityResponse> responseStream, ServerCallContext context)
     {
         var filter = DirectorySearch.WatchFilter(request);
@@ -79,6 +81,9 @@ internal sealed class DirectoryGrpcService(
             throw new RpcException(new Status(StatusCode.Unavailable, "The gateway is shutting down: reconnect to watch again."));
         }
     }
+
+    private static bool SeesExactCapacity(ServerCallContext context) =>
+        CapacityDisclosureRules.SeesExactCapacity(context.GetHttpContext().User.GetScopes());
 
     private async Task StreamChangesAsync(
         WatchCapacityRequest request,

@@ -29,11 +29,16 @@ public sealed class AdapterCatalog
     /// <summary>Why some adapters cannot be used, each starting with "plugins: " and naming the file.</summary>
     public IReadOnlyList<string> Problems { get; }
 
-    /// <summary>The built-in adapters and those of the plug-ins in <paramref name="pluginsFolder"/> (absolute; null for none).</summary>
-    public static AdapterCatalog Create(string? pluginsFolder)
+    /// <summary>
+    /// The built-in adapters and those of the plug-ins in <paramref name="pluginsFolder"/> (absolute; null for none),
+    /// whose code files must have the SHA-256 of their <paramref name="pluginPins"/> (see <see cref="PluginPins"/>).
+    /// </summary>
+    public static AdapterCatalog Create(string? pluginsFolder, IReadOnlyDictionary<string, string>? pluginPins = null)
     {
         var builtIn = s_builtIn.Value;
-        var plugins = pluginsFolder is not null && Directory.Exists(pluginsFolder) ? PluginLoader.Load(pluginsFolder) : new PluginScan([], []);
+        var plugins = pluginsFolder is not null && Directory.Exists(pluginsFolder)
+            ? PluginLoader.Load(pluginsFolder, pluginPins ?? new Dictionary<string, string>())
+            : new PluginScan([], []);
         var all = builtIn.Adapters.Concat(plugins.Adapters).ToArray();
         var problems = builtIn.Problems.Concat(plugins.Problems).Select(p => "plugins: " + p).ToList();
         var adapters = new List<NodeAdapter>();

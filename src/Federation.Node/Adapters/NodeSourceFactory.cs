@@ -29,7 +29,7 @@ public sealed partial class NodeSourceFactory
         _configuration = configuration;
         _timeProvider = timeProvider;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
-        Catalog = catalog ?? AdapterCatalog.Create(configuration.Plugins is { } plugins ? configuration.Resolve(plugins) : null);
+        Catalog = catalog ?? AdapterCatalog.Create(configuration.Plugins is { } plugins ? configuration.Resolve(plugins) : null, configuration.PluginSha256);
     }
 
     public AdapterCatalog Catalog { get; }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using System.Security.Cryptography;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 
@@ -9,15 +10,25 @@ namespace Federation.Node.Adapters;
 /// Loads the adapter plug-ins of a folder: every assembly in it or one level below it that references the SDK is a
 /// plug-in, loaded into its own <see cref="PluginLoadContext"/>; other files there are the plug-ins' dependencies.
 /// Each folder is loaded once per process (assemblies cannot be unloaded while their sources are in use), so adding
-/// or replacing a plug-in takes a restart of the node.
+/// or replacing a plug-in takes a restart of the node. Nothing is loaded unless every code file of the folder has
+/// the SHA-256 that node.json pins for it (<see cref="PluginPins"/>), checked again at every load.
 /// </summary>
 internal static class PluginLoader
 {
     private static readonly ConcurrentDictionary<string, Lazy<PluginScan>> s_folders = new(StringComparer.Ordinal);
 
-    /// <summary>The adapters of the plug-ins in a folder, and a problem (naming the file) for each plug-in that cannot be used.</summary>
-    public static PluginScan Load(string folder) =>
-        s_folders.GetOrAdd(Path.GetFullPath(folder), f => new Lazy<PluginScan>(() => Scan(f))).Value;
+    /// <summary>
+    /// The adapters of the plug-ins in a folder, and a problem (naming the file) for each plug-in that cannot be used.
+    /// A folder with a code file that is not pinned, or whose hash differs from its pin, loads nothing.
+    /// </summary>
+    public static PluginScan Load(string folder, IReadOnlyDictionary<string, string> pins)
+    {
+        var fullPath = Path.GetFullPath(folder);
+        var unpinned = PluginPins.Check(fullPath, pins);
+        return unpinned.Count > 0
+            ? new PluginScan([], unpinned)
+            : s_folders.GetOrAdd(fullPath, f => new Lazy<PluginScan>(() => Scan(f))).Value;
+    }
 
     private static PluginScan Scan(string folder)
     {
@@ -99,3 +110,53 @@ internal static class PluginLoader
 
 /// <summary>What a plug-in folder holds: the adapters found, and the problems of plug-ins that cannot be used.</summary>
 internal sealed record PluginScan(IReadOnlyList<NodeAdapter> Adapters, IReadOnlyList<string> Problems);
+
+/// <summary>
+/// Plug-ins pinned by SHA-256 (node.json's <c>pluginSha256</c>): every code file under the plug-in folder (.dll, .so,
+/// .dylib, at any depth), plug-ins and their dependencies alike, keyed by its path relative to the folder with
+/// forward slashes, valued by its lower-case hex SHA-256. A file added or changed after it was pinned is refused with
+/// its actual hash, so an operator who trusts it can pin it.
+/// </summary>
+public static class PluginPins
+{
+    private static readonly string[] s_codeFiles = ["*.dll", "*.so", "*.dylib"];
+
+    /// <summary>The pins of the code files now in <paramref name="folder"/>: what node.json's pluginSha256 should say once you trust them.</summary>
+    public static SortedDictionary<string, string> Compute(string folder)
+    {
+        var pins = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in s_codeFiles.SelectMany(pattern => Directory.EnumerateFiles(folder, pattern, SearchOption.AllDirectories)))
+        {
+            pins[Path.GetRelativePath(folder, file).Replace(Path.DirectorySeparatorChar, '/')] = Hash(file);
+        }
+
+        return pins;
+    }
+
+    /// <summary>A problem for each code file of <paramref name="folder"/> that is not pinned or does not match its pin.</summary>
+    public static IReadOnlyList<string> Check(string folder, IReadOnlyDictionary<string, string> pins)
+    {
+        var problems = new List<string>();
+        foreach (var (file, actual) in Compute(folder))
+        {
+            var full = Path.Combine(folder, file);
+            if (!pins.TryGetValue(file, out var pinned))
+            {
+                problems.Add($"'{full}' is not pinned: its SHA-256 is {actual}. Once you trust it, add \"{file}\": \"{actual}\" to pluginSha256 in node.json.");
+            }
+            else if (!string.Equals(pinned, actual, StringComparison.OrdinalIgnoreCase))
+            {
+                problems.Add($"'{full}' has SHA-256 {actual}, but pluginSha256 in node.json pins {pinned.ToLowerInvariant()}: it changed since it was pinned. "
+                    + $"Restore the pinned file, or pin the new one (\"{file}\": \"{actual}\") once you trust it.");
+            }
+        }
+
+        return problems;
+    }
+
+    private static string Hash(string file)
+    {
+        using var stream = File.OpenRead(file);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+}

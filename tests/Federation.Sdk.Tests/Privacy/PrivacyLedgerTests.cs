@@ -137,6 +137,24 @@ public sealed class PrivacyLedgerTests : IDisposable
     }
 
     [Fact]
+    public void A_dataset_protected_by_random_rounding_follows_the_publication_calendar_too()
+    {
+        var early = MakeWith(TestDatasets.Rounded, s_firstEdition2024.AddTicks(-1), Counts(2024, total: 7));
+        var first = MakeWith(TestDatasets.Rounded, s_firstEdition2024, Counts(2024, total: 7));
+        var sameEdition = MakeWith(TestDatasets.Rounded, s_firstEdition2024.AddMonths(6), Counts(2024, total: 8));
+        var revised = MakeWith(TestDatasets.Rounded, s_secondEdition2024, Counts(2024, total: 8));
+
+        Assert.Equal((ReleaseStatus.NotDue, (Submission?)null), (early.Status, early.Release));
+        Assert.Equal((ReleaseStatus.FirstRelease, 1), (first.Status, first.Edition));
+        Assert.Equal(Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(s_firstEdition2024), first.Release!.ProducedAt);
+        Assert.Equal(ProtectionMechanism.RandomRounding, first.Release.Protection.Mechanism);
+        Assert.All(first.Release.Tables.SelectMany(t => t.Cells), c => Assert.Equal(0, c.Value % 5));
+        Assert.Equal((ReleaseStatus.HeldUntilNextEdition, 1, first.Release), (sameEdition.Status, sameEdition.Edition, sameEdition.Release));
+        Assert.Equal((ReleaseStatus.Revision, 2), (revised.Status, revised.Edition));
+        Assert.Equal(Rational.Zero, Spent(2024));
+    }
+
+    [Fact]
     public void Damaged_ledger_stops_the_node()
     {
         File.WriteAllText(Path.Combine(_state.Path, PrivacyLedger.FileName), "{ not json");
@@ -147,6 +165,14 @@ public sealed class PrivacyLedgerTests : IDisposable
     }
 
     private ReleaseOutlook Make(DateTimeOffset now, YearCounts year) => MakeAll(now, year).Single();
+
+    private ReleaseOutlook MakeWith(DatasetDefinition dataset, DateTimeOffset now, YearCounts year)
+    {
+        using var ledger = PrivacyLedger.Open(_state.Path);
+        var maker = new LedgeredReleaseMaker(dataset, ledger, s_key, new FixedTimeProvider(now));
+        maker.Make([year], "NS", "node-ns", now);
+        return maker.Outlooks.Single();
+    }
 
     private IReadOnlyList<ReleaseOutlook> MakeAll(DateTimeOffset now, params YearCounts[] years)
     {
