@@ -15,6 +15,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Federation.Benchmarks;
@@ -86,8 +87,9 @@ internal sealed class BenchmarkGateway : IAsyncDisposable
             logKey.Save(Path.Combine(folder, "log.key"), Path.Combine(folder, "log.pub"));
         }
 
+        // Development: the port is chosen at start-up, so the token issuer is the address the gateway is called at.
         var app = GatewayApplication.Create(
-            [],
+            ["--environment", Environments.Development],
             options =>
             {
                 options.DataDirectory = folder;
