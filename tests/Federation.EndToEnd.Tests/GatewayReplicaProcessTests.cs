@@ -46,9 +46,11 @@ public sealed class GatewayReplicaProcessTests(PostgresDatabase database) : ICla
             await Task.WhenAll(replicas.Select(r => r.WaitUntilServingAsync(trust, timeout.Token)));
             var (a, b, c) = (replicas[0], replicas[1], replicas[2]);
             PointNodesAt(federation, layout, a.Address, b.Address, c.Address);
-            using var onA = Analyst(layout, a.Address, trust);
-            using var onC = Analyst(layout, c.Address, trust);
-            var heardOnC = WatchAll(onC, timeout.Token);
+            using var onA = Connect(layout.AnalystCredentials, a.Address, trust);
+            using var onC = Connect(layout.AnalystCredentials, c.Address, trust);
+            using var referralOnA = Connect(layout.ReferralCredentials, a.Address, trust);
+            using var referralOnC = Connect(layout.ReferralCredentials, c.Address, trust);
+            var heardOnC = WatchAll(referralOnC, timeout.Token);
             await heardOnC.Established.Task.WaitAsync(timeout.Token);
 
             // While the test holds the log's single-writer lock every append waits, so the kill finds uploads of
@@ -83,7 +85,7 @@ public sealed class GatewayReplicaProcessTests(PostgresDatabase database) : ICla
                 Assert.True(verify.ExitCode == 0, $"fed log verify against replica {survivor.Name}: {verify.Output}{verify.Error}");
             }
 
-            await AssertSameAnswersAsync(onA, onC, timeout.Token);
+            await AssertSameAnswersAsync((onA, referralOnA), (onC, referralOnC), timeout.Token);
         }
         finally
         {
@@ -180,9 +182,14 @@ public sealed class GatewayReplicaProcessTests(PostgresDatabase database) : ICla
             logged.Where(l => l.Kind == (int)LeafKind.StatisticsRelease).Select(l => l.Id).Order(StringComparer.Ordinal));
     }
 
-    private static async Task AssertSameAnswersAsync(GatewayClients first, GatewayClients second, CancellationToken cancellationToken)
+    // Each replica asked as an analyst (log, queries) and as a referral desk (the directory with exact capacities).
+    private static async Task AssertSameAnswersAsync(
+        (GatewayClients Analyst, GatewayClients Referral) first,
+        (GatewayClients Analyst, GatewayClients Referral) second,
+        CancellationToken cancellationToken)
     {
-        async Task<T[]> AskBothAsync<T>(Func<GatewayClients, Task<T>> ask) => [await ask(first), await ask(second)];
+        async Task<T[]> AskBothAsync<T>(Func<GatewayClients, Task<T>> ask) => [await ask(first.Analyst), await ask(second.Analyst)];
+        async Task<T[]> AskBothDesksAsync<T>(Func<GatewayClients, Task<T>> ask) => [await ask(first.Referral), await ask(second.Referral)];
         var deadline = () => DateTime.UtcNow.AddSeconds(60);
 
         var checkpoints = await AskBothAsync(async g => (await g.Log.GetCheckpointAsync(new GetCheckpointRequest(), deadline: deadline(), cancellationToken: cancellationToken)).Checkpoint);
@@ -202,15 +209,15 @@ public sealed class GatewayReplicaProcessTests(PostgresDatabase database) : ICla
         // The same services, organizations, redacted locations and capacities (as_of is when each answered).
         foreach (var request in new[] { new FindServicesRequest(), new FindServicesRequest { ServiceTypes = { ServiceType.EmergencyShelter }, AvailableNow = true } })
         {
-            var found = await AskBothAsync(g => g.Directory.FindServicesAsync(request, deadline: deadline(), cancellationToken: cancellationToken).ResponseAsync);
+            var found = await AskBothDesksAsync(g => g.Directory.FindServicesAsync(request, deadline: deadline(), cancellationToken: cancellationToken).ResponseAsync);
             Assert.NotEmpty(found[0].Matches);
             Assert.Equal((found[0].TotalMatches, found[0].Matches), (found[1].TotalMatches, found[1].Matches));
         }
     }
 
-    private static GatewayClients Analyst(DemoLayout layout, Uri address, FederationTrust trust)
+    private static GatewayClients Connect(string credentials, Uri address, FederationTrust trust)
     {
-        var tokens = new GatewayTokenProvider(address, ClientSecretFile.Load(layout.AnalystCredentials).ToCredentials(), trust);
+        var tokens = new GatewayTokenProvider(address, ClientSecretFile.Load(credentials).ToCredentials(), trust);
         return new GatewayClients(tokens, GatewayChannel.Create(address, trust, tokens: tokens));
     }
 
@@ -363,6 +370,8 @@ public sealed class GatewayReplicaProcessTests(PostgresDatabase database) : ICla
                 "--Gateway:ListenAddress=127.0.0.1",
                 $"--Gateway:Port={port.ToString(CultureInfo.InvariantCulture)}",
                 "--Logging:LogLevel:Default=Warning",
+                // Development, as the demo: each replica is reached at its own address, which names its tokens' issuer.
+                "--environment", "Development",
             ]);
             return new GatewayReplica(name, new Uri($"https://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"), process);
         }

@@ -9,6 +9,7 @@ using Federation.Sdk.Signing;
 using Federation.Sdk.Transparency;
 using Federation.Sdk.Trust;
 using Google.Protobuf;
+using Grpc.Core;
 using Microsoft.Data.Sqlite;
 
 namespace Federation.EndToEnd.Tests;
@@ -74,7 +75,9 @@ public sealed class NodeProcessKilledMidUploadTests
     [Fact]
     public async Task Fed_node_run_once_exits_3_when_the_gateway_cannot_be_reached_and_5_naming_each_release_it_refused_and_status_reports_it()
     {
-        await using var fixture = await DemoFederationFixture.StartAsync();
+        // The gateway's policy refuses every upload (as it would a node it no longer accepts releases from).
+        await using var fixture = await DemoFederationFixture.StartAsync(
+            new UploadOutage(StatusCode.PermissionDenied, "Uploads from this node are refused by the gateway's policy (test)."));
 
         // Nova Scotia's gateway cannot be reached: nothing is prepared, signed or charged.
         var unreachable = fixture.Layout.NodeConfiguration(Jurisdiction);
@@ -82,12 +85,9 @@ public sealed class NodeProcessKilledMidUploadTests
         json["gateway"]!["address"] = NodeOutboxTests.ClosedPortAddress();
         await File.WriteAllTextAsync(unreachable, json.ToJsonString());
 
-        // New Brunswick's node signs with Prince Edward Island's certificate: the gateway refuses its releases.
+        // New Brunswick's node gets a token and a healthy gateway, then every release is refused.
         var refused = fixture.Layout.NodeConfiguration("NB");
         json = JsonNode.Parse(await File.ReadAllTextAsync(refused))!;
-        json["signing"]!["certificate"] = Path.Combine(fixture.Layout.NodeDirectory("PE"), "node.pem");
-        json["signing"]!["privateKey"] = Path.Combine(fixture.Layout.NodeDirectory("PE"), "node.key");
-        json["gateway"]!["clientId"] = "node-pe";
         json.AsObject().Remove("serviceDirectory");
         await File.WriteAllTextAsync(refused, json.ToJsonString());
 

@@ -1,4 +1,5 @@
 using Federation.Node;
+using Federation.Node.Hosting;
 using Federation.Sdk.Privacy;
 using Federation.Sdk.Publishing;
 using Federation.Sdk.Trust;
@@ -80,13 +81,13 @@ public sealed class NodeSetupCommandTests
         var (runExit, ran, runError) = await ExternalProcess.RunFedAsync(Timeout, "node", "run", "--config", nodeJson, "--once");
 
         Assert.True(validateExit == 2, $"fed node validate exited {validateExit}: {validateError}\n{validated}");
-        Assert.Contains("The gateway does not accept this node's key", validateError, StringComparison.Ordinal);
-        Assert.Contains("has been revoked, or was never registered", validateError, StringComparison.Ordinal);
+        Assert.Contains("The token server refused client 'node-ns'", validateError, StringComparison.Ordinal);
+        Assert.Contains("was revoked", validateError, StringComparison.Ordinal);
         Assert.Contains("fed node enrol", validateError, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", validateError, StringComparison.Ordinal);
-        Assert.NotEqual(0, runExit);
-        Assert.Contains("has been revoked, or was never registered", runError + ran, StringComparison.Ordinal);
-        Assert.Contains("Nothing was signed or charged to the privacy budget", runError + ran, StringComparison.Ordinal);
+        Assert.True(runExit == NodeExitCodes.IdentityRefused, $"fed node run exited {runExit}: {runError}\n{ran}");
+        Assert.Contains("was revoked", runError + ran, StringComparison.Ordinal);
+        Assert.Contains("no privacy budget is spent", runError + ran, StringComparison.Ordinal);
         await AssertNothingSignedOrChargedAsync(NodeConfiguration.Load(nodeJson));
     }
 

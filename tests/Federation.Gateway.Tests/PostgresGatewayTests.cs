@@ -222,7 +222,7 @@ public sealed class PostgresGatewayTests : IAsyncLifetime
     private static async Task<AsyncServerStreamingCall<WatchCapacityResponse>> WatchOntarioAsync(GatewayFixture gateway, CancellationToken cancellationToken)
     {
         await gateway.Directory().CapacitySummaryAsync(new CapacitySummaryRequest(), cancellationToken: cancellationToken);
-        var watch = gateway.Directory().WatchCapacity(new WatchCapacityRequest { Jurisdictions = { "ON" } }, cancellationToken: cancellationToken);
+        var watch = gateway.ReferralDirectory().WatchCapacity(new WatchCapacityRequest { Jurisdictions = { "ON" } }, cancellationToken: cancellationToken);
         await watch.ResponseHeadersAsync;
         return watch;
     }
