@@ -8,6 +8,7 @@ using Federation.Node;
 using Federation.Sdk.Catalog;
 using Federation.Sdk.Client;
 using Federation.Sdk.Identity;
+using Federation.Sdk.Publishing;
 using Federation.Sdk.Trust;
 
 namespace Federation.Cli.Demo;
@@ -220,13 +221,18 @@ internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvi
             var report = await new NodeRunner(configuration, timeProvider).RunAsync(cancellationToken);
             var pipeline = report.Pipeline;
             var revisions = report.Published.Count(p => p.Receipt.Revision > 1);
-            var reused = report.Published.Count(p => p.Reused);
+            var delivered = report.Published.Count(p => p.Delivery == ReleaseDelivery.AlreadyDelivered);
+            var resent = report.Published.Count(p => p.Delivery == ReleaseDelivery.Resent);
+            var resigned = report.Published.Count(p => p.Delivery == ReleaseDelivery.Resigned);
             var refused = report.Refused.Count;
-            var notes = (reused > 0 ? $" ({reused} unchanged, re-sent)" : string.Empty) + (revisions > 0 ? $" ({revisions} revised)" : string.Empty)
+            var notes = (delivered > 0 ? $" ({delivered} unchanged, delivered earlier)" : string.Empty)
+                + (resent > 0 ? $" ({resent} left pending earlier, sent now)" : string.Empty)
+                + (resigned > 0 ? $" ({resigned} refused earlier, signed again and sent)" : string.Empty)
+                + (revisions > 0 ? $" ({revisions} revised)" : string.Empty)
                 + (refused > 0 ? $" ({refused} refused: privacy budget spent)" : string.Empty);
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"  [{position,2}/{Jurisdiction.All.Count}] {jurisdiction} {Jurisdiction.NameOf(jurisdiction),-26} {pipeline.RecordsRead,5} records: {pipeline.RecordsAccepted,5} accepted, {pipeline.Quarantined.Count,2} quarantined, {pipeline.RecordsOutOfScope,2} out of scope -> {report.Published.Count} releases signed and accepted{notes}"));
+                $"  [{position,2}/{Jurisdiction.All.Count}] {jurisdiction} {Jurisdiction.NameOf(jurisdiction),-26} {pipeline.RecordsRead,5} records: {pipeline.RecordsAccepted,5} accepted, {pipeline.Quarantined.Count,2} quarantined, {pipeline.RecordsOutOfScope,2} out of scope -> {report.Published.Count} releases accepted by the gateway{notes}"));
             quarantined.AddRange(report.Quarantined.Select(q => (jurisdiction, q)));
         }
 
