@@ -27,7 +27,8 @@ public sealed class ValidatedTokenCacheTests(ValidatedTokenCacheTests.MovableClo
 
         var refusal = await Assert.ThrowsAsync<RpcException>(() => fixture.QueryWithAsync(token));
         Assert.Equal(StatusCode.Unauthenticated, refusal.StatusCode);
-        Assert.Contains("expired", refusal.Status.Detail, StringComparison.OrdinalIgnoreCase);
+        Assert.StartsWith("The access token was refused", refusal.Status.Detail, StringComparison.Ordinal);
+        Assert.Null(fixture.Gateway.App.Services.GetRequiredService<ValidatedTokenCache>().Find(token, fixture.Clock.GetUtcNow()));
     }
 
     [Fact]
@@ -49,7 +50,7 @@ public sealed class ValidatedTokenCacheTests(ValidatedTokenCacheTests.MovableClo
     {
         public MovableClock Clock { get; } = new();
 
-        public GatewayFixture Gateway { get; private set; } = null!;
+        internal GatewayFixture Gateway { get; private set; } = null!;
 
         public async Task InitializeAsync() => Gateway = await GatewayFixture.StartAsync(
             options => options.AccessTokenLifetimeSeconds = TokenLifetimeSeconds,
