@@ -31,7 +31,7 @@ internal sealed class QueryBenchmark : IBenchmark
 
     public string Name => "queries";
 
-    public string Description => "a fixed query mix at 1 and 16 in flight (TLS, analyst token) next to the gateway's health-check rate; p50/p99";
+    public string Description => "a fixed query mix, national totals, the mix \"as of\" and never-asked queries at 1 and 16 in flight (TLS, analyst token) next to the gateway's health-check rate; p50/p99";
 
     public async Task RunAsync(BenchmarkRun run, CancellationToken cancellationToken)
     {
