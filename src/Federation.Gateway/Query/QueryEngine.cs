@@ -1,11 +1,13 @@
 using System.Collections.Concurrent;
 using Federation.Contracts.V1;
+using Federation.Gateway.Hosting;
 using Federation.Gateway.Serving;
 using Federation.Gateway.Transparency;
 using Federation.Sdk.Catalog;
 using Federation.Sdk.Privacy;
 using Federation.Sdk.Submissions;
 using Google.Protobuf;
+using Microsoft.Extensions.Options;
 
 namespace Federation.Gateway.Query;
 
@@ -16,9 +18,11 @@ namespace Federation.Gateway.Query;
 /// "As of" a checkpoint or time, the releases current then are used instead of the current ones.
 /// </summary>
 /// <remarks>
-/// Nothing on the way of a current answer reads the database: the figures come from the served state held in memory
-/// (<see cref="ServedLog.Latest"/>, which advances when this process appends and, with replicas, when the follower
-/// hears of another's append), laid out once per tree size (<see cref="ServedTables"/>). An answer is a function of the
+/// The figures come from the served state held in memory, laid out once per tree size (<see cref="ServedTables"/>).
+/// A gateway alone on its store (SQLite) reads nothing from the database for a current answer: its served state
+/// (<see cref="ServedLog.Latest"/>) advances with its own appends, the only ones. Replicas sharing a PostgreSQL store
+/// read the log's size first (one small query; the follower has usually caught up already), so that no answer is
+/// older than the log at the time of the call, whichever replica accepted the latest release. An answer is a function of the
 /// request and the tree size: it is computed once per tree size and request (publication view included) and given
 /// again to the same request at that tree size. "As of" answers are kept the same way under the tree size they
 /// resolve to (finding it reads the checkpoint from the store). At most <see cref="MaxRememberedAnswers"/> answers and
@@ -35,20 +39,22 @@ public sealed class QueryEngine
     private readonly DatasetCatalog _catalog;
     private readonly ServedLog _served;
     private readonly TransparencyLog _log;
+    private readonly bool _othersAppend;
     private readonly ConcurrentDictionary<long, AnswersOfTree> _trees = new();
     private int _rememberedAnswers;
 
-    public QueryEngine(DatasetCatalog catalog, ServedLog served, TransparencyLog log)
+    public QueryEngine(DatasetCatalog catalog, ServedLog served, TransparencyLog log, IOptions<GatewayOptions> options)
     {
         _catalog = catalog;
         _served = served;
         _log = log;
+        _othersAppend = options.Value.UsesPostgres;
     }
 
     public async Task<QueryResponse> QueryAsync(QueryRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var snapshot = _served.Latest;
+        var snapshot = _othersAppend ? await _served.CurrentAsync(cancellationToken) : _served.Latest;
         QueryPlan? plan = null;
         var treeSize = snapshot.TreeSize;
         if (request.AsOfTreeSize != 0 || request.AsOfTime is not null)
