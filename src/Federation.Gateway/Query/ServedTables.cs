@@ -42,7 +42,7 @@ public sealed class ServedTables
             throw new ArgumentOutOfRangeException(nameof(treeSize), $"The snapshot holds {snapshot.TreeSize} leaves, fewer than {treeSize}.");
         }
 
-        return new ServedTables(treeSize, [.. ServedStatistics.CurrentReleases(snapshot, datasetId, treeSize)]);
+        return new ServedTables(treeSize, [.. ServedStatistics.Current(snapshot, datasetId, treeSize)]);
     }
 
     /// <summary>The cells of one table, laid out on first use.</summary>

@@ -10,7 +10,7 @@ public sealed class ServedStatistics(ServedLog log)
 {
     /// <summary>The cells of one table of every current release of a dataset, optionally for some years only.</summary>
     public async Task<IReadOnlyList<CurrentCell>> GetCurrentCellsAsync(string datasetId, string tableId, IReadOnlyCollection<int> years, CancellationToken cancellationToken) =>
-        Cells(CurrentReleases(await log.CurrentAsync(cancellationToken), datasetId, long.MaxValue), tableId, years);
+        Cells(Current(await log.CurrentAsync(cancellationToken), datasetId, long.MaxValue), tableId, years);
 
     /// <summary>The number of leaves the served state covers now (catching up first when the store grew).</summary>
     public async Task<long> GetTreeSizeAsync(CancellationToken cancellationToken) =>
@@ -18,18 +18,18 @@ public sealed class ServedStatistics(ServedLog log)
 
     /// <summary>The reference years for which any current release of the dataset exists.</summary>
     public async Task<IReadOnlyList<int>> GetReportedYearsAsync(string datasetId, CancellationToken cancellationToken) =>
-        Years(CurrentReleases(await log.CurrentAsync(cancellationToken), datasetId, long.MaxValue));
+        Years(Current(await log.CurrentAsync(cancellationToken), datasetId, long.MaxValue));
 
     /// <summary>
     /// The cells of one table of the releases that were current when the log held <paramref name="treeSize"/> leaves:
     /// of those appended by then, the latest revision per jurisdiction and year.
     /// </summary>
     public async Task<IReadOnlyList<CurrentCell>> GetCellsAsOfAsync(string datasetId, string tableId, IReadOnlyCollection<int> years, long treeSize, CancellationToken cancellationToken) =>
-        Cells(CurrentReleases(await log.CurrentAsync(cancellationToken), datasetId, treeSize), tableId, years);
+        Cells(Current(await log.CurrentAsync(cancellationToken), datasetId, treeSize), tableId, years);
 
     /// <summary>The reference years reported within the first <paramref name="treeSize"/> leaves of the log.</summary>
     public async Task<IReadOnlyList<int>> GetReportedYearsAsOfAsync(string datasetId, long treeSize, CancellationToken cancellationToken) =>
-        Years(CurrentReleases(await log.CurrentAsync(cancellationToken), datasetId, treeSize));
+        Years(Current(await log.CurrentAsync(cancellationToken), datasetId, treeSize));
 
     /// <summary>All releases of a dataset, jurisdiction and year, oldest first (the history of revisions).</summary>
     public async Task<IReadOnlyList<SubmissionHistoryEntry>> GetHistoryAsync(string datasetId, string jurisdiction, int referenceYear, CancellationToken cancellationToken)
@@ -74,8 +74,8 @@ public sealed class ServedStatistics(ServedLog log)
     public async Task<int> CountSignedByAsync(string signerThumbprint, CancellationToken cancellationToken) =>
         (await log.CurrentAsync(cancellationToken)).ById.Values.Count(r => string.Equals(r.SignerThumbprint, signerThumbprint, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>Of each statistics series of the dataset, the release current at a tree size (by year, then jurisdiction).</summary>
-    internal static IEnumerable<StatisticsRelease> CurrentReleases(ServedSnapshot snapshot, string datasetId, long treeSize) =>
+    // Of each statistics series of the dataset, the release current at a tree size.
+    internal static IEnumerable<StatisticsRelease> Current(ServedSnapshot snapshot, string datasetId, long treeSize) =>
         snapshot.SeriesReleases
             .Where(s => s.Key.Kind == LeafKind.StatisticsRelease && s.Key.DatasetId == datasetId)
             .Select(s => snapshot.CurrentAsOf(s.Key, treeSize))
