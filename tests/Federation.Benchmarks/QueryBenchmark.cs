@@ -7,8 +7,9 @@ namespace Federation.Benchmarks;
 
 /// <summary>
 /// Queries per second and latency through a real TLS gateway with an analyst token (a fixed mix of six ordinary
-/// queries, then national totals alone), at 1 and 16 calls in flight, next to the same gateway's anonymous health check
-/// measured just before at the same concurrency. The gateway holds a demo-sized federation: 13 jurisdictions, 6 years.
+/// queries, national totals alone, the mix "as of" an earlier tree size, and requests never asked before, which no
+/// kept answer serves), at 1 and 16 calls in flight, next to the same gateway's anonymous health check measured just
+/// before at the same concurrency. The gateway holds a demo-sized federation: 13 jurisdictions, 6 years.
 /// </summary>
 internal sealed class QueryBenchmark : IBenchmark
 {
@@ -25,9 +26,12 @@ internal sealed class QueryBenchmark : IBenchmark
         new() { DatasetId = DatasetId, GroupBy = { "gender" } },
     ];
 
+    /// <summary>A tree size the "as of" workload asks about: about half of the demo-sized log.</summary>
+    public const ulong EarlierTreeSize = 40;
+
     public string Name => "queries";
 
-    public string Description => "a fixed query mix at 1 and 16 in flight (TLS, analyst token) next to the gateway's health-check rate; p50/p99";
+    public string Description => "a fixed query mix, national totals, the mix \"as of\" and never-asked queries at 1 and 16 in flight (TLS, analyst token) next to the gateway's health-check rate; p50/p99";
 
     public async Task RunAsync(BenchmarkRun run, CancellationToken cancellationToken)
     {
@@ -35,7 +39,7 @@ internal sealed class QueryBenchmark : IBenchmark
         await LoadDemoSizedFederationAsync(gateway, cancellationToken);
         var health = new Health.HealthClient(gateway.AnonymousChannel);
         var queries = new QueryService.QueryServiceClient(gateway.AnalystChannel);
-        long next = 0;
+        long next = 0, distinct = 0;
         var workloads = new (string Name, Func<CancellationToken, Task> Call)[]
         {
             ("query mix (6 queries)", async ct =>
@@ -47,6 +51,13 @@ internal sealed class QueryBenchmark : IBenchmark
                 }
             }),
             ("national totals", async ct => await queries.QueryAsync(Mix[0], cancellationToken: ct)),
+            ("the mix as of an earlier tree size", async ct =>
+            {
+                var request = Mix[Interlocked.Increment(ref next) % Mix.Length].Clone();
+                request.AsOfTreeSize = EarlierTreeSize;
+                await queries.QueryAsync(request, cancellationToken: ct);
+            }),
+            ("queries never asked before", async ct => await queries.QueryAsync(NeverAsked(Interlocked.Increment(ref distinct)), cancellationToken: ct)),
         };
 
         foreach (var inFlight in new[] { 1, 16 })
@@ -63,6 +74,25 @@ internal sealed class QueryBenchmark : IBenchmark
                 run.Ratio($"{name}, {inFlight} in flight: p99", measured.P99Milliseconds, "ms", healthRate.P99Milliseconds, "health p99");
             }
         }
+    }
+
+    /// <summary>
+    /// The <paramref name="n"/>th of 8,191 different requests (a publication view by gender for a different set of
+    /// jurisdictions each), so that every one is answered from scratch rather than from the answers kept.
+    /// </summary>
+    public static QueryRequest NeverAsked(long n)
+    {
+        var members = (int)(n % 8191) + 1;
+        var request = new QueryRequest { DatasetId = DatasetId, GroupBy = { "gender" }, Publication = true };
+        for (var j = 0; j < BenchmarkGateway.Dataset.Jurisdictions.Count; j++)
+        {
+            if ((members & (1 << j)) != 0)
+            {
+                request.Jurisdictions.Add(BenchmarkGateway.Dataset.Jurisdictions[j]);
+            }
+        }
+
+        return request;
     }
 
     /// <summary>The demo's shape: every jurisdiction's release of 2019 to 2024, accepted by the gateway's ingestion.</summary>

@@ -87,6 +87,10 @@ public sealed class ServedStateIntegrityTests
 
         Execute(gateway, "DELETE FROM log_entries WHERE leaf_index = 2");
 
+        // Queries are answered from the verified state in memory: the gateway reads the store again at its next
+        // append (or, with replicas, when it hears of another's), finds the leaf gone and stops serving everything.
+        var append = await Assert.ThrowsAsync<RpcException>(() => gateway.SubmitAsync(TestSubmissions.Sign(TestSubmissions.Complete("NB", LastYear, total: 7), gateway.Federation.Node("NB"))));
+        Assert.Equal(StatusCode.DataLoss, append.StatusCode);
         var refusal = await Assert.ThrowsAsync<RpcException>(() => gateway.QueryAsync(new QueryRequest { DatasetId = "trafficking.victims.v1" }));
         Assert.Equal(StatusCode.DataLoss, refusal.StatusCode);
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, (await health.CheckAsync(new HealthCheckRequest())).Status);

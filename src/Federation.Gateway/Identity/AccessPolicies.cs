@@ -21,12 +21,19 @@ public static class AccessPolicies
     public const string DirectoryReader = "federation.query or federation.referral";
 
     /// <summary>
-    /// Authentication by access token (OpenIddict validation; the host says whose tokens), the policies, the check that
+    /// Authentication by access token (OpenIddict validation, remembered until the token expires: <see
+    /// cref="ValidatedTokenAuthentication"/>; the host says whose tokens), the policies, the check that
     /// the client is registered here and not revoked, and gRPC statuses for refusals.
     /// </summary>
     internal static IServiceCollection AddFederationAccessControl(this IServiceCollection services)
     {
-        services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        services.AddSingleton<ValidatedTokenCache>();
+        services.AddAuthentication(ValidatedTokenAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ValidatedTokenAuthentication>(ValidatedTokenAuthentication.SchemeName, scheme =>
+            {
+                scheme.ForwardChallenge = OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme;
+                scheme.ForwardForbid = OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme;
+            });
         services.AddAuthorization(Configure);
         services.AddScoped<IAuthorizationHandler, ActiveClientHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, GrpcAuthorizationResultHandler>();
@@ -38,18 +45,18 @@ public static class AccessPolicies
         foreach (var scope in new[] { FederationScopes.Submit, FederationScopes.Query, FederationScopes.Admin, FederationScopes.Referral })
         {
             options.AddPolicy(scope, policy => policy
-                .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
+                .AddAuthenticationSchemes(ValidatedTokenAuthentication.SchemeName)
                 .RequireAuthenticatedUser()
                 .AddRequirements(new ActiveClientRequirement([scope])));
         }
 
         options.AddPolicy(DirectoryReader, policy => policy
-            .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
+            .AddAuthenticationSchemes(ValidatedTokenAuthentication.SchemeName)
             .RequireAuthenticatedUser()
             .AddRequirements(new ActiveClientRequirement([FederationScopes.Query, FederationScopes.Referral])));
 
         // Any endpoint that names no policy (a service added later) still needs a token of an active client.
-        options.FallbackPolicy = new AuthorizationPolicyBuilder(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
+        options.FallbackPolicy = new AuthorizationPolicyBuilder(ValidatedTokenAuthentication.SchemeName)
             .RequireAuthenticatedUser()
             .AddRequirements(new ActiveClientRequirement([]))
             .Build();

@@ -35,80 +35,92 @@ public static class PublicationView
         ArgumentNullException.ThrowIfNull(groupBy);
         ArgumentNullException.ThrowIfNull(filters);
         ArgumentNullException.ThrowIfNull(cells);
-        // The groups of the published table: every code combination of the grouped, then the filtered dimensions.
-        var dimensions = groupBy.Concat(filters.Keys.Where(f => !groupBy.Contains(f)).Order(StringComparer.Ordinal))
-            .Select(id => table.Dimensions[table.IndexOf(id)])
-            .ToArray();
-        var positions = dimensions.Select(d => table.IndexOf(d.Id)).ToArray();
-        string[][] groups = [[]];
-        foreach (var dimension in dimensions)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            groups = groups.SelectMany(g => dimension.Codes.Select(c => (string[])[.. g, c.Code])).ToArray();
-        }
+        cancellationToken.ThrowIfCancellationRequested();
+        var grouping = new PublicationGrouping(table, groupBy, filters);
+        var tableCells = TableCells.From(new CellLayout(table.Dimensions), cells);
+        var totalCells = totals is null ? null : TableCells.From(new CellLayout([]), totals);
+        Apply(response, grouping, year => Solve(grouping, tableCells, totalCells, year, cancellationToken), cancellationToken);
+    }
 
-        var groupOf = groups.Select((g, h) => (Key: string.Join('\u001F', g), h)).ToDictionary(p => p.Key, p => p.h, StringComparer.Ordinal);
-        foreach (var year in response.Rows.Select(r => r.ReferenceYear).Distinct().ToArray())
+    /// <summary>
+    /// Rewrites <paramref name="response"/>'s available rows in place from the published table of each of their years
+    /// (<paramref name="publishedYear"/>: solved by <see cref="Solve"/>, or kept from an earlier solve at the same tree size).
+    /// </summary>
+    internal static void Apply(QueryResponse response, PublicationGrouping grouping, Func<int, PublishedYear> publishedYear, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        PublishedYear? published = null;
+        foreach (var row in response.Rows)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var yearCells = cells.Where(c => c.ReferenceYear == year).ToArray();
-            var yearTotals = totals?.Where(c => c.ReferenceYear == year).ToArray();
-            var jurisdictions = yearCells.Select(c => c.Jurisdiction)
-                .Where(j => yearTotals is null || yearTotals.Any(t => t.Jurisdiction == j))
-                .Distinct()
-                .Order(StringComparer.Ordinal)
-                .ToArray();
-            var values = jurisdictions.Select(_ => new double[groups.Length]).ToArray();
-            var variances = jurisdictions.Select(_ => new double[groups.Length]).ToArray();
-            var rowOf = jurisdictions.Select((j, i) => (j, i)).ToDictionary(p => p.j, p => p.i, StringComparer.Ordinal);
-            foreach (var cell in yearCells.Where(c => rowOf.ContainsKey(c.Jurisdiction)))
+            if (row.Status == CellStatus.NotAvailable)
             {
-                var h = groupOf[string.Join('\u001F', positions.Select(p => cell.Codes[p]))];
-                values[rowOf[cell.Jurisdiction]][h] += cell.Value;
-                variances[rowOf[cell.Jurisdiction]][h] += cell.Variance;
+                continue;
             }
 
-            var jurisdictionTotals = jurisdictions
-                .Select((j, i) => yearTotals is null ? values[i].Sum() : yearTotals.Where(t => t.Jurisdiction == j).Sum(t => (double)t.Value))
-                .ToArray();
-            var published = ConsistentTable.Publish(jurisdictionTotals, values, variances);
-            foreach (var row in response.Rows.Where(r => r.ReferenceYear == year && r.Status != CellStatus.NotAvailable))
+            cancellationToken.ThrowIfCancellationRequested();
+            if (published is null || published.Year != row.ReferenceYear)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var members = row.Jurisdiction.Length > 0 ? [row.Jurisdiction] : row.ContributingJurisdictions.ToArray();
-                var value = 0L;
-                for (var h = 0; h < groups.Length; h++)
-                {
-                    if (!InRow(groups[h], row, groupBy.Count, dimensions, filters))
-                    {
-                        continue;
-                    }
+                published = publishedYear(row.ReferenceYear);
+            }
 
-                    value += members.Where(rowOf.ContainsKey).Sum(j => published.Cells[rowOf[j]][h]);
+            var value = 0L;
+            for (var h = 0; h < grouping.Groups.Length; h++)
+            {
+                if (!grouping.InRow(h, row))
+                {
+                    continue;
                 }
 
-                row.Value = value;
-                row.Status = Reliability.Classify(value, row.Variance);
+                if (row.Jurisdiction.Length > 0)
+                {
+                    value += published.Cell(row.Jurisdiction, h);
+                    continue;
+                }
+
+                foreach (var jurisdiction in row.ContributingJurisdictions)
+                {
+                    value += published.Cell(jurisdiction, h);
+                }
             }
+
+            row.Value = value;
+            row.Status = Reliability.Classify(value, row.Variance);
         }
     }
 
-    private static bool InRow(
-        string[] group,
-        QueryRow row,
-        int grouped,
-        DimensionDefinition[] dimensions,
-        IReadOnlyDictionary<string, HashSet<string>> filters)
+    /// <summary>
+    /// The published table of one year: every jurisdiction with cells of the table (and, when the dataset has a total
+    /// table, a total) by the groups of <paramref name="grouping"/>, made consistent by <see cref="ConsistentTable"/>.
+    /// </summary>
+    internal static PublishedYear Solve(PublicationGrouping grouping, TableCells cells, TableCells? totals, int year, CancellationToken cancellationToken)
     {
-        for (var k = 0; k < group.Length; k++)
+        cancellationToken.ThrowIfCancellationRequested();
+        var jurisdictions = cells.JurisdictionsOf(year).Where(j => totals is null || totals.Find(year, j) is not null).ToArray();
+        var groupCount = grouping.Groups.Length;
+        var values = new double[jurisdictions.Length][];
+        var variances = new double[jurisdictions.Length][];
+        var jurisdictionTotals = new double[jurisdictions.Length];
+        var rowOf = new Dictionary<string, int>(jurisdictions.Length, StringComparer.Ordinal);
+        for (var i = 0; i < jurisdictions.Length; i++)
         {
-            if (k < grouped ? group[k] != row.Codes[k] : !filters[dimensions[k].Id].Contains(group[k]))
+            rowOf[jurisdictions[i]] = i;
+            values[i] = new double[groupCount];
+            variances[i] = new double[groupCount];
+            var block = cells.Find(year, jurisdictions[i])!;
+            for (var position = 0; position < cells.Layout.CellCount; position++)
             {
-                return false;
+                if (block.IsPresent(position))
+                {
+                    var h = grouping.GroupOf(position);
+                    values[i][h] += block.Value(position);
+                    variances[i][h] += block.Variance(position);
+                }
             }
+
+            jurisdictionTotals[i] = totals?.Find(year, jurisdictions[i]) is { } total ? total.Sum() : values[i].Sum();
         }
 
-        return true;
+        return new PublishedYear(year, rowOf, ConsistentTable.Publish(jurisdictionTotals, values, variances).Cells);
     }
 
     /// <summary>
@@ -207,4 +219,76 @@ public static class PublicationView
 
         return floors;
     }
+}
+
+/// <summary>
+/// The groups of a published table: every code combination of the query's grouped dimensions, then its filtered ones
+/// (in id order), first dimension slowest; and the group each cell of the answering table falls in.
+/// </summary>
+internal sealed class PublicationGrouping
+{
+    private readonly int[] _groupOfPosition;
+    private readonly int _grouped;
+    private readonly HashSet<string>?[] _kept;
+
+    public PublicationGrouping(TableDefinition table, IReadOnlyList<string> groupBy, IReadOnlyDictionary<string, HashSet<string>> filters)
+    {
+        var ids = groupBy.Concat(filters.Keys.Where(f => !groupBy.Contains(f)).Order(StringComparer.Ordinal)).ToArray();
+        var positions = ids.Select(table.IndexOf).ToArray();
+        var dimensions = positions.Select(p => table.Dimensions[p]).ToArray();
+        Key = string.Join(',', ids);
+        _grouped = groupBy.Count;
+        _kept = ids.Select((id, k) => k < _grouped ? null : filters[id]).ToArray();
+        string[][] groups = [[]];
+        foreach (var dimension in dimensions)
+        {
+            groups = groups.SelectMany(g => dimension.Codes.Select(c => (string[])[.. g, c.Code])).ToArray();
+        }
+
+        Groups = groups;
+        var layout = new CellLayout(table.Dimensions);
+        _groupOfPosition = new int[layout.CellCount];
+        for (var position = 0; position < layout.CellCount; position++)
+        {
+            var h = 0;
+            for (var k = 0; k < positions.Length; k++)
+            {
+                h = (h * dimensions[k].Codes.Count) + layout.CodeIndexAt(position, positions[k]);
+            }
+
+            _groupOfPosition[position] = h;
+        }
+    }
+
+    /// <summary>The grouping's name within its table: its dimensions, in group order.</summary>
+    public string Key { get; }
+
+    /// <summary>Each group's codes, in the order of the grouping's dimensions.</summary>
+    public string[][] Groups { get; }
+
+    public int GroupOf(int position) => _groupOfPosition[position];
+
+    /// <summary>Whether group <paramref name="h"/> adds to <paramref name="row"/>: it has the row's grouped codes, and kept codes of the filtered dimensions.</summary>
+    public bool InRow(int h, QueryRow row)
+    {
+        var group = Groups[h];
+        for (var k = 0; k < group.Length; k++)
+        {
+            if (k < _grouped ? !string.Equals(group[k], row.Codes[k], StringComparison.Ordinal) : !_kept[k]!.Contains(group[k]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
+
+/// <summary>The published table of one year: each jurisdiction's published value of each group.</summary>
+internal sealed class PublishedYear(int year, Dictionary<string, int> rowOf, long[][] cells)
+{
+    public int Year => year;
+
+    /// <summary>The published value of a jurisdiction's group; 0 for a jurisdiction outside the table.</summary>
+    public long Cell(string jurisdiction, int h) => rowOf.TryGetValue(jurisdiction, out var row) ? cells[row][h] : 0;
 }

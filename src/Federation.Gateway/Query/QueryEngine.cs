@@ -1,11 +1,13 @@
 using System.Collections.Concurrent;
 using Federation.Contracts.V1;
+using Federation.Gateway.Hosting;
 using Federation.Gateway.Serving;
 using Federation.Gateway.Transparency;
 using Federation.Sdk.Catalog;
 using Federation.Sdk.Privacy;
 using Federation.Sdk.Submissions;
 using Google.Protobuf;
+using Microsoft.Extensions.Options;
 
 namespace Federation.Gateway.Query;
 
@@ -16,115 +18,150 @@ namespace Federation.Gateway.Query;
 /// "As of" a checkpoint or time, the releases current then are used instead of the current ones.
 /// </summary>
 /// <remarks>
-/// An answer about the current releases is a function of the request and the served state, which changes only when
-/// the log grows: it is computed once per tree size and request (publication view included) and given again to the
-/// same request until the log grows. "As of" questions are answered each time.
+/// The figures come from the served state held in memory, laid out once per tree size (<see cref="ServedTables"/>).
+/// A gateway alone on its store (SQLite) reads nothing from the database for a current answer: its served state
+/// (<see cref="ServedLog.Latest"/>) advances with its own appends, the only ones. Replicas sharing a PostgreSQL store
+/// read the log's size first (one small query; the follower has usually caught up already), so that no answer is
+/// older than the log at the time of the call, whichever replica accepted the latest release. An answer is a function of the
+/// request and the tree size: it is computed once per tree size and request (publication view included) and given
+/// again to the same request at that tree size. "As of" answers are kept the same way under the tree size they
+/// resolve to (finding it reads the checkpoint from the store). At most <see cref="MaxRememberedAnswers"/> answers and
+/// <see cref="MaxRememberedTrees"/> tree sizes are kept.
 /// </remarks>
 public sealed class QueryEngine
 {
-    /// <summary>Most different requests whose answers are kept for one tree size.</summary>
+    /// <summary>Most different answers kept, all tree sizes together.</summary>
     public const int MaxRememberedAnswers = 1024;
 
-    private readonly DatasetCatalog _catalog;
-    private readonly ServedStatistics _store;
-    private readonly TransparencyLog _log;
-    private AnswersOfTree _answers = new(-1);
+    /// <summary>Most tree sizes (the current one and "as of" ones) whose laid-out figures and answers are kept.</summary>
+    public const int MaxRememberedTrees = 4;
 
-    public QueryEngine(DatasetCatalog catalog, ServedStatistics store, TransparencyLog log)
+    private readonly DatasetCatalog _catalog;
+    private readonly ServedLog _served;
+    private readonly TransparencyLog _log;
+    private readonly bool _othersAppend;
+    private readonly ConcurrentDictionary<long, AnswersOfTree> _trees = new();
+    private int _rememberedAnswers;
+
+    public QueryEngine(DatasetCatalog catalog, ServedLog served, TransparencyLog log, IOptions<GatewayOptions> options)
     {
         _catalog = catalog;
-        _store = store;
+        _served = served;
         _log = log;
+        _othersAppend = options.Value.UsesPostgres;
     }
 
     public async Task<QueryResponse> QueryAsync(QueryRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var snapshot = _othersAppend ? await _served.CurrentAsync(cancellationToken) : _served.Latest;
+        QueryPlan? plan = null;
+        var treeSize = snapshot.TreeSize;
         if (request.AsOfTreeSize != 0 || request.AsOfTime is not null)
         {
-            return await AnswerAsync(request, cancellationToken);
+            plan = Plan(request);
+            var asOf = await _log.ResolveAsOfAsync(
+                request.AsOfTreeSize > long.MaxValue ? -1 : (long)request.AsOfTreeSize,
+                request.AsOfTime?.ToDateTimeOffset(),
+                cancellationToken);
+            treeSize = asOf!.TreeSize;
+            if (treeSize > snapshot.TreeSize)
+            {
+                // Checkpointed by another replica before this one heard of it: catch up (and verify) first.
+                snapshot = await _served.CurrentAsync(cancellationToken);
+            }
         }
 
-        // Read first: an answer computed at this tree size (or later, then not kept) is never older than the state.
-        var treeSize = await _store.GetTreeSizeAsync(cancellationToken);
-        var answers = Volatile.Read(ref _answers);
-        if (answers.TreeSize != treeSize)
-        {
-            answers = new AnswersOfTree(treeSize);
-            Volatile.Write(ref _answers, answers);
-        }
-
+        var answers = AnswersAt(treeSize);
         var key = request.ToByteString();
         if (answers.ByRequest.TryGetValue(key, out var remembered))
         {
             return remembered;
         }
 
-        var response = await AnswerAsync(request, cancellationToken);
-        if ((long)response.TreeSize == treeSize && answers.ByRequest.Count < MaxRememberedAnswers)
+        plan ??= Plan(request);
+        var response = Answer(request, plan, answers.TablesOf(snapshot, plan.Dataset.Id), cancellationToken);
+        if (Volatile.Read(ref _rememberedAnswers) < MaxRememberedAnswers && answers.ByRequest.TryAdd(key, response))
         {
-            answers.ByRequest.TryAdd(key, response);
+            Interlocked.Increment(ref _rememberedAnswers);
         }
 
         return response;
     }
 
-    private async Task<QueryResponse> AnswerAsync(QueryRequest request, CancellationToken cancellationToken)
+    // The answers and laid-out figures of a tree size; when too many tree sizes are kept, all but the largest are forgotten.
+    private AnswersOfTree AnswersAt(long treeSize)
     {
-        var plan = Plan(request);
-        var asOf = await _log.ResolveAsOfAsync(
-            request.AsOfTreeSize > long.MaxValue ? -1 : (long)request.AsOfTreeSize,
-            request.AsOfTime?.ToDateTimeOffset(),
-            cancellationToken);
-        var years = plan.Years.Count > 0
-            ? plan.Years
-            : asOf is null
-                ? await _store.GetReportedYearsAsync(plan.Dataset.Id, cancellationToken)
-                : await _store.GetReportedYearsAsOfAsync(plan.Dataset.Id, asOf.TreeSize, cancellationToken);
-        var cells = asOf is null
-            ? await _store.GetCurrentCellsAsync(plan.Dataset.Id, plan.Table.Id, years, cancellationToken)
-            : await _store.GetCellsAsOfAsync(plan.Dataset.Id, plan.Table.Id, years, asOf.TreeSize, cancellationToken);
+        if (_trees.TryGetValue(treeSize, out var answers))
+        {
+            return answers;
+        }
 
-        // Read after the cells: every release the answer used is within the first tree_size leaves.
-        var treeSize = (asOf ?? await _log.GetLatestCheckpointAsync(cancellationToken)).TreeSize;
-        var response = new QueryResponse { DatasetId = plan.Dataset.Id, TableId = plan.Table.Id, TreeSize = (ulong)treeSize };
-        response.GroupBy.AddRange(plan.GroupBy.Select(d => d.Id));
+        if (_trees.Count >= MaxRememberedTrees)
+        {
+            var newest = _trees.Keys.Max();
+            foreach (var old in _trees.Keys.Where(size => size != newest))
+            {
+                _trees.TryRemove(old, out _);
+            }
+
+            Volatile.Write(ref _rememberedAnswers, _trees.Values.Sum(t => t.ByRequest.Count));
+        }
+
+        return _trees.GetOrAdd(treeSize, size => new AnswersOfTree(size));
+    }
+
+    private static QueryResponse Answer(QueryRequest request, QueryPlan plan, ServedTables tables, CancellationToken cancellationToken)
+    {
+        var cells = tables.Table(plan.Table);
+        var response = new QueryResponse { DatasetId = plan.Dataset.Id, TableId = plan.Table.Id, TreeSize = (ulong)tables.TreeSize };
+        foreach (var dimension in plan.GroupBy)
+        {
+            response.GroupBy.Add(dimension.Id);
+        }
+
         var protection = plan.Dataset.Protection.Of(plan.Table.Id);
-        foreach (var year in years.Order())
+        var jurisdictions = plan.Jurisdictions;
+        var blocks = new CellBlock?[jurisdictions.Length];
+        var contributing = new List<string>(jurisdictions.Length);
+        var missing = new List<string>(jurisdictions.Length);
+        foreach (var year in plan.Years.Count > 0 ? plan.Years : tables.Years)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var reported = cells.Where(c => c.ReferenceYear == year && plan.Jurisdictions.Contains(c.Jurisdiction))
-                .Where(plan.Matches)
-                .ToArray();
-            var contributing = plan.Jurisdictions.Where(j => reported.Any(c => c.Jurisdiction == j)).ToArray();
-            var missing = plan.Jurisdictions.Except(contributing).ToArray();
-            foreach (var group in plan.EnumerateGroups())
+            contributing.Clear();
+            missing.Clear();
+            for (var j = 0; j < jurisdictions.Length; j++)
             {
+                // A jurisdiction contributes when its release of the year has a cell the filters keep.
+                var block = cells.Find(year, jurisdictions[j]);
+                blocks[j] = block is not null && block.AnyPresent(plan.MatchingPositions) ? block : null;
+                (blocks[j] is null ? missing : contributing).Add(jurisdictions[j]);
+            }
+
+            for (var g = 0; g < plan.GroupCodes.Length; g++)
+            {
+                var positions = plan.GroupPositions[g];
                 if (request.ByJurisdiction)
                 {
-                    foreach (var jurisdiction in plan.Jurisdictions)
+                    for (var j = 0; j < jurisdictions.Length; j++)
                     {
-                        var hasReported = contributing.Contains(jurisdiction);
-                        response.Rows.Add(CreateRow(
-                            protection,
-                            year,
-                            jurisdiction,
-                            group,
-                            reported.Where(c => c.Jurisdiction == jurisdiction && plan.InGroup(c, group)).ToArray(),
-                            hasReported ? [jurisdiction] : [],
-                            hasReported ? [] : [jurisdiction]));
+                        var row = CreateRow(protection, year, jurisdictions[j], plan.GroupCodes[g], Sum(blocks[j], positions, default), blocks[j] is not null);
+                        (blocks[j] is null ? row.MissingJurisdictions : row.ContributingJurisdictions).Add(jurisdictions[j]);
+                        response.Rows.Add(row);
                     }
                 }
                 else
                 {
-                    response.Rows.Add(CreateRow(
-                        protection,
-                        year,
-                        string.Empty,
-                        group,
-                        reported.Where(c => plan.InGroup(c, group)).ToArray(),
-                        contributing,
-                        missing));
+                    var sum = default(CellSum);
+                    foreach (var block in blocks)
+                    {
+                        sum = Sum(block, positions, sum);
+                    }
+
+                    var row = CreateRow(protection, year, string.Empty, plan.GroupCodes[g], sum, contributing.Count > 0);
+                    row.ContributingJurisdictions.AddRange(contributing);
+                    row.MissingJurisdictions.AddRange(missing);
+                    response.Rows.Add(row);
                 }
             }
         }
@@ -132,49 +169,51 @@ public sealed class QueryEngine
         if (request.Publication)
         {
             // One published table per year for all jurisdictions, whatever was asked, so a jurisdiction's published
-            // figures do not depend on which others the query names.
+            // figures do not depend on which others the query names; solved once per tree size and grouping.
             var totalTable = plan.Dataset.Tables.FirstOrDefault(t => t.Dimensions.Count == 0);
-            var totals = totalTable is null || totalTable == plan.Table
-                ? null
-                : asOf is null
-                    ? await _store.GetCurrentCellsAsync(plan.Dataset.Id, totalTable.Id, years, cancellationToken)
-                    : await _store.GetCellsAsOfAsync(plan.Dataset.Id, totalTable.Id, years, asOf.TreeSize, cancellationToken);
+            var totals = totalTable is null ? null : tables.Table(totalTable);
+            var grouping = new PublicationGrouping(plan.Table, plan.GroupBy.Select(d => d.Id).ToArray(), plan.Filters);
             PublicationView.Apply(
                 response,
-                plan.Table,
-                plan.GroupBy.Select(d => d.Id).ToArray(),
-                plan.Filters,
-                cells,
-                totalTable == plan.Table ? cells : totals,
+                grouping,
+                year => tables.Published(plan.Table.Id, grouping.Key, year, () => PublicationView.Solve(grouping, cells, totals, year, cancellationToken)),
                 cancellationToken);
         }
 
         return response;
     }
 
-    private static QueryRow CreateRow(
-        TableProtection protection,
-        int year,
-        string jurisdiction,
-        IReadOnlyList<string> group,
-        CurrentCell[] cells,
-        string[] contributing,
-        string[] missing)
+    // The value, variance and number of the sent cells of a block at some positions, added to a sum.
+    private static CellSum Sum(CellBlock? block, int[] positions, CellSum sum)
     {
-        var value = cells.Sum(c => c.Value);
-        var variance = cells.Sum(c => c.Variance);
+        if (block is null)
+        {
+            return sum;
+        }
+
+        foreach (var position in positions)
+        {
+            if (block.IsPresent(position))
+            {
+                sum = new CellSum(sum.Value + block.Value(position), sum.Variance + block.Variance(position), sum.Cells + 1);
+            }
+        }
+
+        return sum;
+    }
+
+    private static QueryRow CreateRow(TableProtection protection, int year, string jurisdiction, string[] codes, CellSum sum, bool reported)
+    {
         var row = new QueryRow
         {
             ReferenceYear = year,
             Jurisdiction = jurisdiction,
-            Value = value,
-            Variance = variance,
-            Margin = NoiseMargin.Of(protection, cells.Length) ?? Reliability.Margin(variance),
-            Status = contributing.Length > 0 ? Reliability.Classify(value, variance) : CellStatus.NotAvailable,
+            Value = sum.Value,
+            Variance = sum.Variance,
+            Margin = NoiseMargin.Of(protection, sum.Cells) ?? Reliability.Margin(sum.Variance),
+            Status = reported ? Reliability.Classify(sum.Value, sum.Variance) : CellStatus.NotAvailable,
         };
-        row.Codes.AddRange(group);
-        row.ContributingJurisdictions.AddRange(contributing);
-        row.MissingJurisdictions.AddRange(missing);
+        row.Codes.AddRange(codes);
         return row;
     }
 
@@ -280,59 +319,106 @@ public sealed class QueryEngine
         var jurisdictions = request.Jurisdictions.Count > 0
             ? dataset.Jurisdictions.Where(request.Jurisdictions.Contains).ToArray()
             : dataset.Jurisdictions.ToArray();
-        return new QueryPlan(dataset, table, groupBy, filters, request.Years.Distinct().ToArray(), jurisdictions);
+        return new QueryPlan(dataset, table, groupBy, filters, request.Years.Distinct().Order().ToArray(), jurisdictions);
     }
 
-    // The answers given at one tree size, by the request's bytes (never changed once given: callers only read them).
-    private sealed record AnswersOfTree(long TreeSize)
+    // The answers given at one tree size, by the request's bytes (never changed once given: callers only read them),
+    // and the figures of that tree size laid out per dataset.
+    private sealed class AnswersOfTree(long treeSize)
     {
+        private readonly ConcurrentDictionary<string, Lazy<ServedTables>> _tables = new(StringComparer.Ordinal);
+
         public ConcurrentDictionary<ByteString, QueryResponse> ByRequest { get; } = new();
+
+        /// <summary>The figures of a dataset at this tree size, laid out from <paramref name="snapshot"/> (which holds at least this many leaves) on first use.</summary>
+        public ServedTables TablesOf(ServedSnapshot snapshot, string datasetId) =>
+            _tables.GetOrAdd(datasetId, id => new Lazy<ServedTables>(() => ServedTables.Of(snapshot, id, treeSize))).Value;
     }
 
     private static string UnknownDimension(DatasetDefinition dataset, string id) =>
         $"'{id}' is not a dimension of {dataset.Id}. Dimensions: {string.Join(", ", dataset.Dimensions.Select(d => d.Id))}.";
 
-    private sealed record QueryPlan(
-        DatasetDefinition Dataset,
-        TableDefinition Table,
-        IReadOnlyList<DimensionDefinition> GroupBy,
-        IReadOnlyDictionary<string, HashSet<string>> Filters,
-        IReadOnlyList<int> Years,
-        IReadOnlyList<string> Jurisdictions)
+    private readonly record struct CellSum(long Value, double Variance, int Cells);
+
+    // A checked query on its answering table: the groups it answers (code combinations of the grouped dimensions,
+    // restricted by the filters, in code-list order, first dimension slowest), and the table's cell positions that add
+    // up to each (those the filters keep).
+    private sealed class QueryPlan
     {
-        private int[] GroupIndexes { get; } = GroupBy.Select(d => Table.IndexOf(d.Id)).ToArray();
-
-        private (int Index, HashSet<string> Codes)[] FilterIndexes { get; } =
-            Filters.Select(f => (Table.IndexOf(f.Key), f.Value)).ToArray();
-
-        public bool Matches(CurrentCell cell) => FilterIndexes.All(f => f.Codes.Contains(cell.Codes[f.Index]));
-
-        public bool InGroup(CurrentCell cell, IReadOnlyList<string> group)
+        public QueryPlan(
+            DatasetDefinition dataset,
+            TableDefinition table,
+            IReadOnlyList<DimensionDefinition> groupBy,
+            IReadOnlyDictionary<string, HashSet<string>> filters,
+            IReadOnlyList<int> years,
+            string[] jurisdictions)
         {
-            for (var i = 0; i < GroupIndexes.Length; i++)
+            Dataset = dataset;
+            Table = table;
+            GroupBy = groupBy;
+            Filters = filters;
+            Years = years;
+            Jurisdictions = jurisdictions;
+
+            // Per grouped dimension, the codes kept (in code-list order) and each code's rank among them (-1: filtered out).
+            var kept = groupBy.Select(d => d.Codes.Select(c => c.Code).Where(c => !filters.TryGetValue(d.Id, out var codes) || codes.Contains(c)).ToArray()).ToArray();
+            var rank = groupBy.Select((d, k) => d.Codes.Select(c => Array.IndexOf(kept[k], c.Code)).ToArray()).ToArray();
+            string[][] groupCodes = [[]];
+            foreach (var codes in kept)
             {
-                if (cell.Codes[GroupIndexes[i]] != group[i])
+                groupCodes = groupCodes.SelectMany(g => codes.Select(c => (string[])[.. g, c])).ToArray();
+            }
+
+            GroupCodes = groupCodes;
+            var layout = new CellLayout(table.Dimensions);
+            var groupIndexes = groupBy.Select(d => table.IndexOf(d.Id)).ToArray();
+            var filterChecks = filters.Select(f => (Index: table.IndexOf(f.Key), Dimension: table.Dimensions[table.IndexOf(f.Key)], Codes: f.Value)).ToArray();
+            var positions = groupCodes.Select(_ => new List<int>()).ToArray();
+            var matching = new List<int>();
+            for (var position = 0; position < layout.CellCount; position++)
+            {
+                var filtersKeep = true;
+                foreach (var (index, dimension, codes) in filterChecks)
                 {
-                    return false;
+                    filtersKeep &= codes.Contains(dimension.Codes[layout.CodeIndexAt(position, index)].Code);
                 }
+
+                if (!filtersKeep)
+                {
+                    continue;
+                }
+
+                matching.Add(position);
+                var h = 0;
+                for (var k = 0; k < groupIndexes.Length; k++)
+                {
+                    h = (h * kept[k].Length) + rank[k][layout.CodeIndexAt(position, groupIndexes[k])];
+                }
+
+                positions[h].Add(position);
             }
 
-            return true;
+            GroupPositions = positions.Select(p => p.ToArray()).ToArray();
+            MatchingPositions = [.. matching];
         }
 
-        /// <summary>Every combination of the grouped dimensions' codes (restricted by filters), in code-list order.</summary>
-        public IEnumerable<IReadOnlyList<string>> EnumerateGroups()
-        {
-            IEnumerable<IReadOnlyList<string>> groups = [Array.Empty<string>()];
-            foreach (var dimension in GroupBy)
-            {
-                var codes = dimension.Codes.Select(c => c.Code)
-                    .Where(c => !Filters.TryGetValue(dimension.Id, out var kept) || kept.Contains(c))
-                    .ToArray();
-                groups = groups.SelectMany(g => codes.Select(c => (IReadOnlyList<string>)[.. g, c])).ToArray();
-            }
+        public DatasetDefinition Dataset { get; }
 
-            return groups;
-        }
+        public TableDefinition Table { get; }
+
+        public IReadOnlyList<DimensionDefinition> GroupBy { get; }
+
+        public IReadOnlyDictionary<string, HashSet<string>> Filters { get; }
+
+        /// <summary>The years asked, ascending; empty: every year reported.</summary>
+        public IReadOnlyList<int> Years { get; }
+
+        public string[] Jurisdictions { get; }
+
+        public string[][] GroupCodes { get; }
+
+        public int[][] GroupPositions { get; }
+
+        public int[] MatchingPositions { get; }
     }
 }

@@ -54,6 +54,19 @@ public sealed partial class ServedLog : IDisposable
         return CatchUpAsync(transaction, cancellationToken);
     }
 
+    /// <summary>
+    /// The snapshot verified last, without reading the store: it advances when this process appends and, with
+    /// replicas, when the follower hears of another's append. What queries are answered from.
+    /// </summary>
+    public ServedSnapshot Latest
+    {
+        get
+        {
+            ThrowIfFailed();
+            return Volatile.Read(ref _snapshot);
+        }
+    }
+
     /// <summary>Why this process stopped serving the log (it failed verification), or null while it serves.</summary>
     public string? Failure => Volatile.Read(ref _failure);
 

@@ -75,7 +75,7 @@ public sealed class ServedStatistics(ServedLog log)
         (await log.CurrentAsync(cancellationToken)).ById.Values.Count(r => string.Equals(r.SignerThumbprint, signerThumbprint, StringComparison.OrdinalIgnoreCase));
 
     // Of each statistics series of the dataset, the release current at a tree size.
-    private static IEnumerable<StatisticsRelease> Current(ServedSnapshot snapshot, string datasetId, long treeSize) =>
+    internal static IEnumerable<StatisticsRelease> Current(ServedSnapshot snapshot, string datasetId, long treeSize) =>
         snapshot.SeriesReleases
             .Where(s => s.Key.Kind == LeafKind.StatisticsRelease && s.Key.DatasetId == datasetId)
             .Select(s => snapshot.CurrentAsOf(s.Key, treeSize))
