@@ -92,6 +92,7 @@ public static partial class GatewayApplication
         builder.Services.AddSingleton<SignedEnvelopeOpener>();
         builder.Services.AddSingleton<IStatisticsAdmissionRule, PrivacyBudgetRule>();
         builder.Services.AddSingleton<SubmissionIngestor>();
+        builder.Services.AddSingleton<AnswerProvenance>();
         builder.Services.AddSingleton<QueryEngine>();
         builder.Services.AddHostedService<StoreInitializer>();
 

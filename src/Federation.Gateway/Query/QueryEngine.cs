@@ -28,10 +28,12 @@ public sealed class QueryEngine
     private readonly DatasetCatalog _catalog;
     private readonly ServedStatistics _store;
     private readonly TransparencyLog _log;
+    private readonly AnswerProvenance _provenance;
     private AnswersOfTree _answers = new(-1);
 
-    public QueryEngine(DatasetCatalog catalog, ServedStatistics store, TransparencyLog log)
+    public QueryEngine(DatasetCatalog catalog, ServedStatistics store, TransparencyLog log, AnswerProvenance provenance)
     {
+        _provenance = provenance;
         _catalog = catalog;
         _store = store;
         _log = log;
@@ -86,7 +88,8 @@ public sealed class QueryEngine
             : await _store.GetCellsAsOfAsync(plan.Dataset.Id, plan.Table.Id, years, asOf.TreeSize, cancellationToken);
 
         // Read after the cells: every release the answer used is within the first tree_size leaves.
-        var treeSize = (asOf ?? await _log.GetLatestCheckpointAsync(cancellationToken)).TreeSize;
+        var checkpoint = asOf ?? await _log.GetLatestCheckpointAsync(cancellationToken);
+        var treeSize = checkpoint.TreeSize;
         var response = new QueryResponse { DatasetId = plan.Dataset.Id, TableId = plan.Table.Id, TreeSize = (ulong)treeSize };
         response.GroupBy.AddRange(plan.GroupBy.Select(d => d.Id));
         var protection = plan.Dataset.Protection.Of(plan.Table.Id);
@@ -149,6 +152,7 @@ public sealed class QueryEngine
                 cancellationToken);
         }
 
+        await _provenance.AddAsync(request, response, checkpoint, asOf is not null, cancellationToken);
         return response;
     }
 
