@@ -108,7 +108,7 @@ public static partial class GatewayApplication
             grpc.Interceptors.Add<RefusalInterceptor>();
             grpc.Interceptors.Add<RequestLimitsInterceptor>();
             grpc.Interceptors.Add<AuditParametersInterceptor>();
-        });
+        }).AddJsonTranscoding();
         builder.Services.AddOptions<Grpc.AspNetCore.Server.GrpcServiceOptions>()
             .Configure<IOptions<GatewayOptions>>((grpc, gateway) =>
             {
