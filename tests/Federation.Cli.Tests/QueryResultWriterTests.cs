@@ -88,9 +88,11 @@ public sealed class QueryResultWriterTests
         QueryResultWriter.Write(Response(), OutputFormat.Table, writer, expectedJurisdictions: 3);
 
         var lines = writer.ToString().Split(Environment.NewLine);
-        Assert.Contains(lines, l => l.StartsWith("2024  WOMAN_GIRL", StringComparison.Ordinal) && l.Contains("1,235  ±12         2/3", StringComparison.Ordinal) && l.EndsWith("YT", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.StartsWith("2024  MAN_BOY     F      ±12", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("2024  WOMAN_GIRL", StringComparison.Ordinal) && l.Contains("1,235 r  ±12         2/3", StringComparison.Ordinal) && l.EndsWith("YT", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("2024  MAN_BOY     F        ±12", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("2025", StringComparison.Ordinal) && l.Contains("..", StringComparison.Ordinal) && l.Contains("0/3", StringComparison.Ordinal));
+        Assert.Contains("\"r\" = revised, \"p\" = preliminary", writer.ToString(), StringComparison.Ordinal);
+        Assert.Contains(lines, l => l == "Transparency log tree size 40, root hash AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=, log key 0a1b2c3d; computed 2026-12-03 16:00:00Z.");
     }
 
     [Fact]
