@@ -151,8 +151,11 @@ internal static class QueryResultWriter
         yield return ("tree_size", response.TreeSize);
         yield return ("root_hash", response.RootHash.ToBase64());
         yield return ("log_key_id", response.LogKeyId);
-        yield return ("computed_at", response.ComputedAt?.ToDateTimeOffset().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+        yield return ("computed_at", ComputedAt(response));
     }
+
+    private static string? ComputedAt(QueryResponse response) =>
+        response.ComputedAt?.ToDateTimeOffset().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 
     private static string Label(QueryExport export, string dimension, string code) =>
         export.Labels!.TryGetValue(dimension, out var codes) && codes.TryGetValue(code, out var label) ? label : code;
@@ -183,7 +186,8 @@ internal static class QueryResultWriter
     private static void WriteJson(QueryResponse response, QueryExport export, TextWriter writer)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        // Relaxed escaping: base64 '+' and the checkpoint's em dash stay as they are (the output is a file, not HTML).
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteString("dataset_id", response.DatasetId);
@@ -201,14 +205,7 @@ internal static class QueryResultWriter
             json.WriteString("root_hash", response.RootHash.ToBase64());
             json.WriteString("log_key_id", response.LogKeyId);
             json.WriteString("checkpoint", response.Checkpoint);
-            if (response.ComputedAt is { } computedAt)
-            {
-                json.WriteString("computed_at", computedAt.ToDateTimeOffset());
-            }
-            else
-            {
-                json.WriteNull("computed_at");
-            }
+            json.WriteString("computed_at", ComputedAt(response));
 
             json.WriteStartArray("rows");
             foreach (var row in response.Rows)
