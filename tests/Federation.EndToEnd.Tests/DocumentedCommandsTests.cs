@@ -61,7 +61,7 @@ public sealed partial class DocumentedCommandsTests(DocumentedCommandsTests.Demo
 
     /// <summary>
     /// One demo federation for all documents: a gateway with seven jurisdictions' releases (42 leaves, so `--as-of 40`
-    /// exists), a home folder whose ~/.local/share/federation/demo is it, and a `fed` command running the built CLI.
+    /// exists), a home folder whose ~/.local/share/federation/demo is it.
     /// </summary>
     public sealed class Demo : IAsyncLifetime
     {
@@ -80,13 +80,9 @@ public sealed partial class DocumentedCommandsTests(DocumentedCommandsTests.Demo
             _home = Path.Combine(Path.GetTempPath(), "federation-doc-test", Guid.NewGuid().ToString("N"));
             var share = Directory.CreateDirectory(Path.Combine(_home, ".local", "share", "federation"));
             Directory.CreateSymbolicLink(Path.Combine(share.FullName, "demo"), _federation.Layout.Root);
-            var bin = Directory.CreateDirectory(Path.Combine(_home, "bin"));
-            var fed = Path.Combine(bin.FullName, "fed");
-            File.WriteAllText(fed, $"#!/bin/sh\nexec dotnet \"{Path.Combine(AppContext.BaseDirectory, "fed.dll")}\" \"$@\"\n");
-            File.SetUnixFileMode(fed, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
-        /// <summary>Runs a bash script from the repository root, with HOME the demo's home and `fed` first on the PATH.</summary>
+        /// <summary>Runs a bash script from the repository root, with HOME the demo's home and `fed` the built CLI.</summary>
         public async Task<(int ExitCode, string Output, string Error)> RunShellAsync(string script)
         {
             var start = new ProcessStartInfo("bash")
@@ -100,12 +96,12 @@ public sealed partial class DocumentedCommandsTests(DocumentedCommandsTests.Demo
             start.Environment["HOME"] = _home;
             start.Environment.Remove("XDG_DATA_HOME");
             // Debian's python3 (with python3-grpcio) before any other on the PATH.
-            start.Environment["PATH"] = $"{Path.Combine(_home, "bin")}:/usr/bin:{Environment.GetEnvironmentVariable("PATH")}";
+            start.Environment["PATH"] = $"/usr/bin:{Environment.GetEnvironmentVariable("PATH")}";
             start.Environment["DOTNET_CLI_HOME"] = Environment.GetEnvironmentVariable("HOME") ?? _home;
             using var process = Process.Start(start)!;
             var output = process.StandardOutput.ReadToEndAsync();
             var error = process.StandardError.ReadToEndAsync();
-            await process.StandardInput.WriteAsync(script);
+            await process.StandardInput.WriteAsync($"fed() {{ dotnet '{Path.Combine(AppContext.BaseDirectory, "fed.dll")}' \"$@\"; }}\n{script}");
             process.StandardInput.Close();
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
             try
