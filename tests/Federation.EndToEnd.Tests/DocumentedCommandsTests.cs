@@ -36,6 +36,27 @@ public sealed partial class DocumentedCommandsTests(DocumentedCommandsTests.Demo
     }
 
     [Fact]
+    public async Task Every_command_the_running_demo_suggests_exits_0()
+    {
+        // Printed as "COMMAND          (what it does)": the note is not part of the command.
+        var commands = Cli.Demo.DemoRunner.CommandsToTry(demo.Layout, demo.Address.ToString())
+            .Select(c => Regex.Replace(c, @"\s{2,}\(.*\)$", string.Empty))
+            .ToArray();
+        Assert.Contains(commands, c => c.StartsWith("npx @bufbuild/buf curl ", StringComparison.Ordinal));
+
+        var script = new StringBuilder("set -euo pipefail\n");
+        foreach (var command in commands)
+        {
+            script.Append($"echo '>>> {command}' >&2\n{command} >/dev/null\n");
+        }
+
+        var (exitCode, output, error) = await demo.RunShellAsync(script.ToString());
+
+        var failed = error.Split('\n').LastOrDefault(l => l.StartsWith(">>> ", StringComparison.Ordinal));
+        Assert.True(exitCode == 0, $"`{failed?[4..]}` exited {exitCode}.\nstdout:\n{output}\nstderr:\n{error}");
+    }
+
+    [Fact]
     public void Blocks_are_found_with_their_line_numbers()
     {
         var blocks = DocTestBlocks("text\n```sh doc-test\nfed query\n```\n```sh\nnot run\n```\n```sh doc-test\na \\\n  b\n```\n");
@@ -68,6 +89,10 @@ public sealed partial class DocumentedCommandsTests(DocumentedCommandsTests.Demo
         private static readonly string[] Reporting = ["ON", "QC", "BC", "AB", "MB", "SK", "NS"];
         private DemoFederationFixture _federation = null!;
         private string _home = null!;
+
+        internal Cli.Demo.DemoLayout Layout => _federation.Layout;
+
+        internal Uri Address => _federation.Address;
 
         public async Task InitializeAsync()
         {
