@@ -61,12 +61,23 @@ public sealed class CommandLineTests
 
         Assert.True(exitCode == 0, error);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.Equal("reference_year,jurisdiction,gender,value,status,contributing_jurisdictions,missing_jurisdictions,variance,margin_95", lines[0]);
+        Assert.Equal(
+            "reference_year,jurisdiction,gender,value,status,contributing_jurisdictions,missing_jurisdictions,variance,margin_95,lower_95,upper_95,"
+            + "revised,preliminary,dataset_id,table_id,publication,tree_size,root_hash,log_key_id,computed_at",
+            lines[0]);
         Assert.Equal(5, lines.Length);
-        Assert.StartsWith("2024,,WOMAN_GIRL,", lines[1], StringComparison.Ordinal);
+        var header = lines[0].Split(',');
+        var woman = lines[1].Split(',');
+        string Column(string name) => woman[Array.IndexOf(header, name)];
+        Assert.Equal(("2024", "WOMAN_GIRL"), (Column("reference_year"), Column("gender")));
         // By gender from T1: 5 cells of noise variance 20 each (variance 100); the 95% margin is the exact quantile of
         // the integer noise (20), not the normal approximation's 1.96 x 10.
-        Assert.EndsWith(",100,20", lines[1], StringComparison.Ordinal);
+        Assert.Equal(("100", "20"), (Column("variance"), Column("margin_95")));
+        var value = long.Parse(Column("value"), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal((Math.Max(0, value - 20).ToString(System.Globalization.CultureInfo.InvariantCulture), (value + 20).ToString(System.Globalization.CultureInfo.InvariantCulture)), (Column("lower_95"), Column("upper_95")));
+        Assert.Equal(("trafficking.victims.v1", "T1", "false"), (Column("dataset_id"), Column("table_id"), Column("publication")));
+        Assert.Equal(32, Convert.FromBase64String(Column("root_hash")).Length);
+        Assert.Matches("^[0-9a-f]{8}$", Column("log_key_id"));
     }
 
     [Fact]
@@ -84,7 +95,7 @@ public sealed class CommandLineTests
     }
 
     [Fact]
-    public async Task Fed_query_json_output_is_the_protobuf_json_form()
+    public async Task Fed_query_json_output_has_provenance_and_numbers_as_numbers()
     {
         await using var fixture = await DemoFederationFixture.StartAsync();
         await new NodeRunner(NodeConfiguration.Load(fixture.Layout.NodeConfiguration("NS")), TimeProvider.System).RunAsync(CancellationToken.None);
@@ -93,8 +104,11 @@ public sealed class CommandLineTests
 
         Assert.True(exitCode == 0, error);
         using var json = JsonDocument.Parse(output);
-        Assert.Equal("T0", json.RootElement.GetProperty("tableId").GetString());
-        Assert.Equal(6, json.RootElement.GetProperty("rows").GetArrayLength());
+        Assert.Equal("T0", json.RootElement.GetProperty("table_id").GetString());
+        Assert.True(json.RootElement.GetProperty("tree_size").GetInt64() > 0);
+        var rows = json.RootElement.GetProperty("rows");
+        Assert.Equal(6, rows.GetArrayLength());
+        Assert.All(rows.EnumerateArray(), r => Assert.Equal(JsonValueKind.Number, r.GetProperty("value").ValueKind));
     }
 
     [Fact]

@@ -7,6 +7,8 @@ namespace Federation.Cli.Commands;
 /// <summary>`fed datasets`: lists and describes the datasets a gateway publishes.</summary>
 internal static class DatasetsCommand
 {
+    private static readonly Google.Protobuf.JsonFormatter Json = new(Google.Protobuf.JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
+
     public static Command Create()
     {
         var command = new Command("datasets", "List the datasets a gateway publishes, or describe one (dimensions, codes, tables, protection).");
@@ -15,11 +17,20 @@ internal static class DatasetsCommand
         var trustRoot = CommonOptions.TrustRoot();
         var credentials = CommonOptions.Credentials();
         var id = new Argument<string?>("dataset") { Description = "Dataset id to describe; omit to list.", Arity = ArgumentArity.ZeroOrOne };
+        var format = new Option<OutputFormat>("--format") { Description = "table or json (the gateway's answer in protobuf JSON form).", DefaultValueFactory = _ => OutputFormat.Table };
+        format.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<OutputFormat>() is not (OutputFormat.Table or OutputFormat.Json))
+            {
+                result.AddError("fed datasets prints a table or json.");
+            }
+        });
         command.Add(data);
         command.Add(gateway);
         command.Add(trustRoot);
         command.Add(credentials);
         command.Add(id);
+        command.Add(format);
         command.SetAction(GuardedAction.Of(async (parse, cancellationToken) =>
         {
             using var channel = GatewayConnection.Open(parse, data, gateway, trustRoot, credentials);
@@ -29,6 +40,12 @@ internal static class DatasetsCommand
             if (datasetId is null)
             {
                 var list = await client.ListDatasetsAsync(new ListDatasetsRequest(), deadline: deadline, cancellationToken: cancellationToken);
+                if (parse.GetValue(format) == OutputFormat.Json)
+                {
+                    Console.WriteLine(Json.Format(list));
+                    return 0;
+                }
+
                 var table = new TextTable("dataset", "title", "unit");
                 foreach (var d in list.Datasets)
                 {
@@ -39,9 +56,15 @@ internal static class DatasetsCommand
                 return 0;
             }
 
-            var dataset = (await client.DescribeDatasetAsync(
-                new DescribeDatasetRequest { DatasetId = datasetId }, deadline: deadline, cancellationToken: cancellationToken)).Dataset;
-            Describe(dataset, Console.Out);
+            var described = await client.DescribeDatasetAsync(
+                new DescribeDatasetRequest { DatasetId = datasetId }, deadline: deadline, cancellationToken: cancellationToken);
+            if (parse.GetValue(format) == OutputFormat.Json)
+            {
+                Console.WriteLine(Json.Format(described));
+                return 0;
+            }
+
+            Describe(described.Dataset, Console.Out);
             return 0;
         }));
         return command;

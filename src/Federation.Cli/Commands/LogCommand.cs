@@ -10,6 +10,7 @@ internal static class LogCommand
         var command = new Command("log", "Check the gateway's transparency log: signed checkpoints, inclusion and consistency proofs.")
         {
             LogVerifyCommand.Create(),
+            LogCheckpointCommand.Create(),
             CreateCheckProof(),
         };
         return command;

@@ -17,7 +17,7 @@ internal static class QueryCommand
         var dataset = new Option<string>("--dataset") { Description = "Dataset id.", DefaultValueFactory = _ => "trafficking.victims.v1" };
         var groupBy = new Option<string[]>("--group-by")
         {
-            Description = "Dimensions to group by, comma-separated (for example gender,age_group). See `fed datasets describe`.",
+            Description = "Dimensions to group by, comma-separated (for example gender,age_group). See `fed datasets trafficking.victims.v1`.",
             AllowMultipleArgumentsPerToken = true,
         };
         var filter = new Option<string[]>("--filter")
@@ -35,7 +35,20 @@ internal static class QueryCommand
         {
             Description = "Publication view: consistent, non-negative integers (national and jurisdiction figures add up), unreliable cells flagged F.",
         };
-        var format = new Option<OutputFormat>("--format") { Description = "table, csv or json.", DefaultValueFactory = _ => OutputFormat.Table };
+        var format = new Option<OutputFormat>("--format")
+        {
+            Description = "table, csv, json (numbers as numbers) or sdmx-csv. Every form carries the answer's provenance, statuses and r/p marks.",
+            DefaultValueFactory = _ => OutputFormat.Table,
+            CustomParser = ParseFormat,
+        };
+        var publicationSafe = new Option<bool?>("--publication-safe")
+        {
+            Description = "Cells too unreliable to publish (F) carry no value and no bounds, only the symbol. On by default with --publication; "
+                + "--publication-safe false exports the raw protected values.",
+            Arity = ArgumentArity.ZeroOrOne,
+            CustomParser = ParseSwitch,
+        };
+        var labels = new Option<bool>("--labels") { Description = "Add each code's label (csv, json: a DIMENSION_label column; sdmx-csv: \"CODE: label\")." };
         var asOf = new Option<string?>("--as-of")
         {
             Description = "Answer from what had been accepted then: a transparency log tree size (for example 40), a time " +
@@ -45,7 +58,7 @@ internal static class QueryCommand
 
         var command = new Command("query", "Query national or per-jurisdiction figures from a gateway.")
         {
-            data, gateway, trustRoot, credentials, dataset, groupBy, filter, years, jurisdictions, byJurisdiction, publication, format, asOf, timeout,
+            data, gateway, trustRoot, credentials, dataset, groupBy, filter, years, jurisdictions, byJurisdiction, publication, format, publicationSafe, labels, asOf, timeout,
         };
         command.SetAction(GuardedAction.Of(async (parse, cancellationToken) =>
         {
@@ -68,15 +81,64 @@ internal static class QueryCommand
                 deadline: DateTime.UtcNow.AddSeconds(parse.GetValue(timeout)),
                 cancellationToken: cancellationToken);
             var expected = DatasetCatalog.Default.Find(request.DatasetId)?.Jurisdictions.Count ?? Jurisdiction.All.Count;
-            QueryResultWriter.Write(response, parse.GetValue(format), Console.Out, expected);
-            if (parse.GetValue(format) == OutputFormat.Table && parse.GetValue(asOf) is not null)
-            {
-                Console.WriteLine($"As of transparency log tree size {response.TreeSize}.");
-            }
-
+            var codeLabels = parse.GetValue(labels)
+                ? await CodeLabelsAsync(new CatalogService.CatalogServiceClient(channel), request.DatasetId, parse.GetValue(timeout), cancellationToken)
+                : null;
+            var export = new QueryExport(parse.GetValue(publicationSafe) ?? request.Publication, codeLabels);
+            QueryResultWriter.Write(response, parse.GetValue(format), Console.Out, expected, export);
             return 0;
         }));
         return command;
+    }
+
+    private static OutputFormat ParseFormat(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[0].Value;
+        switch (text.ToLowerInvariant())
+        {
+            case "table":
+                return OutputFormat.Table;
+            case "csv":
+                return OutputFormat.Csv;
+            case "json":
+                return OutputFormat.Json;
+            case "sdmx-csv":
+                return OutputFormat.SdmxCsv;
+            default:
+                result.AddError($"--format '{text}': expected table, csv, json or sdmx-csv.");
+                return OutputFormat.Table;
+        }
+    }
+
+    // A switch that may be given a value: "--publication-safe" is true, "--publication-safe false" false.
+    private static bool? ParseSwitch(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        if (result.Tokens.Count == 0)
+        {
+            return true;
+        }
+
+        if (bool.TryParse(result.Tokens[0].Value, out var value))
+        {
+            return value;
+        }
+
+        result.AddError($"--publication-safe '{result.Tokens[0].Value}': expected true or false.");
+        return null;
+    }
+
+    // The label of every code of the dataset's dimensions, as the gateway publishes them.
+    private static async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>> CodeLabelsAsync(
+        CatalogService.CatalogServiceClient client, string datasetId, int timeoutSeconds, CancellationToken cancellationToken)
+    {
+        var dataset = (await client.DescribeDatasetAsync(
+            new DescribeDatasetRequest { DatasetId = datasetId },
+            deadline: DateTime.UtcNow.AddSeconds(timeoutSeconds),
+            cancellationToken: cancellationToken)).Dataset;
+        return dataset.Dimensions.ToDictionary(
+            d => d.Id,
+            d => (IReadOnlyDictionary<string, string>)d.Codes.ToDictionary(c => c.Code_, c => c.Label, StringComparer.Ordinal),
+            StringComparer.Ordinal);
     }
 
     private static IEnumerable<string> SplitList(string[]? values) =>

@@ -204,7 +204,7 @@ internal sealed class DemoRunner(DemoLayout layout, TextWriter output, TimeProvi
             $"fed services find{dataFlag} --jurisdiction ON --type emergency_shelter --available",
             $"fed services coverage{dataFlag}",
             $"fed report{dataFlag} --year {lastYear} --out {Path.Combine(layout.Root, "report")}          (the National Rapporteur's annual report: English and French pages, charts, CSV data, provenance)",
-            $"npx buf curl --protocol grpc --cacert {layout.RootCertificate} --list-services {shownAddress}",
+            $"npx @bufbuild/buf curl --protocol grpc --cacert {layout.RootCertificate} --list-services {shownAddress}",
         ];
     }
 

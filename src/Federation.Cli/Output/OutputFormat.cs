@@ -6,4 +6,7 @@ internal enum OutputFormat
     Table,
     Csv,
     Json,
+
+    /// <summary>SDMX-CSV (`fed query` only).</summary>
+    SdmxCsv,
 }

@@ -1,21 +1,38 @@
 using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using Federation.Contracts.V1;
-using Google.Protobuf;
 
 namespace Federation.Cli.Output;
 
-/// <summary>Prints a query answer as an aligned table, CSV or JSON (protobuf JSON form).</summary>
+/// <summary>How a query answer is exported besides its format.</summary>
+/// <param name="PublicationSafe">Cells too unreliable to publish (F) carry no value and no bounds, only the symbol.</param>
+/// <param name="Labels">Code labels by dimension id and code, or null for codes only.</param>
+internal sealed record QueryExport(bool PublicationSafe, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? Labels)
+{
+    public static QueryExport Raw { get; } = new(false, null);
+}
+
+/// <summary>
+/// Prints a query answer as an aligned table, CSV, JSON or SDMX-CSV. Every form carries the answer's provenance
+/// (dataset, table, publication flag, tree size, checkpoint root hash, log key id, when computed) and each row's
+/// status and revision marks. CSV and JSON have the same columns (JSON: one object per row, numbers as numbers).
+/// </summary>
 internal static class QueryResultWriter
 {
-    public static void Write(QueryResponse response, OutputFormat format, TextWriter writer, int expectedJurisdictions)
+    public static void Write(QueryResponse response, OutputFormat format, TextWriter writer, int expectedJurisdictions, QueryExport? export = null)
     {
+        export ??= QueryExport.Raw;
         switch (format)
         {
             case OutputFormat.Json:
-                writer.WriteLine(new JsonFormatter(JsonFormatter.Settings.Default.WithFormatDefaultValues(true)).Format(response));
+                WriteJson(response, export, writer);
                 return;
             case OutputFormat.Csv:
-                WriteCsv(response, writer);
+                WriteCsv(response, export, writer);
+                return;
+            case OutputFormat.SdmxCsv:
+                WriteSdmxCsv(response, export, writer);
                 return;
             default:
                 WriteTable(response, writer, expectedJurisdictions);
@@ -45,6 +62,10 @@ internal static class QueryResultWriter
         _ => string.Empty,
     };
 
+    /// <summary>The StatCan revision marks of a row: "r" revised, "p" preliminary, both as "r p", or "".</summary>
+    public static string Marks(QueryRow row) =>
+        string.Join(' ', new[] { row.Revised ? "r" : null, row.Preliminary ? "p" : null }.OfType<string>());
+
     private static void WriteTable(QueryResponse response, TextWriter writer, int expectedJurisdictions)
     {
         var byJurisdiction = response.Rows.Any(r => r.Jurisdiction.Length > 0);
@@ -73,7 +94,7 @@ internal static class QueryResultWriter
             }
 
             cells.AddRange(row.Codes);
-            cells.Add(FormatValue(row));
+            cells.Add(Marks(row) is { Length: > 0 } marks ? $"{FormatValue(row)} {marks}" : FormatValue(row));
             cells.Add(FormatMargin(row));
             if (!byJurisdiction)
             {
@@ -85,25 +106,193 @@ internal static class QueryResultWriter
         }
 
         table.Write(writer);
-        writer.WriteLine($"(from table {response.TableId}; values are protected by the dataset's policy, the true figure is within the 95% margin 19 times in 20;");
-        writer.WriteLine(" \"..\" = not available, \"E\" = use with caution, \"F\" = too unreliable to be published)");
+        var view = response.Publication
+            ? "the publication view (consistent, non-negative integers; margins are those of the protected estimates)"
+            : "protected values";
+        writer.WriteLine($"(from table {response.TableId} of {response.DatasetId}, {view}; the true figure is within the 95% margin 19 times in 20;");
+        writer.WriteLine(" \"..\" = not available, \"E\" = use with caution, \"F\" = too unreliable to be published, \"r\" = revised, \"p\" = preliminary)");
+        if (response.RootHash.Length > 0)
+        {
+            writer.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Transparency log tree size {response.TreeSize}, root hash {response.RootHash.ToBase64()}, log key {response.LogKeyId}; computed {response.ComputedAt?.ToDateTimeOffset():u}."));
+        }
     }
 
-    private static void WriteCsv(QueryResponse response, TextWriter writer)
+    // The columns of the CSV and JSON forms, in order: name and value (null: empty in CSV, null in JSON).
+    private static IEnumerable<(string Name, object? Value)> Columns(QueryResponse response, QueryRow row, QueryExport export)
     {
-        writer.WriteLine(string.Join(',', new[] { "reference_year", "jurisdiction" }.Concat(response.GroupBy).Concat(["value", "status", "contributing_jurisdictions", "missing_jurisdictions", "variance", "margin_95"])));
+        var available = row.Status != CellStatus.NotAvailable;
+        var withheld = !available || (export.PublicationSafe && row.Status == CellStatus.TooUnreliable);
+        yield return ("reference_year", row.ReferenceYear);
+        yield return ("jurisdiction", row.Jurisdiction);
+        for (var i = 0; i < response.GroupBy.Count; i++)
+        {
+            yield return (response.GroupBy[i], row.Codes[i]);
+            if (export.Labels is not null)
+            {
+                yield return (response.GroupBy[i] + "_label", Label(export, response.GroupBy[i], row.Codes[i]));
+            }
+        }
+
+        yield return ("value", withheld ? null : row.Value);
+        yield return ("status", Symbol(row.Status) is { Length: > 0 } symbol ? symbol : "A");
+        yield return ("contributing_jurisdictions", string.Join(' ', row.ContributingJurisdictions));
+        yield return ("missing_jurisdictions", string.Join(' ', row.MissingJurisdictions));
+        yield return ("variance", available ? row.Variance : null);
+        yield return ("margin_95", available ? Math.Round(row.Margin, 2) : null);
+        yield return ("lower_95", withheld ? null : Math.Max(0, Math.Round(row.Value - row.Margin, 2)));
+        yield return ("upper_95", withheld ? null : Math.Round(row.Value + row.Margin, 2));
+        yield return ("revised", row.Revised);
+        yield return ("preliminary", row.Preliminary);
+        yield return ("dataset_id", response.DatasetId);
+        yield return ("table_id", response.TableId);
+        yield return ("publication", response.Publication);
+        yield return ("tree_size", response.TreeSize);
+        yield return ("root_hash", response.RootHash.ToBase64());
+        yield return ("log_key_id", response.LogKeyId);
+        yield return ("computed_at", ComputedAt(response));
+    }
+
+    private static string? ComputedAt(QueryResponse response) =>
+        response.ComputedAt?.ToDateTimeOffset().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+
+    private static string Label(QueryExport export, string dimension, string code) =>
+        export.Labels!.TryGetValue(dimension, out var codes) && codes.TryGetValue(code, out var label) ? label : code;
+
+    private static void WriteCsv(QueryResponse response, QueryExport export, TextWriter writer)
+    {
+        var header = Columns(response, new QueryRow { Codes = { response.GroupBy.Select(_ => string.Empty) } }, export).Select(c => c.Name);
+        writer.WriteLine(string.Join(',', header.Select(Csv)));
         foreach (var row in response.Rows)
         {
-            writer.WriteLine(string.Join(',', new[] { row.ReferenceYear.ToString(CultureInfo.InvariantCulture), row.Jurisdiction }
-                .Concat(row.Codes)
-                .Concat([
-                    row.Status == CellStatus.NotAvailable ? string.Empty : row.Value.ToString(CultureInfo.InvariantCulture),
-                    Symbol(row.Status) is { Length: > 0 } symbol ? symbol : "A",
-                    string.Join(' ', row.ContributingJurisdictions),
-                    string.Join(' ', row.MissingJurisdictions),
-                    row.Status == CellStatus.NotAvailable ? string.Empty : row.Variance.ToString("R", CultureInfo.InvariantCulture),
-                    row.Status == CellStatus.NotAvailable ? string.Empty : row.Margin.ToString("0.##", CultureInfo.InvariantCulture),
-                ])));
+            writer.WriteLine(string.Join(',', Columns(response, row, export).Select(c => Csv(CsvText(c.Value)))));
         }
+    }
+
+    private static string CsvText(object? value) => value switch
+    {
+        null => string.Empty,
+        bool b => b ? "true" : "false",
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? string.Empty,
+    };
+
+    // RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled.
+    private static string Csv(string text) =>
+        text.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : text;
+
+    private static void WriteJson(QueryResponse response, QueryExport export, TextWriter writer)
+    {
+        using var buffer = new MemoryStream();
+        // Relaxed escaping: base64 '+' and the checkpoint's em dash stay as they are (the output is a file, not HTML).
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            json.WriteString("dataset_id", response.DatasetId);
+            json.WriteString("table_id", response.TableId);
+            json.WriteStartArray("group_by");
+            foreach (var dimension in response.GroupBy)
+            {
+                json.WriteStringValue(dimension);
+            }
+
+            json.WriteEndArray();
+            json.WriteBoolean("publication", response.Publication);
+            json.WriteBoolean("publication_safe", export.PublicationSafe);
+            json.WriteNumber("tree_size", response.TreeSize);
+            json.WriteString("root_hash", response.RootHash.ToBase64());
+            json.WriteString("log_key_id", response.LogKeyId);
+            json.WriteString("checkpoint", response.Checkpoint);
+            json.WriteString("computed_at", ComputedAt(response));
+
+            json.WriteStartArray("rows");
+            foreach (var row in response.Rows)
+            {
+                json.WriteStartObject();
+                foreach (var (name, value) in Columns(response, row, export))
+                {
+                    json.WritePropertyName(name);
+                    switch (value)
+                    {
+                        case null:
+                            json.WriteNullValue();
+                            break;
+                        case bool b:
+                            json.WriteBooleanValue(b);
+                            break;
+                        case int i:
+                            json.WriteNumberValue(i);
+                            break;
+                        case long l:
+                            json.WriteNumberValue(l);
+                            break;
+                        case ulong u:
+                            json.WriteNumberValue(u);
+                            break;
+                        case double d:
+                            json.WriteNumberValue(d);
+                            break;
+                        default:
+                            json.WriteStringValue(CsvText(value));
+                            break;
+                    }
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        writer.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
+    }
+
+    /// <summary>
+    /// SDMX-CSV (version 1 layout): DATAFLOW, the dimensions (REF_AREA: CA, or CA-XX for a province or territory; then
+    /// the grouped dimensions in upper case), TIME_PERIOD, OBS_VALUE, and the attributes OBS_STATUS (M not available,
+    /// U low reliability (E or F), else P preliminary, R revised, A normal) and CONF_STATUS (N not for publication for F,
+    /// F free otherwise). With labels, each code is written "CODE: label" (SDMX-CSV's labels=both).
+    /// </summary>
+    private static void WriteSdmxCsv(QueryResponse response, QueryExport export, TextWriter writer)
+    {
+        var dataflow = SdmxDataflow(response.DatasetId);
+        writer.WriteLine(string.Join(',', new[] { "DATAFLOW", "REF_AREA" }
+            .Concat(response.GroupBy.Select(d => d.ToUpperInvariant()))
+            .Concat(["TIME_PERIOD", "OBS_VALUE", "OBS_STATUS", "CONF_STATUS"])));
+        foreach (var row in response.Rows)
+        {
+            var withheld = row.Status == CellStatus.NotAvailable || (export.PublicationSafe && row.Status == CellStatus.TooUnreliable);
+            var codes = row.Codes.Select((code, i) => export.Labels is null ? code : $"{code}: {Label(export, response.GroupBy[i], code)}");
+            writer.WriteLine(string.Join(',', new[] { dataflow, row.Jurisdiction.Length == 0 ? "CA" : "CA-" + row.Jurisdiction }
+                .Concat(codes)
+                .Concat([
+                    row.ReferenceYear.ToString(CultureInfo.InvariantCulture),
+                    withheld ? string.Empty : row.Value.ToString(CultureInfo.InvariantCulture),
+                    ObsStatus(row),
+                    row.Status == CellStatus.TooUnreliable ? "N" : "F",
+                ])
+                .Select(Csv)));
+        }
+    }
+
+    private static string ObsStatus(QueryRow row) => row.Status switch
+    {
+        CellStatus.NotAvailable => "M",
+        CellStatus.UseWithCaution or CellStatus.TooUnreliable => "U",
+        _ when row.Preliminary => "P",
+        _ when row.Revised => "R",
+        _ => "A",
+    };
+
+    // "trafficking.victims.v1" -> "FEDERATION:TRAFFICKING_VICTIMS(1.0)": agency, id and version of the dataflow.
+    private static string SdmxDataflow(string datasetId)
+    {
+        var parts = datasetId.Split('.');
+        var version = parts.Length > 1 && parts[^1] is ['v', .. var number] && number.All(char.IsAsciiDigit) && number.Length > 0 ? number : null;
+        var id = string.Join('_', version is null ? parts : parts[..^1]).ToUpperInvariant();
+        return $"FEDERATION:{id}({version ?? "1"}.0)";
     }
 }

@@ -3,6 +3,7 @@ using Federation.Contracts.V1;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using Microsoft.AspNetCore.Grpc.JsonTranscoding;
 using Microsoft.AspNetCore.Http.Features;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -11,7 +12,8 @@ namespace Federation.Gateway.Audit;
 
 /// <summary>
 /// Records every gRPC query (catalogue, query and admin methods) and every refused call, whatever refused it
-/// (authentication, authorization, validation, size limits), after the response is complete.
+/// (authentication, authorization, validation, size limits), after the response is complete. HTTP/JSON calls of the
+/// same methods (JSON transcoding) are recorded as their gRPC method, with the status their HTTP status stands for.
 /// </summary>
 internal sealed partial class AuditMiddleware(RequestDelegate next, IAuditLog audit, TimeProvider timeProvider, ILogger<AuditMiddleware> logger)
 {
@@ -19,15 +21,18 @@ internal sealed partial class AuditMiddleware(RequestDelegate next, IAuditLog au
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) != true)
+        var transcoded = context.GetEndpoint()?.Metadata.GetMetadata<GrpcJsonTranscodingMetadata>();
+        if (transcoded is null && context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) != true)
         {
             await next(context);
             return;
         }
 
         await next(context);
-        var method = context.Request.Path.Value ?? string.Empty;
-        var (code, message) = ReadStatus(context);
+        var method = transcoded is null
+            ? context.Request.Path.Value ?? string.Empty
+            : $"/{transcoded.MethodDescriptor.Service.FullName}/{transcoded.MethodDescriptor.Name}";
+        var (code, message) = transcoded is null ? ReadStatus(context) : ReadHttpStatus(context);
         var refused = code != StatusCode.OK;
         if (!refused && !IsQuery(method))
         {
@@ -69,6 +74,30 @@ internal sealed partial class AuditMiddleware(RequestDelegate next, IAuditLog au
 
         var code = int.TryParse(status, out var number) ? (StatusCode)number : StatusCode.Unknown;
         return (code, message is null ? string.Empty : Uri.UnescapeDataString(message));
+    }
+
+    // The gRPC status an HTTP/JSON answer's HTTP status stands for (the inverse of the transcoding's mapping).
+    private static (StatusCode Code, string Message) ReadHttpStatus(HttpContext context)
+    {
+        var http = context.Response.StatusCode;
+        var code = http switch
+        {
+            StatusCodes.Status200OK => StatusCode.OK,
+            StatusCodes.Status400BadRequest => StatusCode.InvalidArgument,
+            StatusCodes.Status401Unauthorized => StatusCode.Unauthenticated,
+            StatusCodes.Status403Forbidden => StatusCode.PermissionDenied,
+            StatusCodes.Status404NotFound => StatusCode.NotFound,
+            StatusCodes.Status409Conflict => StatusCode.Aborted,
+            StatusCodes.Status412PreconditionFailed => StatusCode.FailedPrecondition,
+            StatusCodes.Status413PayloadTooLarge or StatusCodes.Status429TooManyRequests => StatusCode.ResourceExhausted,
+            499 => StatusCode.Cancelled,
+            StatusCodes.Status501NotImplemented => StatusCode.Unimplemented,
+            StatusCodes.Status503ServiceUnavailable => StatusCode.Unavailable,
+            StatusCodes.Status504GatewayTimeout => StatusCode.DeadlineExceeded,
+            StatusCodes.Status500InternalServerError => StatusCode.Internal,
+            _ => StatusCode.Unknown,
+        };
+        return (code, code == StatusCode.OK ? string.Empty : $"HTTP {http} (HTTP/JSON)");
     }
 
     private static string? FirstOf(string name, IHeaderDictionary? trailers, IHeaderDictionary headers)

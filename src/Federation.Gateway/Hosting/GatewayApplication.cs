@@ -92,6 +92,7 @@ public static partial class GatewayApplication
         builder.Services.AddSingleton<SignedEnvelopeOpener>();
         builder.Services.AddSingleton<IStatisticsAdmissionRule, PrivacyBudgetRule>();
         builder.Services.AddSingleton<SubmissionIngestor>();
+        builder.Services.AddSingleton<AnswerProvenance>();
         builder.Services.AddSingleton<QueryEngine>();
         builder.Services.AddHostedService<StoreInitializer>();
 
@@ -107,7 +108,9 @@ public static partial class GatewayApplication
             grpc.Interceptors.Add<RefusalInterceptor>();
             grpc.Interceptors.Add<RequestLimitsInterceptor>();
             grpc.Interceptors.Add<AuditParametersInterceptor>();
-        });
+        }).AddJsonTranscoding(json =>
+            // Refusals carry google.rpc.BadRequest details (RpcRefusal); the HTTP/JSON error body writes them out.
+            json.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromMessages(Google.Rpc.BadRequest.Descriptor));
         builder.Services.AddOptions<Grpc.AspNetCore.Server.GrpcServiceOptions>()
             .Configure<IOptions<GatewayOptions>>((grpc, gateway) =>
             {

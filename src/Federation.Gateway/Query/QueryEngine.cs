@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Federation.Contracts.V1;
 using Federation.Gateway.Hosting;
 using Federation.Gateway.Serving;
+using Federation.Gateway.Storage;
 using Federation.Gateway.Transparency;
 using Federation.Sdk.Catalog;
 using Federation.Sdk.Privacy;
@@ -39,12 +40,14 @@ public sealed class QueryEngine
     private readonly DatasetCatalog _catalog;
     private readonly ServedLog _served;
     private readonly TransparencyLog _log;
+    private readonly AnswerProvenance _provenance;
     private readonly bool _othersAppend;
     private readonly ConcurrentDictionary<long, AnswersOfTree> _trees = new();
     private int _rememberedAnswers;
 
-    public QueryEngine(DatasetCatalog catalog, ServedLog served, TransparencyLog log, IOptions<GatewayOptions> options)
+    public QueryEngine(DatasetCatalog catalog, ServedLog served, TransparencyLog log, AnswerProvenance provenance, IOptions<GatewayOptions> options)
     {
+        _provenance = provenance;
         _catalog = catalog;
         _served = served;
         _log = log;
@@ -57,10 +60,11 @@ public sealed class QueryEngine
         var snapshot = _othersAppend ? await _served.CurrentAsync(cancellationToken) : _served.Latest;
         QueryPlan? plan = null;
         var treeSize = snapshot.TreeSize;
+        StoredCheckpoint? asOf = null;
         if (request.AsOfTreeSize != 0 || request.AsOfTime is not null)
         {
             plan = Plan(request);
-            var asOf = await _log.ResolveAsOfAsync(
+            asOf = await _log.ResolveAsOfAsync(
                 request.AsOfTreeSize > long.MaxValue ? -1 : (long)request.AsOfTreeSize,
                 request.AsOfTime?.ToDateTimeOffset(),
                 cancellationToken);
@@ -81,6 +85,9 @@ public sealed class QueryEngine
 
         plan ??= Plan(request);
         var response = Answer(request, plan, answers.TablesOf(snapshot, plan.Dataset.Id), cancellationToken);
+        // Provenance is part of the answer kept for this tree size: the checkpoint it was computed at and when.
+        var checkpoint = asOf ?? await _log.CheckpointAsync(treeSize, "as_of_tree_size", cancellationToken);
+        await _provenance.AddAsync(request, response, checkpoint, asOf is not null, cancellationToken);
         if (Volatile.Read(ref _rememberedAnswers) < MaxRememberedAnswers && answers.ByRequest.TryAdd(key, response))
         {
             Interlocked.Increment(ref _rememberedAnswers);

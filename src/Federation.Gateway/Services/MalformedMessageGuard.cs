@@ -20,7 +20,11 @@ internal sealed class MalformedMessageGuard(RequestDelegate next, IOptions<GrpcS
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var method = context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method;
+        // HTTP/JSON calls (JSON transcoding) carry JSON, which the transcoding parses and refuses itself.
+        var endpoint = context.GetEndpoint()?.Metadata;
+        var method = endpoint?.GetMetadata<Microsoft.AspNetCore.Grpc.JsonTranscoding.GrpcJsonTranscodingMetadata>() is null
+            ? endpoint?.GetMetadata<GrpcMethodMetadata>()?.Method
+            : null;
         if (method is null || method.Type is not (MethodType.Unary or MethodType.ServerStreaming) || ParserOf(method) is not { } parser)
         {
             await next(context);

@@ -12,7 +12,7 @@ internal sealed class TransparencyLogGrpcService(TransparencyLog log, ServedStat
 {
     public override async Task<GetCheckpointResponse> GetCheckpoint(GetCheckpointRequest request, ServerCallContext context)
     {
-        var checkpoint = await log.GetLatestCheckpointAsync(context.CancellationToken);
+        var checkpoint = await log.CheckpointAsync(Size(request.TreeSize, "tree_size"), "tree_size", context.CancellationToken);
         return new GetCheckpointResponse
         {
             Checkpoint = checkpoint.SignedNote,
