@@ -169,3 +169,32 @@ public sealed class TelemetryTests : IAsyncLifetime
         Assert.True(condition());
     }
 }
+
+/// <summary>Bad telemetry settings stop the start, each named (no telemetry is recorded: runs beside other tests).</summary>
+public sealed class TelemetrySettingsTests
+{
+    [Fact]
+    public async Task Bad_telemetry_settings_stop_the_start_naming_each()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => GatewayFixture.StartAsync(configureBuilder: builder =>
+        {
+            builder.Configuration[$"{GatewayTelemetryOptions.SectionName}:Otlp:Endpoint"] = "collector:4317";
+            builder.Configuration[$"{GatewayTelemetryOptions.SectionName}:Otlp:Protocol"] = "udp";
+            builder.Configuration[$"{GatewayTelemetryOptions.SectionName}:Prometheus:ListenAddress"] = "localhost";
+        }));
+
+        Assert.Contains("Gateway:Telemetry:Otlp:Endpoint: 'collector:4317' is not an http or https address", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Gateway:Telemetry:Otlp:Protocol: 'udp' is not one of grpc, http/protobuf.", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Gateway:Telemetry:Prometheus:ListenAddress: 'localhost' is not an IP address.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_prometheus_port_cannot_be_the_gateways_own()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => GatewayFixture.StartAsync(
+            options => options.Port = 7443,
+            builder => builder.Configuration[$"{GatewayTelemetryOptions.SectionName}:Prometheus:Port"] = "7443"));
+
+        Assert.Contains("Gateway:Telemetry:Prometheus:Port: 7443 is the gateway's own port", error.Message, StringComparison.Ordinal);
+    }
+}
