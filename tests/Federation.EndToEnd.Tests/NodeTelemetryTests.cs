@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using Federation.Gateway.Telemetry;
 using Federation.Node.Hosting;
 using Federation.Node.Telemetry;
@@ -48,6 +49,36 @@ public sealed class NodeTelemetryTests
         var spent = metrics.Last(m => m.Name == NodeTelemetry.BudgetSpent).MetricPoints.Single(p => Has(p, NodeTelemetry.Tags.Jurisdiction, "NL"));
         Assert.True(spent.GetSumDouble() > 0, "a first run charges its releases to the ledger");
         Assert.Contains(metrics, m => m.Name == NodeTelemetry.RecordsQuarantined);
+    }
+
+    [Fact]
+    public async Task A_node_and_its_gateway_switched_on_by_their_settings_export_over_otlp()
+    {
+        await using var collector = await OtlpReceiver.StartAsync();
+        await using var fixture = await DemoFederationFixture.StartAsync(builder =>
+        {
+            builder.Configuration[$"{GatewayTelemetryOptions.SectionName}:Otlp:Endpoint"] = collector.Endpoint;
+            builder.Configuration[$"{GatewayTelemetryOptions.SectionName}:Otlp:Protocol"] = "http/protobuf";
+        });
+        var path = fixture.Layout.NodeConfiguration("NB");
+        var json = JsonNode.Parse(await File.ReadAllTextAsync(path))!.AsObject();
+        json["telemetry"] = new JsonObject { ["otlpEndpoint"] = collector.Endpoint, ["otlpProtocol"] = "http/protobuf" };
+        await File.WriteAllTextAsync(path, json.ToJsonString());
+        var settings = new NodeHostSettings { ConfigurationPath = path, Once = true };
+
+        using (var host = NodeHost.Create(NodeStartup.Check(settings, TimeProvider.System), settings, TimeProvider.System))
+        {
+            Assert.Equal(NodeExitCodes.Delivered, await NodeHost.RunAsync(host, CancellationToken.None));
+        }
+
+        fixture.Gateway.Services.GetRequiredService<TracerProvider>().ForceFlush();
+        fixture.Gateway.Services.GetRequiredService<MeterProvider>().ForceFlush();
+        Assert.True(collector.Received("traces", NodeTelemetry.RunActivity), "the node exported its run");
+        Assert.True(collector.Received("traces", "federation-node"), "under the node's service name");
+        Assert.True(collector.Received("metrics", NodeTelemetry.RunDuration), "the node exported its metrics");
+        Assert.True(collector.Received("traces", "federation.v1.SubmissionService/Submit"), "the gateway exported the Submit spans");
+        Assert.True(collector.Received("traces", GatewayTelemetryRegistration.ServiceName), "under the gateway's service name");
+        Assert.True(collector.Received("metrics", GatewayTelemetry.Ingestion.ReleasesAccepted), "the gateway exported its metrics");
     }
 
     private static bool Has(MetricPoint point, string key, object value)

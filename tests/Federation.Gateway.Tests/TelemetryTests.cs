@@ -4,11 +4,7 @@ using Federation.Contracts.V1;
 using Federation.Gateway.Serving;
 using Federation.Gateway.Telemetry;
 using Grpc.Core;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -201,55 +197,4 @@ public sealed class TelemetrySettingsTests
 
         Assert.Contains("Gateway:Telemetry:Prometheus:Port: 7443 is the gateway's own port", error.Message, StringComparison.Ordinal);
     }
-}
-
-/// <summary>
-/// Gateway:Telemetry:Otlp:Endpoint switches the OTLP export on: the gateway's spans and metrics reach a collector
-/// (here a minimal OTLP/HTTP receiver on loopback that keeps what it is sent).
-/// </summary>
-[Collection(TelemetryRunsAlone.Name)]
-public sealed class OtlpExportTests
-{
-    private static readonly int LastYear = DateTime.UtcNow.Year - 1;
-
-    [Fact]
-    public async Task With_an_otlp_endpoint_the_gateway_exports_its_spans_and_metrics_there()
-    {
-        var received = new System.Collections.Concurrent.ConcurrentQueue<(string Path, byte[] Body)>();
-        var collectorBuilder = WebApplication.CreateSlimBuilder();
-        collectorBuilder.WebHost.UseUrls("http://127.0.0.1:0");
-        collectorBuilder.Logging.ClearProviders();
-        await using var collector = collectorBuilder.Build();
-        collector.MapPost("/v1/{signal}", async (HttpContext context) =>
-        {
-            using var body = new MemoryStream();
-            await context.Request.Body.CopyToAsync(body);
-            received.Enqueue((context.Request.Path.Value!, body.ToArray()));
-            context.Response.ContentType = "application/x-protobuf";
-        });
-        await collector.StartAsync();
-        var endpoint = collector.Urls.Single();
-
-        await using (var gateway = await GatewayFixture.StartAsync(configureBuilder: builder =>
-        {
-            builder.Configuration[$"{GatewayTelemetryOptions.SectionName}:Otlp:Endpoint"] = endpoint;
-            builder.Configuration[$"{GatewayTelemetryOptions.SectionName}:Otlp:Protocol"] = "http/protobuf";
-        }))
-        {
-            await gateway.SubmitAsync(TestSubmissions.Sign(TestSubmissions.Complete("SK", LastYear, total: 21), gateway.Federation.Node("SK")));
-            gateway.App.Services.GetRequiredService<TracerProvider>().ForceFlush();
-            gateway.App.Services.GetRequiredService<MeterProvider>().ForceFlush();
-        }
-
-        await collector.StopAsync();
-        var traces = received.Where(r => r.Path == "/v1/traces").SelectMany(r => r.Body).ToArray();
-        var metrics = received.Where(r => r.Path == "/v1/metrics").SelectMany(r => r.Body).ToArray();
-        Assert.True(Contains(traces, "federation.v1.SubmissionService/Submit"), "the Submit span was exported");
-        Assert.True(Contains(traces, "federation-gateway"), "with the gateway's service name");
-        Assert.True(Contains(metrics, GatewayTelemetry.Ingestion.ReleasesAccepted), "the accepted releases counter was exported");
-    }
-
-    // OTLP is protobuf: strings are carried as UTF-8 bytes.
-    private static bool Contains(byte[] body, string text) =>
-        body.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(text)) >= 0;
 }
