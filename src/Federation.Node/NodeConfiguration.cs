@@ -73,6 +73,9 @@ public sealed class NodeConfiguration
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public OutboxSettings? Outbox { get; set; }
 
+    /// <summary>Where the node exports traces and metrics (OTLP); leave out to export nothing.</summary>
+    public Telemetry.NodeTelemetrySettings? Telemetry { get; set; }
+
     /// <summary>The folder relative paths are resolved from (the configuration file's folder).</summary>
     [JsonIgnore]
     public string BaseDirectory { get; set; } = Directory.GetCurrentDirectory();
@@ -201,6 +204,7 @@ public sealed class NodeConfiguration
         }
 
         Outbox?.Validate(problems);
+        Telemetry?.Validate(problems);
         return problems;
     }
 

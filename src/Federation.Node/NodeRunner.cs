@@ -131,6 +131,7 @@ public sealed class NodeRunner
         using var outbox = await NodeOutbox.OpenAsync(_configuration, connection, _timeProvider, cancellationToken);
         await outbox.SendEarlierAsync(cancellationToken);
         var prepared = await PrepareAsync(cancellationToken);
+        Telemetry.NodeTelemetry.RecordPrepared(_configuration, prepared);
         var stateDirectory = _configuration.Resolve(_configuration.StateDirectory);
         var quarantineReport = QuarantineReport.Write(Path.Combine(stateDirectory, "quarantine.csv"), prepared.Pipeline.Quarantined);
         var published = await outbox.Statistics.PublishAsync(prepared.Pipeline.Submissions, cancellationToken);

@@ -7,6 +7,7 @@ using Federation.Gateway.Query;
 using Federation.Gateway.Services;
 using Federation.Gateway.Serving;
 using Federation.Gateway.Storage;
+using Federation.Gateway.Telemetry;
 using Federation.Gateway.Transparency;
 using Federation.Sdk.Catalog;
 using Federation.Sdk.Signing;
@@ -106,6 +107,7 @@ public static partial class GatewayApplication
         builder.Services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<RefusalInterceptor>();
+            grpc.Interceptors.Add<TelemetryInterceptor>();
             grpc.Interceptors.Add<RequestLimitsInterceptor>();
             grpc.Interceptors.Add<AuditParametersInterceptor>();
         }).AddJsonTranscoding(json =>
@@ -121,6 +123,7 @@ public static partial class GatewayApplication
         builder.Services.AddGrpcReflection();
 
         configureBuilder?.Invoke(builder);
+        builder.AddGatewayTelemetry();
 
         var app = builder.Build();
         var gatewayOptions = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
@@ -129,6 +132,7 @@ public static partial class GatewayApplication
             LogInsecureHttp(app.Logger);
         }
 
+        app.UseGatewayTelemetry();
         app.UseMiddleware<AuditMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -67,6 +67,9 @@ public sealed partial class ServedLog : IDisposable
         }
     }
 
+    /// <summary>The number of leaves verified and served now, without asking the store (for the log size metric).</summary>
+    public long TreeSize => Volatile.Read(ref _snapshot).TreeSize;
+
     /// <summary>Why this process stopped serving the log (it failed verification), or null while it serves.</summary>
     public string? Failure => Volatile.Read(ref _failure);
 

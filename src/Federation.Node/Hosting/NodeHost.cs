@@ -26,6 +26,7 @@ public static class NodeHost
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(timeProvider);
         builder.Services.AddSingleton<NodeHostStatus>();
+        startup.Configuration.Telemetry?.AddTo(builder.Services, startup.Configuration);
         builder.Services.AddHostedService<NodeHostService>();
         ConfigureLogging(builder.Logging);
         configureLogging?.Invoke(builder.Logging);

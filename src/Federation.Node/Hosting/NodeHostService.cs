@@ -2,6 +2,7 @@ using Federation.Sdk.Privacy;
 using System.Diagnostics;
 using System.Globalization;
 using Federation.Node.Adapters;
+using Federation.Node.Telemetry;
 using Federation.Sdk.Hosting;
 using Federation.Sdk.Publishing;
 using Microsoft.Extensions.Hosting;
@@ -84,6 +85,7 @@ internal sealed partial class NodeHostService(
     private async Task<bool> RunAsync(int run, CancellationToken cancellationToken)
     {
         LogRunStarted(run);
+        using var activity = NodeTelemetry.StartRun(Configuration);
         var started = timeProvider.GetUtcNow();
         var clock = Stopwatch.StartNew();
         var tally = new RunTally();
@@ -100,6 +102,7 @@ internal sealed partial class NodeHostService(
         }
 
         var exitCode = NodeExitCodes.Of(tally.Failures.Select(f => f.Error));
+        NodeTelemetry.RecordRun(Configuration, clock.Elapsed, NodeExitCodes.Name(exitCode), exitCode == NodeExitCodes.Delivered);
         var undelivered = tally.Undelivered.DistinctBy(e => e.Id).ToArray();
         await RecordAsync(tally, started, exitCode, undelivered, cancellationToken);
         if (exitCode == NodeExitCodes.Delivered)
