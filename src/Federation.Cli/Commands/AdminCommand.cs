@@ -20,6 +20,7 @@ internal static class AdminCommand
         var command = new Command("admin", "Federation administration: issue and register node certificates, register clients, revoke, read the audit log.");
         command.Add(IssueCertificate());
         command.Add(NodeBundleCommand());
+        command.Add(LogKeyCommand.Create());
         command.Add(GatewayCall("register-node", "Register a node certificate with the gateway (enrolment, or the new certificate of a key rotation). "
             + "A jurisdiction has one active node: a certificate for a new node id is refused while another node of its jurisdiction is active, unless --replaces names it.",
             [
