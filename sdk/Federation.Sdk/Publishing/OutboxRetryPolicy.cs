@@ -11,7 +11,8 @@ namespace Federation.Sdk.Publishing;
 /// Retried (the envelope may be fine; the gateway, the network or the node's credentials were not):
 /// Unavailable, DeadlineExceeded, ResourceExhausted, Aborted, Internal, Unknown, Cancelled (by the server) and
 /// Unauthenticated (the node's token was refused: nothing about this envelope, and marking it failed would lose it
-/// until the registration is fixed). Re-sending is always safe: the gateway returns the first receipt for an
+/// until the registration is fixed; an <see cref="OutboxUploader"/> given a way to renew the token fetches a new one
+/// once, then stops the run with the entry pending). Re-sending is always safe: the gateway returns the first receipt for an
 /// envelope it already holds, so a timeout after the gateway appended cannot count twice. Every other status
 /// (InvalidArgument, FailedPrecondition, PermissionDenied, AlreadyExists, NotFound, OutOfRange, Unimplemented,
 /// DataLoss) is the gateway's refusal of this envelope: the entry is marked failed with the reason, and whether it was
