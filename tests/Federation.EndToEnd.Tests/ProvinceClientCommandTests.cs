@@ -25,6 +25,8 @@ public sealed class ProvinceClientCommandTests
         var own = await ExternalProcess.RunFedAsync(
             Timeout, "query", "--data", data, "--credentials", credentials, "--jurisdiction", "NS", "--by-jurisdiction", "--format", "csv");
         var national = await ExternalProcess.RunFedAsync(Timeout, "query", "--data", data, "--credentials", credentials);
+        var ownServices = await ExternalProcess.RunFedAsync(Timeout, "services", "find", "--data", data, "--credentials", credentials, "--jurisdiction", "NS");
+        var allServices = await ExternalProcess.RunFedAsync(Timeout, "services", "find", "--data", data, "--credentials", credentials);
 
         Assert.True(missing.ExitCode == 2, missing.Error);
         Assert.Contains("--role province needs --jurisdiction", missing.Error, StringComparison.Ordinal);
@@ -38,5 +40,8 @@ public sealed class ProvinceClientCommandTests
         Assert.Equal(1, national.ExitCode);
         Assert.Contains("PermissionDenied", national.Error, StringComparison.Ordinal);
         Assert.Contains("jurisdictions: A province client of NS reads only NS's figures", national.Error, StringComparison.Ordinal);
+        Assert.True(ownServices.ExitCode == 0, ownServices.Error);
+        Assert.Equal(1, allServices.ExitCode);
+        Assert.Contains("PermissionDenied", allServices.Error, StringComparison.Ordinal);
     }
 }
