@@ -103,6 +103,7 @@ public sealed class DirectoryRunner
         var snapshotEntry = await publisher.QueueSnapshotAsync(
             _configuration.Jurisdiction, _configuration.NodeId, built.Snapshot, await SentBeforeOutboxAsync(cancellationToken), cancellationToken);
         var queued = snapshotEntry is null ? new List<OutboxEntry>() : [snapshotEntry];
+        var requeued = await publisher.RequeueRefusedCapacityAsync(cancellationToken);
 
         var readingsSent = 0;
         if (_configuration.ServiceDirectory!.CapacityFeed is { } feed)
@@ -133,6 +134,7 @@ public sealed class DirectoryRunner
             }
         }
 
+        queued.AddRange(requeued);
         var receipts = await publisher.DeliverAsync(queued, cancellationToken);
         var snapshotReceipt = snapshotEntry is null ? null : receipts[0];
         var capacityReceipts = receipts.Skip(snapshotEntry is null ? 0 : 1).ToArray();

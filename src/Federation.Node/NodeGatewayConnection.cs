@@ -83,6 +83,9 @@ public sealed class NodeGatewayConnection : IDisposable
     /// <summary>The gateway's address.</summary>
     public Uri Address { get; }
 
+    /// <summary>Drops the cached access token: the next call gets a new one from the token server.</summary>
+    public void RenewAccessToken() => _tokens.Invalidate();
+
     /// <summary>
     /// Contacts the gateway before a run prepares anything: the token server must issue this node a token, and the
     /// gateway's health service must answer SERVING. Throws <see cref="GatewayUnreachableException"/> when either cannot be reached or the

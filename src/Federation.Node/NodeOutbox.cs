@@ -60,7 +60,8 @@ public sealed class NodeOutbox : IDisposable
                 new DirectoryReleaseDelivery(new DirectoryService.DirectoryServiceClient(connection.Channel), new ReceiptVerifier(logKey), timeProvider),
             ],
             timeProvider,
-            configuration.Outbox?.ToPolicy());
+            configuration.Outbox?.ToPolicy(),
+            renewAccess: connection.RenewAccessToken);
         return new NodeOutbox(
             logKey,
             uploader,

@@ -68,20 +68,24 @@ public sealed class NodeRunner
         using var ledger = PrivacyLedger.Open(PrivacyDirectory(_configuration));
         var preview = new ReleasePreviewMaker(new LedgeredReleaseMaker(dataset, ledger, key, _timeProvider));
         var result = await RunPipelineAsync(new CaseStatisticsPipeline(dataset, preview, _timeProvider, key), cancellationToken);
-        return new NodePreview(_configuration, dataset, result, preview.Outlooks, await RefusedEarlierAsync(preview.Outlooks, cancellationToken));
+        var (refused, refusedForData) = await RefusedEarlierAsync(preview.Outlooks, cancellationToken);
+        return new NodePreview(_configuration, dataset, result, preview.Outlooks, refused, refusedForData);
     }
 
     /// <summary>
-    /// The years whose release the gateway refused the last time it was sent: the next run signs it again with the
-    /// current key and sends it, spending nothing (see <see cref="ReleasePublisher"/>).
+    /// The years whose release the gateway refused the last time it was sent: not for its data (the next run signs it
+    /// again with the current key and sends it, spending nothing), and for its data (not sent again until the source
+    /// changes); see <see cref="ReleasePublisher"/>.
     /// </summary>
-    private async Task<IReadOnlySet<int>> RefusedEarlierAsync(IReadOnlyList<ReleaseOutlook> outlooks, CancellationToken cancellationToken)
+    private async Task<(IReadOnlySet<int> Refused, IReadOnlySet<int> RefusedForData)> RefusedEarlierAsync(
+        IReadOnlyList<ReleaseOutlook> outlooks, CancellationToken cancellationToken)
     {
         var refused = new HashSet<int>();
+        var refusedForData = new HashSet<int>();
         var outbox = await Outbox.OpenExistingAsync(NodeOutbox.StateDirectory(_configuration), _timeProvider, cancellationToken);
         if (outbox is null)
         {
-            return refused;
+            return (refused, refusedForData);
         }
 
         foreach (var outlook in outlooks.Where(o => o.Release is not null))
@@ -89,11 +93,11 @@ public sealed class NodeRunner
             var latest = await outbox.FindLatestAsync(OutboxEntryKind.Statistics, _configuration.DatasetId, outlook.ReferenceYear, cancellationToken);
             if (latest is { State: OutboxEntryState.Failed } && latest.SubmissionId == Convert.ToHexStringLower(SHA256.HashData(outlook.Release!.ToByteArray())))
             {
-                refused.Add(outlook.ReferenceYear);
+                (latest.RefusedForData ? refusedForData : refused).Add(outlook.ReferenceYear);
             }
         }
 
-        return refused;
+        return (refused, refusedForData);
     }
 
     /// <summary>Reads and validates the node's case records only: no release is made, nothing drawn, charged or sent.</summary>

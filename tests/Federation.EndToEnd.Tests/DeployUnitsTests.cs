@@ -49,7 +49,7 @@ public sealed class DeployUnitsTests
 
         Assert.Equal("/opt/federation/fed node run --config /etc/federation/node.json", service["ExecStart"]);
         Assert.Equal("notify", service["Type"]);
-        Assert.Equal("2", service["RestartPreventExitStatus"]);
+        Assert.Equal("2 6", service["RestartPreventExitStatus"]);
         Assert.Equal("federation", service["User"]);
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Federation.Gateway.Identity;
 using Federation.Node;
 using Federation.Node.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -84,6 +85,30 @@ public sealed class NodeRunCommandTests
             startup.Configuration.ReferenceYears.Count,
             Directory.GetFiles(Path.Combine(startup.Configuration.Resolve(startup.Configuration.StateDirectory), "receipts"), "*.json").Length);
         await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_scheduled_node_whose_identity_is_refused_stops_itself_with_exit_code_6()
+    {
+        await using var fixture = await DemoFederationFixture.StartAsync();
+        var path = fixture.Layout.NodeConfiguration("PE");
+        await using (var scope = fixture.Gateway.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ClientRegistry>().RevokeClientAsync("node-pe", "laptop stolen", CancellationToken.None);
+        }
+
+        // Without --once, on an hourly schedule: a node that retried would still be running when the timeout kills it.
+        var (exitCode, output, error) = await ExternalProcess.RunFedAsync(Timeout, "node", "run", "--config", path, "--every", "01:00:00");
+
+        Assert.True(exitCode == NodeExitCodes.IdentityRefused, $"fed node run exited {exitCode}: {error}\n{output}");
+        // (Under load a first run may fail for another reason, a token request timing out, and be retried: that is the
+        // rule for everything but an identity refusal, after which nothing is retried.)
+        var refused = output.IndexOf("(identity-refused)", StringComparison.Ordinal);
+        Assert.True(refused >= 0, output);
+        Assert.Contains("The node stops: the gateway refuses its identity", output[refused..], StringComparison.Ordinal);
+        Assert.False(output[refused..].Contains("Retrying at", StringComparison.Ordinal), output);
+        Assert.Contains("was revoked at", error, StringComparison.Ordinal);
+        Assert.Contains("laptop stolen", error, StringComparison.Ordinal);
     }
 
     private static async Task WaitUntil(Func<bool> condition)

@@ -16,7 +16,8 @@ internal sealed record TestNodeOutbox(Outbox Outbox, OutboxUploader Uploader, Re
         string stateDirectory,
         OutboxRetryPolicy? policy = null,
         TimeProvider? timeProvider = null,
-        Func<double>? jitter = null)
+        Func<double>? jitter = null,
+        Action? renewAccess = null)
     {
         timeProvider ??= TimeProvider.System;
         var outbox = await Outbox.OpenAsync(stateDirectory, timeProvider);
@@ -28,7 +29,7 @@ internal sealed record TestNodeOutbox(Outbox Outbox, OutboxUploader Uploader, Re
             new ReceiptVerifier(gateway.Federation.LogVerifierKey),
             new ReceiptSignatureVerifier(gateway.Federation.Trust, TimeProvider.System),
             TimeProvider.System);
-        var uploader = new OutboxUploader(outbox, [delivery], timeProvider, policy ?? Quick, jitter);
+        var uploader = new OutboxUploader(outbox, [delivery], timeProvider, policy ?? Quick, jitter, renewAccess);
         return new TestNodeOutbox(outbox, uploader, new ReleasePublisher(gateway.Federation.Node(jurisdiction), uploader, timeProvider), archive);
     }
 

@@ -18,12 +18,19 @@ public static class FederationScopes
     /// </summary>
     public const string Referral = "federation.referral";
 
+    /// <summary>
+    /// Read one jurisdiction's own figures, coverage, directory and log entries (a province or territory reading what
+    /// it published). The token also carries <see cref="JurisdictionClaim"/>; the gateway refuses any read of another
+    /// jurisdiction or of national figures.
+    /// </summary>
+    public const string Province = "federation.province";
+
     /// <summary>The resource (audience) every access token names: the gateway.</summary>
     public const string GatewayAudience = "federation-gateway";
 
     /// <summary>The token endpoint path, relative to the issuer.</summary>
     public const string TokenEndpointPath = "connect/token";
 
-    /// <summary>The claim that binds a node's token to its jurisdiction.</summary>
+    /// <summary>The claim that binds a node's or province client's token to its jurisdiction.</summary>
     public const string JurisdictionClaim = "jurisdiction";
 }

@@ -17,8 +17,11 @@ public sealed class Outbox
     /// <summary>The outbox file's name in the node's state folder.</summary>
     public const string FileName = "outbox.db";
 
-    private const string Columns =
+    // The columns every version of the table has (version 0 included), then those added since.
+    private const string EarliestColumns =
         "id, kind, dataset_id, reference_year, submission_id, envelope, state, attempts, last_error, queued_at, last_attempt_at, settled_at, receipt, signed_receipt, receipt_signature, leaf_index";
+
+    private const string Columns = EarliestColumns + ", refused_for_data";
 
     private readonly string _connectionString;
     private readonly TimeProvider _timeProvider;
@@ -60,12 +63,14 @@ public sealed class Outbox
     }
 
     /// <summary>The version of the outbox's tables (SQLite user_version) this code writes.</summary>
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 2;
 
     /// <summary>
     /// Creates the tables, or brings an older file's up to <see cref="SchemaVersion"/>, in one transaction. Version 1:
     /// a submission id is unique among the entries that are not failed, so a release the gateway refused can be signed
     /// again and queued anew while the refused entry stays listed (version 0 made every submission id unique).
+    /// Version 2: a failed entry records whether the gateway refused it for its data (<see cref="OutboxEntry.RefusedForData"/>);
+    /// entries refused before are taken as refused for another reason, so they are signed again once more.
     /// </summary>
     private static async Task MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
@@ -73,8 +78,20 @@ public sealed class Outbox
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = "PRAGMA user_version";
-        if (Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) >= SchemaVersion)
+        var version = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        if (version >= SchemaVersion)
         {
+            return;
+        }
+
+        if (version == 1)
+        {
+            command.CommandText = $"""
+                ALTER TABLE outbox_entries ADD COLUMN refused_for_data INTEGER NOT NULL DEFAULT 0;
+                PRAGMA user_version = {SchemaVersion};
+                """;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
             return;
         }
 
@@ -97,8 +114,9 @@ public sealed class Outbox
                 receipt BLOB,
                 signed_receipt BLOB,
                 receipt_signature BLOB,
-                leaf_index INTEGER);
-            {(earlier ? $"INSERT INTO outbox_entries_v1 ({Columns}) SELECT {Columns} FROM outbox_entries; DROP TABLE outbox_entries;" : string.Empty)}
+                leaf_index INTEGER,
+                refused_for_data INTEGER NOT NULL DEFAULT 0);
+            {(earlier ? $"INSERT INTO outbox_entries_v1 ({EarliestColumns}) SELECT {EarliestColumns} FROM outbox_entries; DROP TABLE outbox_entries;" : string.Empty)}
             ALTER TABLE outbox_entries_v1 RENAME TO outbox_entries;
             CREATE INDEX outbox_entries_by_release ON outbox_entries (kind, dataset_id, reference_year, id);
             CREATE UNIQUE INDEX outbox_entries_live_submission ON outbox_entries (submission_id) WHERE state <> 'failed';
@@ -196,12 +214,19 @@ public sealed class Outbox
         return SettleAsync(id, "delivered", null, receipt, cancellationToken);
     }
 
-    /// <summary>Marks a pending entry refused for good, with the gateway's reason; it is not sent again.</summary>
+    /// <summary>Marks a pending entry refused for good, with the gateway's reason, not for its data; it is not sent again.</summary>
     public Task MarkFailedAsync(long id, string reason, CancellationToken cancellationToken = default) =>
-        SettleAsync(id, "failed", reason, null, cancellationToken);
+        MarkFailedAsync(id, reason, refusedForData: false, cancellationToken);
+
+    /// <summary>
+    /// Marks a pending entry refused for good, with the gateway's reason and whether it refused the release's data
+    /// (<see cref="OutboxRetryPolicy.IsRefusalOfData"/>); it is not sent again.
+    /// </summary>
+    public Task MarkFailedAsync(long id, string reason, bool refusedForData, CancellationToken cancellationToken = default) =>
+        SettleAsync(id, "failed", reason, null, cancellationToken, refusedForData);
 
     // Only a pending entry changes: a second node process that raced this one to the same entry cannot undo its outcome.
-    private async Task SettleAsync(long id, string state, string? error, OutboxReceipt? receipt, CancellationToken cancellationToken)
+    private async Task SettleAsync(long id, string state, string? error, OutboxReceipt? receipt, CancellationToken cancellationToken, bool refusedForData = false)
     {
         var now = FormatTime(_timeProvider.GetUtcNow());
         await using var connection = await OpenConnectionAsync(cancellationToken);
@@ -210,9 +235,11 @@ public sealed class Outbox
             UPDATE outbox_entries
             SET state = $state, attempts = attempts + 1, last_error = $error, last_attempt_at = $now,
                 settled_at = CASE WHEN $state = 'pending' THEN NULL ELSE $now END,
-                receipt = $receipt, signed_receipt = $signed, receipt_signature = $signature, leaf_index = $leaf
+                receipt = $receipt, signed_receipt = $signed, receipt_signature = $signature, leaf_index = $leaf,
+                refused_for_data = $data
             WHERE id = $id AND state = 'pending'
             """;
+        command.Parameters.AddWithValue("$data", refusedForData ? 1 : 0);
         command.Parameters.AddWithValue("$state", state);
         command.Parameters.AddWithValue("$error", (object?)error ?? DBNull.Value);
         command.Parameters.AddWithValue("$now", now);
@@ -267,7 +294,8 @@ public sealed class Outbox
                 ParseTime(reader.GetString(9)),
                 reader.IsDBNull(10) ? null : ParseTime(reader.GetString(10)),
                 reader.IsDBNull(11) ? null : ParseTime(reader.GetString(11)),
-                receipt));
+                receipt,
+                reader.GetInt64(16) != 0));
         }
 
         return entries;

@@ -30,7 +30,10 @@ public enum OutboxEntryState
 /// </summary>
 public sealed record OutboxReceipt(byte[] ReceiptBytes, byte[]? SignedReceipt, byte[]? ReceiptSignature, long? LeafIndex);
 
-/// <summary>One signed envelope in the node's outbox and what has happened to it.</summary>
+/// <summary>
+/// One signed envelope in the node's outbox and what has happened to it; <see cref="RefusedForData"/> when the gateway
+/// refused it for what it says (its content), not for who signed or sent it: signing the same release again cannot help.
+/// </summary>
 public sealed record OutboxEntry(
     long Id,
     OutboxEntryKind Kind,
@@ -44,7 +47,8 @@ public sealed record OutboxEntry(
     DateTimeOffset QueuedAt,
     DateTimeOffset? LastAttemptAt,
     DateTimeOffset? SettledAt,
-    OutboxReceipt? Receipt)
+    OutboxReceipt? Receipt,
+    bool RefusedForData = false)
 {
     /// <summary>The statistics receipt of a delivered <see cref="OutboxEntryKind.Statistics"/> entry, else null.</summary>
     public Receipt? StatisticsReceipt =>

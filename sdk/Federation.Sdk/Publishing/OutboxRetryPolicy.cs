@@ -11,11 +11,12 @@ namespace Federation.Sdk.Publishing;
 /// Retried (the envelope may be fine; the gateway, the network or the node's credentials were not):
 /// Unavailable, DeadlineExceeded, ResourceExhausted, Aborted, Internal, Unknown, Cancelled (by the server) and
 /// Unauthenticated (the node's token was refused: nothing about this envelope, and marking it failed would lose it
-/// until the registration is fixed). Re-sending is always safe: the gateway returns the first receipt for an
+/// until the registration is fixed; an <see cref="OutboxUploader"/> given a way to renew the token fetches a new one
+/// once, then stops the run with the entry pending). Re-sending is always safe: the gateway returns the first receipt for an
 /// envelope it already holds, so a timeout after the gateway appended cannot count twice. Every other status
 /// (InvalidArgument, FailedPrecondition, PermissionDenied, AlreadyExists, NotFound, OutOfRange, Unimplemented,
-/// DataLoss) is the gateway's refusal of this envelope: the entry is marked failed with the reason and the next
-/// entries are sent.
+/// DataLoss) is the gateway's refusal of this envelope: the entry is marked failed with the reason, and whether it was
+/// refused for its data (<see cref="IsRefusalOfData"/>), and the next entries are sent.
 /// </remarks>
 public sealed record OutboxRetryPolicy(int AttemptsPerRun, TimeSpan InitialBackoff, TimeSpan MaxBackoff)
 {
@@ -41,6 +42,26 @@ public sealed record OutboxRetryPolicy(int AttemptsPerRun, TimeSpan InitialBacko
             ? MaxBackoff
             : TimeSpan.FromTicks(InitialBackoff.Ticks << exponent);
         return TimeSpan.FromTicks((long)(capped.Ticks * (0.5 + (jitter / 2))));
+    }
+
+    /// <summary>
+    /// Whether a refusal (a status <see cref="IsTransient"/> does not retry) is about the release's data: anything but
+    /// PermissionDenied (the signer or the caller: a revoked or unregistered certificate, another jurisdiction's token)
+    /// and a refusal naming the envelope's signature (<c>envelope.signature</c>: malformed, mismatched, untrusted). Those
+    /// two are cured by signing the same release again with the node's current key; a refusal of the data (the
+    /// catalogue, the grid, the publication calendar, the privacy budget, an older release than the current one, a
+    /// directory rule) would only be repeated: the source must change.
+    /// </summary>
+    public static bool IsRefusalOfData(RpcException refusal)
+    {
+        ArgumentNullException.ThrowIfNull(refusal);
+        if (refusal.StatusCode is StatusCode.PermissionDenied or StatusCode.Unauthenticated)
+        {
+            return false;
+        }
+
+        var fields = refusal.GetRpcStatus()?.GetDetail<Google.Rpc.BadRequest>()?.FieldViolations.Select(v => v.Field) ?? [];
+        return !fields.Any(f => f.StartsWith("envelope.signature", StringComparison.Ordinal));
     }
 
     /// <summary>Whether an upload that ended with <paramref name="status"/> is tried again (see the remarks).</summary>

@@ -10,9 +10,11 @@ namespace Federation.Sdk.Publishing;
 /// uploaded; the <see cref="OutboxUploader"/> then sends them and keeps the verified receipts. Nothing is signed twice
 /// for the same content: a release whose content equals the newest one queued for its dataset and year (pending or
 /// delivered) reuses that envelope, so the gateway answers with the receipt it already gave and counts it once, and a
-/// release still pending is not signed again. An envelope the gateway refused is never reused: the same release is
-/// signed again with the node's current key and queued anew (a refusal of the signer, a revoked or expired certificate,
-/// or a gateway policy since changed, is not the release's fault), so no year stays stuck and no budget is spent on it.
+/// release still pending is not signed again. An envelope the gateway refused is never reused. When it was refused for
+/// who signed or sent it (a revoked or expired certificate, a mismatched signature) the same release is signed again
+/// with the node's current key and queued anew, so no year stays stuck and no budget is spent on it; when it was refused
+/// for its data (<see cref="OutboxEntry.RefusedForData"/>) the same release is not signed or sent again (the gateway
+/// would refuse it again): it stays refused, and reported, until the source changes and the release with it.
 /// </summary>
 public sealed class ReleasePublisher
 {
@@ -39,12 +41,20 @@ public sealed class ReleasePublisher
         _earlierArchive = earlierArchive;
     }
 
-    /// <summary>Signs (or reuses) a release and queues it as pending; nothing is sent.</summary>
+    /// <summary>
+    /// Signs (or reuses) a release and queues it as pending; nothing is sent. A release equal to one refused for its
+    /// data is not queued: the refused entry is returned, still failed.
+    /// </summary>
     public async Task<QueuedRelease> QueueAsync(Submission submission, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(submission);
         var outbox = _uploader.Outbox;
         var latest = await outbox.FindLatestAsync(OutboxEntryKind.Statistics, submission.DatasetId, submission.ReferenceYear, cancellationToken);
+        if (latest is { State: OutboxEntryState.Failed, RefusedForData: true } && SameContent(latest.Envelope, submission))
+        {
+            return new QueuedRelease(latest, Reused: true, Resigned: false);
+        }
+
         var candidate = latest switch
         {
             null => _earlierArchive?.FindLastEnvelope(submission.DatasetId, submission.ReferenceYear),

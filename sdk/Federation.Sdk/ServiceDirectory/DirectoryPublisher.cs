@@ -10,7 +10,9 @@ namespace Federation.Sdk.ServiceDirectory;
 /// <summary>
 /// Signs directory releases like statistics (CMS detached over the exact release bytes, node key) and queues them in
 /// the node's <see cref="Outbox"/>, which sends them with <see cref="DirectoryReleaseDelivery"/>. A release that
-/// breaks a directory rule is never signed; a snapshot equal to the newest one queued is not signed again.
+/// breaks a directory rule is never signed; a snapshot equal to the newest one queued is not signed again. Refusals
+/// follow the statistics' rule (<see cref="ReleasePublisher"/>): a release refused for who signed or sent it is signed
+/// again and queued anew, snapshot and capacity update alike; one refused for its data is not sent again.
 /// </summary>
 public sealed class DirectoryPublisher
 {
@@ -59,12 +61,19 @@ public sealed class DirectoryPublisher
 
     /// <summary>
     /// Signs and queues a snapshot unless it equals the newest snapshot queued (pending or delivered), or, when the
-    /// outbox has none, <paramref name="sentBeforeOutbox"/>; returns the new entry, or null when unchanged.
+    /// outbox has none, <paramref name="sentBeforeOutbox"/>; returns the new entry, or null when unchanged. A snapshot
+    /// equal to the newest one, refused for its data, is not signed again: that failed entry is returned.
     /// </summary>
     public async Task<OutboxEntry?> QueueSnapshotAsync(
         string jurisdiction, string nodeId, DirectorySnapshot snapshot, DirectorySnapshot? sentBeforeOutbox = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
+        var latest = await _uploader.Outbox.FindLatestAsync(OutboxEntryKind.DirectorySnapshot, cancellationToken: cancellationToken);
+        if (latest is { State: OutboxEntryState.Failed, RefusedForData: true } && snapshot.Equals(DirectoryRelease.Parser.ParseFrom(latest.Envelope.Submission).Snapshot))
+        {
+            return latest;
+        }
+
         var previous = await LastQueuedSnapshotAsync(_uploader.Outbox, sentBeforeOutbox, cancellationToken);
         return snapshot.Equals(previous)
             ? null
@@ -86,6 +95,43 @@ public sealed class DirectoryPublisher
             { State: OutboxEntryState.Failed } => null,
             _ => DirectoryRelease.Parser.ParseFrom(latest.Envelope.Submission).Snapshot,
         };
+    }
+
+    /// <summary>
+    /// Signs again, with the node's current key, every capacity update the gateway refused for who signed or sent it
+    /// and queues it anew (the same release bytes: readings and production time), unless it already is; returns the
+    /// entries queued. Capacity updates refused for their data stay refused.
+    /// </summary>
+    public async Task<IReadOnlyList<OutboxEntry>> RequeueRefusedCapacityAsync(CancellationToken cancellationToken = default)
+    {
+        var outbox = _uploader.Outbox;
+        var live = (await outbox.ListAsync(cancellationToken: cancellationToken))
+            .Where(e => e.State != OutboxEntryState.Failed)
+            .Select(e => e.SubmissionId)
+            .ToHashSet(StringComparer.Ordinal);
+        var queued = new List<OutboxEntry>();
+        foreach (var refused in await outbox.ListAsync(OutboxEntryState.Failed, cancellationToken))
+        {
+            if (refused.Kind != OutboxEntryKind.CapacityUpdate || refused.RefusedForData || !live.Add(refused.SubmissionId))
+            {
+                continue;
+            }
+
+            SignedEnvelope envelope;
+            try
+            {
+                envelope = Sign(DirectoryRelease.Parser.ParseFrom(refused.Envelope.Submission));
+            }
+            catch (InvalidDataException)
+            {
+                // It breaks a directory rule now (a reading grown too old): the gateway would refuse it for its data.
+                continue;
+            }
+
+            queued.Add(await outbox.AddAsync(OutboxEntryKind.CapacityUpdate, null, null, envelope, cancellationToken));
+        }
+
+        return queued;
     }
 
     /// <summary>Signs and queues a capacity update.</summary>

@@ -59,6 +59,7 @@ public sealed record Checkpoint(string Origin, long TreeSize, byte[] RootHash)
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"{Origin} size {TreeSize} root {Convert.ToBase64String(RootHash)}");
 
-    internal static bool IsValidKeyName(string name) =>
+    /// <summary>Whether <paramref name="name"/> can name a log (its origin) and its key: non-empty, no space, control character or plus sign.</summary>
+    public static bool IsValidKeyName(string name) =>
         name.Length > 0 && !name.Any(c => c == '+' || char.IsWhiteSpace(c) || char.IsControl(c)) && Encoding.UTF8.GetByteCount(name) < 1024;
 }

@@ -20,6 +20,7 @@ internal static class AdminCommand
         var command = new Command("admin", "Federation administration: issue and register node certificates, register clients, revoke, read the audit log.");
         command.Add(IssueCertificate());
         command.Add(NodeBundleCommand());
+        command.Add(LogKeyCommand.Create());
         command.Add(GatewayCall("register-node", "Register a node certificate with the gateway (enrolment, or the new certificate of a key rotation). "
             + "A jurisdiction has one active node: a certificate for a new node id is refused while another node of its jurisdiction is active, unless --replaces names it.",
             [
@@ -54,11 +55,17 @@ internal static class AdminCommand
                     }
                 });
             }));
-        command.Add(GatewayCall("register-client", "Register an analyst, a referral desk or an administrator; writes its client id and secret to a file only you can read.",
+        command.Add(GatewayCall("register-client", "Register an analyst, a referral desk, a province client or an administrator; writes its client id and secret to a file only you can read.",
             [
                 new Argument<string>("client-id") { Description = "The new client's id, for example analyst-statcan-1." },
-                new Option<string>("--role") { Description = "analyst (federation.query: aggregates), referral (federation.referral: exact capacity of each service, capacity watches) or admin.", DefaultValueFactory = _ => "analyst" },
+                new Option<string>("--role")
+                {
+                    Description = "analyst (federation.query: aggregates), referral (federation.referral: exact capacity of each service, capacity watches), "
+                        + "province (federation.province: one jurisdiction's own figures, with --jurisdiction) or admin.",
+                    DefaultValueFactory = _ => "analyst",
+                },
                 new Option<FileInfo>("--out") { Description = "Where to write the credentials file (mode 0600).", Required = true },
+                new Option<string?>("--jurisdiction") { Description = "With --role province: the jurisdiction the client reads (for example NS), and only it." },
             ],
             async (parse, symbols, targets, deadline, ct) =>
             {
@@ -67,9 +74,18 @@ internal static class AdminCommand
                     "analyst" => ClientRole.Analyst,
                     "referral" => ClientRole.Referral,
                     "admin" => ClientRole.Admin,
-                    var other => throw new CommandException($"--role '{other}': expected analyst, referral or admin."),
+                    "province" => ClientRole.Province,
+                    var other => throw new CommandException($"--role '{other}': expected analyst, referral, province or admin."),
                 };
-                var request = new RegisterClientRequest { ClientId = parse.GetValue((Argument<string>)symbols[0])!, Role = role };
+                var jurisdiction = parse.GetValue((Option<string?>)symbols[3])?.Trim().ToUpperInvariant() ?? string.Empty;
+                if ((role == ClientRole.Province) != (jurisdiction.Length > 0))
+                {
+                    throw new CommandException(role == ClientRole.Province
+                        ? "--role province needs --jurisdiction CODE: the one jurisdiction the client reads (for example NS)."
+                        : "--jurisdiction is for --role province only.");
+                }
+
+                var request = new RegisterClientRequest { ClientId = parse.GetValue((Argument<string>)symbols[0])!, Role = role, Jurisdiction = jurisdiction };
 
                 // The secret comes from whoever issues tokens: the token server when there is one (the gateway then
                 // records the client without a secret).
@@ -83,10 +99,17 @@ internal static class AdminCommand
                 new ClientSecretFile(
                     response.Client.ClientId,
                     response.ClientSecret,
-                    [role switch { ClientRole.Admin => FederationScopes.Admin, ClientRole.Referral => FederationScopes.Referral, _ => FederationScopes.Query }],
+                    [role switch
+                    {
+                        ClientRole.Admin => FederationScopes.Admin,
+                        ClientRole.Referral => FederationScopes.Referral,
+                        ClientRole.Province => FederationScopes.Province,
+                        _ => FederationScopes.Query,
+                    }],
                     targets.TokenServerAddress?.ToString()).Save(output);
                 var keeper = targets.TokenServer is null ? "the gateway" : $"the token server {targets.TokenServerAddress} (the gateway records the client too)";
-                Console.WriteLine($"Registered {role.ToString().ToLowerInvariant()} '{response.Client.ClientId}'. Its secret is in {output} (owner-only); {keeper} keeps only a hash. Give the file to its owner over a secure channel.");
+                var bound = role == ClientRole.Province ? $" (reads {response.Client.Jurisdiction} only)" : string.Empty;
+                Console.WriteLine($"Registered {role.ToString().ToLowerInvariant()} '{response.Client.ClientId}'{bound}. Its secret is in {output} (owner-only); {keeper} keeps only a hash. Give the file to its owner over a secure channel.");
             }));
         command.Add(GatewayCall("revoke-certificate", "Revoke one node certificate (for example the old one after a key rotation): its tokens and signatures are refused from now on.",
             [

@@ -53,7 +53,7 @@ internal static class NodeOutboxCommand
         {
             table.AddRow(
                 entry.Id.ToString(CultureInfo.InvariantCulture),
-                entry.State.ToString().ToLowerInvariant(),
+                entry is { State: OutboxEntryState.Failed, RefusedForData: true } ? "failed (data)" : entry.State.ToString().ToLowerInvariant(),
                 entry.Kind == OutboxEntryKind.Statistics ? entry.DatasetId! : entry.Describe(),
                 entry.ReferenceYear?.ToString(CultureInfo.InvariantCulture) ?? "",
                 entry.SubmissionId,
@@ -68,6 +68,11 @@ internal static class NodeOutboxCommand
         if (Count(all, OutboxEntryState.Pending) > 0)
         {
             output.WriteLine("Pending releases are sent first on the node's next run.");
+        }
+
+        if (all.Any(e => e is { State: OutboxEntryState.Failed, RefusedForData: true }))
+        {
+            output.WriteLine("failed (data): refused for its data (last error): fix the source. The same release is not sent again; a changed one is.");
         }
     }
 

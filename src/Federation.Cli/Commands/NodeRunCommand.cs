@@ -84,8 +84,9 @@ internal static class NodeRunCommand
             return;
         }
 
-        var refused = status.Undelivered.Count(e => e.State == OutboxEntryState.Failed);
-        var pending = status.Undelivered.Count - refused;
+        var refusedForData = status.Undelivered.Count(e => e is { State: OutboxEntryState.Failed, RefusedForData: true });
+        var refused = status.Undelivered.Count(e => e.State == OutboxEntryState.Failed) - refusedForData;
+        var pending = status.Undelivered.Count - refused - refusedForData;
         var fates = new List<string>();
         if (pending > 0)
         {
@@ -95,6 +96,11 @@ internal static class NodeRunCommand
         if (refused > 0)
         {
             fates.Add($"{refused} refused by the gateway (the next run signs the same release again with the node's current key and sends it)");
+        }
+
+        if (refusedForData > 0)
+        {
+            fates.Add($"{refusedForData} refused for its data: fix the source (the same release is not sent again; a changed one is)");
         }
 
         await error.WriteLineAsync(

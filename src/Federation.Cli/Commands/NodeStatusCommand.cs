@@ -113,7 +113,8 @@ internal sealed record NodeStatusDocument(
                 pending.Length,
                 entries.Count(e => e.State == OutboxEntryState.Delivered),
                 entries.Count(e => e.State == OutboxEntryState.Failed),
-                pending.Length == 0 ? null : pending.Min(e => e.QueuedAt)),
+                pending.Length == 0 ? null : pending.Min(e => e.QueuedAt),
+                entries.Count(e => e.State == OutboxEntryState.Failed && e.RefusedForData)),
             new StatusCertificate(certificatePath, certificate.Subject, notAfter, daysLeft, daysLeft < RenewWithinDays),
             Budgets(configuration));
     }
@@ -156,6 +157,7 @@ internal sealed record NodeStatusDocument(
 
         output.WriteLine(
             $"Outbox: {Outbox.Pending} pending, {Outbox.Delivered} delivered, {Outbox.Failed} failed"
+            + (Outbox.RefusedForData > 0 ? $" ({Outbox.RefusedForData} refused for its data: fix the source)" : string.Empty)
             + (Outbox.OldestPendingQueuedAt is { } oldest ? $"; oldest pending queued {Time(oldest)}" : string.Empty)
             + " (fed node outbox lists them).");
         output.WriteLine(
@@ -180,7 +182,8 @@ internal sealed record NodeStatusDocument(
 }
 
 /// <param name="OldestPendingQueuedAt">When the oldest entry still pending was queued; null when none is.</param>
-internal sealed record StatusOutbox(int Pending, int Delivered, int Failed, DateTimeOffset? OldestPendingQueuedAt);
+/// <summary>The outbox's entries by state; <see cref="RefusedForData"/> of the failed ones were refused for their data (not sent again).</summary>
+internal sealed record StatusOutbox(int Pending, int Delivered, int Failed, DateTimeOffset? OldestPendingQueuedAt, int RefusedForData);
 
 /// <param name="RenewSoon">Whether it expires within <see cref="NodeStatusDocument.RenewWithinDays"/> days (or has expired).</param>
 internal sealed record StatusCertificate(string Path, string Subject, DateTimeOffset NotAfter, int DaysLeft, bool RenewSoon);

@@ -35,8 +35,8 @@ internal sealed record NodePreviewDocument(
         var policy = dataset.Protection;
         var pipeline = preview.Pipeline;
         var releases = policy.IsNoise
-            ? preview.Outlooks.Select(o => Release(dataset, configuration.Jurisdiction, o.ReferenceYear, o.Release, o, fixedRelease: true, preview.RefusedEarlier.Contains(o.ReferenceYear)))
-            : pipeline.Submissions.Select(s => Release(dataset, configuration.Jurisdiction, s.ReferenceYear, s, outlook: null, fixedRelease: false, refusedEarlier: false));
+            ? preview.Outlooks.Select(o => Release(dataset, configuration.Jurisdiction, o.ReferenceYear, o.Release, o, fixedRelease: true, RefusalOf(preview, o.ReferenceYear)))
+            : pipeline.Submissions.Select(s => Release(dataset, configuration.Jurisdiction, s.ReferenceYear, s, outlook: null, fixedRelease: false, refusal: null));
         var shortfalls = preview.Outlooks.Where(o => o.Refused).Select(o => o.Shortfall(dataset.Id)).ToArray();
         return new NodePreviewDocument(
             configuration.NodeId,
@@ -57,7 +57,7 @@ internal sealed record NodePreviewDocument(
     }
 
     private static PreviewRelease Release(
-        DatasetDefinition dataset, string jurisdiction, int year, Submission? release, ReleaseOutlook? outlook, bool fixedRelease, bool refusedEarlier)
+        DatasetDefinition dataset, string jurisdiction, int year, Submission? release, ReleaseOutlook? outlook, bool fixedRelease, string? refusal)
     {
         var policy = dataset.Protection;
         var tables = release?.Tables.Select(t =>
@@ -79,7 +79,7 @@ internal sealed record NodePreviewDocument(
             year,
             dataset.Id,
             jurisdiction,
-            outlook is null ? "deterministic" : refusedEarlier ? RefusedEarlier : StatusName(outlook.Status),
+            outlook is null ? "deterministic" : refusal ?? StatusName(outlook.Status),
             outlook?.Edition,
             // Under noise the release is fixed (kept in the ledger, or keyed to the counts and edition), so its id is the
             // one the run sends; random rounding stamps a new production time on each run.
@@ -99,6 +99,12 @@ internal sealed record NodePreviewDocument(
 
     /// <summary>The status of a year whose release the gateway refused when last sent: the next run signs it again.</summary>
     public const string RefusedEarlier = "refused-earlier";
+
+    /// <summary>The status of a year whose release the gateway refused for its data: not sent again until the source changes.</summary>
+    public const string RefusedForData = "refused-for-its-data";
+
+    private static string? RefusalOf(NodePreview preview, int year) =>
+        preview.RefusedForData.Contains(year) ? RefusedForData : preview.RefusedEarlier.Contains(year) ? RefusedEarlier : null;
 
     private static string StatusName(ReleaseStatus status) => status switch
     {

@@ -69,7 +69,12 @@ internal static class NodePreviewWriter
             var budget = release.Budget!;
             table.AddRow(
                 release.ReferenceYear.ToString(CultureInfo.InvariantCulture),
-                release.Status == NodePreviewDocument.RefusedEarlier ? "refused earlier, will be re-signed" : release.Status.Replace('-', ' '),
+                release.Status switch
+                {
+                    NodePreviewDocument.RefusedEarlier => "refused earlier, will be re-signed",
+                    NodePreviewDocument.RefusedForData => "refused for its data: fix the source",
+                    var status => status.Replace('-', ' '),
+                },
                 release.Edition?.ToString(CultureInfo.InvariantCulture) ?? "-",
                 budget.SpentRho,
                 budget.CostRho,
@@ -87,6 +92,12 @@ internal static class NodePreviewWriter
         {
             writer.WriteLine("A year refused earlier was refused by the gateway when last sent (see fed node outbox): the next run signs the same");
             writer.WriteLine("release again with the node's current key and sends it, spending nothing.");
+        }
+
+        if (withBudget.Any(r => r.Status == NodePreviewDocument.RefusedForData))
+        {
+            writer.WriteLine("A year refused for its data was refused by the gateway for what the release says (see fed node outbox for the reason):");
+            writer.WriteLine("the same release is not sent again. Fix the source; the changed release is signed and sent by the next run.");
         }
 
         if (withBudget.Any(r => r.Status == "not-due"))

@@ -16,9 +16,19 @@ public static class AccessPolicies
     public const string Query = "federation.query";
     public const string Admin = "federation.admin";
     public const string Referral = "federation.referral";
+    public const string Province = "federation.province";
 
-    /// <summary>Directory searches and capacity summaries: analysts (capacity aggregated) or referral desks (exact).</summary>
-    public const string DirectoryReader = "federation.query or federation.referral";
+    /// <summary>
+    /// The catalogue, queries and coverage: analysts, or province clients held to their own jurisdiction
+    /// (<see cref="ProvinceScope"/>, called at the top of each method).
+    /// </summary>
+    public const string StatisticsReader = "federation.query or federation.province";
+
+    /// <summary>
+    /// Directory searches and capacity summaries: analysts (capacity aggregated), referral desks (exact), province
+    /// clients (aggregated, their own jurisdiction only).
+    /// </summary>
+    public const string DirectoryReader = "federation.query or federation.referral or federation.province";
 
     /// <summary>
     /// Authentication by access token (OpenIddict validation, remembered until the token expires: <see
@@ -42,7 +52,7 @@ public static class AccessPolicies
 
     internal static void Configure(AuthorizationOptions options)
     {
-        foreach (var scope in new[] { FederationScopes.Submit, FederationScopes.Query, FederationScopes.Admin, FederationScopes.Referral })
+        foreach (var scope in new[] { FederationScopes.Submit, FederationScopes.Query, FederationScopes.Admin, FederationScopes.Referral, FederationScopes.Province })
         {
             options.AddPolicy(scope, policy => policy
                 .AddAuthenticationSchemes(ValidatedTokenAuthentication.SchemeName)
@@ -50,10 +60,15 @@ public static class AccessPolicies
                 .AddRequirements(new ActiveClientRequirement([scope])));
         }
 
+        options.AddPolicy(StatisticsReader, policy => policy
+            .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
+            .RequireAuthenticatedUser()
+            .AddRequirements(new ActiveClientRequirement([FederationScopes.Query, FederationScopes.Province])));
+
         options.AddPolicy(DirectoryReader, policy => policy
             .AddAuthenticationSchemes(ValidatedTokenAuthentication.SchemeName)
             .RequireAuthenticatedUser()
-            .AddRequirements(new ActiveClientRequirement([FederationScopes.Query, FederationScopes.Referral])));
+            .AddRequirements(new ActiveClientRequirement([FederationScopes.Query, FederationScopes.Referral, FederationScopes.Province])));
 
         // Any endpoint that names no policy (a service added later) still needs a token of an active client.
         options.FallbackPolicy = new AuthorizationPolicyBuilder(ValidatedTokenAuthentication.SchemeName)
@@ -66,7 +81,10 @@ public static class AccessPolicies
 /// <summary>The token carries one of <see cref="Scopes"/> (any token when empty) and its client is registered and not revoked.</summary>
 internal sealed record ActiveClientRequirement(IReadOnlyList<string> Scopes) : IAuthorizationRequirement;
 
-/// <summary>Checks <see cref="ActiveClientRequirement"/>; revocation takes effect on the next call, whatever the token's expiry.</summary>
+/// <summary>
+/// Checks <see cref="ActiveClientRequirement"/>, and that the token's jurisdiction claim is the one registered for its
+/// client; revocation takes effect on the next call, whatever the token's expiry.
+/// </summary>
 internal sealed class ActiveClientHandler(ClientRegistry registry) : AuthorizationHandler<ActiveClientRequirement>
 {
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, ActiveClientRequirement requirement)
@@ -86,7 +104,7 @@ internal sealed class ActiveClientHandler(ClientRegistry registry) : Authorizati
             return;
         }
 
-        var inactive = await registry.DescribeInactiveAsync(clientId, CancellationToken.None);
+        var inactive = await registry.DescribeRefusedTokenAsync(clientId, context.User.GetClaim(FederationScopes.JurisdictionClaim), CancellationToken.None);
         if (inactive is not null)
         {
             context.Fail(new AuthorizationFailureReason(this, inactive + " Its tokens are refused."));

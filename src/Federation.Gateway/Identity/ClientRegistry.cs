@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Federation.Sdk.Catalog;
 using Federation.Sdk.Identity;
 using Federation.Sdk.Trust;
 using Microsoft.EntityFrameworkCore;
@@ -43,6 +44,7 @@ public sealed class ClientRegistry
         ClientKind.Analyst => [FederationScopes.Query],
         ClientKind.Admin => [FederationScopes.Admin],
         ClientKind.Referral => [FederationScopes.Referral],
+        ClientKind.Province => [FederationScopes.Province],
         _ => [],
     };
 
@@ -184,10 +186,18 @@ public sealed class ClientRegistry
     /// tokens (a gateway trusting an external token server) records the client and returns an empty secret: the client
     /// gets its secret from the token server.
     /// </summary>
-    public async Task<(ClientView Client, string Secret)> RegisterSecretClientAsync(string clientId, ClientKind kind, CancellationToken cancellationToken)
+    public Task<(ClientView Client, string Secret)> RegisterSecretClientAsync(string clientId, ClientKind kind, CancellationToken cancellationToken) =>
+        RegisterSecretClientAsync(clientId, kind, jurisdiction: null, cancellationToken);
+
+    /// <summary>
+    /// Registers a client that authenticates with a secret, as above; a province client (<see cref="ClientKind.Province"/>)
+    /// is bound to <paramref name="jurisdiction"/>, which its tokens carry and every read it makes is held to.
+    /// </summary>
+    public async Task<(ClientView Client, string Secret)> RegisterSecretClientAsync(
+        string clientId, ClientKind kind, string? jurisdiction, CancellationToken cancellationToken)
     {
         var secret = _issuesTokens ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_') : string.Empty;
-        var client = await EnsureSecretClientAsync(clientId, kind, secret, replaceSecret: false, cancellationToken);
+        var client = await EnsureSecretClientAsync(clientId, kind, jurisdiction, secret, replaceSecret: false, cancellationToken);
         return (client, secret);
     }
 
@@ -195,23 +205,43 @@ public sealed class ClientRegistry
     /// Registers an analyst or administrator with a given secret, or (with <paramref name="replaceSecret"/>) sets the
     /// secret of an existing one of the same kind. For set-up tools such as the demo.
     /// </summary>
-    public async Task<ClientView> EnsureSecretClientAsync(string clientId, ClientKind kind, string secret, bool replaceSecret, CancellationToken cancellationToken)
+    public Task<ClientView> EnsureSecretClientAsync(string clientId, ClientKind kind, string secret, bool replaceSecret, CancellationToken cancellationToken) =>
+        EnsureSecretClientAsync(clientId, kind, jurisdiction: null, secret, replaceSecret, cancellationToken);
+
+    /// <summary>As above, for any kind of secret client; a province client names its <paramref name="jurisdiction"/>, no other kind does.</summary>
+    public async Task<ClientView> EnsureSecretClientAsync(
+        string clientId, ClientKind kind, string? jurisdiction, string secret, bool replaceSecret, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(clientId) || clientId.Length > 100 || clientId.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
         {
             throw new RequestRefusedException(RefusalKind.InvalidArgument, $"'{clientId}' is not a client id: 1-100 characters, no spaces.", "client_id");
         }
 
-        if (kind is not (ClientKind.Analyst or ClientKind.Admin or ClientKind.Referral))
+        if (kind is not (ClientKind.Analyst or ClientKind.Admin or ClientKind.Referral or ClientKind.Province))
         {
             throw new RequestRefusedException(RefusalKind.InvalidArgument,
-                "Only analysts, referral desks and administrators authenticate with a secret; nodes are registered with their certificate (RegisterNode).", "role");
+                "Only analysts, referral desks, province clients and administrators authenticate with a secret; nodes are registered with their certificate (RegisterNode).", "role");
+        }
+
+        jurisdiction = string.IsNullOrWhiteSpace(jurisdiction) ? null : jurisdiction.Trim();
+        if (kind == ClientKind.Province && (jurisdiction is null || !Jurisdiction.IsValid(jurisdiction)))
+        {
+            throw new RequestRefusedException(RefusalKind.InvalidArgument,
+                $"A province client reads one jurisdiction: jurisdiction must be one of {string.Join(", ", Jurisdiction.All)}"
+                + (jurisdiction is null ? " (it is empty)." : $" ('{jurisdiction}' is not)."), "jurisdiction");
+        }
+
+        if (kind != ClientKind.Province && jurisdiction is not null)
+        {
+            throw new RequestRefusedException(RefusalKind.InvalidArgument,
+                $"Only a province client is bound to a jurisdiction; leave jurisdiction empty for {Describe(new RegisteredClient { ClientId = clientId, Kind = kind })}, "
+                + "or register it with the province role.", "jurisdiction");
         }
 
         return await ChangeAsync(async () =>
         {
             var client = await _db.Clients.FindAsync([clientId], cancellationToken);
-            if (client is not null && (!replaceSecret || client.Kind != kind || client.RevokedAt is not null))
+            if (client is not null && (!replaceSecret || client.Kind != kind || client.Jurisdiction != jurisdiction || client.RevokedAt is not null))
             {
                 throw new RequestRefusedException(RefusalKind.AlreadyExists,
                     $"Client '{clientId}' is already registered as {Describe(client)}.", "client_id");
@@ -220,7 +250,7 @@ public sealed class ClientRegistry
             var now = _timeProvider.GetUtcNow().UtcDateTime;
             if (client is null)
             {
-                client = new RegisteredClient { ClientId = clientId, Kind = kind, RegisteredAt = now };
+                client = new RegisteredClient { ClientId = clientId, Kind = kind, Jurisdiction = jurisdiction, RegisteredAt = now };
                 _db.Clients.Add(client);
                 await _db.SaveChangesAsync(cancellationToken);
             }
@@ -313,13 +343,30 @@ public sealed class ClientRegistry
     public async Task<string?> DescribeInactiveAsync(string clientId, CancellationToken cancellationToken)
     {
         var client = await _db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.ClientId == clientId, cancellationToken);
-        return client switch
-        {
-            null => $"Client '{clientId}' is not registered with this gateway.",
-            { RevokedAt: { } at } => $"Client '{clientId}' was revoked at {DateTime.SpecifyKind(at, DateTimeKind.Utc):u} ({client.RevocationReason}).",
-            _ => null,
-        };
+        return DescribeInactive(clientId, client);
     }
+
+    /// <summary>
+    /// Why a token of <paramref name="clientId"/> naming <paramref name="tokenJurisdiction"/> (its jurisdiction claim,
+    /// null when it has none) may not be used now: the client is not registered or revoked, or the claim is not the
+    /// jurisdiction registered for the client (a node or province client must carry exactly its own; other clients none).
+    /// Null when it may.
+    /// </summary>
+    public async Task<string?> DescribeRefusedTokenAsync(string clientId, string? tokenJurisdiction, CancellationToken cancellationToken)
+    {
+        var client = await _db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.ClientId == clientId, cancellationToken);
+        return DescribeInactive(clientId, client) ?? (client!.Jurisdiction == tokenJurisdiction
+            ? null
+            : $"The token of '{clientId}' names jurisdiction {(tokenJurisdiction is null ? "none" : $"'{tokenJurisdiction}'")}, but the client is registered as "
+              + $"{Describe(client)}{(client.Jurisdiction is null ? " (no jurisdiction)" : string.Empty)}. Get a new token from the federation's token server.");
+    }
+
+    private static string? DescribeInactive(string clientId, RegisteredClient? client) => client switch
+    {
+        null => $"Client '{clientId}' is not registered with this gateway.",
+        { RevokedAt: { } at } => $"Client '{clientId}' was revoked at {DateTime.SpecifyKind(at, DateTimeKind.Utc):u} ({client.RevocationReason}).",
+        _ => null,
+    };
 
     /// <summary>
     /// Why <paramref name="clientId"/> may not submit what <paramref name="signer"/> signed (certificate not
@@ -433,6 +480,7 @@ public sealed class ClientRegistry
         ClientKind.Node => $"the node of {client.Jurisdiction}",
         ClientKind.Analyst => "an analyst",
         ClientKind.Referral => "a referral desk",
+        ClientKind.Province => $"the province client of {client.Jurisdiction}",
         _ => "an administrator",
     };
 

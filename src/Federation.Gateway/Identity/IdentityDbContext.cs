@@ -39,14 +39,14 @@ public sealed class FederationIdentityDbContext(DbContextOptions<FederationIdent
     }
 }
 
-/// <summary>A client of the federation: a node, an analyst or an administrator.</summary>
+/// <summary>A client of the federation: a node, an analyst, a referral desk, a province client or an administrator.</summary>
 internal sealed class RegisteredClient
 {
     public required string ClientId { get; set; }
 
     public required ClientKind Kind { get; set; }
 
-    /// <summary>Nodes only.</summary>
+    /// <summary>Nodes and province clients: the one jurisdiction their tokens are bound to.</summary>
     public string? Jurisdiction { get; set; }
 
     public DateTime RegisteredAt { get; set; }
@@ -101,4 +101,7 @@ public enum ClientKind
     Analyst = 2,
     Admin = 3,
     Referral = 4,
+
+    /// <summary>A province or territory reading its own jurisdiction's figures (federation.province, bound to <see cref="RegisteredClient.Jurisdiction"/>).</summary>
+    Province = 5,
 }

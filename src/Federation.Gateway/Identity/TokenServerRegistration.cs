@@ -59,7 +59,7 @@ public static class TokenServerRegistration
             {
                 server.SetTokenEndpointUris(FederationScopes.TokenEndpointPath);
                 server.AllowClientCredentialsFlow();
-                server.RegisterScopes(FederationScopes.Submit, FederationScopes.Query, FederationScopes.Admin, FederationScopes.Referral);
+                server.RegisterScopes(FederationScopes.Submit, FederationScopes.Query, FederationScopes.Admin, FederationScopes.Referral, FederationScopes.Province);
                 server.AddEphemeralEncryptionKey();
                 server.DisableAccessTokenEncryption();
                 server.DisableTokenStorage();

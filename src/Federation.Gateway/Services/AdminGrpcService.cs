@@ -52,10 +52,11 @@ internal sealed class AdminGrpcService(ClientRegistry registry, IAuditLog audit,
             ClientRole.Analyst => ClientKind.Analyst,
             ClientRole.Admin => ClientKind.Admin,
             ClientRole.Referral => ClientKind.Referral,
+            ClientRole.Province => ClientKind.Province,
             _ => throw new RequestRefusedException(RefusalKind.InvalidArgument,
-                "role must be CLIENT_ROLE_ANALYST, CLIENT_ROLE_REFERRAL or CLIENT_ROLE_ADMIN; nodes are registered with RegisterNode.", "role"),
+                "role must be CLIENT_ROLE_ANALYST, CLIENT_ROLE_REFERRAL, CLIENT_ROLE_PROVINCE or CLIENT_ROLE_ADMIN; nodes are registered with RegisterNode.", "role"),
         };
-        var (client, secret) = await registry.RegisterSecretClientAsync(request.ClientId, kind, context.CancellationToken);
+        var (client, secret) = await registry.RegisterSecretClientAsync(request.ClientId, kind, request.Jurisdiction, context.CancellationToken);
         return new RegisterClientResponse { Client = ToContract(client), ClientSecret = secret };
     }
 
@@ -176,6 +177,7 @@ internal sealed class AdminGrpcService(ClientRegistry registry, IAuditLog audit,
                 ClientKind.Node => ClientRole.Node,
                 ClientKind.Analyst => ClientRole.Analyst,
                 ClientKind.Referral => ClientRole.Referral,
+                ClientKind.Province => ClientRole.Province,
                 _ => ClientRole.Admin,
             },
             Jurisdiction = client.Jurisdiction ?? string.Empty,

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Authorization;
 namespace Federation.Gateway.Services;
 
 /// <summary>Serves the dataset catalogue so clients discover datasets, tables and protection policy.</summary>
-[Authorize(Policy = AccessPolicies.Query)]
+[Authorize(Policy = AccessPolicies.StatisticsReader)]
 internal sealed class CatalogGrpcService(DatasetCatalog catalog, RequestLimitChecker limits) : CatalogService.CatalogServiceBase
 {
     public override Task<ListDatasetsResponse> ListDatasets(ListDatasetsRequest request, ServerCallContext context)

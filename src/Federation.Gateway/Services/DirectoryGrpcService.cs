@@ -11,7 +11,8 @@ namespace Federation.Gateway.Services;
 /// <summary>
 /// The national service directory: receives signed directory releases (nodes, federation.submit; the caller's token,
 /// certificate and release must name the same jurisdiction), answers searches and summaries (federation.query, capacity
-/// aggregated; federation.referral, exact) and capacity watches (federation.referral only).
+/// aggregated; federation.referral, exact; federation.province, aggregated and its own jurisdiction only) and capacity
+/// watches (federation.referral only).
 /// </summary>
 internal sealed class DirectoryGrpcService(
     DirectoryIngestor ingestor,
@@ -37,16 +38,25 @@ internal sealed class DirectoryGrpcService(
     }
 
     [Authorize(Policy = AccessPolicies.DirectoryReader)]
-    public override Task<FindServicesResponse> FindServices(FindServicesRequest request, ServerCallContext context) =>
-        search.FindServicesAsync(request, SeesExactCapacity(context), context.CancellationToken);
+    public override Task<FindServicesResponse> FindServices(FindServicesRequest request, ServerCallContext context)
+    {
+        ProvinceScope.RequireOwnJurisdiction(context, request.Jurisdictions);
+        return search.FindServicesAsync(request, SeesExactCapacity(context), context.CancellationToken);
+    }
 
     [Authorize(Policy = AccessPolicies.DirectoryReader)]
-    public override Task<CapacitySummaryResponse> CapacitySummary(CapacitySummaryRequest request, ServerCallContext context) =>
-        search.CapacitySummaryAsync(request, SeesExactCapacity(context), context.CancellationToken);
+    public override Task<CapacitySummaryResponse> CapacitySummary(CapacitySummaryRequest request, ServerCallContext context)
+    {
+        ProvinceScope.RequireOwnJurisdiction(context, request.Jurisdictions);
+        return search.CapacitySummaryAsync(request, SeesExactCapacity(context), context.CancellationToken);
+    }
 
-    [Authorize(Policy = AccessPolicies.Query)]
-    public override Task<SafeHousingCoverageResponse> SafeHousingCoverage(SafeHousingCoverageRequest request, ServerCallContext context) =>
-        coverage.ComputeAsync(request, context.CancellationToken);
+    [Authorize(Policy = AccessPolicies.StatisticsReader)]
+    public override Task<SafeHousingCoverageResponse> SafeHousingCoverage(SafeHousingCoverageRequest request, ServerCallContext context)
+    {
+        ProvinceScope.RequireOwnJurisdiction(context, request.Jurisdictions);
+        return coverage.ComputeAsync(request, context.CancellationToken);
+    }
 
     [Authorize(Policy = AccessPolicies.Referral)]
     public override async Task WatchCapacity(WatchCapacityRequest request, IServerStreamWriter<WatchCapacityResponse> responseStream, ServerCallContext context)

@@ -1,4 +1,5 @@
 using Federation.Contracts.V1;
+using Federation.Gateway.Identity;
 using Federation.Gateway.Serving;
 using Federation.Gateway.Transparency;
 using Google.Protobuf;
@@ -7,7 +8,10 @@ using Grpc.Core;
 
 namespace Federation.Gateway.Services;
 
-/// <summary>Serves the transparency log: checkpoints, proofs, entries and the signed served state.</summary>
+/// <summary>
+/// Serves the transparency log to any active client: checkpoints, proofs, entries (a province client only its own
+/// jurisdiction's, see <see cref="ProvinceScope"/>) and the signed served state.
+/// </summary>
 internal sealed class TransparencyLogGrpcService(TransparencyLog log, ServedStateAttestation servedState) : TransparencyLogService.TransparencyLogServiceBase
 {
     public override async Task<GetCheckpointResponse> GetCheckpoint(GetCheckpointRequest request, ServerCallContext context)
@@ -56,6 +60,7 @@ internal sealed class TransparencyLogGrpcService(TransparencyLog log, ServedStat
     public override async Task<GetEntriesResponse> GetEntries(GetEntriesRequest request, ServerCallContext context)
     {
         var entries = await log.GetEntriesAsync(Size(request.Start, "start"), Size(request.End, "end"), context.CancellationToken);
+        ProvinceScope.RequireOwnEntries(context, entries.Select(e => (e.LeafIndex, e.Leaf)));
         return new GetEntriesResponse
         {
             Entries =

@@ -37,7 +37,8 @@ public static class NodeHost
     /// <summary>
     /// Runs the host until the run is over (without a schedule) or until stopped, then disposes it. Returns the
     /// run's exit code (<see cref="NodeExitCodes"/>) for a single run, and 0 for a scheduled node that was stopped: a
-    /// failed run is retried, not a reason for the service manager to see a failure.
+    /// failed run is retried, not a reason for the service manager to see a failure. A scheduled node that stopped
+    /// itself because its identity was refused returns <see cref="NodeExitCodes.IdentityRefused"/>.
     /// </summary>
     public static async Task<int> RunAsync(IHost host, CancellationToken cancellationToken)
     {
@@ -45,7 +46,7 @@ public static class NodeHost
         var status = host.Services.GetRequiredService<NodeHostStatus>();
         var scheduled = host.Services.GetRequiredService<NodeStartup>().Interval is not null;
         await host.RunAsync(cancellationToken);
-        return scheduled ? 0 : status.ExitCode ?? 1;
+        return scheduled && !status.StoppedForGood ? 0 : status.ExitCode ?? 1;
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging)

@@ -12,8 +12,10 @@ namespace Federation.Node.Hosting;
 
 /// <summary>
 /// Runs the node in the generic host: statistics, then the service directory when configured, at start and then on
-/// the schedule. A failed run is logged and retried with a doubling delay up to the interval; the host keeps running.
-/// Without a schedule it runs once and stops the host, leaving the outcome in <see cref="NodeHostStatus"/>.
+/// the schedule. A failed run is logged and retried with a doubling delay up to the interval; the host keeps running,
+/// except after an identity refusal (<see cref="NodeExitCodes.IdentityRefused"/>: no later run can succeed until an
+/// administrator acts), which stops it with that exit code. Without a schedule it runs once and stops the host,
+/// leaving the outcome in <see cref="NodeHostStatus"/>.
 /// </summary>
 internal sealed partial class NodeHostService(
     NodeStartup startup,
@@ -35,7 +37,7 @@ internal sealed partial class NodeHostService(
         for (var run = 1; !stoppingToken.IsCancellationRequested; run++)
         {
             var started = timeProvider.GetUtcNow();
-            var succeeded = await RunAsync(run, stoppingToken);
+            var exitCode = await RunAsync(run, stoppingToken);
             if (stoppingToken.IsCancellationRequested)
             {
                 break;
@@ -46,6 +48,17 @@ internal sealed partial class NodeHostService(
                 lifetime.StopApplication();
                 return;
             }
+
+            if (exitCode == NodeExitCodes.IdentityRefused)
+            {
+                // Retrying cannot help and would only fill the log: stop, and let the service manager and monitoring see it.
+                status.GaveUp();
+                LogGivingUp();
+                lifetime.StopApplication();
+                return;
+            }
+
+            var succeeded = exitCode == NodeExitCodes.Delivered;
 
             failures = succeeded ? 0 : failures + 1;
             var next = succeeded
@@ -82,7 +95,8 @@ internal sealed partial class NodeHostService(
         return delay < interval ? delay : interval;
     }
 
-    private async Task<bool> RunAsync(int run, CancellationToken cancellationToken)
+    /// <summary>Runs once; returns the run's exit code (<see cref="NodeExitCodes"/>), or null when it was stopped before it finished.</summary>
+    private async Task<int?> RunAsync(int run, CancellationToken cancellationToken)
     {
         LogRunStarted(run);
         using var activity = NodeTelemetry.StartRun(Configuration);
@@ -90,7 +104,8 @@ internal sealed partial class NodeHostService(
         var clock = Stopwatch.StartNew();
         var tally = new RunTally();
         await Part("Statistics", c => RunStatisticsAsync(tally, c), tally, cancellationToken);
-        if (Configuration.ServiceDirectory is not null && !tally.Failures.Any(f => f.Error is NodeIdentityRefusedException or GatewayUnreachableException))
+        if (Configuration.ServiceDirectory is not null
+            && !tally.Failures.Any(f => NodeExitCodes.Of(f.Error) == NodeExitCodes.IdentityRefused || f.Error is GatewayUnreachableException))
         {
             await Part("Service directory", c => RunDirectoryAsync(tally, c), tally, cancellationToken);
         }
@@ -98,7 +113,7 @@ internal sealed partial class NodeHostService(
         if (cancellationToken.IsCancellationRequested)
         {
             LogRunCancelled(run);
-            return false;
+            return null;
         }
 
         var exitCode = NodeExitCodes.Of(tally.Failures.Select(f => f.Error));
@@ -109,12 +124,12 @@ internal sealed partial class NodeHostService(
         {
             status.Succeeded();
             LogRunFinished(run, clock.Elapsed.TotalSeconds);
-            return true;
+            return exitCode;
         }
 
         status.Failed(string.Join(Environment.NewLine, tally.Failures.Select(f => $"{f.Part}: {f.Error.Message}")), undelivered, exitCode);
         LogRunFailed(run, clock.Elapsed.TotalSeconds, NodeExitCodes.Name(exitCode));
-        return false;
+        return exitCode;
     }
 
     /// <summary>Keeps what the run did in the state folder, for `fed node status` and monitoring.</summary>
@@ -269,6 +284,9 @@ internal sealed partial class NodeHostService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Retrying at {Next} ({Failures} failed run(s) in a row).")]
     private partial void LogRetry(string next, int failures);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The node stops: the gateway refuses its identity, so no later run can succeed until an administrator acts (see the reason above). Nothing is retried; start the node again once the certificate or registration is fixed.")]
+    private partial void LogGivingUp();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node stopped.")]
     private partial void LogStopped();

@@ -24,12 +24,20 @@ public sealed class NodeHostStatus
     /// <summary>The last run's exit code (<see cref="NodeExitCodes"/>: 0 when everything was delivered); null before the first run ends.</summary>
     public int? ExitCode { get; private set; }
 
+    /// <summary>
+    /// Whether a scheduled node stopped itself after a run no later run can fix (its identity refused): its process
+    /// then exits with <see cref="ExitCode"/> rather than 0.
+    /// </summary>
+    public bool StoppedForGood { get; private set; }
+
     internal void Succeeded()
     {
         ExitCode = 0;
         Undelivered = [];
         Interlocked.Increment(ref _succeeded);
     }
+
+    internal void GaveUp() => StoppedForGood = true;
 
     internal void Failed(string reason, IReadOnlyList<OutboxEntry> undelivered, int exitCode)
     {

@@ -27,7 +27,10 @@ public static class NodeExitCodes
     /// <summary>A reference year was refused for exceeding its privacy budget (the other years were sent).</summary>
     public const int BudgetExceeded = 4;
 
-    /// <summary>The gateway refused a release; the next run signs it again with the node's current key and sends it.</summary>
+    /// <summary>
+    /// The gateway refused a release: for who signed or sent it (the next run signs it again with the node's current key
+    /// and sends it), or for its data (not sent again until the source changes).
+    /// </summary>
     public const int Refused = 5;
 
     /// <summary>The token server refused the node's identity (revoked, unknown, expired): an administrator must act.</summary>
@@ -40,7 +43,7 @@ public static class NodeExitCodes
     public static int Of(Exception failure) => failure switch
     {
         SourceReadException or NodeConfigurationException => Unusable,
-        NodeIdentityRefusedException => IdentityRefused,
+        NodeIdentityRefusedException or OutboxAccessRefusedException => IdentityRefused,
         OutboxDeliveryException delivery when delivery.Undelivered.Any(e => e.State == OutboxEntryState.Failed) => Refused,
         OutboxDeliveryException => Pending,
         PrivacyBudgetExceededException => BudgetExceeded,

@@ -158,6 +158,62 @@ public sealed class OutboxTests : IDisposable
         Assert.Equal(2, (await (await Outbox.OpenAsync(_state, new RecordingTimeProvider())).ListAsync()).Count);
     }
 
+    [Theory]
+    [InlineData(StatusCode.InvalidArgument, "submission.tables[1].cells", true)]
+    [InlineData(StatusCode.FailedPrecondition, "submission.reference_year", true)]
+    [InlineData(StatusCode.FailedPrecondition, "release.capacity_update", true)]
+    [InlineData(StatusCode.InvalidArgument, "envelope.signature", false)]
+    [InlineData(StatusCode.PermissionDenied, "envelope.signature", false)]
+    [InlineData(StatusCode.PermissionDenied, "submission.jurisdiction", false)]
+    public void A_refusal_is_about_the_data_unless_it_names_the_signer_or_the_signature(StatusCode status, string field, bool aboutData)
+    {
+        var refusal = new Google.Rpc.Status
+        {
+            Code = (int)status,
+            Message = "refused",
+            Details = { Google.Protobuf.WellKnownTypes.Any.Pack(new Google.Rpc.BadRequest { FieldViolations = { new Google.Rpc.BadRequest.Types.FieldViolation { Field = field } } }) },
+        }.ToRpcException();
+
+        Assert.Equal(aboutData, OutboxRetryPolicy.IsRefusalOfData(refusal));
+    }
+
+    [Fact]
+    public async Task An_outbox_file_of_version_1_gains_the_data_refusal_mark_and_keeps_its_entries()
+    {
+        Directory.CreateDirectory(_state);
+        var path = Path.Combine(_state, Outbox.FileName);
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            // The table as version 1 made it: no record of why an entry was refused.
+            command.CommandText = """
+                CREATE TABLE outbox_entries (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, dataset_id TEXT, reference_year INTEGER,
+                    submission_id TEXT NOT NULL, envelope BLOB NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')), attempts INTEGER NOT NULL DEFAULT 0,
+                    last_error TEXT, queued_at TEXT NOT NULL, last_attempt_at TEXT, settled_at TEXT, receipt BLOB,
+                    signed_receipt BLOB, receipt_signature BLOB, leaf_index INTEGER);
+                CREATE UNIQUE INDEX outbox_entries_live_submission ON outbox_entries (submission_id) WHERE state <> 'failed';
+                INSERT INTO outbox_entries (kind, dataset_id, reference_year, submission_id, envelope, state, attempts, last_error, queued_at, settled_at)
+                VALUES ('statistics', 'trafficking.victims.v1', 2024, 'a1', $envelope, 'failed', 1, 'InvalidArgument: incomplete grid',
+                        '2026-01-01T00:00:00.0000000Z', '2026-01-01T00:00:01.0000000Z');
+                PRAGMA user_version = 1;
+                """;
+            command.Parameters.AddWithValue("$envelope", Envelope("release").ToByteArray());
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var outbox = await Outbox.OpenAsync(_state, new RecordingTimeProvider());
+        var kept = Assert.Single(await outbox.ListAsync());
+        var added = await outbox.AddAsync(OutboxEntryKind.Statistics, "trafficking.victims.v1", 2025, Envelope("next"));
+        await outbox.MarkFailedAsync(added.Id, "InvalidArgument: incomplete grid", refusedForData: true);
+        var reopened = await (await Outbox.OpenAsync(_state, new RecordingTimeProvider())).ListAsync();
+
+        Assert.Equal((OutboxEntryState.Failed, false), (kept.State, kept.RefusedForData));
+        Assert.Equal([(kept.Id, false), (added.Id, true)], reopened.Select(e => (e.Id, e.RefusedForData)));
+    }
+
     public void Dispose()
     {
         try
