@@ -17,7 +17,7 @@ namespace Federation.Benchmarks;
 internal sealed class IngestBenchmark : IBenchmark
 {
     /// <summary>Submissions in flight at once, as many nodes uploading together.</summary>
-    public const int InFlight = 16;
+    public const int InFlight = 64;
 
     public string Name => "ingest";
 
