@@ -122,7 +122,7 @@ public sealed class TransparencyLog
         }
 
         var root = CompleteSubtrees.RootHash(end, known);
-        var signedAt = _timeProvider.GetUtcNow();
+        var signedAt = StoredTime(_timeProvider.GetUtcNow());
         var note = Sign(end, root);
         var inclusions = new LogInclusion[entries.Count];
         var leaves = new StoredLeaf[entries.Count];
@@ -262,6 +262,10 @@ public sealed class TransparencyLog
             string.Create(CultureInfo.InvariantCulture, $"No checkpoint was signed at tree size {treeSize}."),
             field);
     }
+
+    // To the microsecond, which every store keeps exactly (PostgreSQL's timestamps): the leaves this process serves from
+    // memory say what every replica reads back from the store.
+    private static DateTimeOffset StoredTime(DateTimeOffset time) => time.AddTicks(-(time.UtcTicks % TimeSpan.TicksPerMicrosecond));
 
     private string Sign(long treeSize, byte[] root) => _key.Sign(new Checkpoint(_key.Origin, treeSize, root));
 
