@@ -32,13 +32,19 @@ internal sealed class BenchmarkGateway : IAsyncDisposable
     private const string LogOrigin = "benchmark.federation/log";
 
     private readonly string _folder;
+    private readonly string? _postgresConnectionString;
     private readonly FederationCertificateAuthority _authority;
-    private readonly ConcurrentDictionary<string, X509Certificate2> _nodes = new();
+    private readonly ConcurrentDictionary<string, X509Certificate2> _nodes;
+    private readonly bool _isReplica;
 
-    private BenchmarkGateway(string folder, FederationCertificateAuthority authority, FederationTrust trust, WebApplication app)
+    private BenchmarkGateway(
+        string folder, string? postgresConnectionString, FederationCertificateAuthority authority, FederationTrust trust, WebApplication app, BenchmarkGateway? replicaOf = null)
     {
         _folder = folder;
+        _postgresConnectionString = postgresConnectionString;
         _authority = authority;
+        _nodes = replicaOf?._nodes ?? new();
+        _isReplica = replicaOf is not null;
         Trust = trust;
         App = app;
         Analyst = new GatewayTokenProvider(Address, GatewayCredentials.ForSecret(AnalystId, AnalystSecret, FederationScopes.Query), trust);
@@ -87,6 +93,20 @@ internal sealed class BenchmarkGateway : IAsyncDisposable
             logKey.Save(Path.Combine(folder, "log.key"), Path.Combine(folder, "log.pub"));
         }
 
+        var app = await StartAppAsync(folder, postgresConnectionString);
+        return new BenchmarkGateway(folder, postgresConnectionString, authority, FederationTrust.FromPemFile(rootPem), app);
+    }
+
+    /// <summary>Another gateway process on the same PostgreSQL database, keys and trust (a replica), which follows this one's appends.</summary>
+    public async Task<BenchmarkGateway> StartReplicaAsync()
+    {
+        var postgres = _postgresConnectionString ?? throw new InvalidOperationException("Replicas share a PostgreSQL database; this gateway runs on SQLite.");
+        return new BenchmarkGateway(_folder, postgres, _authority, Trust, await StartAppAsync(_folder, postgres), this);
+    }
+
+    private static async Task<WebApplication> StartAppAsync(string folder, string? postgresConnectionString)
+    {
+        var rootPem = Path.Combine(folder, "root.pem");
         // Development: the port is chosen at start-up, so the token issuer is the address the gateway is called at.
         var app = GatewayApplication.Create(
             ["--environment", Environments.Development],
@@ -115,7 +135,7 @@ internal sealed class BenchmarkGateway : IAsyncDisposable
             await registry.EnsureSecretClientAsync(AnalystId, ClientKind.Analyst, AnalystSecret, replaceSecret: true, CancellationToken.None);
         }
 
-        return new BenchmarkGateway(folder, authority, FederationTrust.FromPemFile(rootPem), app);
+        return app;
     }
 
     /// <summary>The node certificate (with key) of a jurisdiction, issued once.</summary>
@@ -172,6 +192,11 @@ internal sealed class BenchmarkGateway : IAsyncDisposable
         Analyst.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
+        if (_isReplica)
+        {
+            return; // the federation, its folder and node certificates are the first gateway's
+        }
+
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         foreach (var node in _nodes.Values)
         {

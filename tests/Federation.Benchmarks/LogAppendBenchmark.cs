@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using Federation.Gateway.Ingestion;
 using Federation.Gateway.Storage;
 using Federation.Gateway.Transparency;
 using Federation.Sdk.Transparency;
@@ -82,25 +83,27 @@ internal sealed class LogAppendBenchmark : IBenchmark
                 _frontier ??= new Dictionary<MerkleSubtree, byte[]>(await transaction.GetSubtreesAsync(CompleteSubtrees.ForRoot(_size), cancellationToken));
                 var end = Math.Min(size, _size + PrefillLeavesPerTransaction);
                 var signedAt = DateTimeOffset.UtcNow;
-                for (; _size < end; _size++)
+                while (_size < end)
                 {
-                    var leaf = BitConverter.GetBytes(_size);
-                    var leafHash = MerkleHash.Leaf(leaf);
-                    var completed = CompleteSubtrees.Append(_size, leafHash, _frontier);
-                    foreach (var (subtree, hash) in completed)
+                    // As the gateway's writer appends: a group of leaves with one checkpoint at its end.
+                    var leaves = new List<StoredLeaf>();
+                    var completed = new List<(MerkleSubtree, byte[])>();
+                    for (; _size < end && leaves.Count < ReleaseAppender.MaxBatch; _size++)
                     {
-                        _frontier[subtree] = hash;
+                        var leaf = BitConverter.GetBytes(_size);
+                        foreach (var (subtree, hash) in CompleteSubtrees.Append(_size, MerkleHash.Leaf(leaf), _frontier))
+                        {
+                            _frontier[subtree] = hash;
+                            completed.Add((subtree, hash));
+                        }
+
+                        leaves.Add(new StoredLeaf(_size, LeafKind.StatisticsRelease, $"prefill-{_size}", leaf, [], "CN=prefill", "prefill", signedAt));
                     }
 
-                    var newSize = _size + 1;
-                    var root = CompleteSubtrees.RootHash(newSize, _frontier);
-                    var note = key.Sign(new Checkpoint(key.Origin, newSize, root));
-                    await transaction.AppendAsync(
-                        new StoredLeaf(_size, LeafKind.StatisticsRelease, $"prefill-{_size}", leaf, [], "CN=prefill", "prefill", signedAt),
-                        completed,
-                        new NewCheckpoint(newSize, root, note, signedAt),
-                        cancellationToken);
-                    var keep = CompleteSubtrees.ForRoot(newSize).ToHashSet();
+                    var root = CompleteSubtrees.RootHash(_size, _frontier);
+                    var note = key.Sign(new Checkpoint(key.Origin, _size, root));
+                    await transaction.AppendAsync(leaves, completed, new NewCheckpoint(_size, root, note, signedAt), cancellationToken);
+                    var keep = CompleteSubtrees.ForRoot(_size).ToHashSet();
                     foreach (var stale in _frontier.Keys.Where(s => !keep.Contains(s)).ToArray())
                     {
                         _frontier.Remove(stale);

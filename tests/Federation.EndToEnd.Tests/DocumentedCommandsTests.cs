@@ -81,8 +81,8 @@ public sealed partial class DocumentedCommandsTests(DocumentedCommandsTests.Demo
     private static partial Regex DocTestBlock();
 
     /// <summary>
-    /// One demo federation for all documents: a gateway with seven jurisdictions' releases (42 leaves, so `--as-of 40`
-    /// exists), a home folder whose ~/.local/share/federation/demo is it.
+    /// One demo federation for all documents: a gateway with seven jurisdictions' releases (42 leaves),
+    /// a home folder whose ~/.local/share/federation/demo is it.
     /// </summary>
     public sealed class Demo : IAsyncLifetime
     {

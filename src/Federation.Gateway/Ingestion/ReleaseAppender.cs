@@ -14,9 +14,12 @@ namespace Federation.Gateway.Ingestion;
 /// the release-specific admission rule runs; then the leaf, its subtrees and checkpoint are appended.
 /// </summary>
 /// <remarks>
-/// Group commit: releases submitted at the same time are appended by one writer of this process in one transaction
-/// (each leaf with its own signed checkpoint, as one at a time would), committed once and caught up once, so a
-/// commit's fsync and the served state's verification are paid per batch, not per release. Releases whose decisions
+/// Group commit: releases submitted at the same time are appended by one writer of this process in one transaction,
+/// with one signed checkpoint for the tree that ends with the last of them (each receipt carries that checkpoint and
+/// its leaf's inclusion proof in it), committed once, so a commit's fsync and a checkpoint's signature are paid per
+/// batch, not per release. The writer extends the served snapshot's verified frontier (it reads no hashes back), and
+/// once committed the batch's leaves are served from the very bytes written, parsed and checked as any leaf is
+/// (<see cref="ServedLog.ServeAppendedAsync"/>), without reading them back. Releases whose decisions
 /// read the same part of the served state (<see cref="ReleaseToAppend.DecisionScope"/>) never share a batch: each is
 /// decided on a snapshot that already holds the other, exactly as if they had come one after the other. A release
 /// refused by its rule writes nothing and does not affect the others of its batch; a store failure fails the whole
@@ -89,13 +92,16 @@ public sealed class ReleaseAppender(ILogStore store, TransparencyLog log, Served
         {
             var batch = new List<PendingAppend>();
             var scopes = new HashSet<SeriesKey>();
+            var ids = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < _queue.Count && batch.Count < MaxBatch; i++)
             {
                 var scope = _queue[i].Release.DecisionScope;
-                if (batch.Count > 0 && (scope is null || !scopes.Add(scope.Value)))
+                if (batch.Count > 0 && (scope is null || scopes.Contains(scope.Value) || ids.Contains(_queue[i].Release.ReleaseId)))
                 {
-                    continue; // decided after the one of its scope already in this batch
+                    continue; // decided after the one of its scope (or the same release) already in this batch
                 }
+
+                ids.Add(_queue[i].Release.ReleaseId);
 
                 if (scope is { } first)
                 {
@@ -119,7 +125,9 @@ public sealed class ReleaseAppender(ILogStore store, TransparencyLog log, Served
     {
         // One caller's cancellation must not abort the others' appends: the store calls are not cancelled.
         var outcomes = new List<(PendingAppend Pending, AppendOutcome Outcome, byte[]? Receipt, string? CurrentReleaseId)>();
+        var accepted = new List<(PendingAppend Pending, SeriesDecision Decision)>();
         ServedSnapshot snapshot;
+        LogAppend? appended = null;
         await using (var transaction = await store.BeginAppendAsync(CancellationToken.None))
         {
             snapshot = await served.CurrentAsync(transaction, CancellationToken.None);
@@ -132,8 +140,11 @@ public sealed class ReleaseAppender(ILogStore store, TransparencyLog log, Served
                     continue;
                 }
 
-                if (await transaction.FindReleaseAsync(release.ReleaseId, CancellationToken.None) is { } stored)
+                // The snapshot holds every leaf of the log (caught up inside the transaction): only a release in it is read back.
+                if (snapshot.ById.ContainsKey(release.ReleaseId))
                 {
+                    var stored = await transaction.FindReleaseAsync(release.ReleaseId, CancellationToken.None)
+                        ?? throw new LogIntegrityException($"Release {release.ReleaseId} is served but its leaf is no longer in the log store: leaf rows were removed.");
                     outcomes.Add((pending, AppendOutcome.AlreadyStored, stored.Receipt, release.ReleaseId));
                     continue;
                 }
@@ -158,30 +169,36 @@ public sealed class ReleaseAppender(ILogStore store, TransparencyLog log, Served
                     continue;
                 }
 
-                byte[]? receipt = null;
-                await log.AppendAsync(
-                    transaction,
-                    release.Kind,
-                    release.ReleaseId,
-                    LogLeaf.Encode(release.SignedBytes, release.Signature, LeafKinds.ContentOf(release.Kind)),
-                    release.SignerSubject,
-                    release.SignerThumbprint,
-                    inclusion => receipt = pending.CreateReceipt(decision, inclusion),
-                    CancellationToken.None);
-                outcomes.Add((pending, AppendOutcome.Stored, receipt, release.ReleaseId));
+                accepted.Add((pending, decision));
             }
 
-            if (outcomes.Any(o => o.Outcome == AppendOutcome.Stored))
+            if (accepted.Count > 0)
             {
+                appended = await log.AppendAsync(
+                    transaction,
+                    accepted.Select(a => new LogEntryToAppend(
+                        a.Pending.Release.Kind,
+                        a.Pending.Release.ReleaseId,
+                        LogLeaf.Encode(a.Pending.Release.SignedBytes, a.Pending.Release.Signature, LeafKinds.ContentOf(a.Pending.Release.Kind)),
+                        a.Pending.Release.SignerSubject,
+                        a.Pending.Release.SignerThumbprint)).ToArray(),
+                    snapshot.Frontier,
+                    (i, inclusion) => accepted[i].Pending.CreateReceipt(accepted[i].Decision, inclusion),
+                    CancellationToken.None);
                 await transaction.CommitAsync(CancellationToken.None);
             }
         }
 
-        // The own appends are verified and served the same way as another process's: from the store.
-        var after = outcomes.Any(o => o.Outcome == AppendOutcome.Stored) ? await served.CurrentAsync(CancellationToken.None) : snapshot;
+        // Served before any receipt is returned: a caller holding a receipt finds its release in every answer.
+        var after = appended is null ? snapshot : await served.ServeAppendedAsync(snapshot, appended, CancellationToken.None);
+        for (var i = 0; i < accepted.Count; i++)
+        {
+            accepted[i].Pending.Result.TrySetResult(new ReleaseAppendResult(AppendOutcome.Stored, appended!.Leaves[i].Receipt, accepted[i].Pending.Release.ReleaseId, after));
+        }
+
         foreach (var (pending, outcome, receipt, current) in outcomes)
         {
-            pending.Result.TrySetResult(new ReleaseAppendResult(outcome, receipt, current, outcome == AppendOutcome.Stored ? after : snapshot));
+            pending.Result.TrySetResult(new ReleaseAppendResult(outcome, receipt, current, snapshot));
         }
     }
 

@@ -10,8 +10,33 @@ namespace Federation.Gateway.Ingestion;
 /// encoding of the expected message, and the same jurisdiction in certificate and payload. Refuses with
 /// <see cref="RequestRefusedException"/>; nothing is written here.
 /// </summary>
-public sealed class SignedEnvelopeOpener(SubmissionVerifier verifier)
+/// <remarks>
+/// The checks that only compute (signature and chain, parsing, validation: <see cref="CheckAsync{T}"/>) run at most
+/// one per core at once; the other releases in flight wait for a slot without taking a thread. Otherwise, with many
+/// releases in flight, every continuation of the log's single writer (a database round trip, a commit) would queue in
+/// the thread pool behind all of them, and the writer, which every release waits for, would crawl.
+/// </remarks>
+public sealed class SignedEnvelopeOpener(SubmissionVerifier verifier) : IDisposable
 {
+    private readonly SemaphoreSlim _checkSlots = new(Environment.ProcessorCount);
+
+    /// <summary>Runs a check that only computes on a release, when one of the slots (one per core) is free.</summary>
+    public async Task<T> CheckAsync<T>(Func<T> check, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        await _checkSlots.WaitAsync(cancellationToken);
+        try
+        {
+            return check();
+        }
+        finally
+        {
+            _checkSlots.Release();
+        }
+    }
+
+    public void Dispose() => _checkSlots.Dispose();
+
     public async Task<OpenedEnvelope<T>> OpenAsync<T>(
         SignedEnvelope? envelope,
         Func<T, string> jurisdictionOf,
@@ -33,7 +58,7 @@ public sealed class SignedEnvelopeOpener(SubmissionVerifier verifier)
 
         var bytes = envelope.Submission.ToByteArray();
         var signature = envelope.Signature.ToByteArray();
-        var verification = verifier.Verify(bytes, signature);
+        var verification = await CheckAsync(() => verifier.Verify(bytes, signature), cancellationToken);
         if (!verification.IsValid)
         {
             var kind = verification.Failure is SignatureFailure.UntrustedCertificate or SignatureFailure.NoJurisdiction
@@ -47,7 +72,7 @@ public sealed class SignedEnvelopeOpener(SubmissionVerifier verifier)
             await authorizeSigner(verification, cancellationToken);
         }
 
-        var message = Parse<T>(bytes);
+        var message = await CheckAsync(() => Parse<T>(bytes), cancellationToken);
         var jurisdiction = jurisdictionOf(message);
         if (!string.Equals(verification.Jurisdiction, jurisdiction, StringComparison.Ordinal))
         {

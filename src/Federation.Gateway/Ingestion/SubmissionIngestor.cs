@@ -56,7 +56,7 @@ public sealed partial class SubmissionIngestor
         var opened = await _opener.OpenAsync<Submission>(envelope, s => s.Jurisdiction, "submission.jurisdiction", authorizeSigner, cancellationToken);
         var (submission, submissionBytes, signature, verification) = opened;
 
-        var violations = _validator.Validate(submission);
+        var violations = await _opener.CheckAsync(() => _validator.Validate(submission), cancellationToken);
         if (violations.Count > 0)
         {
             throw new RequestRefusedException(

@@ -13,10 +13,12 @@ namespace Federation.Gateway.Serving;
 
 /// <summary>
 /// What the gateway serves: the releases of the log, read from the leaf bytes and checked before anything is served.
-/// Catching up (at start-up, after each append, and whenever the store's tree size grew because another process
-/// appended) recomputes each new leaf's hash from its bytes, the subtrees it completes and the root, compares them
-/// with the stored subtree hashes and the signed checkpoint (log verifier key), and only then parses the leaves.
-/// Any mismatch stops serving for good (fail closed) with a message naming the leaf and its release.
+/// Catching up (at start-up, and whenever the store's tree size grew because another process appended) recomputes
+/// each new leaf's hash from its bytes, the subtrees it completes and the roots, compares them with the stored subtree
+/// hashes and the signed checkpoints (log verifier key), and only then parses the leaves. Any mismatch stops serving
+/// for good (fail closed) with a message naming the leaf and its release. This process's own appends are served from
+/// the bytes it has just written and committed, parsed and checked the same way (<see cref="ServeAppendedAsync"/>):
+/// reading them back would only re-read those bytes.
 /// </summary>
 public sealed partial class ServedLog : IDisposable
 {
@@ -29,6 +31,7 @@ public sealed partial class ServedLog : IDisposable
     private readonly SemaphoreSlim _catchUp = new(1, 1);
     private ServedSnapshot _snapshot = ServedSnapshot.Empty;
     private string? _failure;
+    private bool _checkedBeyond;
 
     public ServedLog(ILogStore store, LogSigningKey key, DatasetCatalog catalog, ILogger<ServedLog> logger)
     {
@@ -70,6 +73,44 @@ public sealed partial class ServedLog : IDisposable
     /// <summary>The number of leaves verified and served now, without asking the store (for the log size metric).</summary>
     public long TreeSize => Volatile.Read(ref _snapshot).TreeSize;
 
+    /// <summary>
+    /// Serves the leaves this process has just appended and committed on top of <paramref name="before"/> (the snapshot
+    /// the append was decided on), from the bytes written: parsed and checked like every leaf; the frontier is the one the
+    /// log computed from those bytes. When the served snapshot has meanwhile moved (another caller caught up from the
+    /// store), the store is caught up instead.
+    /// </summary>
+    public async Task<ServedSnapshot> ServeAppendedAsync(ServedSnapshot before, LogAppend appended, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(appended);
+        var start = appended.Leaves[0].LeafIndex;
+        var end = appended.Leaves[^1].LeafIndex + 1;
+        await _catchUp.WaitAsync(cancellationToken);
+        try
+        {
+            ThrowIfFailed();
+            var snapshot = _snapshot;
+            if (snapshot.TreeSize >= end)
+            {
+                return snapshot;
+            }
+
+            if (snapshot.TreeSize == start && before.TreeSize == start)
+            {
+                snapshot = Apply(snapshot, appended.Leaves, appended.Frontier);
+                Volatile.Write(ref _snapshot, snapshot);
+                LogCaughtUp(start, end);
+                return snapshot;
+            }
+        }
+        finally
+        {
+            _catchUp.Release();
+        }
+
+        return await CatchUpAsync(_store, cancellationToken);
+    }
+
     /// <summary>Why this process stopped serving the log (it failed verification), or null while it serves.</summary>
     public string? Failure => Volatile.Read(ref _failure);
 
@@ -96,13 +137,21 @@ public sealed partial class ServedLog : IDisposable
                 Fail(string.Create(CultureInfo.InvariantCulture, $"The log store holds {target} leaves, fewer than the {snapshot.TreeSize} already verified: leaves were removed."));
             }
 
+            var grew = snapshot.TreeSize < target;
             while (snapshot.TreeSize < target)
             {
                 snapshot = await VerifyAndApplyAsync(reader, snapshot, target, cancellationToken);
                 Volatile.Write(ref _snapshot, snapshot);
             }
 
-            await CheckNothingBeyondAsync(target, cancellationToken);
+            // Checked whenever leaves were read (and once at start): the end of a log already verified only shrinks,
+            // which the tree size shows.
+            if (grew || !_checkedBeyond)
+            {
+                await CheckNothingBeyondAsync(target, cancellationToken);
+                _checkedBeyond = true;
+            }
+
             return snapshot;
         }
         finally
@@ -124,11 +173,27 @@ public sealed partial class ServedLog : IDisposable
         }
     }
 
-    // One read of leaves: hashes recomputed from the bytes, checked against stored subtrees and the signed checkpoint, then parsed.
+    // One read of leaves up to the last checkpoint signed among them (one per append transaction): hashes recomputed
+    // from the bytes, checked against the stored subtrees and that signed checkpoint, then parsed.
     private async Task<ServedSnapshot> VerifyAndApplyAsync(ILogReader reader, ServedSnapshot snapshot, long target, CancellationToken cancellationToken)
     {
         var start = snapshot.TreeSize;
-        var leaves = await reader.GetLeavesAsync(start, target, LeavesPerRead, cancellationToken);
+        var leaves = new List<StoredLeaf>();
+        var checkpoints = new List<StoredCheckpoint>();
+        do
+        {
+            var read = start + leaves.Count;
+            var page = await reader.GetLeavesAsync(read, target, LeavesPerRead, cancellationToken);
+            if (page.Count == 0 || page[0].LeafIndex != read)
+            {
+                Fail(string.Create(CultureInfo.InvariantCulture, $"Leaf {read} of the log is missing from the store although it reports {target} leaves: a leaf row was removed."));
+            }
+
+            leaves.AddRange(page);
+            checkpoints.AddRange(await reader.GetCheckpointsAsync(read + 1, start + leaves.Count, cancellationToken));
+        }
+        while (checkpoints.Count == 0 && start + leaves.Count < target);
+
         var frontier = new Dictionary<MerkleSubtree, byte[]>(snapshot.Frontier);
         var completed = new List<(MerkleSubtree Subtree, byte[] Hash, StoredLeaf Leaf)>();
         var roots = new List<byte[]>();
@@ -140,6 +205,21 @@ public sealed partial class ServedLog : IDisposable
                 Fail(string.Create(CultureInfo.InvariantCulture, $"Leaf {expected} of the log is missing from the store (the next stored leaf is {leaf.LeafIndex}): a leaf row was removed."));
             }
 
+            expected++;
+        }
+
+        if (checkpoints.Count == 0)
+        {
+            Fail(string.Create(
+                CultureInfo.InvariantCulture,
+                $"The log store holds {target} leaves but no checkpoint was signed at a tree size from {start + 1} to {target}: the leaves after the last checkpoint were removed, or the checkpoints. Restore the database from a backup."));
+        }
+
+        // Served up to the last checkpoint read; the leaves after it are read again with theirs.
+        var end = checkpoints[^1].TreeSize;
+        leaves.RemoveRange((int)(end - start), leaves.Count - (int)(end - start));
+        foreach (var leaf in leaves)
+        {
             foreach (var (subtree, hash) in CompleteSubtrees.Append(leaf.LeafIndex, MerkleHash.Leaf(leaf.Leaf), frontier))
             {
                 completed.Add((subtree, hash, leaf));
@@ -153,17 +233,10 @@ public sealed partial class ServedLog : IDisposable
             }
 
             roots.Add(CompleteSubtrees.RootHash(size, frontier));
-            expected++;
         }
 
-        if (leaves.Count == 0)
-        {
-            Fail(string.Create(CultureInfo.InvariantCulture, $"Leaf {start} of the log is missing from the store although it reports {target} leaves: a leaf row was removed."));
-        }
-
-        var end = start + leaves.Count;
-        await CheckCheckpointAsync(reader, start, end, roots, leaves, cancellationToken);
         var stored = await reader.GetSubtreesAsync(completed.Select(c => c.Subtree).ToArray(), cancellationToken);
+        CheckCheckpoints(start, checkpoints, roots, leaves, stored);
         foreach (var (subtree, hash, leaf) in completed)
         {
             if (!stored.TryGetValue(subtree, out var storedHash) || !storedHash.AsSpan().SequenceEqual(hash))
@@ -172,7 +245,16 @@ public sealed partial class ServedLog : IDisposable
             }
         }
 
-        var frozen = frontier.ToImmutableDictionary();
+        snapshot = Apply(snapshot, leaves, frontier.ToImmutableDictionary());
+        LogCaughtUp(start, end);
+        return snapshot;
+    }
+
+    // Parses verified leaves (following the snapshot's last one) into the snapshot, checking what the gateway never
+    // accepts: a revision produced no later than the release it supersedes, a release twice.
+    private ServedSnapshot Apply(ServedSnapshot snapshot, IReadOnlyList<StoredLeaf> leaves, ImmutableDictionary<MerkleSubtree, byte[]> frontier)
+    {
+        var end = snapshot.TreeSize + leaves.Count;
         foreach (var leaf in leaves)
         {
             var release = Parse(leaf);
@@ -192,30 +274,34 @@ public sealed partial class ServedLog : IDisposable
                 Fail($"Leaf {leaf.LeafIndex} ({Describe(leaf)}) repeats a release already in the log.");
             }
 
-            snapshot = snapshot.With(release, leaf.LeafIndex + 1 == end ? frozen : snapshot.Frontier);
+            snapshot = snapshot.With(release, leaf.LeafIndex + 1 == end ? frontier : snapshot.Frontier);
         }
 
-        LogCaughtUp(start, end);
         return snapshot;
     }
 
-    // The signed checkpoint at the end of the read must hold the recomputed root; when it does not, the checkpoints
-    // signed after each leaf find the first leaf whose bytes differ from what was signed.
-    private async Task CheckCheckpointAsync(ILogReader reader, long start, long end, List<byte[]> roots, IReadOnlyList<StoredLeaf> leaves, CancellationToken cancellationToken)
+    // The last signed checkpoint of the read must hold the recomputed root; when it does not, the earlier checkpoints
+    // find the first append whose leaves differ from what was signed, and in it the first leaf whose bytes no longer
+    // hash to its stored leaf hash.
+    private void CheckCheckpoints(
+        long start, List<StoredCheckpoint> checkpoints, List<byte[]> roots, List<StoredLeaf> leaves, IReadOnlyDictionary<MerkleSubtree, byte[]> stored)
     {
-        var problem = await CheckpointProblemAsync(reader, end, roots[^1], cancellationToken);
+        var problem = CheckpointProblem(checkpoints[^1], roots[^1]);
         if (problem is null)
         {
             return;
         }
 
-        long good = start, bad = end; // the root at size 'good' is verified (start: by the previous read); at 'bad' it is not.
-        while (bad - good > 1)
+        // The root at size 'good' is verified (start: by the previous read); at checkpoints[bad] it is not.
+        long good = start;
+        int low = -1, bad = checkpoints.Count - 1;
+        while (bad - low > 1)
         {
-            var middle = good + ((bad - good) / 2);
-            if (await CheckpointProblemAsync(reader, middle, roots[(int)(middle - start - 1)], cancellationToken) is null)
+            var middle = low + ((bad - low) / 2);
+            if (CheckpointProblem(checkpoints[middle], roots[(int)(checkpoints[middle].TreeSize - start - 1)]) is null)
             {
-                good = middle;
+                low = middle;
+                good = checkpoints[middle].TreeSize;
             }
             else
             {
@@ -223,20 +309,21 @@ public sealed partial class ServedLog : IDisposable
             }
         }
 
-        var culprit = leaves[(int)(bad - 1 - start)];
+        var badSize = checkpoints[bad].TreeSize;
+        var suspects = leaves.Skip((int)(good - start)).Take((int)(badSize - good)).ToArray();
+        var culprit = suspects.FirstOrDefault(l => !stored.TryGetValue(new MerkleSubtree(0, l.LeafIndex), out var hash) || !hash.AsSpan().SequenceEqual(MerkleHash.Leaf(l.Leaf)))
+            ?? suspects[0];
+        var which = suspects.Length == 1
+            ? string.Empty
+            : string.Create(CultureInfo.InvariantCulture, $" (one of leaves {good} to {badSize - 1}, appended together)");
         Fail(string.Create(
             CultureInfo.InvariantCulture,
-            $"Leaf {culprit.LeafIndex} ({Describe(culprit)}) does not match the log's signed checkpoints: {(bad == end ? problem : "the checkpoint signed just after it does not hold the root recomputed from the stored bytes")}. The stored release was changed after it was signed into the log; restore the database from a backup."));
+            $"Leaf {culprit.LeafIndex} ({Describe(culprit)}){which} does not match the log's signed checkpoints: {(bad == checkpoints.Count - 1 && good == start ? problem : $"the checkpoint signed at tree size {badSize} does not hold the root recomputed from the stored bytes")}. The stored release was changed after it was signed into the log; restore the database from a backup."));
     }
 
-    private async Task<string?> CheckpointProblemAsync(ILogReader reader, long size, byte[] root, CancellationToken cancellationToken)
+    private string? CheckpointProblem(StoredCheckpoint stored, byte[] root)
     {
-        var stored = await reader.GetCheckpointAsync(size, cancellationToken);
-        if (stored is null)
-        {
-            return string.Create(CultureInfo.InvariantCulture, $"no checkpoint is stored at tree size {size}");
-        }
-
+        var size = stored.TreeSize;
         var checkpoint = _verifierKey.TryOpenCheckpoint(stored.SignedNote, out var error);
         if (checkpoint is null)
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Federation.Contracts.V1;
 using Federation.Sdk.Transparency;
 
@@ -52,10 +53,10 @@ public interface ILogAppendTransaction : ILogReader, IAsyncDisposable
     Task<StoredLeaf?> FindReleaseAsync(string releaseId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Appends the next leaf (its index must be the tree size), the complete subtrees it completes, and the checkpoint
-    /// signed for the tree that ends with it.
+    /// Appends the next leaves (consecutive, the first one's index must be the tree size), the complete subtrees they
+    /// complete, and the one checkpoint signed for the tree that ends with the last of them.
     /// </summary>
-    Task AppendAsync(StoredLeaf leaf, IReadOnlyList<(MerkleSubtree Subtree, byte[] Hash)> completedSubtrees, NewCheckpoint checkpoint, CancellationToken cancellationToken);
+    Task AppendAsync(IReadOnlyList<StoredLeaf> leaves, IReadOnlyList<(MerkleSubtree Subtree, byte[] Hash)> completedSubtrees, NewCheckpoint checkpoint, CancellationToken cancellationToken);
 
     /// <summary>Stores the checkpoint of the empty log (tree size 0), signed when the log is created.</summary>
     Task AddEmptyLogCheckpointAsync(string signedNote, DateTimeOffset signedAt, CancellationToken cancellationToken);
@@ -81,6 +82,12 @@ public interface ILogReader
 
     /// <summary>The checkpoint signed at a tree size, or null when none was.</summary>
     Task<StoredCheckpoint?> GetCheckpointAsync(long treeSize, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The checkpoints signed at tree sizes from <paramref name="firstSize"/> to <paramref name="lastSize"/> (both
+    /// included), smallest first: one per append transaction, so a run of leaves appended together has one, at its end.
+    /// </summary>
+    Task<IReadOnlyList<StoredCheckpoint>> GetCheckpointsAsync(long firstSize, long lastSize, CancellationToken cancellationToken);
 }
 
 /// <summary>What a leaf holds, so that an auditor knows how to parse it (also recorded in the leaf bytes, see <see cref="LogLeaf"/>).</summary>
@@ -124,8 +131,26 @@ public sealed record NewCheckpoint(long TreeSize, byte[] RootHash, string Signed
 /// <summary>A signed checkpoint as stored: the tree size, the whole signed note, and when it was signed.</summary>
 public sealed record StoredCheckpoint(long TreeSize, string SignedNote, DateTimeOffset SignedAt);
 
-/// <summary>Where an appended release sits in the log, with the checkpoint signed just after it and its inclusion proof.</summary>
+/// <summary>
+/// Where an appended release sits in the log, with the checkpoint signed just after the leaves appended with it (the
+/// tree of <see cref="TreeSize"/> leaves, which holds it) and its inclusion proof in that tree.
+/// </summary>
 public sealed record LogInclusion(long LeafIndex, byte[] LeafHash, long TreeSize, string Checkpoint, IReadOnlyList<byte[]> Proof);
 
 /// <summary>The store's schema cannot be used by this code: newer than it, or left by a version it cannot migrate.</summary>
 public sealed class StoreSchemaException(string message) : Exception(message);
+
+/// <summary>The rule every store checks before an append: the leaves follow the log's last leaf, and the checkpoint ends them.</summary>
+internal static class LogAppendCheck
+{
+    public static void ThrowIfNotNext(long treeSize, IReadOnlyList<StoredLeaf> leaves, NewCheckpoint checkpoint)
+    {
+        var consecutive = leaves.Count > 0 && leaves.Select((leaf, i) => leaf.LeafIndex == treeSize + i).All(next => next);
+        if (!consecutive || checkpoint.TreeSize != treeSize + leaves.Count)
+        {
+            throw new InvalidOperationException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"The log has {treeSize} leaves: the next leaves are {treeSize} onwards, each following the other, and their checkpoint is at size {treeSize + leaves.Count}, not leaves {string.Join(", ", leaves.Select(l => l.LeafIndex))} and size {checkpoint.TreeSize}."));
+        }
+    }
+}

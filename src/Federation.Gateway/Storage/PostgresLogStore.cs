@@ -118,6 +118,12 @@ public sealed class PostgresLogStore : ILogStore
         return await Reads.CheckpointAsync(connection, null, "WHERE tree_size = @p", new NpgsqlParameter<long>("p", treeSize), cancellationToken);
     }
 
+    public async Task<IReadOnlyList<StoredCheckpoint>> GetCheckpointsAsync(long firstSize, long lastSize, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        return await Reads.CheckpointsAsync(connection, null, firstSize, lastSize, cancellationToken);
+    }
+
     public async Task<StoredCheckpoint?> GetCheckpointAtAsync(DateTimeOffset time, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
@@ -178,34 +184,31 @@ public sealed class PostgresLogStore : ILogStore
         public Task<StoredCheckpoint?> GetCheckpointAsync(long treeSize, CancellationToken cancellationToken) =>
             Reads.CheckpointAsync(connection, transaction, "WHERE tree_size = @p", new NpgsqlParameter<long>("p", treeSize), cancellationToken);
 
-        public async Task AppendAsync(StoredLeaf leaf, IReadOnlyList<(MerkleSubtree Subtree, byte[] Hash)> completedSubtrees, NewCheckpoint checkpoint, CancellationToken cancellationToken)
+        public Task<IReadOnlyList<StoredCheckpoint>> GetCheckpointsAsync(long firstSize, long lastSize, CancellationToken cancellationToken) =>
+            Reads.CheckpointsAsync(connection, transaction, firstSize, lastSize, cancellationToken);
+
+        public async Task AppendAsync(IReadOnlyList<StoredLeaf> leaves, IReadOnlyList<(MerkleSubtree Subtree, byte[] Hash)> completedSubtrees, NewCheckpoint checkpoint, CancellationToken cancellationToken)
         {
-            ArgumentNullException.ThrowIfNull(leaf);
+            ArgumentNullException.ThrowIfNull(leaves);
             ArgumentNullException.ThrowIfNull(completedSubtrees);
             ArgumentNullException.ThrowIfNull(checkpoint);
-            var size = await GetTreeSizeAsync(cancellationToken);
-            if (leaf.LeafIndex != size || checkpoint.TreeSize != size + 1)
-            {
-                throw new InvalidOperationException(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"The log has {size} leaves: the next leaf is {size} and its checkpoint is at size {size + 1}, not leaf {leaf.LeafIndex} and size {checkpoint.TreeSize}."));
-            }
+            LogAppendCheck.ThrowIfNotNext(await GetTreeSizeAsync(cancellationToken), leaves, checkpoint);
 
-            // One round trip: the leaf, its completed subtrees (as arrays) and its checkpoint.
+            // One round trip: the leaves and their completed subtrees (as arrays), the checkpoint and the notification.
             await using var batch = new NpgsqlBatch(connection, transaction);
-            var insertLeaf = new NpgsqlBatchCommand("""
+            var insertLeaves = new NpgsqlBatchCommand("""
                 INSERT INTO log_entries (leaf_index, release_id, kind, leaf, receipt, signer_subject, signer_thumbprint, appended_at)
-                VALUES (@index, @id, @kind, @leaf, @receipt, @subject, @thumbprint, @at)
+                SELECT * FROM unnest(@indexes, @ids, @kinds, @leaves, @receipts, @subjects, @thumbprints, @ats)
                 """);
-            insertLeaf.Parameters.AddWithValue("index", leaf.LeafIndex);
-            insertLeaf.Parameters.AddWithValue("id", leaf.ReleaseId);
-            insertLeaf.Parameters.AddWithValue("kind", (int)leaf.Kind);
-            insertLeaf.Parameters.AddWithValue("leaf", NpgsqlDbType.Bytea, leaf.Leaf);
-            insertLeaf.Parameters.AddWithValue("receipt", NpgsqlDbType.Bytea, leaf.Receipt);
-            insertLeaf.Parameters.AddWithValue("subject", leaf.SignerSubject);
-            insertLeaf.Parameters.AddWithValue("thumbprint", leaf.SignerThumbprint);
-            insertLeaf.Parameters.AddWithValue("at", leaf.AppendedAt.ToUniversalTime());
-            batch.BatchCommands.Add(insertLeaf);
+            insertLeaves.Parameters.AddWithValue("indexes", leaves.Select(l => l.LeafIndex).ToArray());
+            insertLeaves.Parameters.AddWithValue("ids", leaves.Select(l => l.ReleaseId).ToArray());
+            insertLeaves.Parameters.AddWithValue("kinds", leaves.Select(l => (int)l.Kind).ToArray());
+            insertLeaves.Parameters.AddWithValue("leaves", NpgsqlDbType.Array | NpgsqlDbType.Bytea, leaves.Select(l => l.Leaf).ToArray());
+            insertLeaves.Parameters.AddWithValue("receipts", NpgsqlDbType.Array | NpgsqlDbType.Bytea, leaves.Select(l => l.Receipt).ToArray());
+            insertLeaves.Parameters.AddWithValue("subjects", leaves.Select(l => l.SignerSubject).ToArray());
+            insertLeaves.Parameters.AddWithValue("thumbprints", leaves.Select(l => l.SignerThumbprint).ToArray());
+            insertLeaves.Parameters.AddWithValue("ats", leaves.Select(l => l.AppendedAt.ToUniversalTime()).ToArray());
+            batch.BatchCommands.Add(insertLeaves);
             if (completedSubtrees.Count > 0)
             {
                 var insertSubtrees = new NpgsqlBatchCommand(
@@ -328,6 +331,23 @@ public sealed class PostgresLogStore : ILogStore
             return await reader.ReadAsync(cancellationToken)
                 ? new StoredCheckpoint(reader.GetInt64(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2))
                 : null;
+        }
+
+        public static async Task<IReadOnlyList<StoredCheckpoint>> CheckpointsAsync(
+            NpgsqlConnection connection, NpgsqlTransaction? transaction, long firstSize, long lastSize, CancellationToken cancellationToken)
+        {
+            await using var command = new NpgsqlCommand(
+                "SELECT tree_size, signed_note, signed_at FROM log_checkpoints WHERE tree_size BETWEEN @first AND @last ORDER BY tree_size", connection, transaction);
+            command.Parameters.AddWithValue("first", firstSize);
+            command.Parameters.AddWithValue("last", lastSize);
+            var checkpoints = new List<StoredCheckpoint>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                checkpoints.Add(new StoredCheckpoint(reader.GetInt64(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2)));
+            }
+
+            return checkpoints;
         }
 
         public static NpgsqlBatchCommand InsertCheckpoint(NewCheckpoint checkpoint)

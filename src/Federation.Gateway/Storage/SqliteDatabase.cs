@@ -25,6 +25,13 @@ internal sealed class SqliteDatabase
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
+        // Said, not left to the library's build default: a commit (and so a receipt) waits until the WAL is on disk.
+        await using (var durable = connection.CreateCommand())
+        {
+            durable.CommandText = "PRAGMA synchronous = FULL";
+            await durable.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         return connection;
     }
 

@@ -50,7 +50,8 @@ internal static class SqliteLogSchema
         }),
     ];
 
-    public static async Task InsertLeafAsync(SqliteConnection connection, SqliteTransaction transaction, StoredLeaf leaf, CancellationToken cancellationToken)
+    // One statement, prepared once and run for every leaf (SQLite compiles it once per call, not per leaf).
+    public static async Task InsertLeavesAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<StoredLeaf> leaves, CancellationToken cancellationToken)
     {
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
@@ -58,15 +59,26 @@ internal static class SqliteLogSchema
             INSERT INTO log_entries (leaf_index, release_id, kind, leaf, receipt, signer_subject, signer_thumbprint, appended_at)
             VALUES ($index, $id, $kind, $leaf, $receipt, $subject, $thumbprint, $at)
             """;
-        insert.Parameters.AddWithValue("$index", leaf.LeafIndex);
-        insert.Parameters.AddWithValue("$id", leaf.ReleaseId);
-        insert.Parameters.AddWithValue("$kind", (int)leaf.Kind);
-        insert.Parameters.AddWithValue("$leaf", leaf.Leaf);
-        insert.Parameters.AddWithValue("$receipt", leaf.Receipt);
-        insert.Parameters.AddWithValue("$subject", leaf.SignerSubject);
-        insert.Parameters.AddWithValue("$thumbprint", leaf.SignerThumbprint);
-        insert.Parameters.AddWithValue("$at", SqliteDatabase.FormatTime(leaf.AppendedAt));
-        await insert.ExecuteNonQueryAsync(cancellationToken);
+        var index = insert.Parameters.Add("$index", SqliteType.Integer);
+        var id = insert.Parameters.Add("$id", SqliteType.Text);
+        var kind = insert.Parameters.Add("$kind", SqliteType.Integer);
+        var leafBytes = insert.Parameters.Add("$leaf", SqliteType.Blob);
+        var receipt = insert.Parameters.Add("$receipt", SqliteType.Blob);
+        var subject = insert.Parameters.Add("$subject", SqliteType.Text);
+        var thumbprint = insert.Parameters.Add("$thumbprint", SqliteType.Text);
+        var at = insert.Parameters.Add("$at", SqliteType.Text);
+        foreach (var leaf in leaves)
+        {
+            index.Value = leaf.LeafIndex;
+            id.Value = leaf.ReleaseId;
+            kind.Value = (int)leaf.Kind;
+            leafBytes.Value = leaf.Leaf;
+            receipt.Value = leaf.Receipt;
+            subject.Value = leaf.SignerSubject;
+            thumbprint.Value = leaf.SignerThumbprint;
+            at.Value = SqliteDatabase.FormatTime(leaf.AppendedAt);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     public static async Task InsertSubtreesAsync(
@@ -175,10 +187,10 @@ internal static class SqliteLogSchema
                         $"The gateway database {path} cannot be migrated: leaf {index} (submission {releaseId}) does not hold the release its log entry was computed from. Restore a backup. Nothing was changed."));
                 }
 
-                await InsertLeafAsync(
+                await InsertLeavesAsync(
                     connection,
                     transaction,
-                    new StoredLeaf(index, LeafKind.StatisticsRelease, releaseId, leaf, reader.GetFieldValue<byte[]>(6), reader.GetString(7), reader.GetString(8), SqliteDatabase.ParseTime(reader.GetString(2))),
+                    [new StoredLeaf(index, LeafKind.StatisticsRelease, releaseId, leaf, reader.GetFieldValue<byte[]>(6), reader.GetString(7), reader.GetString(8), SqliteDatabase.ParseTime(reader.GetString(2)))],
                     cancellationToken);
                 var completed = CompleteSubtrees.Append(index, hash, frontier);
                 await InsertSubtreesAsync(connection, transaction, completed, cancellationToken);

@@ -92,6 +92,12 @@ public sealed class SqliteLogStore : ILogStore
         return await Reads.CheckpointAsync(connection, null, "WHERE tree_size = $p", treeSize, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<StoredCheckpoint>> GetCheckpointsAsync(long firstSize, long lastSize, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        return await Reads.CheckpointsAsync(connection, null, firstSize, lastSize, cancellationToken);
+    }
+
     public async Task<StoredCheckpoint?> GetCheckpointAtAsync(DateTimeOffset time, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
@@ -130,20 +136,16 @@ public sealed class SqliteLogStore : ILogStore
         public Task<StoredCheckpoint?> GetCheckpointAsync(long treeSize, CancellationToken cancellationToken) =>
             Reads.CheckpointAsync(connection, transaction, "WHERE tree_size = $p", treeSize, cancellationToken);
 
-        public async Task AppendAsync(StoredLeaf leaf, IReadOnlyList<(MerkleSubtree Subtree, byte[] Hash)> completedSubtrees, NewCheckpoint checkpoint, CancellationToken cancellationToken)
+        public Task<IReadOnlyList<StoredCheckpoint>> GetCheckpointsAsync(long firstSize, long lastSize, CancellationToken cancellationToken) =>
+            Reads.CheckpointsAsync(connection, transaction, firstSize, lastSize, cancellationToken);
+
+        public async Task AppendAsync(IReadOnlyList<StoredLeaf> leaves, IReadOnlyList<(MerkleSubtree Subtree, byte[] Hash)> completedSubtrees, NewCheckpoint checkpoint, CancellationToken cancellationToken)
         {
-            ArgumentNullException.ThrowIfNull(leaf);
+            ArgumentNullException.ThrowIfNull(leaves);
             ArgumentNullException.ThrowIfNull(completedSubtrees);
             ArgumentNullException.ThrowIfNull(checkpoint);
-            var size = await GetTreeSizeAsync(cancellationToken);
-            if (leaf.LeafIndex != size || checkpoint.TreeSize != size + 1)
-            {
-                throw new InvalidOperationException(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"The log has {size} leaves: the next leaf is {size} and its checkpoint is at size {size + 1}, not leaf {leaf.LeafIndex} and size {checkpoint.TreeSize}."));
-            }
-
-            await SqliteLogSchema.InsertLeafAsync(connection, transaction, leaf, cancellationToken);
+            LogAppendCheck.ThrowIfNotNext(await GetTreeSizeAsync(cancellationToken), leaves, checkpoint);
+            await SqliteLogSchema.InsertLeavesAsync(connection, transaction, leaves, cancellationToken);
             await SqliteLogSchema.InsertSubtreesAsync(connection, transaction, completedSubtrees, cancellationToken);
             await SqliteLogSchema.InsertCheckpointAsync(connection, transaction, checkpoint, cancellationToken);
         }
@@ -244,6 +246,24 @@ public sealed class SqliteLogStore : ILogStore
             }
 
             return found;
+        }
+
+        public static async Task<IReadOnlyList<StoredCheckpoint>> CheckpointsAsync(
+            SqliteConnection connection, SqliteTransaction? transaction, long firstSize, long lastSize, CancellationToken cancellationToken)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "SELECT tree_size, signed_note, signed_at FROM log_checkpoints WHERE tree_size >= $first AND tree_size <= $last ORDER BY tree_size";
+            command.Parameters.AddWithValue("$first", firstSize);
+            command.Parameters.AddWithValue("$last", lastSize);
+            var checkpoints = new List<StoredCheckpoint>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                checkpoints.Add(new StoredCheckpoint(reader.GetInt64(0), reader.GetString(1), SqliteDatabase.ParseTime(reader.GetString(2))));
+            }
+
+            return checkpoints;
         }
 
         public static async Task<StoredCheckpoint?> CheckpointAsync(SqliteConnection connection, SqliteTransaction? transaction, string condition, object? parameter, CancellationToken cancellationToken)

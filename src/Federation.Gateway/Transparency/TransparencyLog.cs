@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using Federation.Gateway.Storage;
 using Federation.Sdk.Transparency;
@@ -61,38 +62,79 @@ public sealed class TransparencyLog
         Func<LogInclusion, byte[]> createReceipt,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(transaction);
-        ArgumentNullException.ThrowIfNull(leaf);
         ArgumentNullException.ThrowIfNull(createReceipt);
-        var index = await transaction.GetTreeSizeAsync(cancellationToken);
-        var size = index + 1;
-        var leafHash = MerkleHash.Leaf(leaf);
-        var frontier = await ReadAsync(transaction.GetSubtreesAsync, CompleteSubtrees.ForRoot(index), cancellationToken);
-        var completed = CompleteSubtrees.Append(index, leafHash, frontier);
-        var known = new Dictionary<MerkleSubtree, byte[]>(frontier);
-        foreach (var (subtree, hash) in completed)
+        var appended = await AppendAsync(
+            transaction, [new LogEntryToAppend(kind, releaseId, leaf, signerSubject, signerThumbprint)], null, (_, inclusion) => createReceipt(inclusion), cancellationToken);
+        return appended.Inclusions[0];
+    }
+
+    /// <summary>
+    /// Appends leaves inside <paramref name="transaction"/>, one after the other, with one signed checkpoint for the tree
+    /// that ends with the last of them: <paramref name="createReceipt"/> is given each leaf's position in
+    /// <paramref name="entries"/> and its place (index, hash, that checkpoint, its inclusion proof in that tree) and
+    /// returns the receipt stored with it. <paramref name="frontier"/> is the verified frontier of the transaction's
+    /// tree when the caller holds it (then nothing is read: every hash comes from it and the new leaves); null, or one of
+    /// another tree, is read from the store. Nothing is durable until the caller commits the transaction.
+    /// </summary>
+    public async Task<LogAppend> AppendAsync(
+        ILogAppendTransaction transaction,
+        IReadOnlyList<LogEntryToAppend> entries,
+        IReadOnlyDictionary<MerkleSubtree, byte[]>? frontier,
+        Func<int, LogInclusion, byte[]> createReceipt,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        ArgumentNullException.ThrowIfNull(entries);
+        ArgumentNullException.ThrowIfNull(createReceipt);
+        if (entries.Count == 0)
         {
-            known[subtree] = hash;
+            throw new ArgumentException("Nothing to append.", nameof(entries));
         }
 
-        // The new tree's frontier and the leaf's audit path are made of subtrees just completed or already stored.
-        var missing = CompleteSubtrees.ForInclusion(index, size).Where(s => !known.ContainsKey(s)).ToArray();
+        var start = await transaction.GetTreeSizeAsync(cancellationToken);
+        var end = start + entries.Count;
+        var startRoot = CompleteSubtrees.ForRoot(start);
+        var known = frontier is not null && frontier.Count == startRoot.Count && startRoot.All(frontier.ContainsKey)
+            ? new Dictionary<MerkleSubtree, byte[]>(frontier)
+            : new Dictionary<MerkleSubtree, byte[]>(await ReadAsync(transaction.GetSubtreesAsync, startRoot, cancellationToken));
+        var completed = new List<(MerkleSubtree Subtree, byte[] Hash)>();
+        var leafHashes = new byte[entries.Count][];
+        for (var i = 0; i < entries.Count; i++)
+        {
+            leafHashes[i] = MerkleHash.Leaf(entries[i].Leaf);
+            foreach (var (subtree, hash) in CompleteSubtrees.Append(start + i, leafHashes[i], known))
+            {
+                known[subtree] = hash;
+                completed.Add((subtree, hash));
+            }
+        }
+
+        // The new tree's frontier and the leaves' audit paths are made of subtrees just completed or already known.
+        var missing = Enumerable.Range(0, entries.Count)
+            .SelectMany(i => CompleteSubtrees.ForInclusion(start + i, end))
+            .Concat(CompleteSubtrees.ForRoot(end))
+            .Where(s => !known.ContainsKey(s))
+            .Distinct()
+            .ToArray();
         foreach (var (subtree, hash) in await ReadAsync(transaction.GetSubtreesAsync, missing, cancellationToken))
         {
             known[subtree] = hash;
         }
 
-        var root = CompleteSubtrees.RootHash(size, known);
-        var signedAt = _timeProvider.GetUtcNow();
-        var note = Sign(size, root);
-        var inclusion = new LogInclusion(index, leafHash, size, note, CompleteSubtrees.InclusionProof(index, size, known));
-        var receipt = createReceipt(inclusion);
-        await transaction.AppendAsync(
-            new StoredLeaf(index, kind, releaseId, leaf, receipt, signerSubject, signerThumbprint, signedAt),
-            completed,
-            new NewCheckpoint(size, root, note, signedAt),
-            cancellationToken);
-        return inclusion;
+        var root = CompleteSubtrees.RootHash(end, known);
+        var signedAt = StoredTime(_timeProvider.GetUtcNow());
+        var note = Sign(end, root);
+        var inclusions = new LogInclusion[entries.Count];
+        var leaves = new StoredLeaf[entries.Count];
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            inclusions[i] = new LogInclusion(start + i, leafHashes[i], end, note, CompleteSubtrees.InclusionProof(start + i, end, known));
+            leaves[i] = new StoredLeaf(start + i, entry.Kind, entry.ReleaseId, entry.Leaf, createReceipt(i, inclusions[i]), entry.SignerSubject, entry.SignerThumbprint, signedAt);
+        }
+
+        await transaction.AppendAsync(leaves, completed, new NewCheckpoint(end, root, note, signedAt), cancellationToken);
+        return new LogAppend(leaves, inclusions, CompleteSubtrees.ForRoot(end).ToImmutableDictionary(s => s, s => known[s]));
     }
 
     public async Task<StoredCheckpoint> GetLatestCheckpointAsync(CancellationToken cancellationToken) =>
@@ -217,9 +259,27 @@ public sealed class TransparencyLog
 
         return await _store.GetCheckpointAsync(treeSize, cancellationToken) ?? throw new RequestRefusedException(
             RefusalKind.NotFound,
-            string.Create(CultureInfo.InvariantCulture, $"No checkpoint was signed at tree size {treeSize}."),
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"No checkpoint was signed at tree size {treeSize}: leaves appended together get one checkpoint, at the end of their batch. {await NearestCheckpointsAsync(treeSize, latest.TreeSize, cancellationToken)} Tree sizes given in answers and receipts always have one."),
             field);
     }
+
+    // The signed tree sizes just below and above one that has no checkpoint, said in a sentence.
+    private async Task<string> NearestCheckpointsAsync(long treeSize, long latestSize, CancellationToken cancellationToken)
+    {
+        const long window = 1024;
+        var near = await _store.GetCheckpointsAsync(Math.Max(1, treeSize - window), Math.Min(latestSize, treeSize + window), cancellationToken);
+        var below = near.LastOrDefault(c => c.TreeSize < treeSize)?.TreeSize;
+        var above = near.FirstOrDefault(c => c.TreeSize > treeSize)?.TreeSize ?? latestSize;
+        return below is null
+            ? string.Create(CultureInfo.InvariantCulture, $"The nearest signed tree size is {above}.")
+            : string.Create(CultureInfo.InvariantCulture, $"The nearest signed tree sizes are {below} and {above}.");
+    }
+
+    // To the microsecond, which every store keeps exactly (PostgreSQL's timestamps): the leaves this process serves from
+    // memory say what every replica reads back from the store.
+    private static DateTimeOffset StoredTime(DateTimeOffset time) => time.AddTicks(-(time.UtcTicks % TimeSpan.TicksPerMicrosecond));
 
     private string Sign(long treeSize, byte[] root) => _key.Sign(new Checkpoint(_key.Origin, treeSize, root));
 
@@ -241,6 +301,12 @@ public sealed class TransparencyLog
 
 /// <summary>The stored log disagrees with itself or with its signed checkpoints: the gateway stops serving.</summary>
 public sealed class LogIntegrityException(string message) : Exception(message);
+
+/// <summary>A leaf to append: the exact bytes its hash is computed from, what it holds, and who signed it.</summary>
+public sealed record LogEntryToAppend(LeafKind Kind, string ReleaseId, byte[] Leaf, string SignerSubject, string SignerThumbprint);
+
+/// <summary>Leaves appended together: as stored (with their receipts), their places in the log, and the frontier of the tree they end.</summary>
+public sealed record LogAppend(IReadOnlyList<StoredLeaf> Leaves, IReadOnlyList<LogInclusion> Inclusions, ImmutableDictionary<MerkleSubtree, byte[]> Frontier);
 
 /// <summary>An inclusion proof with the checkpoint it leads to.</summary>
 public sealed record InclusionAnswer(long LeafIndex, byte[] LeafHash, StoredCheckpoint Checkpoint, IReadOnlyList<byte[]> Proof);

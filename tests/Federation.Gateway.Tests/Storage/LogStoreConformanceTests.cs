@@ -113,7 +113,7 @@ public abstract class LogStoreConformanceTests : IAsyncDisposable
         await using (var transaction = await store.BeginAppendAsync(CancellationToken.None))
         {
             await Assert.ThrowsAsync<InvalidOperationException>(() => transaction.AppendAsync(
-                new StoredLeaf(5, LeafKind.StatisticsRelease, "x", [1], [1], "s", "t", DateTimeOffset.UtcNow),
+                [new StoredLeaf(5, LeafKind.StatisticsRelease, "x", [1], [1], "s", "t", DateTimeOffset.UtcNow)],
                 [],
                 new NewCheckpoint(6, new byte[32], "note", DateTimeOffset.UtcNow),
                 CancellationToken.None));
@@ -322,6 +322,65 @@ public abstract class LogStoreConformanceTests : IAsyncDisposable
 
         var current = await gateway.Statistics.GetCurrentCellsAsync("trafficking.victims.v1", "T0", [], CancellationToken.None);
         Assert.Equal(jurisdictions.Select(j => (j, 120L)), current.Select(c => (c.Jurisdiction, c.Value)));
+    }
+
+    [Fact]
+    public async Task Leaves_appended_together_get_one_checkpoint_that_every_receipt_proves_its_leaf_in_and_another_gateway_serves_them()
+    {
+        var store = await NewLogStoreAsync();
+        var log = Log(store);
+        var releases = Jurisdictions.Select(j => Statistics(j, 2024, total: 10 * j[0], hoursAgo: 1)).ToArray();
+
+        await AppendTogetherAsync(store, log, releases[..1]);
+        var together = await AppendTogetherAsync(store, log, releases[1..]);
+
+        Assert.Equal([0L, 1L, 8L], (await store.GetCheckpointsAsync(0, 8, CancellationToken.None)).Select(c => c.TreeSize));
+        var stored = await store.GetLeavesAsync(1, 8, 10, CancellationToken.None);
+        var tree = new MerkleTree((await store.GetLeavesAsync(0, 8, 10, CancellationToken.None)).Select(l => MerkleHash.Leaf(l.Leaf)).ToArray());
+        Assert.Equal(tree.RootHash(8), Root(together.Inclusions[0].Checkpoint));
+        foreach (var (inclusion, leaf) in together.Inclusions.Zip(stored))
+        {
+            Assert.Equal((leaf.LeafIndex, 8L), (inclusion.LeafIndex, inclusion.TreeSize));
+            Assert.True(MerkleProof.VerifyInclusion((ulong)inclusion.LeafIndex, 8, inclusion.LeafHash, inclusion.Proof, Root(inclusion.Checkpoint)).IsValid);
+            Assert.Equal(Encoding.UTF8.GetBytes($"receipt of leaf {leaf.LeafIndex} in 8"), leaf.Receipt);
+        }
+
+        using var other = new Gateway(CreateStore(), _key);
+        var cells = await other.Statistics.GetCurrentCellsAsync("trafficking.victims.v1", "T0", [], CancellationToken.None);
+        Assert.Equal(Jurisdictions.Select(j => (j, 10L * j[0])), cells.Select(c => (c.Jurisdiction, c.Value)));
+    }
+
+    [Fact]
+    public async Task A_changed_leaf_among_leaves_appended_together_stops_serving_naming_it()
+    {
+        var store = await NewLogStoreAsync();
+        var log = Log(store);
+        var releases = Jurisdictions.Select(j => Statistics(j, 2024, total: 10 * j[0], hoursAgo: 1)).ToArray();
+        await AppendTogetherAsync(store, log, releases[..1]);
+        await AppendTogetherAsync(store, log, releases[1..]);
+
+        await ExecuteSqlAsync("UPDATE log_entries SET leaf = receipt WHERE leaf_index = 5");
+
+        using var other = new Gateway(CreateStore(), _key);
+        var failure = await Assert.ThrowsAsync<LogIntegrityException>(() => other.Statistics.GetCurrentCellsAsync("trafficking.victims.v1", "T0", [], CancellationToken.None));
+        Assert.Contains($"Leaf 5 (statistics release {releases[5].ReleaseId}", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("(one of leaves 1 to 7, appended together) does not match the log's signed checkpoints", failure.Message, StringComparison.Ordinal);
+    }
+
+    private static readonly string[] Jurisdictions = ["AB", "BC", "MB", "NB", "NL", "NS", "ON", "QC"];
+
+    // Appends releases in one transaction with one checkpoint, as the gateway's writer does.
+    private static async Task<LogAppend> AppendTogetherAsync(ILogStore store, TransparencyLog log, IReadOnlyList<ReleaseToAppend> releases)
+    {
+        await using var transaction = await store.BeginAppendAsync(CancellationToken.None);
+        var appended = await log.AppendAsync(
+            transaction,
+            releases.Select(r => new LogEntryToAppend(r.Kind, r.ReleaseId, LogLeaf.Encode(r.SignedBytes, r.Signature, LeafKinds.ContentOf(r.Kind)), r.SignerSubject, r.SignerThumbprint)).ToArray(),
+            null,
+            (_, inclusion) => Encoding.UTF8.GetBytes($"receipt of leaf {inclusion.LeafIndex} in {inclusion.TreeSize}"),
+            CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
+        return appended;
     }
 
     // What one gateway process holds of the log: its own store object, log component, served state and appender.
