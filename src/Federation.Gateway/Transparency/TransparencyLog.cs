@@ -257,11 +257,17 @@ public sealed class TransparencyLog
                 field);
         }
 
-        return await _store.GetCheckpointAsync(treeSize, cancellationToken) ?? throw new RequestRefusedException(
+        if (await _store.GetCheckpointAsync(treeSize, cancellationToken) is { } checkpoint)
+        {
+            return checkpoint;
+        }
+
+        var nearest = await NearestCheckpointsAsync(treeSize, latest.TreeSize, cancellationToken);
+        throw new RequestRefusedException(
             RefusalKind.NotFound,
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"No checkpoint was signed at tree size {treeSize}: leaves appended together get one checkpoint, at the end of their batch. {await NearestCheckpointsAsync(treeSize, latest.TreeSize, cancellationToken)} Tree sizes given in answers and receipts always have one."),
+                $"No checkpoint was signed at tree size {treeSize}: leaves appended together get one checkpoint, at the end of their batch. {nearest} Tree sizes given in answers and receipts always have one."),
             field);
     }
 
