@@ -53,7 +53,7 @@ public sealed class NodeRunner
         var key = await File.ReadAllBytesAsync(_configuration.Resolve(_configuration.Protection.KeyFile), cancellationToken);
         using var ledger = PrivacyLedger.Open(PrivacyDirectory(_configuration));
         var releases = new LedgeredReleaseMaker(dataset, ledger, key, _timeProvider);
-        var result = await RunPipelineAsync(new CaseStatisticsPipeline(dataset, releases, _timeProvider, key), cancellationToken);
+        var result = await RunPipelineAsync(new StatisticsPipeline(dataset, releases, _timeProvider, key), cancellationToken);
         return new(result, releases.Outlooks);
     }
 
@@ -67,7 +67,7 @@ public sealed class NodeRunner
         var key = await File.ReadAllBytesAsync(_configuration.Resolve(_configuration.Protection.KeyFile), cancellationToken);
         using var ledger = PrivacyLedger.Open(PrivacyDirectory(_configuration));
         var preview = new ReleasePreviewMaker(new LedgeredReleaseMaker(dataset, ledger, key, _timeProvider));
-        var result = await RunPipelineAsync(new CaseStatisticsPipeline(dataset, preview, _timeProvider, key), cancellationToken);
+        var result = await RunPipelineAsync(new StatisticsPipeline(dataset, preview, _timeProvider, key), cancellationToken);
         return new NodePreview(_configuration, dataset, result, preview.Outlooks, await RefusedEarlierAsync(preview.Outlooks, cancellationToken));
     }
 
@@ -100,7 +100,7 @@ public sealed class NodeRunner
     public Task<PipelineResult> ValidateAsync(CancellationToken cancellationToken)
     {
         var dataset = DatasetCatalog.Default.Get(_configuration.DatasetId);
-        return RunPipelineAsync(new CaseStatisticsPipeline(dataset, new NoReleases(), _timeProvider), cancellationToken);
+        return RunPipelineAsync(new StatisticsPipeline(dataset, new NoReleases(), _timeProvider), cancellationToken);
     }
 
     private sealed class NoReleases : IReleaseMaker
@@ -108,7 +108,7 @@ public sealed class NodeRunner
         public IReadOnlyList<Submission> Make(IReadOnlyList<Sdk.Aggregation.YearCounts> years, string jurisdiction, string nodeId, DateTimeOffset producedAt) => [];
     }
 
-    private async Task<PipelineResult> RunPipelineAsync(CaseStatisticsPipeline pipeline, CancellationToken cancellationToken)
+    private async Task<PipelineResult> RunPipelineAsync(StatisticsPipeline pipeline, CancellationToken cancellationToken)
     {
         using var sources = _sources.Create(NodeSourceKind.CaseRecords);
         return await pipeline.RunAsync(
