@@ -47,6 +47,20 @@ public sealed class NodeConfiguration
     /// <summary>Where the records of <see cref="DatasetId"/> come from: each an adapter (built in, or a plug-in) with its options.</summary>
     public List<SourceSettings> Sources { get; set; } = [];
 
+    /// <summary>
+    /// Folder of dataset documents (*.json) added to the SDK's catalogue (optional): a dataset defined as data only. The
+    /// gateway must have the same documents (its Gateway:CatalogDirectory).
+    /// </summary>
+    [JsonPropertyName("catalog")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? CatalogDirectory { get; set; }
+
+    /// <summary>The datasets this node knows: the SDK's, and those of <see cref="CatalogDirectory"/>.</summary>
+    public Sdk.Catalog.DatasetCatalog Catalog() =>
+        _catalog ??= Sdk.Catalog.DatasetCatalog.WithDocumentsIn(CatalogDirectory is null ? null : Resolve(CatalogDirectory));
+
+    private Sdk.Catalog.DatasetCatalog? _catalog;
+
     /// <summary>Folder of adapter plug-ins (optional): each assembly in it, or in a subfolder of it, may add adapters.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Plugins { get; set; }
@@ -204,10 +218,10 @@ public sealed class NodeConfiguration
         var datasets = new List<NodeDataset>();
         if (!string.IsNullOrEmpty(DatasetId) || Datasets is not { Count: > 0 })
         {
-            datasets.Add(new NodeDataset(string.Empty, DatasetId, Sources, ReferenceYears));
+            datasets.Add(new NodeDataset(string.Empty, DatasetId, Sources, ReferenceYears) { SourceKind = SourceKindOf(DatasetId) });
         }
 
-        datasets.AddRange((Datasets ?? []).Select((d, i) => new NodeDataset($"datasets[{i}].", d.DatasetId, d.Sources, d.ReferenceYears)));
+        datasets.AddRange((Datasets ?? []).Select((d, i) => new NodeDataset($"datasets[{i}].", d.DatasetId, d.Sources, d.ReferenceYears) { SourceKind = SourceKindOf(d.DatasetId) }));
         return datasets;
     }
 
@@ -228,9 +242,35 @@ public sealed class NodeConfiguration
         return [.. records, .. directory];
     }
 
+    // HTCDS case records for a dataset whose catalogue record names that vocabulary, else dataset records mapped to its fields.
+    private NodeSourceKind SourceKindOf(string datasetId) =>
+        TryCatalog()?.Find(datasetId)?.Record is { SourceVocabulary: null } ? NodeSourceKind.DatasetRecords : NodeSourceKind.CaseRecords;
+
+    private Sdk.Catalog.DatasetCatalog? TryCatalog()
+    {
+        try
+        {
+            return Catalog();
+        }
+        catch (InvalidDataException)
+        {
+            return null; // Validate names it.
+        }
+    }
+
     private void ValidateDatasets(List<string> problems)
     {
-        var catalogue = Sdk.Catalog.DatasetCatalog.Default;
+        Sdk.Catalog.DatasetCatalog catalogue;
+        try
+        {
+            catalogue = Catalog();
+        }
+        catch (InvalidDataException e)
+        {
+            problems.Add($"catalog: {e.Message}");
+            return;
+        }
+
         var thisYear = DateTime.UtcNow.Year;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var dataset in StatisticsDatasets())
@@ -472,10 +512,7 @@ public sealed record NodeDataset(string Setting, string DatasetId, IReadOnlyList
     /// The kind of source its adapters give: HTCDS case records for a dataset whose catalogue record names that vocabulary,
     /// else dataset records mapped to the catalogue's fields.
     /// </summary>
-    public NodeSourceKind SourceKind =>
-        Sdk.Catalog.DatasetCatalog.Default.Find(DatasetId)?.Record is { SourceVocabulary: null }
-            ? NodeSourceKind.DatasetRecords
-            : NodeSourceKind.CaseRecords;
+    public NodeSourceKind SourceKind { get; init; } = NodeSourceKind.CaseRecords;
 }
 
 /// <summary>A node configuration that cannot be used; the message names the setting.</summary>

@@ -55,7 +55,7 @@ public sealed class NodeRunner
         var prepared = new List<DatasetPreparation>();
         foreach (var node in _configuration.StatisticsDatasets())
         {
-            var dataset = DatasetCatalog.Default.Get(node.DatasetId);
+            var dataset = _configuration.Catalog().Get(node.DatasetId);
             var releases = new LedgeredReleaseMaker(dataset, ledger, key, _timeProvider);
             var result = await RunPipelineAsync(node, new StatisticsPipeline(dataset, releases, _timeProvider, key), sources, cancellationToken);
             prepared.Add(new(dataset, result, releases.Outlooks));
@@ -76,7 +76,7 @@ public sealed class NodeRunner
         var previews = new List<NodePreview>();
         foreach (var node in _configuration.StatisticsDatasets())
         {
-            var dataset = DatasetCatalog.Default.Get(node.DatasetId);
+            var dataset = _configuration.Catalog().Get(node.DatasetId);
             var preview = new ReleasePreviewMaker(new LedgeredReleaseMaker(dataset, ledger, key, _timeProvider));
             var result = await RunPipelineAsync(node, new StatisticsPipeline(dataset, preview, _timeProvider, key), sources, cancellationToken);
             previews.Add(new NodePreview(_configuration, dataset, result, preview.Outlooks, await RefusedEarlierAsync(dataset.Id, preview.Outlooks, cancellationToken)));
@@ -120,7 +120,7 @@ public sealed class NodeRunner
         var validated = new List<DatasetValidation>();
         foreach (var node in _configuration.StatisticsDatasets())
         {
-            var dataset = DatasetCatalog.Default.Get(node.DatasetId);
+            var dataset = _configuration.Catalog().Get(node.DatasetId);
             validated.Add(new(dataset, await RunPipelineAsync(node, new StatisticsPipeline(dataset, new NoReleases(), _timeProvider), sources, cancellationToken)));
         }
 

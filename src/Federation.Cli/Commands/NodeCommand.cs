@@ -139,7 +139,7 @@ internal static class NodeCommand
 
     private static void Write(NodeConfiguration configuration, NodeDataset node, TextWriter output)
     {
-        var dataset = DatasetCatalog.Default.Get(node.DatasetId);
+        var dataset = configuration.Catalog().Get(node.DatasetId);
         var policy = dataset.Protection;
         output.WriteLine($"Node {configuration.NodeId} ({configuration.Jurisdiction}), dataset {dataset.Id}");
         if (!policy.IsNoise)

@@ -123,7 +123,7 @@ internal sealed record NodeStatusDocument(
         var ledger = PrivacyLedger.Read(NodeRunner.PrivacyDirectory(configuration));
         return [.. configuration.StatisticsDatasets().SelectMany(node =>
         {
-            var dataset = DatasetCatalog.Default.Get(node.DatasetId);
+            var dataset = configuration.Catalog().Get(node.DatasetId);
             var policy = dataset.Protection;
             if (!policy.IsNoise)
             {
