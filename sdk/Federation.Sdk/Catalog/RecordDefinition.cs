@@ -118,10 +118,10 @@ public sealed record FieldCondition(RecordField Field, IReadOnlyList<string>? In
 public sealed record Band(long? Below, string Code);
 
 /// <summary>
-/// How one dimension's code is derived from a record. With <see cref="When"/>, the derivation applies only when the
-/// condition holds; otherwise the code is <see cref="Otherwise"/>.
+/// How one dimension's code is derived from a record. With <see cref="When"/>, the derivation applies only when every
+/// one of its conditions holds; otherwise the code is <see cref="Otherwise"/>.
 /// </summary>
-public abstract record Derivation(DimensionDefinition Dimension, FieldCondition? When, string? Otherwise)
+public abstract record Derivation(DimensionDefinition Dimension, IReadOnlyList<FieldCondition>? When, string? Otherwise)
 {
     /// <summary>Every code this derivation can give, each checked against the dimension's code list.</summary>
     public abstract IEnumerable<string> Codes { get; }
@@ -136,7 +136,7 @@ public abstract record Derivation(DimensionDefinition Dimension, FieldCondition?
 /// than one code. A blank value gives <see cref="Blank"/>; a value not in the map is a problem.
 /// </summary>
 public sealed record CodeDerivation(
-    DimensionDefinition Dimension, FieldCondition? When, string? Otherwise, RecordField Field, IReadOnlyList<KeyValuePair<string, string>> Map, string Blank, string? Several)
+    DimensionDefinition Dimension, IReadOnlyList<FieldCondition>? When, string? Otherwise, RecordField Field, IReadOnlyList<KeyValuePair<string, string>> Map, string Blank, string? Several)
     : Derivation(Dimension, When, Otherwise)
 {
     public override IEnumerable<string> Codes => Map.Select(m => m.Value).Append(Blank).Concat(Several is null ? [] : [Several]);
@@ -146,7 +146,7 @@ public sealed record CodeDerivation(
 
 /// <summary>The band of the age in whole years on <see cref="OnDate"/> of someone born on <see cref="BirthDate"/>; <see cref="Blank"/> when either is unknown.</summary>
 public sealed record AgeDerivation(
-    DimensionDefinition Dimension, FieldCondition? When, string? Otherwise, RecordField BirthDate, RecordField OnDate, int MaximumAge, IReadOnlyList<Band> Bands, string Blank)
+    DimensionDefinition Dimension, IReadOnlyList<FieldCondition>? When, string? Otherwise, RecordField BirthDate, RecordField OnDate, int MaximumAge, IReadOnlyList<Band> Bands, string Blank)
     : Derivation(Dimension, When, Otherwise)
 {
     public override IEnumerable<string> Codes => Bands.Select(b => b.Code).Append(Blank);
@@ -156,7 +156,7 @@ public sealed record AgeDerivation(
 
 /// <summary>The band of the number of days from <see cref="From"/> to <see cref="To"/>; <see cref="Blank"/> when either is unknown.</summary>
 public sealed record DaysBetweenDerivation(
-    DimensionDefinition Dimension, FieldCondition? When, string? Otherwise, RecordField From, RecordField To, IReadOnlyList<Band> Bands, string Blank)
+    DimensionDefinition Dimension, IReadOnlyList<FieldCondition>? When, string? Otherwise, RecordField From, RecordField To, IReadOnlyList<Band> Bands, string Blank)
     : Derivation(Dimension, When, Otherwise)
 {
     public override IEnumerable<string> Codes => Bands.Select(b => b.Code).Append(Blank);
@@ -166,7 +166,7 @@ public sealed record DaysBetweenDerivation(
 
 /// <summary>The band of a number field; <see cref="Blank"/> when it is blank.</summary>
 public sealed record NumberDerivation(
-    DimensionDefinition Dimension, FieldCondition? When, string? Otherwise, RecordField Field, IReadOnlyList<Band> Bands, string Blank)
+    DimensionDefinition Dimension, IReadOnlyList<FieldCondition>? When, string? Otherwise, RecordField Field, IReadOnlyList<Band> Bands, string Blank)
     : Derivation(Dimension, When, Otherwise)
 {
     public override IEnumerable<string> Codes => Bands.Select(b => b.Code).Append(Blank);

@@ -141,7 +141,7 @@ internal static class RecordDocument
             throw Problem(source, $"{setting} takes exactly one of field (with map), age, daysBetween, number or rules.");
         }
 
-        FieldCondition? when = json.When is null ? null : Condition(json.When, setting + ".when", field);
+        IReadOnlyList<FieldCondition>? when = json.When is null ? null : [.. json.When.Select((c, i) => Condition(c, $"{setting}.when[{i}]", field))];
         if ((when is null) != (json.Otherwise is null) && json.Rules is null)
         {
             throw Problem(source, $"{setting}: when and otherwise go together (the code when the condition does not hold).");
@@ -235,7 +235,7 @@ internal static class RecordDocument
         BandJson[]? Bands,
         RuleJson[]? Rules,
         string? Blank,
-        ConditionJson? When,
+        ConditionJson[]? When,
         string? Otherwise);
 
     internal sealed record AgeJson(string? BirthDate, string? OnDate, int? Maximum);

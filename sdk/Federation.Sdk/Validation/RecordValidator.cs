@@ -157,7 +157,7 @@ public sealed class RecordValidator
     private string Derive(int d, DatasetRecord record, DateOnly?[] dates, long?[] numbers, List<string> problems)
     {
         var derivation = _record.Derivations[d];
-        if (derivation.When is { } when && !Holds(when, record))
+        if (derivation.When is { } when && !when.All(condition => Holds(condition, record)))
         {
             return derivation.Otherwise!;
         }
