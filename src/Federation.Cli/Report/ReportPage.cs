@@ -119,8 +119,8 @@ internal sealed class ReportPage
 
         var guilty = court.Breakdowns.FirstOrDefault(b => b.Dimension.Id == "decision")?.Rows.FirstOrDefault(r => r.Code.Code_ == "GUILTY").Row;
         var guiltyText = guilty is not null && ReportCells.ShowsNumber(guilty)
-            ? $"{ReportCells.Value(guilty, L)} ({L.Margin(guilty.Margin)})"
-            : guilty is null ? ".." : ReportCells.Symbol(guilty.Status);
+            ? L.Format(ReportTexts.SummaryCourtGuilty, ReportCells.Value(guilty, L), L.Margin(guilty.Margin))
+            : L.Format(ReportTexts.SummaryCourtGuiltyNotPublished, guilty is null ? ".." : ReportCells.Symbol(guilty.Status));
         Raw($"<li>{E(L.Format(ReportTexts.SummaryCourtCases, year, ReportCells.Value(cases, L), L.Number((long)Math.Round(cases.Margin)), guiltyText))}</li>\n");
     }
 

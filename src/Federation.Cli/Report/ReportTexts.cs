@@ -34,8 +34,14 @@ internal static class ReportTexts
         "In {0}, {1} victims of human trafficking were identified in Canada (95% margin of error: ±{2}).",
         "En {0}, {1} victimes de la traite des personnes ont été identifiées au Canada (marge d'erreur à 95\u00A0%\u00A0: ±{2}).");
     public static readonly Text SummaryCourtCases = new(
-        "In {0}, adult criminal courts completed {1} cases with a human trafficking charge (95% margin of error: ±{2}); of these, {3} ended in a guilty decision.",
-        "En {0}, les tribunaux de juridiction criminelle pour adultes ont réglé {1} causes comportant une accusation de traite des personnes (marge d'erreur à 95\u00A0%\u00A0: ±{2}); de ce nombre, {3} se sont soldées par un verdict de culpabilité.");
+        "In {0}, adult criminal courts completed {1} cases with a human trafficking charge (95% margin of error: ±{2}); {3}.",
+        "En {0}, les tribunaux de juridiction criminelle pour adultes ont réglé {1} causes comportant une accusation de traite des personnes (marge d'erreur à 95\u00A0%\u00A0: ±{2}); {3}.");
+    public static readonly Text SummaryCourtGuilty = new(
+        "{0} of them ended in a guilty decision ({1})",
+        "{0} d'entre elles se sont soldées par un verdict de culpabilité ({1})");
+    public static readonly Text SummaryCourtGuiltyNotPublished = new(
+        "the number that ended in a guilty decision cannot be published ({0})",
+        "le nombre de verdicts de culpabilité ne peut pas être publié ({0})");
     public static readonly Text SummaryNotPublished = new(
         "The national figure for {0} cannot be published ({1}).",
         "Le chiffre national de {0} ne peut pas être publié ({1}).");
