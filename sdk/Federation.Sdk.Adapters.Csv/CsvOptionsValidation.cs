@@ -30,6 +30,18 @@ internal static class CsvOptionsRules
         }
     }
 
+    public static void CheckListSeparator(char listSeparator, char delimiter, List<string> problems)
+    {
+        if (listSeparator == '\0')
+        {
+            problems.Add("listSeparator: must be one character.");
+        }
+        else if (listSeparator == delimiter || IsQuoteOrLineBreak(listSeparator))
+        {
+            problems.Add("listSeparator: must differ from the delimiter and cannot be a quote or a line break.");
+        }
+    }
+
     public static bool IsQuoteOrLineBreak(char c) => c is '"' or '\r' or '\n';
 
     public static ValidateOptionsResult Result(List<string> problems) =>
@@ -44,14 +56,7 @@ internal sealed class CsvCaseSourceOptionsValidator(IServiceProvider services) :
         var problems = new List<string>();
         CsvOptionsRules.CheckFile(services, options.Path, problems);
         CsvOptionsRules.CheckDelimiter(options.Delimiter, problems);
-        if (options.ListSeparator == '\0')
-        {
-            problems.Add("listSeparator: must be one character.");
-        }
-        else if (options.ListSeparator == options.Delimiter || CsvOptionsRules.IsQuoteOrLineBreak(options.ListSeparator))
-        {
-            problems.Add("listSeparator: must differ from the delimiter and cannot be a quote or a line break.");
-        }
+        CsvOptionsRules.CheckListSeparator(options.ListSeparator, options.Delimiter, problems);
 
         if (options.Columns is null)
         {
@@ -60,6 +65,27 @@ internal sealed class CsvCaseSourceOptionsValidator(IServiceProvider services) :
         else
         {
             problems.AddRange(options.Columns.Problems());
+        }
+
+        return CsvOptionsRules.Result(problems);
+    }
+}
+
+/// <summary>Validates every named <see cref="CsvRecordSourceOptions"/> at start-up.</summary>
+internal sealed class CsvRecordSourceOptionsValidator(IServiceProvider services) : IValidateOptions<CsvRecordSourceOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CsvRecordSourceOptions options)
+    {
+        var problems = new List<string>();
+        CsvOptionsRules.CheckFile(services, options.Path, problems);
+        CsvOptionsRules.CheckDelimiter(options.Delimiter, problems);
+        CsvOptionsRules.CheckListSeparator(options.ListSeparator, options.Delimiter, problems);
+        foreach (var (field, column) in options.Columns ?? [])
+        {
+            if (string.IsNullOrWhiteSpace(column))
+            {
+                problems.Add($"columns.{field}: must name a column.");
+            }
         }
 
         return CsvOptionsRules.Result(problems);

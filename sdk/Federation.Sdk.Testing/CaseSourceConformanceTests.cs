@@ -268,10 +268,10 @@ public abstract class CaseSourceConformanceTests : IAsyncLifetime
     private static string Cells(Federation.Contracts.V1.Submission submission) =>
         string.Join("|", submission.Tables.Select(t => t.ToByteString().ToBase64()));
 
-    private static CaseStatisticsPipeline Pipeline(int seed)
+    private static StatisticsPipeline Pipeline(int seed)
     {
         var dataset = DatasetCatalog.Default.Get(DatasetId);
-        return new CaseStatisticsPipeline(dataset, new PolicyNoise(dataset.Protection, new SeededRandomBitSource((ulong)seed)), TimeProvider.System);
+        return new StatisticsPipeline(dataset, new PolicyNoise(dataset.Protection, new SeededRandomBitSource((ulong)seed)), TimeProvider.System);
     }
 
     private async Task<NodeSources> ArrangeSourcesAsync(IReadOnlyList<SyntheticCase> cases)

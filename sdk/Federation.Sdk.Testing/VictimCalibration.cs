@@ -38,7 +38,8 @@ internal static class VictimCalibration
             : throw new ArgumentException($"Unknown jurisdiction '{jurisdiction}'.", nameof(jurisdiction));
     }
 
-    private static Dictionary<string, int> Apportion(int national, int year)
+    /// <summary>A national count shared out as the police-reported incidents are (Ontario, Nova Scotia, the territories, the rest by population).</summary>
+    public static Dictionary<string, int> Apportion(int national, int year)
     {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal)
         {

@@ -25,8 +25,18 @@ public sealed class NodeConfiguration
     /// <summary>The node's name, also the common name of its certificate.</summary>
     public string NodeId { get; set; } = string.Empty;
 
-    /// <summary>The dataset this node releases.</summary>
+    /// <summary>
+    /// The dataset this node releases, read from <see cref="Sources"/> for <see cref="ReferenceYears"/> (optional when
+    /// <see cref="Datasets"/> lists the node's datasets).
+    /// </summary>
     public string DatasetId { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Further datasets this node releases, each with its own sources and reference years (optional). The privacy budget
+    /// and ledger are per dataset and reference year.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<DatasetSettings>? Datasets { get; set; }
 
     public GatewaySettings Gateway { get; set; } = new();
 
@@ -34,8 +44,22 @@ public sealed class NodeConfiguration
 
     public ProtectionSettings Protection { get; set; } = new();
 
-    /// <summary>Where case records come from: each an adapter (built in, or a plug-in) with its options.</summary>
+    /// <summary>Where the records of <see cref="DatasetId"/> come from: each an adapter (built in, or a plug-in) with its options.</summary>
     public List<SourceSettings> Sources { get; set; } = [];
+
+    /// <summary>
+    /// Folder of dataset documents (*.json) added to the SDK's catalogue (optional): a dataset defined as data only. The
+    /// gateway must have the same documents (its Gateway:CatalogDirectory).
+    /// </summary>
+    [JsonPropertyName("catalog")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? CatalogDirectory { get; set; }
+
+    /// <summary>The datasets this node knows: the SDK's, and those of <see cref="CatalogDirectory"/>.</summary>
+    public Sdk.Catalog.DatasetCatalog Catalog() =>
+        _catalog ??= Sdk.Catalog.DatasetCatalog.WithDocumentsIn(CatalogDirectory is null ? null : Resolve(CatalogDirectory));
+
+    private Sdk.Catalog.DatasetCatalog? _catalog;
 
     /// <summary>Folder of adapter plug-ins (optional): each assembly in it, or in a subfolder of it, may add adapters.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -139,10 +163,7 @@ public sealed class NodeConfiguration
             problems.Add("nodeId: must be set.");
         }
 
-        if (Sdk.Catalog.DatasetCatalog.Default.Find(DatasetId) is null)
-        {
-            problems.Add($"datasetId: '{DatasetId}' is not a known dataset ({string.Join(", ", Sdk.Catalog.DatasetCatalog.Default.Datasets.Select(d => d.Id))}).");
-        }
+        ValidateDatasets(problems);
 
         if (!Uri.TryCreate(Gateway.Address, UriKind.Absolute, out var address) || (address.Scheme != Uri.UriSchemeHttps && address.Scheme != Uri.UriSchemeHttp))
         {
@@ -161,22 +182,6 @@ public sealed class NodeConfiguration
         if (RequireFile(problems, "protection.keyFile", Protection.KeyFile) && Setup.NodeProtectionKey.Problem(Resolve(Protection.KeyFile)) is { } keyProblem)
         {
             problems.Add($"protection.keyFile: {keyProblem}");
-        }
-
-        var thisYear = DateTime.UtcNow.Year;
-        if (ReferenceYears.Count == 0)
-        {
-            problems.Add("referenceYears: list the reference years this node releases, such as [2023, 2024, 2025]; they are never taken from the data.");
-        }
-
-        foreach (var year in ReferenceYears.Where(y => y < 1900 || y > thisYear))
-        {
-            problems.Add($"referenceYears: {year} is not a past or current year.");
-        }
-
-        if (Sources.Count == 0)
-        {
-            problems.Add("sources: at least one source is needed.");
         }
 
         ValidateServiceDirectory(problems);
@@ -209,15 +214,99 @@ public sealed class NodeConfiguration
     }
 
     /// <summary>
-    /// Every configured source, case records first, with its setting path (for example "sources[0]") and its name:
-    /// the one given, else the adapter's name and its position.
+    /// The datasets this node releases, in the order configured: the top-level <see cref="DatasetId"/> (when set) with
+    /// <see cref="Sources"/> and <see cref="ReferenceYears"/>, then each of <see cref="Datasets"/>.
+    /// </summary>
+    public IReadOnlyList<NodeDataset> StatisticsDatasets()
+    {
+        var datasets = new List<NodeDataset>();
+        if (!string.IsNullOrEmpty(DatasetId) || Datasets is not { Count: > 0 })
+        {
+            datasets.Add(new NodeDataset(string.Empty, DatasetId, Sources, ReferenceYears) { SourceKind = SourceKindOf(DatasetId) });
+        }
+
+        datasets.AddRange((Datasets ?? []).Select((d, i) => new NodeDataset($"datasets[{i}].", d.DatasetId, d.Sources, d.ReferenceYears) { SourceKind = SourceKindOf(d.DatasetId) }));
+        return datasets;
+    }
+
+    /// <summary>
+    /// Every configured source, datasets' records first, with its setting path (for example "sources[0]" or
+    /// "datasets[0].sources[1]") and its name: the one given, else the adapter's name and its position.
     /// </summary>
     public IReadOnlyList<ConfiguredSource> ConfiguredSources()
     {
-        var sources = Sources.Select((s, i) => new ConfiguredSource($"sources[{i}]", s.Name ?? $"{s.Adapter}-{i + 1}", NodeSourceKind.CaseRecords, s));
+        var records = StatisticsDatasets().SelectMany((dataset, d) => dataset.Sources.Select((s, i) =>
+            new ConfiguredSource(
+                $"{dataset.Setting}sources[{i}]",
+                s.Name ?? (d == 0 ? $"{s.Adapter}-{i + 1}" : $"{s.Adapter}-{d + 1}-{i + 1}"),
+                dataset.SourceKind,
+                s) { DatasetId = dataset.DatasetId }));
         var directory = (ServiceDirectory?.Sources ?? []).Select((s, i) =>
             new ConfiguredSource($"serviceDirectory.sources[{i}]", s.Name ?? $"directory-{s.Adapter}-{i + 1}", NodeSourceKind.ServiceDirectory, s));
-        return [.. sources, .. directory];
+        return [.. records, .. directory];
+    }
+
+    // HTCDS case records for a dataset whose catalogue record names that vocabulary, else dataset records mapped to its fields.
+    private NodeSourceKind SourceKindOf(string datasetId) =>
+        TryCatalog()?.Find(datasetId)?.Record is { SourceVocabulary: null } ? NodeSourceKind.DatasetRecords : NodeSourceKind.CaseRecords;
+
+    private Sdk.Catalog.DatasetCatalog? TryCatalog()
+    {
+        try
+        {
+            return Catalog();
+        }
+        catch (InvalidDataException)
+        {
+            return null; // Validate names it.
+        }
+    }
+
+    private void ValidateDatasets(List<string> problems)
+    {
+        Sdk.Catalog.DatasetCatalog catalogue;
+        try
+        {
+            catalogue = Catalog();
+        }
+        catch (InvalidDataException e)
+        {
+            problems.Add($"catalog: {e.Message}");
+            return;
+        }
+
+        var thisYear = DateTime.UtcNow.Year;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var dataset in StatisticsDatasets())
+        {
+            if (catalogue.Find(dataset.DatasetId) is not { } definition)
+            {
+                problems.Add($"{dataset.Setting}datasetId: '{dataset.DatasetId}' is not a known dataset ({string.Join(", ", catalogue.Datasets.Select(d => d.Id))}).");
+            }
+            else if (definition.Record is null)
+            {
+                problems.Add($"{dataset.Setting}datasetId: '{dataset.DatasetId}' has no record definition in the catalogue; no node produces it.");
+            }
+            else if (!seen.Add(dataset.DatasetId))
+            {
+                problems.Add($"{dataset.Setting}datasetId: '{dataset.DatasetId}' is listed twice; list each dataset once, with all its sources.");
+            }
+
+            if (dataset.ReferenceYears.Count == 0)
+            {
+                problems.Add($"{dataset.Setting}referenceYears: list the reference years this node releases, such as [2023, 2024, 2025]; they are never taken from the data.");
+            }
+
+            foreach (var year in dataset.ReferenceYears.Where(y => y < 1900 || y > thisYear))
+            {
+                problems.Add($"{dataset.Setting}referenceYears: {year} is not a past or current year.");
+            }
+
+            if (dataset.Sources.Count == 0)
+            {
+                problems.Add($"{dataset.Setting}sources: at least one source is needed.");
+            }
+        }
     }
 
     private void ValidateSources(List<string> problems)
@@ -363,6 +452,18 @@ public sealed class NodeConfiguration
         }
     }
 
+    /// <summary>One more dataset the node releases: its id, its sources and its reference years.</summary>
+    public sealed class DatasetSettings
+    {
+        public string DatasetId { get; set; } = string.Empty;
+
+        /// <summary>Where the dataset's records come from; source names are unique across the whole node.</summary>
+        public List<SourceSettings> Sources { get; set; } = [];
+
+        /// <summary>The reference years released for this dataset (for a fiscal-year dataset, 2023 is 2023/24).</summary>
+        public List<int> ReferenceYears { get; set; } = [];
+    }
+
     /// <summary>One source: the adapter that reads it and the adapter's options.</summary>
     public sealed class SourceSettings
     {
@@ -399,7 +500,24 @@ public sealed class NodeConfiguration
 }
 
 /// <summary>A source as configured: its setting path (for example "sources[0]"), its name, kind and settings.</summary>
-public sealed record ConfiguredSource(string Setting, string Name, NodeSourceKind Kind, NodeConfiguration.SourceSettings Settings);
+public sealed record ConfiguredSource(string Setting, string Name, NodeSourceKind Kind, NodeConfiguration.SourceSettings Settings)
+{
+    /// <summary>The dataset whose records it gives; null for a service directory source.</summary>
+    public string? DatasetId { get; init; }
+}
+
+/// <summary>
+/// One dataset a node releases: where it is configured (<see cref="Setting"/> is "" for the top-level dataset, else
+/// "datasets[i]."), its sources and reference years.
+/// </summary>
+public sealed record NodeDataset(string Setting, string DatasetId, IReadOnlyList<NodeConfiguration.SourceSettings> Sources, IReadOnlyList<int> ReferenceYears)
+{
+    /// <summary>
+    /// The kind of source its adapters give: HTCDS case records for a dataset whose catalogue record names that vocabulary,
+    /// else dataset records mapped to the catalogue's fields.
+    /// </summary>
+    public NodeSourceKind SourceKind { get; init; } = NodeSourceKind.CaseRecords;
+}
 
 /// <summary>A node configuration that cannot be used; the message names the setting.</summary>
 public sealed class NodeConfigurationException : Exception

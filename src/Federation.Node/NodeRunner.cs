@@ -19,8 +19,8 @@ using Google.Protobuf;
 namespace Federation.Node;
 
 /// <summary>
-/// One run of a node: read its sources, validate and quarantine, aggregate, protect, then sign and upload one release
-/// per reference year and keep the receipts.
+/// One run of a node: for each of its datasets, read its sources, validate and quarantine, aggregate, protect, then
+/// sign and upload one release per reference year and keep the receipts. Every dataset goes through the same code.
 /// </summary>
 public sealed class NodeRunner
 {
@@ -49,27 +49,41 @@ public sealed class NodeRunner
     /// </summary>
     public async Task<NodePreparation> PrepareAsync(CancellationToken cancellationToken)
     {
-        var dataset = DatasetCatalog.Default.Get(_configuration.DatasetId);
         var key = await File.ReadAllBytesAsync(_configuration.Resolve(_configuration.Protection.KeyFile), cancellationToken);
         using var ledger = PrivacyLedger.Open(PrivacyDirectory(_configuration));
-        var releases = new LedgeredReleaseMaker(dataset, ledger, key, _timeProvider);
-        var result = await RunPipelineAsync(new CaseStatisticsPipeline(dataset, releases, _timeProvider, key), cancellationToken);
-        return new(result, releases.Outlooks);
+        using var sources = _sources.CreateRecordSources();
+        var prepared = new List<DatasetPreparation>();
+        foreach (var node in _configuration.StatisticsDatasets())
+        {
+            var dataset = _configuration.Catalog().Get(node.DatasetId);
+            var releases = new LedgeredReleaseMaker(dataset, ledger, key, _timeProvider);
+            var result = await RunPipelineAsync(node, new StatisticsPipeline(dataset, releases, _timeProvider, key), sources, cancellationToken);
+            prepared.Add(new(dataset, result, releases.Outlooks));
+        }
+
+        return new(prepared);
     }
 
     /// <summary>
     /// Shows what a run would send, sending and charging nothing: the releases a run would make now, noise included
     /// (noise is a keyed function of the counts and edition, so previewing again, or deleting any file, cannot change it).
     /// </summary>
-    public async Task<NodePreview> PreviewAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<NodePreview>> PreviewAsync(CancellationToken cancellationToken)
     {
-        var dataset = DatasetCatalog.Default.Get(_configuration.DatasetId);
         var key = await File.ReadAllBytesAsync(_configuration.Resolve(_configuration.Protection.KeyFile), cancellationToken);
         using var ledger = PrivacyLedger.Open(PrivacyDirectory(_configuration));
-        var preview = new ReleasePreviewMaker(new LedgeredReleaseMaker(dataset, ledger, key, _timeProvider));
-        var result = await RunPipelineAsync(new CaseStatisticsPipeline(dataset, preview, _timeProvider, key), cancellationToken);
-        var (refused, refusedForData) = await RefusedEarlierAsync(preview.Outlooks, cancellationToken);
-        return new NodePreview(_configuration, dataset, result, preview.Outlooks, refused, refusedForData);
+        using var sources = _sources.CreateRecordSources();
+        var previews = new List<NodePreview>();
+        foreach (var node in _configuration.StatisticsDatasets())
+        {
+            var dataset = _configuration.Catalog().Get(node.DatasetId);
+            var preview = new ReleasePreviewMaker(new LedgeredReleaseMaker(dataset, ledger, key, _timeProvider));
+            var result = await RunPipelineAsync(node, new StatisticsPipeline(dataset, preview, _timeProvider, key), sources, cancellationToken);
+            var (refused, refusedForData) = await RefusedEarlierAsync(dataset.Id, preview.Outlooks, cancellationToken);
+            previews.Add(new NodePreview(_configuration, dataset, result, preview.Outlooks, refused, refusedForData));
+        }
+
+        return previews;
     }
 
     /// <summary>
@@ -78,7 +92,7 @@ public sealed class NodeRunner
     /// changes); see <see cref="ReleasePublisher"/>.
     /// </summary>
     private async Task<(IReadOnlySet<int> Refused, IReadOnlySet<int> RefusedForData)> RefusedEarlierAsync(
-        IReadOnlyList<ReleaseOutlook> outlooks, CancellationToken cancellationToken)
+        string datasetId, IReadOnlyList<ReleaseOutlook> outlooks, CancellationToken cancellationToken)
     {
         var refused = new HashSet<int>();
         var refusedForData = new HashSet<int>();
@@ -90,7 +104,7 @@ public sealed class NodeRunner
 
         foreach (var outlook in outlooks.Where(o => o.Release is not null))
         {
-            var latest = await outbox.FindLatestAsync(OutboxEntryKind.Statistics, _configuration.DatasetId, outlook.ReferenceYear, cancellationToken);
+            var latest = await outbox.FindLatestAsync(OutboxEntryKind.Statistics, datasetId, outlook.ReferenceYear, cancellationToken);
             if (latest is { State: OutboxEntryState.Failed } && latest.SubmissionId == Convert.ToHexStringLower(SHA256.HashData(outlook.Release!.ToByteArray())))
             {
                 (latest.RefusedForData ? refusedForData : refused).Add(outlook.ReferenceYear);
@@ -100,28 +114,39 @@ public sealed class NodeRunner
         return (refused, refusedForData);
     }
 
-    /// <summary>Reads and validates the node's case records only: no release is made, nothing drawn, charged or sent.</summary>
-    public Task<PipelineResult> ValidateAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads and validates the records of every dataset of the node only (one account per dataset, in the order
+    /// configured): no release is made, nothing drawn, charged or sent.
+    /// </summary>
+    public async Task<IReadOnlyList<DatasetValidation>> ValidateDatasetsAsync(CancellationToken cancellationToken)
     {
-        var dataset = DatasetCatalog.Default.Get(_configuration.DatasetId);
-        return RunPipelineAsync(new CaseStatisticsPipeline(dataset, new NoReleases(), _timeProvider), cancellationToken);
+        using var sources = _sources.CreateRecordSources();
+        var validated = new List<DatasetValidation>();
+        foreach (var node in _configuration.StatisticsDatasets())
+        {
+            var dataset = _configuration.Catalog().Get(node.DatasetId);
+            validated.Add(new(dataset, await RunPipelineAsync(node, new StatisticsPipeline(dataset, new NoReleases(), _timeProvider), sources, cancellationToken)));
+        }
+
+        return validated;
     }
+
+    /// <summary>Reads and validates the node's records only, every dataset's together (see <see cref="ValidateDatasetsAsync"/>).</summary>
+    public async Task<PipelineResult> ValidateAsync(CancellationToken cancellationToken) =>
+        PipelineResults.Combine([.. (await ValidateDatasetsAsync(cancellationToken)).Select(v => v.Pipeline)]);
 
     private sealed class NoReleases : IReleaseMaker
     {
         public IReadOnlyList<Submission> Make(IReadOnlyList<Sdk.Aggregation.YearCounts> years, string jurisdiction, string nodeId, DateTimeOffset producedAt) => [];
     }
 
-    private async Task<PipelineResult> RunPipelineAsync(CaseStatisticsPipeline pipeline, CancellationToken cancellationToken)
-    {
-        using var sources = _sources.Create(NodeSourceKind.CaseRecords);
-        return await pipeline.RunAsync(
-            sources.CaseRecords,
+    private Task<PipelineResult> RunPipelineAsync(NodeDataset node, StatisticsPipeline pipeline, NodeSourceSet sources, CancellationToken cancellationToken) =>
+        pipeline.RunAsync(
+            sources.RecordSourcesOf(node.DatasetId),
             _configuration.Jurisdiction,
             _configuration.NodeId,
-            _configuration.ReferenceYears,
+            node.ReferenceYears.ToArray(),
             cancellationToken);
-    }
 
     /// <summary>
     /// Contacts the gateway (<see cref="NodeGatewayConnection.CheckAsync"/>: nothing is prepared or charged when it cannot
@@ -139,15 +164,51 @@ public sealed class NodeRunner
         var stateDirectory = _configuration.Resolve(_configuration.StateDirectory);
         var quarantineReport = QuarantineReport.Write(Path.Combine(stateDirectory, "quarantine.csv"), prepared.Pipeline.Quarantined);
         var published = await outbox.Statistics.PublishAsync(prepared.Pipeline.Submissions, cancellationToken);
-        return new NodeRunReport(_configuration.Jurisdiction, prepared.Pipeline, prepared.Outlooks, published, quarantineReport);
+        return new NodeRunReport(_configuration.Jurisdiction, prepared.Pipeline, prepared.Outlooks, published, quarantineReport)
+        {
+            Datasets = prepared.Datasets,
+        };
     }
 }
 
-/// <summary>What a run prepared: the pipeline's releases and account, and under noise the outlook of every reference year.</summary>
-public sealed record NodePreparation(PipelineResult Pipeline, IReadOnlyList<ReleaseOutlook> Outlooks)
+/// <summary>What a run prepared for one dataset: the pipeline's releases and account, and under noise the outlook of every reference year.</summary>
+public sealed record DatasetPreparation(DatasetDefinition Dataset, PipelineResult Pipeline, IReadOnlyList<ReleaseOutlook> Outlooks)
 {
+    /// <summary>The budget shortfall of each year refused for exceeding the privacy budget.</summary>
+    public IReadOnlyList<BudgetShortfall> Shortfalls => [.. Outlooks.Where(o => o.Refused).Select(o => o.Shortfall(Dataset.Id))];
+}
+
+/// <summary>What one node's records gave for one dataset when only validated.</summary>
+public sealed record DatasetValidation(DatasetDefinition Dataset, PipelineResult Pipeline);
+
+/// <summary>
+/// What a run prepared, per dataset; <see cref="Pipeline"/> and <see cref="Outlooks"/> are every dataset's together
+/// (releases in dataset order, then year order).
+/// </summary>
+public sealed record NodePreparation(IReadOnlyList<DatasetPreparation> Datasets)
+{
+    public PipelineResult Pipeline { get; } = PipelineResults.Combine([.. Datasets.Select(d => d.Pipeline)]);
+
+    public IReadOnlyList<ReleaseOutlook> Outlooks { get; } = [.. Datasets.SelectMany(d => d.Outlooks)];
+
     /// <summary>The years refused for exceeding the privacy budget (nothing was made for them; other years were).</summary>
     public IReadOnlyList<ReleaseOutlook> Refused => Outlooks.Where(o => o.Refused).ToArray();
+
+    /// <summary>The budget shortfall of every refused year, naming its dataset.</summary>
+    public IReadOnlyList<BudgetShortfall> Shortfalls => [.. Datasets.SelectMany(d => d.Shortfalls)];
+}
+
+/// <summary>Several pipeline runs' accounts as one.</summary>
+internal static class PipelineResults
+{
+    public static PipelineResult Combine(IReadOnlyList<PipelineResult> results) => results.Count == 1
+        ? results[0]
+        : new(
+            [.. results.SelectMany(r => r.Submissions)],
+            results.Sum(r => r.RecordsRead),
+            results.Sum(r => r.RecordsAccepted),
+            results.Sum(r => r.RecordsOutOfScope),
+            [.. results.SelectMany(r => r.Quarantined)]);
 }
 
 /// <summary>
@@ -162,6 +223,12 @@ public sealed record NodeRunReport(
     string QuarantineReportPath)
 {
     public IReadOnlyList<QuarantinedRecord> Quarantined => Pipeline.Quarantined;
+
+    /// <summary>What the run prepared for each dataset of the node, in the order configured.</summary>
+    public IReadOnlyList<DatasetPreparation> Datasets { get; init; } = [];
+
+    /// <summary>The budget shortfall of every refused year, naming its dataset.</summary>
+    public IReadOnlyList<BudgetShortfall> Shortfalls => [.. Datasets.SelectMany(d => d.Shortfalls)];
 
     /// <summary>The years refused for exceeding the privacy budget (nothing was sent for them; other years were).</summary>
     public IReadOnlyList<ReleaseOutlook> Refused => Outlooks.Where(o => o.Refused).ToArray();

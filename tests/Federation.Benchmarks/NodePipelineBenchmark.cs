@@ -77,7 +77,7 @@ internal sealed class NodePipelineBenchmark : IBenchmark
     {
         var dataset = DatasetCatalog.Default.Get("trafficking.victims.v1");
         var key = RandomNumberGenerator.GetBytes(32);
-        var pipeline = new CaseStatisticsPipeline(
+        var pipeline = new StatisticsPipeline(
             dataset, new SubmissionBuilder(dataset, new PolicyNoise(dataset.Protection, new CryptoRandomBitSource())), TimeProvider.System, key);
         var stopwatch = Stopwatch.StartNew();
         var result = await pipeline.RunAsync(new CsvCaseRecordSource(path), "ON", "node-on", s_years, cancellationToken);

@@ -37,9 +37,14 @@ public sealed class CommandLineTests
             Assert.Contains($"fed node preview --config {ontario}", output, StringComparison.Ordinal);
             var (previewExit, preview, previewError) = await ExternalProcess.RunFedAsync(Timeout, "node", "preview", "--config", ontario, "--format", "json");
             Assert.True(previewExit == 0, previewError);
-            using var releases = JsonDocument.Parse(preview);
-            Assert.Equal(6, releases.RootElement.GetProperty("releases").GetArrayLength());
-            Assert.All(releases.RootElement.GetProperty("releases").EnumerateArray(), r => Assert.Equal(("unchanged", "0"), (r.GetProperty("status").GetString(), r.GetProperty("budget").GetProperty("costRho").GetString())));
+            using var previews = JsonDocument.Parse(preview);
+            // One preview per dataset: victims identified, then court cases (fiscal years).
+            Assert.Equal(["trafficking.victims.v1", "trafficking.prosecutions.v1"], previews.RootElement.EnumerateArray().Select(p => p.GetProperty("datasetId").GetString()));
+            Assert.All(previews.RootElement.EnumerateArray(), releases =>
+            {
+                Assert.Equal(6, releases.GetProperty("releases").GetArrayLength());
+                Assert.All(releases.GetProperty("releases").EnumerateArray(), r => Assert.Equal(("unchanged", "0"), (r.GetProperty("status").GetString(), r.GetProperty("budget").GetProperty("costRho").GetString())));
+            });
             var (validateExit, quarantined, validateError) = await ExternalProcess.RunFedAsync(Timeout, "node", "validate", "--config", ontario, "--format", "csv");
             Assert.True(validateExit == 3, validateError);
             Assert.Contains("cases,cases.csv line ", quarantined, StringComparison.Ordinal);

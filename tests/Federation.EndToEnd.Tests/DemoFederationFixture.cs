@@ -1,5 +1,7 @@
 using Federation.Cli.Demo;
 using Federation.Gateway.Hosting;
+using Federation.Node;
+using Federation.Sdk.Catalog;
 using Federation.Sdk.Identity;
 using Federation.Sdk.Trust;
 using Grpc.Core.Interceptors;
@@ -55,6 +57,15 @@ internal sealed class DemoFederationFixture : IAsyncDisposable
         layout.WriteEndpoint(gateway.GetListeningAddress());
         await federation.EnrolAsync(gateway.Services, CancellationToken.None);
         federation.ConfigureNodes(gateway.GetListeningAddress());
+        foreach (var jurisdiction in Jurisdiction.All)
+        {
+            // The demo's nodes also release court cases; these tests follow the victims dataset alone, as a node.json
+            // written before nodes had several datasets does (the court dataset is tested in the demo and DatasetAsDataTests).
+            var configuration = NodeConfiguration.Load(layout.NodeConfiguration(jurisdiction));
+            configuration.Datasets = null;
+            configuration.Save(layout.NodeConfiguration(jurisdiction));
+        }
+
         return new DemoFederationFixture(layout, federation, gateway);
     }
 

@@ -7,7 +7,7 @@ using Google.Protobuf.WellKnownTypes;
 
 namespace Federation.Gateway.Tests;
 
-/// <summary>Builds complete, valid releases of trafficking.victims.v1 for tests, and signs them.</summary>
+/// <summary>Builds complete, valid releases of trafficking.victims.v1 (or another catalogue dataset) for tests, and signs them.</summary>
 internal static class TestSubmissions
 {
     public static DatasetDefinition Dataset => DatasetCatalog.Default.Get("trafficking.victims.v1");
@@ -20,9 +20,10 @@ internal static class TestSubmissions
         string jurisdiction,
         int year,
         Func<TableDefinition, IReadOnlyList<string>, long> value,
-        DateTimeOffset? producedAt = null)
+        DateTimeOffset? producedAt = null,
+        DatasetDefinition? of = null)
     {
-        var dataset = Dataset;
+        var dataset = of ?? Dataset;
         var submission = new Submission
         {
             DatasetId = dataset.Id,

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Federation.Node.Setup;
+using Federation.Sdk.Hosting;
 
 namespace Federation.Node.Tests;
 
@@ -42,6 +43,51 @@ public sealed class NodeConfigurationTests : IDisposable
         var path = Write(text);
 
         var error = Assert.Throws<NodeConfigurationException>(() => NodeConfiguration.Load(path));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    private const string CourtDataset = """
+          "datasets": [ { "datasetId": "trafficking.prosecutions.v1", "referenceYears": [2023], "sources": [ { "name": "court", "adapter": "csv", "options": { "path": "court.csv" } } ] } ],
+        """;
+
+    [Fact]
+    public void A_node_lists_its_datasets_the_top_level_one_first_each_with_its_sources_and_years()
+    {
+        var configuration = NodeConfiguration.Load(Write(Valid().Replace("\"stateDirectory\"", CourtDataset + "\n  \"stateDirectory\"", StringComparison.Ordinal)));
+
+        Assert.Equal(
+            [("trafficking.victims.v1", NodeSourceKind.CaseRecords, 2), ("trafficking.prosecutions.v1", NodeSourceKind.DatasetRecords, 1)],
+            configuration.StatisticsDatasets().Select(d => (d.DatasetId, d.SourceKind, d.ReferenceYears.Count)));
+        Assert.Equal(
+            [("sources[0]", "trafficking.victims.v1"), ("datasets[0].sources[0]", "trafficking.prosecutions.v1")],
+            configuration.ConfiguredSources().Select(s => (s.Setting, s.DatasetId!)));
+    }
+
+    [Fact]
+    public void A_node_may_list_only_datasets_without_the_top_level_one()
+    {
+        var text = Valid()
+            .Replace("\"datasetId\": \"trafficking.victims.v1\",", string.Empty, StringComparison.Ordinal)
+            .Replace("\"referenceYears\": [2023, 2024],", string.Empty, StringComparison.Ordinal)
+            .Replace("\"sources\": [ { \"adapter\": \"csv\", \"options\": { \"path\": \"cases.csv\" } } ],", CourtDataset, StringComparison.Ordinal);
+
+        var configuration = NodeConfiguration.Load(Write(text));
+
+        Assert.Equal(["trafficking.prosecutions.v1"], configuration.StatisticsDatasets().Select(d => d.DatasetId));
+    }
+
+    [Theory]
+    [InlineData("\"datasetId\": \"trafficking.prosecutions.v1\"", "\"datasetId\": \"trafficking.victims.v1\"", "datasets[0].datasetId: 'trafficking.victims.v1' is listed twice")]
+    [InlineData("\"datasetId\": \"trafficking.prosecutions.v1\"", "\"datasetId\": \"court\"", "datasets[0].datasetId: 'court' is not a known dataset")]
+    [InlineData("\"referenceYears\": [2023]", "\"referenceYears\": []", "datasets[0].referenceYears: list the reference years")]
+    [InlineData("\"sources\": [ { \"name\": \"court\", \"adapter\": \"csv\", \"options\": { \"path\": \"court.csv\" } } ]", "\"sources\": []", "datasets[0].sources: at least one source is needed.")]
+    [InlineData("\"name\": \"court\"", "\"name\": \"csv-1\"", "datasets[0].sources[0].name: 'csv-1' is already the name of sources[0]")]
+    public void A_bad_dataset_entry_is_refused_naming_its_setting(string valid, string broken, string expected)
+    {
+        var text = Valid().Replace("\"stateDirectory\"", CourtDataset.Replace(valid, broken, StringComparison.Ordinal) + "\n  \"stateDirectory\"", StringComparison.Ordinal);
+
+        var error = Assert.Throws<NodeConfigurationException>(() => NodeConfiguration.Load(Write(text)));
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }

@@ -22,7 +22,7 @@ public class CsvPipelineEndToEndTests
             "A1,Again,,2023-01-01,Feminine,,,,,,ActualVictimOfTrafficking\n");
         var dataset = DatasetCatalog.Default.Get("trafficking.victims.v1");
         // Base 5 rounding would hide the counts; an identity mechanism under the same policy shows the true ones.
-        var pipeline = new CaseStatisticsPipeline(dataset, new TrueCounts(dataset.Protection), TimeProvider.System);
+        var pipeline = new StatisticsPipeline(dataset, new TrueCounts(dataset.Protection), TimeProvider.System);
 
         var result = await pipeline.RunAsync(new CsvCaseRecordSource(file.Path), "NS", "node-ns");
 
@@ -52,7 +52,7 @@ public class CsvPipelineEndToEndTests
         using var file = TempCsv.Empty();
         Federation.Sdk.Testing.SyntheticCaseData.WriteCsv(file.Path, "NS", [2023], seed: 3);
         var dataset = DatasetCatalog.Default.Get("trafficking.victims.v1");
-        var pipeline = new CaseStatisticsPipeline(dataset, new PolicyNoise(dataset.Protection, new SeededRandomBitSource(3)), TimeProvider.System);
+        var pipeline = new StatisticsPipeline(dataset, new PolicyNoise(dataset.Protection, new SeededRandomBitSource(3)), TimeProvider.System);
 
         var result = await pipeline.RunAsync(new CsvCaseRecordSource(file.Path), "NS", "node-ns");
 

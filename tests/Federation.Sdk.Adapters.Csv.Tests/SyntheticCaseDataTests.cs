@@ -49,7 +49,7 @@ public class SyntheticCaseDataTests
         using var file = TempCsv.Empty();
         var written = SyntheticCaseData.WriteCsv(file.Path, jurisdiction, s_years, seed: 7);
         var dataset = DatasetCatalog.Default.Get("trafficking.victims.v1");
-        var pipeline = new CaseStatisticsPipeline(dataset, new PolicyNoise(dataset.Protection, new SeededRandomBitSource(7)), TimeProvider.System);
+        var pipeline = new StatisticsPipeline(dataset, new PolicyNoise(dataset.Protection, new SeededRandomBitSource(7)), TimeProvider.System);
 
         var result = await pipeline.RunAsync(new CsvCaseRecordSource(file.Path), jurisdiction, "node");
 
@@ -68,7 +68,7 @@ public class SyntheticCaseDataTests
         using var file = TempCsv.Empty();
         SyntheticCaseData.WriteCsv(file.Path, "ON", s_years, seed: 7);
         var dataset = DatasetCatalog.Default.Get("trafficking.victims.v1");
-        var pipeline = new CaseStatisticsPipeline(dataset, new PolicyNoise(dataset.Protection, new SeededRandomBitSource(7)), TimeProvider.System);
+        var pipeline = new StatisticsPipeline(dataset, new PolicyNoise(dataset.Protection, new SeededRandomBitSource(7)), TimeProvider.System);
 
         var reasons = (await pipeline.RunAsync(new CsvCaseRecordSource(file.Path), "ON", "node")).Quarantined.Select(q => q.Reason).ToArray();
 

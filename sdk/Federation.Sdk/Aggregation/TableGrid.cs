@@ -8,15 +8,13 @@ namespace Federation.Sdk.Aggregation;
 /// </summary>
 internal sealed class TableGrid
 {
-    private readonly Dictionary<string, int>[] _codeIndexes;
+    private readonly int[] _dimensionPositions;
     private readonly int[] _strides;
 
-    public TableGrid(TableDefinition table)
+    public TableGrid(TableDefinition table, DatasetDefinition dataset)
     {
         Table = table;
-        _codeIndexes = table.Dimensions
-            .Select(d => d.Codes.Select((code, index) => (code.Code, index)).ToDictionary(c => c.Code, c => c.index, StringComparer.Ordinal))
-            .ToArray();
+        _dimensionPositions = [.. table.Dimensions.Select(d => dataset.Dimensions.ToList().FindIndex(x => x.Id == d.Id))];
         _strides = new int[table.Dimensions.Count];
         var stride = 1;
         for (var d = table.Dimensions.Count - 1; d >= 0; d--)
@@ -28,24 +26,13 @@ internal sealed class TableGrid
 
     public TableDefinition Table { get; }
 
-    /// <summary>The cell a record with these codes (dimension id to code) counts in.</summary>
-    public int CellIndexOf(IReadOnlyDictionary<string, string> codes)
+    /// <summary>The cell a record counts in, from its code index in each dimension of the dataset.</summary>
+    public int CellIndexOf(IReadOnlyList<int> codeIndexes)
     {
         var index = 0;
         for (var d = 0; d < _strides.Length; d++)
         {
-            var dimension = Table.Dimensions[d];
-            if (!codes.TryGetValue(dimension.Id, out var code))
-            {
-                throw new ArgumentException($"The record has no code for dimension '{dimension.Id}' of table '{Table.Id}'.", nameof(codes));
-            }
-
-            if (!_codeIndexes[d].TryGetValue(code, out var codeIndex))
-            {
-                throw new ArgumentException($"'{code}' is not a code of dimension '{dimension.Id}'.", nameof(codes));
-            }
-
-            index += codeIndex * _strides[d];
+            index += codeIndexes[_dimensionPositions[d]] * _strides[d];
         }
 
         return index;

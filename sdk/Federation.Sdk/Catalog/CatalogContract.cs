@@ -7,6 +7,10 @@ namespace Federation.Sdk.Catalog;
 /// <summary>Translates catalogue definitions to and from their wire form.</summary>
 public static class CatalogContract
 {
+    /// <summary>How people write <paramref name="referenceYear"/> for a published dataset ("2023", or "2023/24" for a fiscal year).</summary>
+    public static string YearLabel(this Dataset dataset, int referenceYear) =>
+        (ReferencePeriodType.Find(dataset.PeriodType) ?? ReferencePeriodType.CalendarYear).Label(referenceYear);
+
     public static Dataset ToContract(this DatasetDefinition dataset)
     {
         var message = new Dataset
@@ -18,6 +22,8 @@ public static class CatalogContract
             ReferencePeriod = dataset.ReferencePeriod,
             Protection = dataset.Protection.ToContract(),
             PublicationCalendar = new PublishedCalendar(),
+            PeriodType = dataset.PeriodType.Name,
+            UnitOfPrivacy = dataset.UnitOfPrivacy,
         };
         message.PublicationCalendar.Editions.AddRange(dataset.Calendar.EditionMonthsAfterYearEnd.Select((months, i) =>
             new PublishedEdition { Edition = i + 1, MonthsAfterYearEnd = months }));

@@ -32,6 +32,43 @@ public sealed class DatasetCatalog
         Find(id) ?? throw new KeyNotFoundException(
             $"Unknown dataset '{id}'. Known datasets: {string.Join(", ", Datasets.Select(d => d.Id))}.");
 
+    /// <summary>
+    /// The embedded datasets and those of the dataset documents (*.json) in <paramref name="folder"/> (none when null):
+    /// a dataset defined only as data, for a federation that adds one before an SDK release embeds it.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A document is not a valid dataset, or names a dataset already known.</exception>
+    public static DatasetCatalog WithDocumentsIn(string? folder)
+    {
+        if (folder is null)
+        {
+            return Default;
+        }
+
+        if (!Directory.Exists(folder))
+        {
+            throw new InvalidDataException($"Catalogue folder '{folder}' does not exist.");
+        }
+
+        var added = Directory.GetFiles(folder, "*.json").Order(StringComparer.Ordinal).Select(path =>
+        {
+            using var stream = File.OpenRead(path);
+            return DatasetDocument.Parse(stream, path);
+        }).ToArray();
+        foreach (var dataset in added.Where(d => Default.Find(d.Id) is not null))
+        {
+            throw new InvalidDataException($"Catalogue folder '{folder}' defines dataset '{dataset.Id}', which the SDK already defines.");
+        }
+
+        try
+        {
+            return new DatasetCatalog([.. Default.Datasets, .. added]);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"Catalogue folder '{folder}': {e.Message}", e);
+        }
+    }
+
     private static DatasetCatalog LoadEmbedded()
     {
         var assembly = typeof(DatasetCatalog).Assembly;

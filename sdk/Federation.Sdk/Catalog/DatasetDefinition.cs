@@ -13,7 +13,9 @@ public sealed class DatasetDefinition
         IReadOnlyList<DimensionDefinition> dimensions,
         IReadOnlyList<TableDefinition> tables,
         ProtectionPolicy protection,
-        PublicationCalendar calendar)
+        PublicationCalendar calendar,
+        RecordDefinition? record = null,
+        string? unitOfPrivacy = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         ArgumentNullException.ThrowIfNull(protection);
@@ -28,6 +30,8 @@ public sealed class DatasetDefinition
         Tables = tables;
         Protection = protection;
         Calendar = calendar;
+        Record = record;
+        UnitOfPrivacy = unitOfPrivacy ?? unit;
         if (protection.IsNoise && protection.ReleaseRho * new Privacy.Rational(calendar.Editions, 1) > protection.BudgetRho)
         {
             throw new ArgumentException(
@@ -71,6 +75,21 @@ public sealed class DatasetDefinition
 
     /// <summary>When each reference year is released and revised.</summary>
     public PublicationCalendar Calendar { get; }
+
+    /// <summary>Whether a reference year is a calendar year or a fiscal year (April to March), and how it is written.</summary>
+    public ReferencePeriodType PeriodType => Calendar.PeriodType;
+
+    /// <summary>What a node reads and how it derives each dimension's code (null for a dataset no node produces from records).</summary>
+    public RecordDefinition? Record { get; }
+
+    /// <summary>
+    /// What one unit of privacy is: the differential privacy guarantee bounds what a release reveals about one of
+    /// these (for example "one court case").
+    /// </summary>
+    public string UnitOfPrivacy { get; }
+
+    /// <summary>How people write <paramref name="referenceYear"/> for this dataset ("2023", or "2023/24" for a fiscal year).</summary>
+    public string YearLabel(int referenceYear) => PeriodType.Label(referenceYear);
 
     public DimensionDefinition? FindDimension(string id) => Dimensions.FirstOrDefault(d => d.Id == id);
 

@@ -39,6 +39,10 @@ public static class DatasetDocument
                     ?? throw new InvalidDataException($"{source}: table '{t.Id}' names unknown dimension '{id}'.")).ToArray()))
             .ToArray();
         var protection = ParseProtection(document.Protection, tables, source);
+        var periodType = document.PeriodType is null ? ReferencePeriodType.CalendarYear : ReferencePeriodType.Find(document.PeriodType)
+            ?? throw new InvalidDataException(
+                $"{source}: periodType '{document.PeriodType}' is unknown; use {string.Join(" or ", ReferencePeriodType.All.Select(t => t.Name))}.");
+        var record = document.Record is null ? null : RecordDocument.Parse(document.Record, dimensions, source);
         return new DatasetDefinition(
             document.Id,
             document.Title,
@@ -49,10 +53,12 @@ public static class DatasetDocument
             dimensions,
             tables,
             protection,
-            ParseCalendar(document.PublicationCalendar, source));
+            ParseCalendar(document.PublicationCalendar, periodType, source),
+            record,
+            document.UnitOfPrivacy);
     }
 
-    private static PublicationCalendar ParseCalendar(CalendarJson? json, string source)
+    private static PublicationCalendar ParseCalendar(CalendarJson? json, ReferencePeriodType periodType, string source)
     {
         if (json?.Editions is not { } editions)
         {
@@ -63,7 +69,7 @@ public static class DatasetDocument
         var months = editions.Select(e => e.MonthsAfterYearEnd).ToArray();
         return PublicationCalendar.FindProblem(months) is { } problem
             ? throw new InvalidDataException($"{source}: {problem}")
-            : new PublicationCalendar(months);
+            : new PublicationCalendar(months, periodType);
     }
 
     private static ProtectionPolicy ParseProtection(ProtectionJson json, IReadOnlyList<TableDefinition> tables, string source)
@@ -152,7 +158,10 @@ public static class DatasetDocument
         DimensionJson[] Dimensions,
         TableJson[] Tables,
         ProtectionJson Protection,
-        CalendarJson? PublicationCalendar);
+        CalendarJson? PublicationCalendar,
+        string? PeriodType,
+        string? UnitOfPrivacy,
+        RecordDocument.RecordJson? Record);
 
     private sealed record CalendarJson(string? Description, EditionJson[]? Editions);
 

@@ -9,7 +9,7 @@ namespace Federation.Sdk.Catalog;
 public sealed class PublicationCalendar
 {
     /// <exception cref="ArgumentException">No edition, a negative lag, or lags that do not increase.</exception>
-    public PublicationCalendar(IReadOnlyList<int> editionMonthsAfterYearEnd)
+    public PublicationCalendar(IReadOnlyList<int> editionMonthsAfterYearEnd, ReferencePeriodType? periodType = null)
     {
         ArgumentNullException.ThrowIfNull(editionMonthsAfterYearEnd);
         if (FindProblem(editionMonthsAfterYearEnd) is { } problem)
@@ -18,7 +18,11 @@ public sealed class PublicationCalendar
         }
 
         EditionMonthsAfterYearEnd = [.. editionMonthsAfterYearEnd];
+        PeriodType = periodType ?? ReferencePeriodType.CalendarYear;
     }
+
+    /// <summary>The reference period whose close the editions count from (a calendar year closes 1 January, a fiscal year 1 April).</summary>
+    public ReferencePeriodType PeriodType { get; }
 
     /// <summary>For edition n (1-based), at index n - 1: how many months after the reference year closes it is due.</summary>
     public IReadOnlyList<int> EditionMonthsAfterYearEnd { get; }
@@ -31,7 +35,7 @@ public sealed class PublicationCalendar
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(edition, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(edition, Editions);
-        return new DateTimeOffset(referenceYear + 1, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(EditionMonthsAfterYearEnd[edition - 1]);
+        return PeriodType.End(referenceYear).AddMonths(EditionMonthsAfterYearEnd[edition - 1]);
     }
 
     /// <summary>The latest edition of <paramref name="referenceYear"/> due at <paramref name="now"/>, or null when none is due yet.</summary>

@@ -17,6 +17,9 @@ public interface INodeBuilder
     /// <summary>Adds a named source of case records, created once the node's services are built.</summary>
     INodeBuilder AddCaseSource(string name, Func<IServiceProvider, ICaseRecordSource> create);
 
+    /// <summary>Adds a named source of dataset records (fields from the catalogue), created once the node's services are built.</summary>
+    INodeBuilder AddRecordSource(string name, Func<IServiceProvider, IDatasetRecordSource> create);
+
     /// <summary>Adds a named source of service directory content, created once the node's services are built.</summary>
     INodeBuilder AddDirectorySource(string name, Func<IServiceProvider, IDirectorySource> create);
 }

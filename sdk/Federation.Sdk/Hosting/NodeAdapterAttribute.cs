@@ -31,4 +31,10 @@ public enum NodeSourceKind
 
     /// <summary>Service directory content (<see cref="ServiceDirectory.IDirectorySource"/>).</summary>
     ServiceDirectory = 2,
+
+    /// <summary>
+    /// Records of a dataset whose catalogue entry names no source vocabulary (<see cref="Records.IDatasetRecordSource"/>):
+    /// the adapter maps its columns to the catalogue's record fields by configuration.
+    /// </summary>
+    DatasetRecords = 3,
 }

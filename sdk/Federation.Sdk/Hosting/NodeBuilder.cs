@@ -14,6 +14,7 @@ public sealed class NodeBuilder : INodeBuilder
 {
     private readonly List<(string Name, Func<IServiceProvider, ICaseRecordSource> Create)> _caseSources = [];
     private readonly List<(string Name, Func<IServiceProvider, IDirectorySource> Create)> _directorySources = [];
+    private readonly List<(string Name, Func<IServiceProvider, IDatasetRecordSource> Create)> _recordSources = [];
 
     public NodeBuilder(IServiceCollection? services = null)
     {
@@ -25,6 +26,9 @@ public sealed class NodeBuilder : INodeBuilder
     /// <summary>The names of the case record sources added so far, in order.</summary>
     public IReadOnlyList<string> CaseSourceNames => _caseSources.Select(s => s.Name).ToArray();
 
+    /// <summary>The names of the dataset record sources added so far, in order.</summary>
+    public IReadOnlyList<string> RecordSourceNames => _recordSources.Select(s => s.Name).ToArray();
+
     /// <summary>The names of the directory sources added so far, in order.</summary>
     public IReadOnlyList<string> DirectorySourceNames => _directorySources.Select(s => s.Name).ToArray();
 
@@ -33,6 +37,14 @@ public sealed class NodeBuilder : INodeBuilder
         RequireNewName(name);
         ArgumentNullException.ThrowIfNull(create);
         _caseSources.Add((name, create));
+        return this;
+    }
+
+    public INodeBuilder AddRecordSource(string name, Func<IServiceProvider, IDatasetRecordSource> create)
+    {
+        RequireNewName(name);
+        ArgumentNullException.ThrowIfNull(create);
+        _recordSources.Add((name, create));
         return this;
     }
 
@@ -72,13 +84,16 @@ public sealed class NodeBuilder : INodeBuilder
         return new NodeSources(
             _caseSources.Select(s => new KeyValuePair<string, ICaseRecordSource>(s.Name, s.Create(services))).ToArray(),
             _directorySources.Select(s => new KeyValuePair<string, IDirectorySource>(s.Name, s.Create(services))).ToArray(),
-            ownsProvider);
+            ownsProvider)
+        {
+            RecordSources = _recordSources.Select(s => new KeyValuePair<string, IDatasetRecordSource>(s.Name, s.Create(services))).ToArray(),
+        };
     }
 
     private void RequireNewName(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        if (_caseSources.Any(s => s.Name == name) || _directorySources.Any(s => s.Name == name))
+        if (_caseSources.Any(s => s.Name == name) || _directorySources.Any(s => s.Name == name) || _recordSources.Any(s => s.Name == name))
         {
             throw new ArgumentException($"A source named '{name}' was already added; source names must be unique in a node.", nameof(name));
         }
@@ -103,6 +118,8 @@ public sealed class NodeSources : IDisposable
     public IReadOnlyList<KeyValuePair<string, ICaseRecordSource>> CaseSources { get; }
 
     public IReadOnlyList<KeyValuePair<string, IDirectorySource>> DirectorySources { get; }
+
+    public IReadOnlyList<KeyValuePair<string, IDatasetRecordSource>> RecordSources { get; init; } = [];
 
     public void Dispose() => _ownedProvider?.Dispose();
 }

@@ -23,6 +23,17 @@ public static class ValidatedSourceRegistration
         return node.AddCaseSource(name, services => create(services, services.GetRequiredService<IOptionsMonitor<TOptions>>().Get(name)));
     }
 
+    /// <summary>Adds a dataset record source created from the named <typeparamref name="TOptions"/>, validated at start-up by <typeparamref name="TValidator"/>.</summary>
+    public static INodeBuilder AddRecordSource<TOptions, TValidator>(
+        this INodeBuilder node, string name, Func<IServiceProvider, TOptions, IDatasetRecordSource> create)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        ValidateOnStart<TOptions, TValidator>(node, name);
+        return node.AddRecordSource(name, services => create(services, services.GetRequiredService<IOptionsMonitor<TOptions>>().Get(name)));
+    }
+
     /// <summary>Adds a directory source created from the named <typeparamref name="TOptions"/>, validated at start-up by <typeparamref name="TValidator"/>.</summary>
     public static INodeBuilder AddDirectorySource<TOptions, TValidator>(
         this INodeBuilder node, string name, Func<IServiceProvider, TOptions, IDirectorySource> create)

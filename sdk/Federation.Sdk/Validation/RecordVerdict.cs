@@ -1,16 +1,19 @@
 namespace Federation.Sdk.Validation;
 
-/// <summary>What validation decided for one case record.</summary>
+/// <summary>What validation decided for one record.</summary>
 public abstract record RecordVerdict
 {
     private RecordVerdict()
     {
     }
 
-    /// <summary>A victim counted in <paramref name="ReferenceYear"/> with its code per dimension.</summary>
-    public sealed record Accepted(int ReferenceYear, IReadOnlyDictionary<string, string> Codes) : RecordVerdict;
+    /// <summary>
+    /// A record counted in <paramref name="ReferenceYear"/>, with the position of its code in each dimension's code
+    /// list (dimensions in the dataset's order).
+    /// </summary>
+    public sealed record Accepted(int ReferenceYear, IReadOnlyList<int> CodeIndexes) : RecordVerdict;
 
-    /// <summary>Not a victim of trafficking: outside the dataset's unit of count.</summary>
+    /// <summary>Outside the dataset's unit of count (the catalogue's record scope).</summary>
     public sealed record OutOfScope : RecordVerdict;
 
     /// <summary>Invalid; held back with the reason.</summary>

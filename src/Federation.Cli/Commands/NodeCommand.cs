@@ -131,7 +131,15 @@ internal static class NodeCommand
 
     internal static void Write(NodeConfiguration configuration, TextWriter output)
     {
-        var dataset = DatasetCatalog.Default.Get(configuration.DatasetId);
+        foreach (var node in configuration.StatisticsDatasets())
+        {
+            Write(configuration, node, output);
+        }
+    }
+
+    private static void Write(NodeConfiguration configuration, NodeDataset node, TextWriter output)
+    {
+        var dataset = configuration.Catalog().Get(node.DatasetId);
         var policy = dataset.Protection;
         output.WriteLine($"Node {configuration.NodeId} ({configuration.Jurisdiction}), dataset {dataset.Id}");
         if (!policy.IsNoise)
@@ -143,7 +151,7 @@ internal static class NodeCommand
         var directory = NodeRunner.PrivacyDirectory(configuration);
         var entries = PrivacyLedger.Read(directory).Where(e => e.DatasetId == dataset.Id).ToArray();
         output.WriteLine($"Budget: rho {policy.BudgetRho} per reference year; one release costs rho {policy.ReleaseRho}. Ledger: {Path.Combine(directory, PrivacyLedger.FileName)}");
-        var years = entries.Select(e => e.ReferenceYear).Concat(configuration.ReferenceYears).Distinct().Order().ToArray();
+        var years = entries.Select(e => e.ReferenceYear).Concat(node.ReferenceYears).Distinct().Order().ToArray();
         var table = new TextTable("year", "releases", "spent rho", "remaining rho", "releases left", "last release");
         foreach (var year in years)
         {
@@ -151,7 +159,7 @@ internal static class NodeCommand
             var remaining = policy.BudgetRho - spent;
             var last = entries.LastOrDefault(e => e.ReferenceYear == year);
             table.AddRow(
-                year.ToString(CultureInfo.InvariantCulture),
+                dataset.YearLabel(year),
                 entries.Count(e => e.ReferenceYear == year).ToString(CultureInfo.InvariantCulture),
                 spent.ToString(),
                 remaining.ToString(),

@@ -41,10 +41,10 @@ internal static class NodePreviewCommand
         {
             var startup = configuration.Check(parse);
             var node = startup.Configuration;
-            NodePreview preview;
+            IReadOnlyList<NodePreview> previews;
             try
             {
-                preview = await new NodeRunner(node, TimeProvider.System, startup.Sources).PreviewAsync(cancellationToken);
+                previews = await new NodeRunner(node, TimeProvider.System, startup.Sources).PreviewAsync(cancellationToken);
             }
             catch (InvalidOperationException e) when (e.Message.Contains("in use by another run", StringComparison.Ordinal))
             {
@@ -52,20 +52,24 @@ internal static class NodePreviewCommand
             }
 
             var directory = await PreviewDirectoryAsync(node, startup.Sources, cancellationToken);
-            var document = NodePreviewDocument.From(preview, directory, parse.GetValue(years) ?? []) with
+            // One document per dataset; the service directory's summary goes with the first.
+            var documents = previews.Select((preview, i) => NodePreviewDocument.From(preview, i == 0 ? directory : null, parse.GetValue(years) ?? []) with
             {
-                CaseSources = startup.Sources.Describe(NodeSourceKind.CaseRecords),
-            };
+                CaseSources = startup.Sources.DescribeDataset(preview.Dataset.Id),
+            }).ToArray();
             if (parse.GetValue(format) == OutputFormat.Json)
             {
-                NodePreviewWriter.WriteJson(document, Console.Out);
+                NodePreviewWriter.WriteJson(documents, Console.Out);
             }
             else
             {
-                NodePreviewWriter.WriteTable(document, configuration.Path(parse), Console.Out);
+                foreach (var document in documents)
+                {
+                    NodePreviewWriter.WriteTable(document, configuration.Path(parse), Console.Out);
+                }
             }
 
-            return preview.Refused ? RefusedExitCode : 0;
+            return previews.Any(p => p.Refused) ? RefusedExitCode : 0;
         }, verbose));
         return command;
     }

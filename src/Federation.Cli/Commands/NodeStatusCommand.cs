@@ -121,18 +121,27 @@ internal sealed record NodeStatusDocument(
 
     private static StatusBudget[] Budgets(NodeConfiguration configuration)
     {
-        var policy = DatasetCatalog.Default.Get(configuration.DatasetId).Protection;
-        if (!policy.IsNoise)
+        var ledger = PrivacyLedger.Read(NodeRunner.PrivacyDirectory(configuration));
+        return [.. configuration.StatisticsDatasets().SelectMany(node =>
         {
-            return [];
-        }
+            var dataset = configuration.Catalog().Get(node.DatasetId);
+            var policy = dataset.Protection;
+            if (!policy.IsNoise)
+            {
+                return [];
+            }
 
-        var entries = PrivacyLedger.Read(NodeRunner.PrivacyDirectory(configuration)).Where(e => e.DatasetId == configuration.DatasetId).ToArray();
-        return entries.Select(e => e.ReferenceYear).Concat(configuration.ReferenceYears).Distinct().Order().Select(year =>
-        {
-            var spent = PrivacyLedger.SpentOf(entries, configuration.DatasetId, year);
-            return new StatusBudget(year, entries.Count(e => e.ReferenceYear == year), spent.ToString(), (policy.BudgetRho - spent).ToString(), policy.BudgetRho.ToString());
-        }).ToArray();
+            var entries = ledger.Where(e => e.DatasetId == dataset.Id).ToArray();
+            return entries.Select(e => e.ReferenceYear).Concat(node.ReferenceYears).Distinct().Order().Select(year =>
+            {
+                var spent = PrivacyLedger.SpentOf(entries, dataset.Id, year);
+                return new StatusBudget(year, entries.Count(e => e.ReferenceYear == year), spent.ToString(), (policy.BudgetRho - spent).ToString(), policy.BudgetRho.ToString())
+                {
+                    DatasetId = dataset.Id,
+                    Year = dataset.YearLabel(year),
+                };
+            });
+        })];
     }
 
     public void WriteTable(TextWriter output)
@@ -169,10 +178,14 @@ internal sealed record NodeStatusDocument(
             return;
         }
 
-        var table = new TextTable("year", "releases", "spent rho", "remaining rho", "budget rho");
+        var several = Budget.Select(b => b.DatasetId).Distinct().Count() > 1;
+        var table = several
+            ? new TextTable("dataset", "year", "releases", "spent rho", "remaining rho", "budget rho")
+            : new TextTable("year", "releases", "spent rho", "remaining rho", "budget rho");
         foreach (var year in Budget)
         {
-            table.AddRow(year.ReferenceYear.ToString(CultureInfo.InvariantCulture), year.Releases.ToString(CultureInfo.InvariantCulture), year.SpentRho, year.RemainingRho, year.BudgetRho);
+            string[] cells = [year.Year, year.Releases.ToString(CultureInfo.InvariantCulture), year.SpentRho, year.RemainingRho, year.BudgetRho];
+            table.AddRow(several ? [year.DatasetId, .. cells] : cells);
         }
 
         table.Write(output);
@@ -188,4 +201,11 @@ internal sealed record StatusOutbox(int Pending, int Delivered, int Failed, Date
 /// <param name="RenewSoon">Whether it expires within <see cref="NodeStatusDocument.RenewWithinDays"/> days (or has expired).</param>
 internal sealed record StatusCertificate(string Path, string Subject, DateTimeOffset NotAfter, int DaysLeft, bool RenewSoon);
 
-internal sealed record StatusBudget(int ReferenceYear, int Releases, string SpentRho, string RemainingRho, string BudgetRho);
+internal sealed record StatusBudget(int ReferenceYear, int Releases, string SpentRho, string RemainingRho, string BudgetRho)
+{
+    /// <summary>The dataset the budget is of.</summary>
+    public string DatasetId { get; init; } = string.Empty;
+
+    /// <summary>The reference year as the dataset writes it ("2023", or "2023/24" for a fiscal year).</summary>
+    public string Year { get; init; } = ReferenceYear.ToString(CultureInfo.InvariantCulture);
+}

@@ -11,6 +11,8 @@ internal sealed class DemoReport(GrpcChannel channel, TextWriter output)
 {
     private const string DatasetId = "trafficking.victims.v1";
 
+    private const string ProsecutionsDatasetId = "trafficking.prosecutions.v1";
+
     private readonly QueryService.QueryServiceClient _client = new(channel);
 
     public async Task PrintAsync(CancellationToken cancellationToken)
@@ -60,6 +62,34 @@ internal sealed class DemoReport(GrpcChannel channel, TextWriter output)
 
         var complete = totals.Rows.Count(r => r.MissingJurisdictions.Count == 0);
         output.WriteLine($"Completeness: {complete} of {totals.Rows.Count} years have all {expected} jurisdictions reporting.");
+        output.WriteLine();
+        await PrintProsecutionsAsync(cancellationToken);
+    }
+
+    /// <summary>The national line of the court dataset: completed cases per fiscal year, and the share with a guilty decision.</summary>
+    private async Task PrintProsecutionsAsync(CancellationToken cancellationToken)
+    {
+        var dataset = DatasetCatalog.Default.Get(ProsecutionsDatasetId);
+        output.WriteLine($"National figures: {dataset.Title.ToLowerInvariant()} ({dataset.Id}), by fiscal year (April to March).");
+        var totals = await QueryAsync(new QueryRequest { DatasetId = dataset.Id }, cancellationToken);
+        var decisions = await QueryAsync(new QueryRequest { DatasetId = dataset.Id, GroupBy = { "decision" } }, cancellationToken);
+        var table = new TextTable("fiscal year", "completed cases", "guilty", "share guilty", "jurisdictions");
+        foreach (var row in totals.Rows.OrderBy(r => r.ReferenceYear))
+        {
+            var guilty = decisions.Rows.SingleOrDefault(r => r.ReferenceYear == row.ReferenceYear && r.Codes.SequenceEqual(["GUILTY"]));
+            var share = guilty is { Status: CellStatus.Available } && row is { Status: CellStatus.Available, Value: > 0 }
+                ? string.Create(CultureInfo.InvariantCulture, $"{Math.Clamp(guilty.Value, 0, row.Value) * 100.0 / row.Value:0}%")
+                : "..";
+            table.AddRow(
+                dataset.YearLabel(row.ReferenceYear),
+                $"{QueryResultWriter.FormatValue(row)} {QueryResultWriter.FormatMargin(row)}".TrimEnd(),
+                guilty is null ? ".." : QueryResultWriter.FormatValue(guilty),
+                share,
+                $"{row.ContributingJurisdictions.Count} of {dataset.Jurisdictions.Count}");
+        }
+
+        table.Write(output);
+        output.WriteLine("(synthetic court cases shaped by Juristat \"Trafficking in persons in Canada, 2020\": about 76 completed cases a year, 12% with a guilty decision)");
     }
 
     private async Task<QueryResponse> QueryAsync(QueryRequest request, CancellationToken cancellationToken) =>

@@ -147,6 +147,15 @@ internal sealed class DevelopmentFederation(DemoLayout layout, TimeProvider time
             Protection = new NodeConfiguration.ProtectionSettings { KeyFile = "rounding.key" },
             ReferenceYears = [.. Years],
             Sources = [new NodeConfiguration.SourceSettings { Name = "cases", Adapter = "csv", Options = new() { ["path"] = "cases.csv" } }],
+            Datasets =
+            [
+                new NodeConfiguration.DatasetSettings
+                {
+                    DatasetId = "trafficking.prosecutions.v1",
+                    ReferenceYears = [.. Years],
+                    Sources = [new NodeConfiguration.SourceSettings { Name = "court-cases", Adapter = "csv", Options = new() { ["path"] = CourtCasesFile } }],
+                },
+            ],
             ServiceDirectory = new NodeConfiguration.ServiceDirectorySettings
             {
                 Sources = [new NodeConfiguration.SourceSettings { Name = "services", Adapter = "csv", Options = new() { ["path"] = ServicesFile } }],
@@ -198,6 +207,13 @@ internal sealed class DevelopmentFederation(DemoLayout layout, TimeProvider time
             made = true;
         }
 
+        var courtCases = Path.Combine(directory, CourtCasesFile);
+        if (!File.Exists(courtCases))
+        {
+            SyntheticCourtCaseData.WriteCsv(courtCases, jurisdiction, Years, seed: StableSeed(jurisdiction));
+            made = true;
+        }
+
         if (!File.Exists(Path.Combine(directory, ServicesFile)) || !File.Exists(Path.Combine(directory, CapacityFile)))
         {
             SyntheticDirectoryData.Write(
@@ -207,6 +223,9 @@ internal sealed class DevelopmentFederation(DemoLayout layout, TimeProvider time
 
         return made;
     }
+
+    /// <summary>A node's synthetic adult criminal court cases (trafficking.prosecutions.v1, fiscal years).</summary>
+    public const string CourtCasesFile = "court-cases.csv";
 
     /// <summary>A node's synthetic service directory export and capacity feed (CSV directory adapter format).</summary>
     public const string ServicesFile = "services.csv";

@@ -14,6 +14,19 @@ internal static class NodePreviewWriter
 
     public static void WriteJson(NodePreviewDocument document, TextWriter writer) => writer.WriteLine(JsonSerializer.Serialize(document, s_json));
 
+    /// <summary>One dataset's preview as one object (the form of a single-dataset node), several as an array of them.</summary>
+    public static void WriteJson(IReadOnlyList<NodePreviewDocument> documents, TextWriter writer)
+    {
+        if (documents.Count == 1)
+        {
+            WriteJson(documents[0], writer);
+        }
+        else
+        {
+            writer.WriteLine(JsonSerializer.Serialize(documents, s_json));
+        }
+    }
+
     public static void WriteTable(NodePreviewDocument document, string configurationPath, TextWriter writer)
     {
         writer.WriteLine($"Preview of node {document.NodeId} ({document.Jurisdiction}), dataset {document.DatasetId}: what a run would send to {document.Gateway}");

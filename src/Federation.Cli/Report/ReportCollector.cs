@@ -21,10 +21,15 @@ internal sealed class ReportCollector(GrpcChannel channel, LogVerifierKey logKey
         var provenance = await CheckpointAsync(gateway, verifyCommand, cancellationToken);
         var datasets = new List<DatasetReport>();
         var list = await _catalog.ListDatasetsAsync(new ListDatasetsRequest(), deadline: Deadline(), cancellationToken: cancellationToken);
-        foreach (var summary in list.Datasets.OrderBy(d => d.Id, StringComparer.Ordinal))
+        // Victims identified first (the report's headline dataset), then the others; a dataset nothing was released for has no section.
+        foreach (var summary in list.Datasets.OrderBy(d => d.Id != SafeHousing.DatasetId).ThenBy(d => d.Id, StringComparer.Ordinal))
         {
             var definition = (await _catalog.DescribeDatasetAsync(new DescribeDatasetRequest { DatasetId = summary.Id }, deadline: Deadline(), cancellationToken: cancellationToken)).Dataset;
-            datasets.Add(await DatasetAsync(definition, year, provenance.TreeSize, cancellationToken));
+            var dataset = await DatasetAsync(definition, year, provenance.TreeSize, cancellationToken);
+            if (dataset.Years.Count > 0)
+            {
+                datasets.Add(dataset);
+            }
         }
 
         if (!datasets.Any(d => d.NationalTotal(year) is { Status: not CellStatus.NotAvailable }))

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Federation.Contracts.V1;
+using Federation.Sdk.Catalog;
 
 namespace Federation.Cli.Report;
 
@@ -80,6 +81,8 @@ internal sealed class ReportPage
         Raw("</footer>\n</body>\n</html>\n");
     }
 
+    private const string CourtDatasetId = "trafficking.prosecutions.v1";
+
     private void Summary()
     {
         var dataset = _report.Datasets.FirstOrDefault(d => d.Definition.Id == SafeHousing.DatasetId) ?? (_report.Datasets.Count > 0 ? _report.Datasets[0] : null);
@@ -94,7 +97,31 @@ internal sealed class ReportPage
             : $"<li>{E(L.Format(ReportTexts.SummaryNotPublished, YearText, ReportCells.Symbol(total.Status)))}</li>\n");
         var expected = dataset.Definition.Jurisdictions.Count;
         Raw($"<li>{E(L.Format(ReportTexts.SummaryReporting, L.Number(total.ContributingJurisdictions.Count), L.Number(expected), YearText))}</li>\n");
+        CourtSummary();
         Raw("</ul>\n");
+    }
+
+    // The prosecution line: completed court cases of the fiscal year that starts in the report's year, and how many ended in a guilty decision.
+    private void CourtSummary()
+    {
+        var court = _report.Datasets.FirstOrDefault(d => d.Definition.Id == CourtDatasetId);
+        if (court?.NationalTotal(_report.Year) is not { } cases)
+        {
+            return;
+        }
+
+        var year = court.Definition.YearLabel(_report.Year);
+        if (!ReportCells.ShowsNumber(cases))
+        {
+            Raw($"<li>{E(L.Format(ReportTexts.SummaryNotPublished, year, ReportCells.Symbol(cases.Status)))}</li>\n");
+            return;
+        }
+
+        var guilty = court.Breakdowns.FirstOrDefault(b => b.Dimension.Id == "decision")?.Rows.FirstOrDefault(r => r.Code.Code_ == "GUILTY").Row;
+        var guiltyText = guilty is not null && ReportCells.ShowsNumber(guilty)
+            ? L.Format(ReportTexts.SummaryCourtGuilty, ReportCells.Value(guilty, L), L.Margin(guilty.Margin))
+            : L.Format(ReportTexts.SummaryCourtGuiltyNotPublished, guilty is null ? ".." : ReportCells.Symbol(guilty.Status));
+        Raw($"<li>{E(L.Format(ReportTexts.SummaryCourtCases, year, ReportCells.Value(cases, L), L.Number((long)Math.Round(cases.Margin)), guiltyText))}</li>\n");
     }
 
     private void Dataset(string id, DatasetReport dataset)
@@ -103,11 +130,12 @@ internal sealed class ReportPage
         var name = L.DatasetTitle(definition);
 
         var nationalTitle = L.Format(ReportTexts.NationalTitle, name.Text);
-        var years = dataset.Years.Select(y => new ChartBar(new Label(y.ToString(CultureInfo.InvariantCulture)), dataset.NationalTotal(y)!)).ToArray();
+        var yearText = definition.YearLabel(_report.Year);
+        var years = dataset.Years.Select(y => new ChartBar(new Label(definition.YearLabel(y)), dataset.NationalTotal(y)!)).ToArray();
         Figure($"{id}-national", nationalTitle, years, L[ReportTexts.Year], ReportFiles.National(definition.Id), bar =>
             $"<td class=\"num\">{E(L.Number(bar.Row.ContributingJurisdictions.Count))}/{E(L.Number(definition.Jurisdictions.Count))}</td>", L[ReportTexts.Reporting]);
 
-        var jurisdictionTitle = L.Format(ReportTexts.JurisdictionTitle, name.Text, YearText);
+        var jurisdictionTitle = L.Format(ReportTexts.JurisdictionTitle, name.Text, yearText);
         var jurisdictions = dataset.Jurisdictions(_report.Year).Select(r => new ChartBar(L.JurisdictionName(r.Jurisdiction), r)).ToArray();
         Figure($"{id}-jurisdictions", jurisdictionTitle, jurisdictions, L[ReportTexts.Jurisdiction], ReportFiles.ByJurisdiction(definition.Id));
 
@@ -115,7 +143,7 @@ internal sealed class ReportPage
 
         foreach (var breakdown in dataset.Breakdowns)
         {
-            var title = L.Format(ReportTexts.BreakdownTitle, name.Text, YearText, L.DimensionInText(breakdown.Dimension).Text);
+            var title = L.Format(ReportTexts.BreakdownTitle, name.Text, yearText, L.DimensionInText(breakdown.Dimension).Text);
             var bars = breakdown.Rows.Select(x => new ChartBar(L.CodeLabel(breakdown.Dimension, x.Code), x.Row)).ToArray();
             Figure($"{id}-{breakdown.Dimension.Id}", title, bars, L.DimensionHeading(breakdown.Dimension).Text, ReportFiles.Breakdown(definition.Id, breakdown.Dimension.Id, _report.Year));
         }

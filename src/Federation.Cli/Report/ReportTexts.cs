@@ -33,6 +33,15 @@ internal static class ReportTexts
     public static readonly Text SummaryVictims = new(
         "In {0}, {1} victims of human trafficking were identified in Canada (95% margin of error: ±{2}).",
         "En {0}, {1} victimes de la traite des personnes ont été identifiées au Canada (marge d'erreur à 95\u00A0%\u00A0: ±{2}).");
+    public static readonly Text SummaryCourtCases = new(
+        "In {0}, adult criminal courts completed {1} cases with a human trafficking charge (95% margin of error: ±{2}); {3}.",
+        "En {0}, les tribunaux de juridiction criminelle pour adultes ont réglé {1} causes comportant une accusation de traite des personnes (marge d'erreur à 95\u00A0%\u00A0: ±{2}); {3}.");
+    public static readonly Text SummaryCourtGuilty = new(
+        "{0} of them ended in a guilty decision ({1})",
+        "{0} d'entre elles se sont soldées par un verdict de culpabilité ({1})");
+    public static readonly Text SummaryCourtGuiltyNotPublished = new(
+        "the number that ended in a guilty decision cannot be published ({0})",
+        "le nombre de verdicts de culpabilité ne peut pas être publié ({0})");
     public static readonly Text SummaryNotPublished = new(
         "The national figure for {0} cannot be published ({1}).",
         "Le chiffre national de {0} ne peut pas être publié ({1}).");
@@ -157,6 +166,10 @@ internal static class ReportTexts
             "Victimes de la traite des personnes identifiées",
             "victime identifiée",
             "année civile de la date d'identification"),
+        ["trafficking.prosecutions.v1"] = new(
+            "Causes réglées par les tribunaux de juridiction criminelle pour adultes comportant une accusation de traite des personnes",
+            "cause réglée",
+            "exercice (avril à mars) de la décision finale"),
     };
 
     /// <summary>French titles of dimensions, keyed by dimension id: as a column heading, and after "selon"; the English title is the catalogue's.</summary>
@@ -168,6 +181,13 @@ internal static class ReportTexts
         ["indigenous_identity"] = ("Identité autochtone", "l'identité autochtone"),
         ["citizenship_group"] = ("Citoyenneté", "la citoyenneté"),
         ["recruiter_relationship"] = ("Lien avec le recruteur", "le lien avec le recruteur"),
+        ["decision"] = ("Décision", "la décision"),
+        ["most_serious_offence"] = ("Infraction de traite la plus grave", "l'infraction de traite la plus grave"),
+        ["sentence"] = ("Peine la plus grave (causes avec verdict de culpabilité)", "la peine la plus grave"),
+        ["custody_length"] = ("Durée de la détention", "la durée de la détention"),
+        ["processing_time"] = ("Temps de traitement (de la première comparution à la décision)", "le temps de traitement"),
+        ["accused_gender"] = ("Genre de l'accusé", "le genre de l'accusé"),
+        ["accused_age_group"] = ("Âge de l'accusé à la décision", "l'âge de l'accusé à la décision"),
     };
 
     /// <summary>French labels of codes, keyed "dimension/CODE"; the English label is the catalogue's.</summary>
@@ -206,6 +226,41 @@ internal static class ReportTexts
         ["recruiter_relationship/STRANGER"] = "Personne inconnue de la victime",
         ["recruiter_relationship/OTHER"] = "Autre",
         ["recruiter_relationship/UNKNOWN"] = "Inconnu",
+        ["decision/GUILTY"] = "Coupable",
+        ["decision/STAYED_WITHDRAWN"] = "Arrêt ou retrait des accusations, rejet ou libération",
+        ["decision/ACQUITTED"] = "Acquittement",
+        ["decision/OTHER"] = "Autre décision",
+        ["most_serious_offence/CC_279_01"] = "Traite des personnes (Code criminel, art. 279.01)",
+        ["most_serious_offence/CC_279_011"] = "Traite de personnes âgées de moins de 18 ans (Code criminel, art. 279.011)",
+        ["most_serious_offence/CC_279_02"] = "Avantage matériel tiré de la traite (Code criminel, art. 279.02)",
+        ["most_serious_offence/CC_279_03"] = "Rétention ou destruction de documents (Code criminel, art. 279.03)",
+        ["most_serious_offence/IRPA_118"] = "Trafic de personnes (Loi sur l'immigration et la protection des réfugiés, art. 118)",
+        ["sentence/CUSTODY"] = "Détention",
+        ["sentence/CONDITIONAL_SENTENCE"] = "Condamnation avec sursis",
+        ["sentence/PROBATION"] = "Probation",
+        ["sentence/FINE"] = "Amende",
+        ["sentence/OTHER"] = "Autre peine",
+        ["sentence/UNKNOWN"] = "Inconnue",
+        ["sentence/NOT_GUILTY"] = "Sans objet (aucun verdict de culpabilité)",
+        ["custody_length/UNDER_6_MONTHS"] = "Moins de 6 mois",
+        ["custody_length/MONTHS_6_TO_UNDER_2_YEARS"] = "6 mois à moins de 2 ans",
+        ["custody_length/YEARS_2_TO_UNDER_5"] = "2 ans à moins de 5 ans",
+        ["custody_length/YEARS_5_PLUS"] = "5 ans ou plus",
+        ["custody_length/UNKNOWN"] = "Inconnue",
+        ["custody_length/NOT_CUSTODY"] = "Sans objet (aucune détention)",
+        ["processing_time/UP_TO_120_DAYS"] = "120 jours ou moins",
+        ["processing_time/DAYS_121_TO_365"] = "121 jours à un an",
+        ["processing_time/DAYS_366_TO_730"] = "Plus d'un an à deux ans",
+        ["processing_time/OVER_730_DAYS"] = "Plus de deux ans",
+        ["processing_time/UNKNOWN"] = "Inconnu",
+        ["accused_gender/MAN"] = "Homme",
+        ["accused_gender/WOMAN"] = "Femme",
+        ["accused_gender/UNKNOWN"] = "Inconnu",
+        ["accused_age_group/AGE_18_24"] = "18 à 24 ans",
+        ["accused_age_group/AGE_25_34"] = "25 à 34 ans",
+        ["accused_age_group/AGE_35_44"] = "35 à 44 ans",
+        ["accused_age_group/AGE_45_PLUS"] = "45 ans et plus",
+        ["accused_age_group/UNKNOWN"] = "Inconnu",
     };
 
     /// <summary>Names of the directory's sectors (a service's first type) and capacity units.</summary>

@@ -63,7 +63,7 @@ public static partial class GatewayApplication
         // is cut off, so a stop always completes within 10 s.
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(DatasetCatalog.Default);
+        builder.Services.AddSingleton(sp => DatasetCatalog.WithDocumentsIn(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.CatalogDirectory));
         builder.Services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;

@@ -38,6 +38,12 @@ public sealed class GatewayOptions
     /// <summary>Path of the SQLite database file; defaults to DataDirectory/gateway.db.</summary>
     public string? DatabasePath { get; set; }
 
+    /// <summary>
+    /// Folder of dataset documents (*.json, the catalogue's form) added to the datasets embedded in the SDK (optional):
+    /// a dataset defined as data only. Every node releasing it needs the same documents (node.json "catalog").
+    /// </summary>
+    public string? CatalogDirectory { get; set; }
+
     /// <summary>PEM file of the federation root certificate that node certificates must chain to.</summary>
     public string? TrustRootPath { get; set; }
 

@@ -81,6 +81,7 @@ public sealed class AdapterCatalog
     {
         NodeSourceKind.CaseRecords => "case records",
         NodeSourceKind.ServiceDirectory => "service directory content",
+        NodeSourceKind.DatasetRecords => "dataset records",
         _ => kind.ToString(),
     };
 

@@ -43,20 +43,31 @@ public sealed partial class NodeSourceFactory
             ? $"{s.Name} (adapter '{adapter.Name}', {adapter.Describe()})"
             : $"{s.Name} (adapter '{s.Settings.Adapter}', not found)")];
 
+    /// <summary>Which adapter reads each configured source of one dataset's records, in the order configured.</summary>
+    public IReadOnlyList<string> DescribeDataset(string datasetId) =>
+        [.. _configuration.ConfiguredSources().Where(s => s.DatasetId == datasetId).Select(s => Catalog.Find(s.Settings.Adapter ?? string.Empty, s.Kind) is { } adapter
+            ? $"{s.Name} (adapter '{adapter.Name}', {adapter.Describe()})"
+            : $"{s.Name} (adapter '{s.Settings.Adapter}', not found)")];
+
     /// <summary>
     /// Every problem with the plug-ins, the adapters and their options, each naming its setting. Creates each source
     /// and releases it again; reads nothing.
     /// </summary>
     public IReadOnlyList<string> Check()
     {
-        using var sources = Create(kind: null, out var problems);
+        using var sources = Create(_ => true, out var problems);
         return problems;
     }
 
     /// <summary>Creates the configured sources of one kind (or all); throws <see cref="NodeConfigurationException"/> naming every problem.</summary>
-    public NodeSourceSet Create(NodeSourceKind? kind = null)
+    public NodeSourceSet Create(NodeSourceKind? kind = null) => Create(s => kind is null || s.Kind == kind);
+
+    /// <summary>Creates the sources of every dataset's records (case records and dataset records).</summary>
+    public NodeSourceSet CreateRecordSources() => Create(s => s.DatasetId is not null);
+
+    private NodeSourceSet Create(Func<ConfiguredSource, bool> which)
     {
-        var sources = Create(kind, out var problems);
+        var sources = Create(which, out var problems);
         if (problems.Count > 0)
         {
             sources.Dispose();
@@ -66,11 +77,11 @@ public sealed partial class NodeSourceFactory
         return sources;
     }
 
-    private NodeSourceSet Create(NodeSourceKind? kind, out IReadOnlyList<string> problems)
+    private NodeSourceSet Create(Func<ConfiguredSource, bool> which, out IReadOnlyList<string> problems)
     {
         var found = new List<string>(Catalog.Problems);
         var created = new List<(ConfiguredSource Source, NodeAdapter Adapter, NodeSources Built)>();
-        foreach (var source in _configuration.ConfiguredSources().Where(s => kind is null || s.Kind == kind))
+        foreach (var source in _configuration.ConfiguredSources().Where(which))
         {
             if (string.IsNullOrWhiteSpace(source.Settings.Adapter))
             {
@@ -104,8 +115,13 @@ public sealed partial class NodeSourceFactory
         try
         {
             adapter.AddTo(node, source.Name, Options(source.Settings));
-            var names = source.Kind == NodeSourceKind.CaseRecords ? node.CaseSourceNames : node.DirectorySourceNames;
-            if (names.Count != 1 || names[0] != source.Name || node.CaseSourceNames.Count + node.DirectorySourceNames.Count != 1)
+            var names = source.Kind switch
+            {
+                NodeSourceKind.CaseRecords => node.CaseSourceNames,
+                NodeSourceKind.DatasetRecords => node.RecordSourceNames,
+                _ => node.DirectorySourceNames,
+            };
+            if (names.Count != 1 || names[0] != source.Name || node.CaseSourceNames.Count + node.DirectorySourceNames.Count + node.RecordSourceNames.Count != 1)
             {
                 problems.Add($"{source.Setting}.adapter: adapter '{adapter.Name}' ({adapter.Origin}) did not add exactly one source of {AdapterCatalog.Describe(source.Kind)} named '{source.Name}'.");
                 return null;
@@ -195,6 +211,15 @@ public sealed class NodeSourceSet : IDisposable
 
     /// <summary>All case record sources, in the order configured.</summary>
     public IReadOnlyList<ICaseRecordSource> CaseRecords => [.. CaseSources.Select(s => s.Value)];
+
+    /// <summary>
+    /// The sources of one dataset's records, in the order configured: HTCDS case record sources read through the
+    /// catalogue's HTCDS vocabulary, dataset record sources as they are.
+    /// </summary>
+    public IReadOnlyList<IDatasetRecordSource> RecordSourcesOf(string datasetId) =>
+        [.. _sources.Where(s => s.Source.DatasetId == datasetId).SelectMany(s => s.Source.Kind == NodeSourceKind.CaseRecords
+            ? s.Built.CaseSources.Select(c => new ReportedCaseRecordSource(c.Value, s.Source, s.Adapter).AsRecordSource())
+            : s.Built.RecordSources.Select(r => (IDatasetRecordSource)new ReportedDatasetRecordSource(r.Value, s.Source, s.Adapter)))];
 
     public void Dispose()
     {

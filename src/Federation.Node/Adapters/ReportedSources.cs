@@ -74,6 +74,15 @@ internal sealed class ReportedCaseRecordSource(ICaseRecordSource adapterSource, 
         ReportedRead.Of(adapterSource.ReadAsync, row => row.Location, source, adapter, cancellationToken);
 }
 
+/// <summary>A configured source of dataset records as the node reads it: named as in node.json, its failures reported.</summary>
+internal sealed class ReportedDatasetRecordSource(IDatasetRecordSource adapterSource, ConfiguredSource source, NodeAdapter adapter) : IDatasetRecordSource
+{
+    public string Name => source.Name;
+
+    public IAsyncEnumerable<RecordRow> ReadAsync(Sdk.Catalog.RecordDefinition record, CancellationToken cancellationToken = default) =>
+        ReportedRead.Of(ct => adapterSource.ReadAsync(record, ct), row => row.Location, source, adapter, cancellationToken);
+}
+
 /// <summary>A configured source of service directory content as the node reads it: named as in node.json, its failures reported.</summary>
 internal sealed class ReportedDirectorySource(IDirectorySource adapterSource, ConfiguredSource source, NodeAdapter adapter) : IDirectorySource
 {

@@ -223,7 +223,7 @@ internal sealed partial class NodeHostService(
         if (report.Refused.Count > 0)
         {
             // Every other year was sent; the refusal still fails the run so the operator sees it.
-            throw new PrivacyBudgetExceededException(report.Refused.Select(o => o.Shortfall(Configuration.DatasetId)).ToArray());
+            throw new PrivacyBudgetExceededException([.. report.Shortfalls]);
         }
     }
 

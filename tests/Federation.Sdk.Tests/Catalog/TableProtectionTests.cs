@@ -144,7 +144,7 @@ public sealed class TableProtectionTests
         using var state = new TemporaryDirectory();
         using var ledger = PrivacyLedger.Open(state.Path);
         var maker = new LedgeredReleaseMaker(s_mixed, ledger, new byte[32], new FixedTimeProvider(s_now));
-        var aggregator = new VictimAggregator(s_mixed);
+        var aggregator = new DatasetAggregator(s_mixed);
         aggregator.IncludeYear(2024);
 
         var submission = maker.Make(aggregator.Results(), "ON", "node-on", s_now.AddMinutes(-1)).Single();
@@ -200,7 +200,7 @@ public sealed class TableProtectionTests
     private static DatasetDefinition WithProtection(ProtectionPolicy policy)
     {
         var d = TestDatasets.Default;
-        return new DatasetDefinition(d.Id, d.Title, d.Description, d.Unit, d.ReferencePeriod, d.Jurisdictions, d.Dimensions, d.Tables, policy, s_firstEditionOnly);
+        return new DatasetDefinition(d.Id, d.Title, d.Description, d.Unit, d.ReferencePeriod, d.Jurisdictions, d.Dimensions, d.Tables, policy, s_firstEditionOnly, d.Record, d.UnitOfPrivacy);
     }
 
     private static DatasetDefinition Parse(string tables, string budget = "")

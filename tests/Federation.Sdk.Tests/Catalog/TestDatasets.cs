@@ -18,7 +18,9 @@ internal static class TestDatasets
         Default.Dimensions,
         Default.Tables,
         ProtectionPolicy.RandomRounding(Default.Tables.Select(t => t.Id), 5),
-        Default.Calendar);
+        Default.Calendar,
+        Default.Record,
+        Default.UnitOfPrivacy);
 
     public static DatasetCatalog RoundedCatalog { get; } = new([Rounded]);
 }

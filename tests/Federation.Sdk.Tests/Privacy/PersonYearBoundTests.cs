@@ -17,7 +17,7 @@ public sealed class PersonYearBoundTests
     public async Task A_person_with_several_records_in_a_year_is_counted_once_and_again_in_another_year()
     {
         var counts = new CountsCapture();
-        var pipeline = new CaseStatisticsPipeline(TestDatasets.Default, counts, new FixedTimeProvider(new DateTimeOffset(2025, 6, 1, 0, 0, 0, TimeSpan.Zero)), s_key);
+        var pipeline = new StatisticsPipeline(TestDatasets.Default, counts, new FixedTimeProvider(new DateTimeOffset(2025, 6, 1, 0, 0, 0, TimeSpan.Zero)), s_key);
         var source = InMemoryCaseSource.Of(
             Cases.Victim("A") with { PersonKey = "P-1", IdentificationDate = new DateOnly(2023, 2, 1) },
             Cases.Victim("B") with { PersonKey = " P-1 ", IdentificationDate = new DateOnly(2023, 9, 1) },

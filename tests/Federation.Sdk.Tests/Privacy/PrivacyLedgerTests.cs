@@ -200,7 +200,7 @@ public sealed class PrivacyLedgerTests : IDisposable
     // A year in which every victim is a woman or girl under 18, of unknown other characteristics.
     internal static YearCounts Counts(int year, long total)
     {
-        var aggregator = new VictimAggregator(s_dataset);
+        var aggregator = new DatasetAggregator(s_dataset);
         aggregator.IncludeYear(year);
         var codes = new Dictionary<string, string>
         {

@@ -5,16 +5,14 @@ using Federation.Sdk.Tests.Records;
 
 namespace Federation.Sdk.Tests.Aggregation;
 
-public class VictimAggregatorTests
+public class DatasetAggregatorTests
 {
     private static readonly DatasetDefinition s_dataset = DatasetCatalog.Default.Get("trafficking.victims.v1");
-    private static readonly HtcdsCodeMapper s_mapper = new(s_dataset);
-
-    private static IReadOnlyDictionary<string, string> CodesOf(CaseRecord record, int? age) => s_mapper.Map(record, age).Codes;
+    private static IReadOnlyDictionary<string, string> CodesOf(CaseRecord record, int? age) => VictimCodes.Map(record, age).Codes;
 
     private static YearCounts Aggregate()
     {
-        var aggregator = new VictimAggregator(s_dataset);
+        var aggregator = new DatasetAggregator(s_dataset);
         aggregator.Add(2023, CodesOf(Cases.Victim(), 22));
         aggregator.Add(2023, CodesOf(Cases.Victim() with { Gender = "Masculine", TypesOfExploitation = ["ForcedLabour"] }, 40));
         aggregator.Add(2023, CodesOf(Cases.Victim(), 16));
@@ -58,7 +56,7 @@ public class VictimAggregatorTests
     [Fact]
     public void Years_are_kept_apart_and_returned_in_order()
     {
-        var aggregator = new VictimAggregator(s_dataset);
+        var aggregator = new DatasetAggregator(s_dataset);
         aggregator.Add(2024, CodesOf(Cases.Victim(), 22));
         aggregator.Add(2021, CodesOf(Cases.Victim(), 22));
         aggregator.Add(2024, CodesOf(Cases.Victim(), 22));
@@ -74,6 +72,6 @@ public class VictimAggregatorTests
     {
         var codes = new Dictionary<string, string>(CodesOf(Cases.Victim(), 22)) { ["gender"] = "FEMALE" };
 
-        Assert.Throws<ArgumentException>(() => new VictimAggregator(s_dataset).Add(2023, codes));
+        Assert.Throws<ArgumentException>(() => new DatasetAggregator(s_dataset).Add(2023, codes));
     }
 }

@@ -9,13 +9,13 @@ using Google.Protobuf.WellKnownTypes;
 
 namespace Federation.Sdk.Tests.Pipeline;
 
-public class CaseStatisticsPipelineTests
+public class StatisticsPipelineTests
 {
     private static readonly DatasetDefinition s_dataset = TestDatasets.Rounded;
     private static readonly DateTimeOffset s_now = new(2024, 6, 30, 12, 0, 0, TimeSpan.Zero);
     private static readonly byte[] s_key = Enumerable.Repeat((byte)42, 32).ToArray();
 
-    private static CaseStatisticsPipeline Pipeline(IProtectionMechanism? protection = null) =>
+    private static StatisticsPipeline Pipeline(IProtectionMechanism? protection = null) =>
         new(s_dataset, protection ?? new KeyedRandomRounding(s_key, s_dataset.Protection), new FixedTimeProvider(s_now));
 
     private static InMemoryCaseSource ThreeVictimsOverTwoYears() => InMemoryCaseSource.Of(

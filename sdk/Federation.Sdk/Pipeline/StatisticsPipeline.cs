@@ -7,18 +7,19 @@ using Federation.Sdk.Validation;
 namespace Federation.Sdk.Pipeline;
 
 /// <summary>
-/// Turns a source's case records into protected, unsigned submissions: read, validate (quarantining what is invalid),
-/// derive codes, aggregate every table per reference year, protect every cell.
+/// Turns a dataset's source records into protected, unsigned submissions: read, validate (quarantining what is invalid),
+/// derive codes, aggregate every table per reference year, protect every cell. The same code for every dataset: the
+/// record's fields, validation rules, derivations and tables come from the catalogue.
 /// </summary>
-public sealed class CaseStatisticsPipeline
+public sealed class StatisticsPipeline
 {
     private readonly DatasetDefinition _dataset;
-    private readonly CaseRecordValidator _validator;
+    private readonly RecordValidator _validator;
     private readonly IReleaseMaker _releaseMaker;
     private readonly TimeProvider _timeProvider;
     private readonly byte[]? _personKeySecret;
 
-    public CaseStatisticsPipeline(DatasetDefinition dataset, IProtectionMechanism protection, TimeProvider timeProvider)
+    public StatisticsPipeline(DatasetDefinition dataset, IProtectionMechanism protection, TimeProvider timeProvider)
         : this(dataset, new SubmissionBuilder(dataset, protection), timeProvider)
     {
     }
@@ -28,29 +29,19 @@ public sealed class CaseStatisticsPipeline
     /// ledger). With <paramref name="personKeySecret"/> (the node key), records that carry a person key are bounded to one
     /// per person and reference year (<see cref="Privacy.PersonYearBound"/>); later ones are counted out of scope.
     /// </summary>
-    public CaseStatisticsPipeline(DatasetDefinition dataset, IReleaseMaker releaseMaker, TimeProvider timeProvider, byte[]? personKeySecret = null)
+    public StatisticsPipeline(DatasetDefinition dataset, IReleaseMaker releaseMaker, TimeProvider timeProvider, byte[]? personKeySecret = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(releaseMaker);
         ArgumentNullException.ThrowIfNull(timeProvider);
-
-        var mapper = new HtcdsCodeMapper(dataset);
-        var unmapped = dataset.Tables.SelectMany(t => t.Dimensions).Select(d => d.Id).Distinct().Except(HtcdsCodeMapper.DimensionIds).ToArray();
-        if (unmapped.Length > 0)
-        {
-            throw new ArgumentException(
-                $"Dataset '{dataset.Id}' tabulates dimension(s) {string.Join(", ", unmapped)} that case records are not mapped to.",
-                nameof(dataset));
-        }
-
         _dataset = dataset;
-        _validator = new CaseRecordValidator(mapper, timeProvider);
+        _validator = new RecordValidator(dataset, timeProvider);
         _releaseMaker = releaseMaker;
         _timeProvider = timeProvider;
         _personKeySecret = personKeySecret is null ? null : (byte[])personKeySecret.Clone();
     }
 
-    /// <summary>Runs the pipeline over one source (see the overload for several).</summary>
+    /// <summary>Runs the pipeline over one source of HTCDS case records (see the overload for several).</summary>
     public Task<PipelineResult> RunAsync(
         ICaseRecordSource source,
         string jurisdiction,
@@ -59,17 +50,29 @@ public sealed class CaseStatisticsPipeline
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
-        return RunAsync([source], jurisdiction, nodeId, referenceYears, cancellationToken);
+        return RunAsync([source.AsRecordSource()], jurisdiction, nodeId, referenceYears, cancellationToken);
+    }
+
+    /// <summary>Runs the pipeline over sources of HTCDS case records (see the overload for dataset record sources).</summary>
+    public Task<PipelineResult> RunAsync(
+        IReadOnlyList<ICaseRecordSource> sources,
+        string jurisdiction,
+        string nodeId,
+        IReadOnlyCollection<int>? referenceYears = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        return RunAsync([.. sources.Select(s => s.AsRecordSource())], jurisdiction, nodeId, referenceYears, cancellationToken);
     }
 
     /// <summary>
-    /// Runs the pipeline over sources read one after the other (a case id may appear once across all of them); each
+    /// Runs the pipeline over sources read one after the other (a record id may appear once across all of them); each
     /// quarantined record names its source. With <paramref name="referenceYears"/>, exactly those years are released, a year
-    /// without victims as a grid of zeros (a zero is information), and victims identified in other years are counted
-    /// out of scope; without it, every year found in the accepted records is released.
+    /// without records as a grid of zeros (a zero is information), and records of other years are counted out of scope;
+    /// without it, every year found in the accepted records is released.
     /// </summary>
     public async Task<PipelineResult> RunAsync(
-        IReadOnlyList<ICaseRecordSource> sources,
+        IReadOnlyList<IDatasetRecordSource> sources,
         string jurisdiction,
         string nodeId,
         IReadOnlyCollection<int>? referenceYears = null,
@@ -84,39 +87,40 @@ public sealed class CaseStatisticsPipeline
                 nameof(jurisdiction));
         }
 
-        var aggregator = new VictimAggregator(_dataset);
+        var aggregator = new DatasetAggregator(_dataset);
         foreach (var year in referenceYears ?? [])
         {
             aggregator.IncludeYear(year);
         }
 
-        var caseIds = new CaseIdRegister();
+        var record = _dataset.Record!;
+        var recordIds = new CaseIdRegister();
         var people = _personKeySecret is null ? null : new Privacy.PersonYearBound(_personKeySecret);
         var quarantined = new List<QuarantinedRecord>();
         int read = 0, accepted = 0, outOfScope = 0;
         foreach (var source in sources)
         {
-            await foreach (var row in source.ReadAsync(cancellationToken).WithCancellation(cancellationToken))
+            await foreach (var row in source.ReadAsync(record, cancellationToken).WithCancellation(cancellationToken))
             {
                 read++;
-                switch (Screen(row, caseIds))
+                switch (Screen(row, recordIds))
                 {
                     case RecordVerdict.Accepted victim when referenceYears is not null && !referenceYears.Contains(victim.ReferenceYear):
                         outOfScope++;
                         break;
-                    case RecordVerdict.Accepted victim when people is not null && !people.TryCount(row.Record!.PersonKey, victim.ReferenceYear):
+                    case RecordVerdict.Accepted victim when people is not null && record.PersonKey is { } personKey && !people.TryCount(row.Record!.Text(personKey), victim.ReferenceYear):
                         // The person is already counted this year: one person moves each table by at most one.
                         outOfScope++;
                         break;
                     case RecordVerdict.Accepted victim:
-                        aggregator.Add(victim.ReferenceYear, victim.Codes);
+                        aggregator.Add(victim.ReferenceYear, victim.CodeIndexes);
                         accepted++;
                         break;
                     case RecordVerdict.OutOfScope:
                         outOfScope++;
                         break;
                     case RecordVerdict.Quarantined problem:
-                        quarantined.Add(new QuarantinedRecord(row.Location, row.Record?.CaseId, problem.Reason) { Source = source.Name });
+                        quarantined.Add(new QuarantinedRecord(row.Location, row.Record?.Text(record.RecordId), problem.Reason) { Source = source.Name });
                         break;
                 }
             }
@@ -127,17 +131,18 @@ public sealed class CaseStatisticsPipeline
         return new PipelineResult(submissions, read, accepted, outOfScope, quarantined);
     }
 
-    private RecordVerdict Screen(SourceRow row, CaseIdRegister caseIds)
+    private RecordVerdict Screen(RecordRow row, CaseIdRegister recordIds)
     {
         if (row.Record is not { } record)
         {
             return new RecordVerdict.Quarantined($"unreadable row: {row.Error ?? "the source gave no record"}");
         }
 
-        if (!string.IsNullOrWhiteSpace(record.CaseId) && !caseIds.TryRegister(record.CaseId, row.Location, out var firstSeenAt))
+        var idField = _dataset.Record!.RecordId;
+        if (record.Text(idField) is { } id && !recordIds.TryRegister(id, row.Location, out var firstSeenAt))
         {
             // The id is in the quarantine list's own column; the reason says where it was first seen.
-            return new RecordVerdict.Quarantined($"duplicate {nameof(CaseRecord.CaseId)} (first seen at {firstSeenAt})");
+            return new RecordVerdict.Quarantined($"duplicate {idField.Name} (first seen at {firstSeenAt})");
         }
 
         return _validator.Validate(record);

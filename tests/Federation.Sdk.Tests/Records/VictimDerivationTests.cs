@@ -3,21 +3,20 @@ using Federation.Sdk.Records;
 
 namespace Federation.Sdk.Tests.Records;
 
-public class HtcdsCodeMapperTests
+/// <summary>The victims dataset's derivations, declared in its catalogue entry, applied to HTCDS case records.</summary>
+public class VictimDerivationTests
 {
-    private static readonly HtcdsCodeMapper s_mapper = new(DatasetCatalog.Default.Get("trafficking.victims.v1"));
-
     private static string Code(CaseRecord record, string dimension, int? age = 22)
     {
-        var mapping = s_mapper.Map(record, age);
-        Assert.True(mapping.Succeeded, string.Join("; ", mapping.Problems));
+        var mapping = VictimCodes.Map(record, age);
+        Assert.Empty(mapping.Problems);
         return mapping.Codes[dimension];
     }
 
-    private static string Gender(string? value) => Code(Cases.Victim() with { Gender = value }, HtcdsCodeMapper.GenderDimension);
+    private static string Gender(string? value) => Code(Cases.Victim() with { Gender = value }, "gender");
 
     private static string Exploitation(params string[] values) =>
-        Code(Cases.Victim() with { TypesOfExploitation = values }, HtcdsCodeMapper.ExploitationTypeDimension);
+        Code(Cases.Victim() with { TypesOfExploitation = values }, "exploitation_type");
 
     [Theory]
     [InlineData("Feminine", "WOMAN_GIRL")]
@@ -71,7 +70,7 @@ public class HtcdsCodeMapperTests
     [InlineData("Unknown", "UNKNOWN")]
     [InlineData(null, "UNKNOWN")]
     public void Indigenous_identity_maps_to_its_dataset_code(string? value, string code) =>
-        Assert.Equal(code, Code(Cases.Victim() with { IndigenousIdentity = value }, HtcdsCodeMapper.IndigenousIdentityDimension));
+        Assert.Equal(code, Code(Cases.Victim() with { IndigenousIdentity = value }, "indigenous_identity"));
 
     [Theory]
     [InlineData("CA", "Citizen", "CANADIAN_CITIZEN")]
@@ -85,7 +84,7 @@ public class HtcdsCodeMapperTests
     public void Citizenship_maps_to_its_dataset_code(string countries, string residence, string code) =>
         Assert.Equal(code, Code(
             Cases.Victim() with { Citizenship = countries.Split(';', StringSplitOptions.RemoveEmptyEntries), ResidenceStatus = residence },
-            HtcdsCodeMapper.CitizenshipGroupDimension));
+            "citizenship_group"));
 
     [Theory]
     [InlineData("IntimatePartner", "INTIMATE_PARTNER")]
@@ -95,7 +94,7 @@ public class HtcdsCodeMapperTests
     [InlineData("Other", "OTHER")]
     [InlineData(null, "UNKNOWN")]
     public void Relationship_to_trafficker_maps_to_its_dataset_code(string? value, string code) =>
-        Assert.Equal(code, Code(Cases.Victim() with { RelationshipToTrafficker = value }, HtcdsCodeMapper.RecruiterRelationshipDimension));
+        Assert.Equal(code, Code(Cases.Victim() with { RelationshipToTrafficker = value }, "recruiter_relationship"));
 
     [Theory]
     [InlineData(0, "UNDER_18")]
@@ -108,7 +107,7 @@ public class HtcdsCodeMapperTests
     [InlineData(120, "AGE_35_PLUS")]
     [InlineData(null, "UNKNOWN")]
     public void Age_when_identified_maps_to_its_group(int? age, string code) =>
-        Assert.Equal(code, Code(Cases.Victim(), HtcdsCodeMapper.AgeGroupDimension, age));
+        Assert.Equal(code, Code(Cases.Victim(), "age_group", age));
 
     [Theory]
     [InlineData(nameof(CaseRecord.Gender), "Fille")]
@@ -129,7 +128,7 @@ public class HtcdsCodeMapperTests
             _ => Cases.Victim() with { Citizenship = [value] },
         };
 
-        var mapping = s_mapper.Map(record, 22);
+        var mapping = VictimCodes.Map(record, 22);
 
         var problem = Assert.Single(mapping.Problems);
         Assert.StartsWith(field + " ", problem, StringComparison.Ordinal);
@@ -137,25 +136,22 @@ public class HtcdsCodeMapperTests
     }
 
     [Fact]
-    public void Every_code_the_mapper_produces_belongs_to_the_catalogue()
+    public void Every_dimension_gets_a_code_of_its_code_list()
     {
-        var dataset = DatasetCatalog.Default.Get("trafficking.victims.v1");
-        var codes = s_mapper.Map(Cases.Victim(), 22).Codes;
+        var codes = VictimCodes.Map(Cases.Victim(), 22).Codes;
 
-        Assert.Equal(HtcdsCodeMapper.DimensionIds.Order(), codes.Keys.Order());
-        Assert.All(codes, c => Assert.True(dataset.FindDimension(c.Key)!.Contains(c.Value)));
+        Assert.Equal(VictimCodes.Dataset.Dimensions.Select(d => d.Id).Order(), codes.Keys.Order());
+        Assert.All(codes, c => Assert.True(VictimCodes.Dataset.FindDimension(c.Key)!.Contains(c.Value)));
     }
 
     [Fact]
-    public void A_dataset_lacking_a_mapped_code_is_refused()
+    public void A_catalogue_entry_whose_derivation_gives_a_code_its_dimension_lacks_is_refused()
     {
-        var full = DatasetCatalog.Default.Get("trafficking.victims.v1");
-        var gender = new DimensionDefinition("gender", "Gender", [new CodeDefinition("WOMAN_GIRL", "Woman or girl")]);
-        var dimensions = full.Dimensions.Select(d => d.Id == "gender" ? gender : d).ToArray();
-        var narrowed = new DatasetDefinition(
-            "narrowed", "t", "d", "u", "p", full.Jurisdictions, dimensions, full.Tables, full.Protection, full.Calendar);
+        using var stream = typeof(DatasetCatalog).Assembly.GetManifestResourceStream("Federation.Sdk.Catalog.Datasets.trafficking.victims.v1.json")!;
+        var json = new StreamReader(stream).ReadToEnd().Replace("{ \"code\": \"MAN_BOY\", \"label\": \"Man or boy\" },", string.Empty, StringComparison.Ordinal);
 
-        var error = Assert.Throws<ArgumentException>(() => new HtcdsCodeMapper(narrowed));
-        Assert.Contains("MAN_BOY", error.Message, StringComparison.Ordinal);
+        var error = Assert.Throws<InvalidDataException>(() => DatasetDocument.Parse(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)), "narrowed.json"));
+
+        Assert.Contains("gives code 'MAN_BOY', which is not a code of dimension 'gender'", error.Message, StringComparison.Ordinal);
     }
 }
