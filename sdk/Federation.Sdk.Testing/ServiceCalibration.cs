@@ -16,8 +16,19 @@ public static class ServiceCalibration
 
     private static readonly Dictionary<string, double> s_populationMillions = new(StringComparer.Ordinal)
     {
-        ["ON"] = 16.1, ["QC"] = 9.0, ["BC"] = 5.7, ["AB"] = 4.9, ["MB"] = 1.5, ["SK"] = 1.2, ["NS"] = 1.1,
-        ["NB"] = 0.85, ["NL"] = 0.54, ["PE"] = 0.18, ["NT"] = 0.045, ["YT"] = 0.046, ["NU"] = 0.041,
+        ["ON"] = 16.1,
+        ["QC"] = 9.0,
+        ["BC"] = 5.7,
+        ["AB"] = 4.9,
+        ["MB"] = 1.5,
+        ["SK"] = 1.2,
+        ["NS"] = 1.1,
+        ["NB"] = 0.85,
+        ["NL"] = 0.54,
+        ["PE"] = 0.18,
+        ["NT"] = 0.045,
+        ["YT"] = 0.046,
+        ["NU"] = 0.041,
     };
 
     /// <summary>Residential facilities of a jurisdiction; the thirteen add up to <see cref="NationalFacilities"/>.</summary>

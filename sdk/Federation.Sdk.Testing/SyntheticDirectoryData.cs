@@ -198,7 +198,18 @@ public static class SyntheticDirectoryData
     {
         var first = jurisdiction switch
         {
-            "NL" => 'A', "NS" => 'B', "PE" => 'C', "NB" => 'E', "QC" => 'H', "ON" => 'M', "MB" => 'R', "SK" => 'S', "AB" => 'T', "BC" => 'V', "NU" or "NT" => 'X', _ => 'Y',
+            "NL" => 'A',
+            "NS" => 'B',
+            "PE" => 'C',
+            "NB" => 'E',
+            "QC" => 'H',
+            "ON" => 'M',
+            "MB" => 'R',
+            "SK" => 'S',
+            "AB" => 'T',
+            "BC" => 'V',
+            "NU" or "NT" => 'X',
+            _ => 'Y',
         };
         const string letters = "ABCEGHJKLMNPRSTVWXYZ";
         return string.Create(CultureInfo.InvariantCulture, $"{first}{random.Next(10)}{letters[random.Next(letters.Length)]} {random.Next(10)}{letters[random.Next(letters.Length)]}{random.Next(10)}");

@@ -240,7 +240,8 @@ public sealed class NodeConfiguration
                 $"{dataset.Setting}sources[{i}]",
                 s.Name ?? (d == 0 ? $"{s.Adapter}-{i + 1}" : $"{s.Adapter}-{d + 1}-{i + 1}"),
                 dataset.SourceKind,
-                s) { DatasetId = dataset.DatasetId }));
+                s)
+            { DatasetId = dataset.DatasetId }));
         var directory = (ServiceDirectory?.Sources ?? []).Select((s, i) =>
             new ConfiguredSource($"serviceDirectory.sources[{i}]", s.Name ?? $"directory-{s.Adapter}-{i + 1}", NodeSourceKind.ServiceDirectory, s));
         return [.. records, .. directory];

@@ -2,8 +2,8 @@ using System.Globalization;
 using Federation.Gateway.Serving;
 using Federation.Node;
 using Federation.Sdk.Catalog;
-using Microsoft.Extensions.DependencyInjection;
 using Federation.Sdk.Privacy;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Federation.EndToEnd.Tests;
 

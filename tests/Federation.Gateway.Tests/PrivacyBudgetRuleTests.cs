@@ -1,9 +1,9 @@
-using Microsoft.Extensions.DependencyInjection;
 using Federation.Gateway.Ingestion;
 using Federation.Gateway.Serving;
 using Federation.Sdk.Catalog;
 using Federation.Sdk.Privacy;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Federation.Gateway.Tests;
 

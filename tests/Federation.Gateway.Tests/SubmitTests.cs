@@ -1,9 +1,9 @@
-using Microsoft.Extensions.DependencyInjection;
 using Federation.Contracts.V1;
 using Federation.Sdk.Trust;
 using Google.Protobuf;
 using Google.Rpc;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Federation.Gateway.Tests;
 

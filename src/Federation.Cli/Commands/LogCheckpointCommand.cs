@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Federation.Contracts.V1;
 using Federation.Cli.Demo;
+using Federation.Contracts.V1;
 using Federation.Sdk.Transparency;
 
 namespace Federation.Cli.Commands;

@@ -13,9 +13,12 @@ internal static class NodeRunCommand
     public static Command Create()
     {
         var config = new Option<FileInfo>("--config") { Description = "The node's configuration file (node.json).", Required = true };
-        var once = new Option<bool>("--once") { Description = "Run one pass and exit, whatever the schedule says: 0 = every release delivered, 2 = a setting or source unusable, "
+        var once = new Option<bool>("--once")
+        {
+            Description = "Run one pass and exit, whatever the schedule says: 0 = every release delivered, 2 = a setting or source unusable, "
             + "3 = gateway unreachable or uploads left pending, 4 = a year over its privacy budget, 5 = a release refused by the gateway (signed again next run), "
-            + "6 = the node's certificate or client refused (an administrator must act), 1 = another failure. The first that applies, in that order." };
+            + "6 = the node's certificate or client refused (an administrator must act), 1 = another failure. The first that applies, in that order."
+        };
         var every = new Option<TimeSpan?>("--every")
         {
             Description = "Run on this interval (days.hours:minutes:seconds, for example 1.00:00:00) until stopped, instead of the configuration's schedule.every.",

@@ -48,7 +48,7 @@ internal static class TokenServerCommand
                 options.SigningCertificatePath = parse.GetValue(signingCertificate)?.FullName ?? options.SigningCertificatePath;
                 options.SigningPrivateKeyPath = parse.GetValue(signingKey)?.FullName ?? options.SigningPrivateKeyPath;
                 options.AccessTokenLifetimeSeconds = parse.GetValue(lifetime) ?? options.AccessTokenLifetimeSeconds;
-                }, cancellationToken);
+            }, cancellationToken);
             }
             catch (OptionsValidationException e)
             {

@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using System.Globalization;
 using Federation.Contracts.V1;
 using Federation.Gateway.Hosting;
@@ -10,6 +7,9 @@ using Federation.Sdk.Client;
 using Federation.Sdk.Identity;
 using Federation.Sdk.Publishing;
 using Federation.Sdk.Trust;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Federation.Cli.Demo;
 

@@ -238,7 +238,7 @@ internal sealed class ReportPage
     private void DirectorySection()
     {
         var capacity = _report.Capacity;
-        var asOf = capacity.AsOf is null ? "..": ReportLanguage.Time(capacity.AsOf.ToDateTimeOffset());
+        var asOf = capacity.AsOf is null ? ".." : ReportLanguage.Time(capacity.AsOf.ToDateTimeOffset());
         var all = capacity.ReportingJurisdictions.Count + capacity.MissingJurisdictions.Count;
         Raw($"<p>{E(L.Format(ReportTexts.DirectoryIntro, asOf, L.Number(capacity.ReportingJurisdictions.Count), L.Number(all)))}</p>\n");
         TableStart("directory-table", L.Format(ReportTexts.TableCaption, L[ReportTexts.DirectoryTitle]));

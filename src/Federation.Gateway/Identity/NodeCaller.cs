@@ -1,7 +1,7 @@
+using System.Security.Claims;
 using Federation.Sdk.Identity;
 using Federation.Sdk.Signing;
 using OpenIddict.Abstractions;
-using System.Security.Claims;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Federation.Gateway.Identity;

@@ -1,8 +1,8 @@
 using Federation.Contracts.V1;
+using Federation.Gateway.Identity;
 using Federation.Gateway.Limits;
 using Federation.Sdk.Catalog;
 using Grpc.Core;
-using Federation.Gateway.Identity;
 using Microsoft.AspNetCore.Authorization;
 
 namespace Federation.Gateway.Services;

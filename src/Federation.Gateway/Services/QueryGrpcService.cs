@@ -1,7 +1,7 @@
 using Federation.Contracts.V1;
+using Federation.Gateway.Identity;
 using Federation.Gateway.Query;
 using Grpc.Core;
-using Federation.Gateway.Identity;
 using Microsoft.AspNetCore.Authorization;
 
 namespace Federation.Gateway.Services;

@@ -1,6 +1,6 @@
+using Federation.Gateway.Transparency;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
-using Federation.Gateway.Transparency;
 
 namespace Federation.Gateway.Services;
 

@@ -1,9 +1,9 @@
-using Federation.Sdk.Privacy;
 using System.Diagnostics;
 using System.Globalization;
 using Federation.Node.Adapters;
 using Federation.Node.Telemetry;
 using Federation.Sdk.Hosting;
+using Federation.Sdk.Privacy;
 using Federation.Sdk.Publishing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

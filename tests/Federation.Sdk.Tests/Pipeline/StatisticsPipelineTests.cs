@@ -1,9 +1,9 @@
 using Federation.Contracts.V1;
 using Federation.Sdk.Catalog;
-using Federation.Sdk.Tests.Catalog;
 using Federation.Sdk.Pipeline;
 using Federation.Sdk.Protection;
 using Federation.Sdk.Records;
+using Federation.Sdk.Tests.Catalog;
 using Federation.Sdk.Tests.Records;
 using Google.Protobuf.WellKnownTypes;
 

@@ -1,7 +1,7 @@
 using Federation.Contracts.V1;
 using Federation.Sdk.Catalog;
-using Federation.Sdk.Tests.Catalog;
 using Federation.Sdk.Submissions;
+using Federation.Sdk.Tests.Catalog;
 using Federation.Sdk.Tests.Trust;
 using Google.Protobuf.WellKnownTypes;
 
