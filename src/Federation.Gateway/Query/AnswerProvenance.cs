@@ -15,19 +15,21 @@ namespace Federation.Gateway.Query;
 /// hash and the log key's id) and when it was computed; and each row's revision ("r") and preliminary ("p") marks
 /// (<see cref="RevisionMarks"/>). Added once to each answer the engine computes, before it is given or kept.
 /// </summary>
-public sealed class AnswerProvenance(DatasetCatalog catalog, ServedLog served, TransparencyLog log, TimeProvider timeProvider)
+public sealed class AnswerProvenance(DatasetCatalog catalog, TransparencyLog log, TimeProvider timeProvider)
 {
     private readonly string _logKeyId = log.VerifierKey.KeyId.ToString("x8", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Fills the provenance fields of <paramref name="response"/> (computed for <paramref name="request"/> from the
-    /// releases within <paramref name="checkpoint"/>'s tree) and marks its rows. <paramref name="asOf"/>: the question
-    /// was asked "as of" that checkpoint, so preliminary means "at the time it was signed" rather than now.
+    /// releases within <paramref name="checkpoint"/>'s tree, which <paramref name="snapshot"/> covers) and marks its
+    /// rows. <paramref name="asOf"/>: the question was asked "as of" that checkpoint, so preliminary means "at the time
+    /// it was signed" rather than now.
     /// </summary>
-    public async Task AddAsync(QueryRequest request, QueryResponse response, StoredCheckpoint checkpoint, bool asOf, CancellationToken cancellationToken)
+    public void Add(QueryRequest request, QueryResponse response, ServedSnapshot snapshot, StoredCheckpoint checkpoint, bool asOf)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(checkpoint);
         var now = timeProvider.GetUtcNow();
         response.Publication = request.Publication;
@@ -38,7 +40,6 @@ public sealed class AnswerProvenance(DatasetCatalog catalog, ServedLog served, T
 
         if (catalog.Find(response.DatasetId) is { } dataset && dataset.FindTable(response.TableId) is { } table)
         {
-            var snapshot = await served.CurrentAsync(cancellationToken);
             RevisionMarks.Mark(snapshot, dataset, table, request, response, checkpoint.TreeSize, asOf ? checkpoint.SignedAt : now);
         }
     }

@@ -87,7 +87,7 @@ public sealed class QueryEngine
         var response = Answer(request, plan, answers.TablesOf(snapshot, plan.Dataset.Id), cancellationToken);
         // Provenance is part of the answer kept for this tree size: the checkpoint it was computed at and when.
         var checkpoint = asOf ?? await _log.CheckpointAsync(treeSize, "as_of_tree_size", cancellationToken);
-        await _provenance.AddAsync(request, response, checkpoint, asOf is not null, cancellationToken);
+        _provenance.Add(request, response, snapshot, checkpoint, asOf is not null);
         if (Volatile.Read(ref _rememberedAnswers) < MaxRememberedAnswers && answers.ByRequest.TryAdd(key, response))
         {
             Interlocked.Increment(ref _rememberedAnswers);
