@@ -20,7 +20,8 @@ internal sealed class CsvRecordReader
     private readonly TextReader _reader;
     private readonly char _delimiter;
     private readonly SearchValues<char> _fieldEnds;
-    private char[] _buffer = new char[64 * 1024];
+    private readonly SearchValues<char> _lineEndsAndQuote = SearchValues.Create("\r\n\"");
+    private char[] _buffer = new char[256 * 1024];
     private int _position;
     private int _length;
     private bool _endOfText;
@@ -167,6 +168,40 @@ internal sealed class CsvRecordReader
         var fields = 0;
         _unquotedLength = 0;
         string? error = null;
+
+        // The common record, a line without quotes, is split at its delimiters directly.
+        var lineLength = text[i..].IndexOfAny(_lineEndsAndQuote);
+        if (lineLength >= 0 && text[i + lineLength] != Quote && (text[i + lineLength] == '\n' || i + lineLength + 1 < text.Length || _endOfText))
+        {
+            var recordText = text.Slice(i, lineLength);
+            var start = i;
+            while (true)
+            {
+                if (fields == _fieldStarts.Length)
+                {
+                    Array.Resize(ref _fieldStarts, fields * 2);
+                    Array.Resize(ref _fieldLengths, fields * 2);
+                    Array.Resize(ref _fieldQuoted, fields * 2);
+                }
+
+                var length = recordText.IndexOf(_delimiter);
+                _fieldStarts[fields] = start;
+                _fieldQuoted[fields] = false;
+                if (length < 0)
+                {
+                    _fieldLengths[fields++] = recordText.Length;
+                    break;
+                }
+
+                _fieldLengths[fields++] = length;
+                recordText = recordText[(length + 1)..];
+                start += length + 1;
+            }
+
+            i += lineLength;
+            i += text[i] == '\r' && i + 1 < text.Length && text[i + 1] == '\n' ? 2 : 1;
+            return Record(i, line + 1, startLine, fields, null);
+        }
         while (true)
         {
             // One field starts at i.

@@ -41,8 +41,10 @@ public class FastPathDifferentialTests
     {
         using var file = TempCsv.Empty();
         var random = new Random(41);
-        var cases = new[] { 2022, 2023 }.SelectMany((year, i) => SyntheticCaseData.Victims("ON", year, 1500, seed: 7 + i)).Select(c => c.Fields().ToArray());
-        WriteMutated(file.Path, SyntheticCase.Columns, cases, s_victimMutations, random);
+        // A person key on most rows, some people identified more than once a year: each counts once a year.
+        var cases = new[] { 2022, 2023 }.SelectMany((year, i) => SyntheticCaseData.Victims("ON", year, 1500, seed: 7 + i))
+            .Select(c => (string[])[.. c.Fields(), random.Next(5) == 0 ? string.Empty : $"P{random.Next(1200)}"]);
+        WriteMutated(file.Path, [.. SyntheticCase.Columns, "person_key"], cases, s_victimMutations, random);
         var dataset = DatasetCatalog.Default.Get("trafficking.victims.v1");
 
         await AssertSameAsync(dataset, new CsvCaseRecordSource(file.Path).AsRecordSource(), [2022, 2023]);
@@ -66,11 +68,17 @@ public class FastPathDifferentialTests
 
     private static async Task AssertSameAsync(DatasetDefinition dataset, IDatasetRecordSource source, IReadOnlyCollection<int>? years)
     {
-        Assert.IsAssignableFrom<IRecordSpanSource>(source);
+        var nodeKey = new byte[32];
+        new Random(3).NextBytes(nodeKey);
         var fast = new TrueCountsKept();
         var general = new TrueCountsKept();
-        var fastResult = await new StatisticsPipeline(dataset, fast, TimeProvider.System).RunAsync([source], "ON", "node-on", years);
-        var generalResult = await new StatisticsPipeline(dataset, general, TimeProvider.System).RunAsync([new GeneralPathOnly(source)], "ON", "node-on", years);
+        var spans = new CountedSpans(source);
+        var fastResult = await new StatisticsPipeline(dataset, fast, TimeProvider.System, nodeKey).RunAsync([spans], "ON", "node-on", years);
+        var generalResult = await new StatisticsPipeline(dataset, general, TimeProvider.System, nodeKey).RunAsync([new GeneralPathOnly(source)], "ON", "node-on", years);
+
+        // Most rows were settled on the fast path: the general path read only the others.
+        Assert.Equal(fastResult.RecordsRead, spans.Rows);
+        Assert.InRange(spans.ReadTheGeneralWay, fastResult.Quarantined.Count, fastResult.RecordsRead / 3);
 
         Assert.Equal(
             (generalResult.RecordsRead, generalResult.RecordsAccepted, generalResult.RecordsOutOfScope),
@@ -144,6 +152,49 @@ public class FastPathDifferentialTests
         public string Name => source.Name;
 
         public IAsyncEnumerable<RecordRow> ReadAsync(RecordDefinition record, CancellationToken cancellationToken = default) => source.ReadAsync(record, cancellationToken);
+    }
+
+    // The source's fast path, counting the rows it gave and those the pipeline asked to read the general way.
+    private sealed class CountedSpans(IDatasetRecordSource source) : IDatasetRecordSource, IRecordSpanSource
+    {
+        public int Rows { get; private set; }
+
+        public int ReadTheGeneralWay { get; private set; }
+
+        public string Name => source.Name;
+
+        public IAsyncEnumerable<RecordRow> ReadAsync(RecordDefinition record, CancellationToken cancellationToken = default) => source.ReadAsync(record, cancellationToken);
+
+        public IRecordSpanCursor? OpenSpans(RecordDefinition record) =>
+            ((IRecordSpanSource)source).OpenSpans(record) is { } cursor ? new Cursor(cursor, this) : throw new InvalidOperationException("No fast path.");
+
+        private sealed class Cursor(IRecordSpanCursor cursor, CountedSpans counts) : IRecordSpanCursor
+        {
+            public bool IsWellFormed => cursor.IsWellFormed;
+
+            public char ListSeparator => cursor.ListSeparator;
+
+            public long Position => cursor.Position;
+
+            public async ValueTask<bool> MoveNextAsync(CancellationToken cancellationToken)
+            {
+                var moved = await cursor.MoveNextAsync(cancellationToken);
+                counts.Rows += moved ? 1 : 0;
+                return moved;
+            }
+
+            public ReadOnlySpan<char> Value(int fieldIndex) => cursor.Value(fieldIndex);
+
+            public string LocationOf(long position) => cursor.LocationOf(position);
+
+            public RecordRow ToRecordRow()
+            {
+                counts.ReadTheGeneralWay++;
+                return cursor.ToRecordRow();
+            }
+
+            public ValueTask DisposeAsync() => cursor.DisposeAsync();
+        }
     }
 
     // Keeps the true counts the pipeline hands over; releases nothing.

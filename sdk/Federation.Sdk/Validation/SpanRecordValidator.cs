@@ -18,7 +18,7 @@ internal sealed class SpanRecordValidator
     private readonly RecordField _recordId;
     private readonly RecordField _period;
     private readonly RecordField? _scopeField;
-    private readonly Dictionary<string, bool>.AlternateLookup<ReadOnlySpan<char>> _scope;
+    private readonly SpanKeyTable<bool> _scope;
     private readonly FieldCheck[] _checks;
     private readonly RecordField[] _typedFields;
     private readonly CompiledDerivation[] _derivations;
@@ -35,20 +35,14 @@ internal sealed class SpanRecordValidator
         _recordId = record.RecordId;
         _period = record.Period;
         _scopeField = record.Scope?.Field;
-        var scope = new Dictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
-        foreach (var value in record.Scope?.Out ?? [])
-        {
-            scope.TryAdd(value, false);
-        }
-
-        foreach (var value in record.Scope?.In ?? [])
-        {
-            // A value both in and out is out: the general path looks at "out" first.
-            scope.TryAdd(value, true);
-        }
-
-        _scope = scope.GetAlternateLookup<ReadOnlySpan<char>>();
-        _checks = [.. record.Fields.Where(f => f != record.RecordId && f != _scopeField).Select(f => new FieldCheck(f))];
+        // A value both in and out is out: the general path looks at "out" first.
+        _scope = new SpanKeyTable<bool>([
+            .. (record.Scope?.Out ?? []).Select(v => KeyValuePair.Create(v, false)),
+            .. (record.Scope?.In ?? []).Select(v => KeyValuePair.Create(v, true))]);
+        // Only fields with a rule to check: others are read by the derivations that use them, or not at all.
+        _checks = [.. record.Fields
+            .Where(f => f != record.RecordId && f != _scopeField && (f.Required || f.NotInFuture || f.Values is not null || f.Pattern is not null))
+            .Select(f => new FieldCheck(f))];
         _typedFields = [.. record.Fields.Where(f => f.Kind is RecordFieldKind.Date or RecordFieldKind.Number)];
         _derivations = derivations;
         _dates = new DateOnly[record.Fields.Count];
@@ -252,12 +246,14 @@ internal sealed class SpanRecordValidator
     private sealed class FieldCheck
     {
         private readonly RecordField _field;
-        private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>>? _known;
+        private readonly SpanKeyTable<bool>? _known;
+        private readonly PatternVerdicts? _pattern;
 
         public FieldCheck(RecordField field)
         {
             _field = field;
-            _known = field.Values is null ? null : new HashSet<string>(field.Values, StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+            _known = field.Values is null ? null : new SpanKeyTable<bool>(field.Values.Select(v => KeyValuePair.Create(v, true)));
+            _pattern = field.Pattern is null ? null : new PatternVerdicts(field.Pattern);
         }
 
         public bool Passes(IRecordSpanCursor row, bool[] hasDate, DateOnly[] dates, DateOnly today)
@@ -271,7 +267,7 @@ internal sealed class SpanRecordValidator
             foreach (var value in Values.Of(row, _field))
             {
                 any = true;
-                if ((_known is { } known && !known.Contains(value)) || (_field.Pattern is { } pattern && !pattern.IsMatch(value)))
+                if ((_known is { } known && !known.Contains(value)) || (_pattern is { } pattern && !pattern.IsMatch(value)))
                 {
                     return false;
                 }
@@ -404,7 +400,7 @@ internal abstract class CompiledDerivation
     private sealed class MappedCode : CompiledDerivation
     {
         private readonly RecordField _field;
-        private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _map;
+        private readonly SpanKeyTable<int> _map;
         private readonly int _blank;
         private readonly int _several;
 
@@ -412,13 +408,7 @@ internal abstract class CompiledDerivation
             : base(code, when)
         {
             _field = code.Field;
-            var map = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-            foreach (var (value, mapped) in code.Map)
-            {
-                map.TryAdd(value, CodeIndex(mapped));
-            }
-
-            _map = map.GetAlternateLookup<ReadOnlySpan<char>>();
+            _map = new SpanKeyTable<int>(code.Map.Select(m => KeyValuePair.Create(m.Key, CodeIndex(m.Value))));
             _blank = CodeIndex(code.Blank);
             _several = code.Several is { } several ? CodeIndex(several) : -1;
         }
@@ -548,13 +538,13 @@ internal abstract class CompiledDerivation
 internal sealed class CompiledCondition
 {
     private readonly RecordField _field;
-    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>>? _in;
+    private readonly SpanKeyTable<bool>? _in;
     private readonly string? _contains;
 
     private CompiledCondition(FieldCondition condition)
     {
         _field = condition.Field;
-        _in = condition.In is { } values ? new HashSet<string>(values, StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>() : null;
+        _in = condition.In is { } values ? new SpanKeyTable<bool>(values.Select(v => KeyValuePair.Create(v, true))) : null;
         _contains = condition.Contains;
     }
 
@@ -579,5 +569,84 @@ internal sealed class CompiledCondition
         }
 
         return false;
+    }
+}
+
+/// <summary>
+/// A lookup of a value from a span, keys compared case-insensitively (ordinal): a short list compared by length first
+/// and then by text (catalogue code lists are short), a long one through a hash table.
+/// </summary>
+internal sealed class SpanKeyTable<TValue>
+{
+    private const int ShortList = 16;
+
+    private readonly (string Key, TValue Value)[] _entries;
+    private readonly Dictionary<string, TValue>.AlternateLookup<ReadOnlySpan<char>>? _hashed;
+
+    /// <summary>The table of <paramref name="entries"/>; of keys equal but for case, the first is kept.</summary>
+    public SpanKeyTable(IEnumerable<KeyValuePair<string, TValue>> entries)
+    {
+        var table = new Dictionary<string, TValue>(StringComparer.OrdinalIgnoreCase);
+        var ordered = new List<(string, TValue)>();
+        foreach (var (key, value) in entries)
+        {
+            if (table.TryAdd(key, value))
+            {
+                ordered.Add((key, value));
+            }
+        }
+
+        _entries = [.. ordered];
+        _hashed = _entries.Length > ShortList ? table.GetAlternateLookup<ReadOnlySpan<char>>() : null;
+    }
+
+    public bool TryGetValue(ReadOnlySpan<char> key, out TValue value)
+    {
+        if (_hashed is { } hashed)
+        {
+            return hashed.TryGetValue(key, out value!);
+        }
+
+        foreach (var entry in _entries)
+        {
+            if (entry.Key.Length == key.Length && key.Equals(entry.Key, StringComparison.OrdinalIgnoreCase))
+            {
+                value = entry.Value;
+                return true;
+            }
+        }
+
+        value = default!;
+        return false;
+    }
+
+    public bool Contains(ReadOnlySpan<char> key) => TryGetValue(key, out _);
+}
+
+/// <summary>
+/// Whether values match a field's pattern, remembering the verdict for the first values seen (a field's values repeat:
+/// country codes), so the regular expression runs once per distinct value.
+/// </summary>
+internal sealed class PatternVerdicts(Regex pattern)
+{
+    private const int Remembered = 4096;
+
+    private readonly Dictionary<string, bool> _verdicts = new(StringComparer.Ordinal);
+
+    public bool IsMatch(ReadOnlySpan<char> value)
+    {
+        var verdicts = _verdicts.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (verdicts.TryGetValue(value, out var matches))
+        {
+            return matches;
+        }
+
+        matches = pattern.IsMatch(value);
+        if (_verdicts.Count < Remembered)
+        {
+            verdicts.TryAdd(value, matches);
+        }
+
+        return matches;
     }
 }
