@@ -66,6 +66,33 @@ public class FastPathDifferentialTests
         await AssertSameAsync(dataset, new CsvDatasetRecordSource(file.Path, new CsvRecordSourceOptions()), [2021, 2022]);
     }
 
+    [Fact]
+    public async Task Ids_repeated_across_sources_read_by_either_path_name_where_each_was_first_seen()
+    {
+        using var first = TempCsv.Empty();
+        using var second = TempCsv.Empty();
+        var random = new Random(47);
+        var cases = SyntheticCaseData.Victims("NS", 2023, 400, seed: 9).Select(c => c.Fields().ToArray()).ToArray();
+        WriteMutated(first.Path, SyntheticCase.Columns, cases.Take(200), s_victimMutations, random);
+        WriteMutated(second.Path, SyntheticCase.Columns, cases.Skip(150), s_victimMutations, random);
+        var dataset = DatasetCatalog.Default.Get("trafficking.victims.v1");
+        IDatasetRecordSource Source(string path) => new CsvCaseRecordSource(path).AsRecordSource();
+
+        var general = await new StatisticsPipeline(dataset, new TrueCountsKept(), TimeProvider.System)
+            .RunAsync([new GeneralPathOnly(Source(first.Path)), new GeneralPathOnly(Source(second.Path))], "NS", "node-ns");
+        foreach (IDatasetRecordSource[] sources in (IDatasetRecordSource[][])[
+            [Source(first.Path), Source(second.Path)],
+            [new GeneralPathOnly(Source(first.Path)), Source(second.Path)],
+            [Source(first.Path), new GeneralPathOnly(Source(second.Path))]])
+        {
+            var result = await new StatisticsPipeline(dataset, new TrueCountsKept(), TimeProvider.System).RunAsync(sources, "NS", "node-ns");
+            Assert.Equal(general.Quarantined, result.Quarantined);
+        }
+
+        Assert.Contains(general.Quarantined, q => q.Location.StartsWith(Path.GetFileName(second.Path), StringComparison.Ordinal)
+            && q.Reason.Contains($"first seen at {Path.GetFileName(first.Path)} line", StringComparison.Ordinal));
+    }
+
     private static async Task AssertSameAsync(DatasetDefinition dataset, IDatasetRecordSource source, IReadOnlyCollection<int>? years)
     {
         var nodeKey = new byte[32];
