@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using System.Text;
+using Federation.Sdk.Catalog;
 using Federation.Sdk.Records;
 
 namespace Federation.Sdk.Adapters.Csv;
@@ -8,7 +8,7 @@ namespace Federation.Sdk.Adapters.Csv;
 /// Reads case records from a UTF-8 CSV file (RFC 4180, header row required), streaming one row at a time.
 /// The columns and accepted values are documented in README.md.
 /// </summary>
-internal sealed class CsvCaseRecordSource : ICaseRecordSource
+internal sealed class CsvCaseRecordSource : ICaseRecordSource, IRecordSpanSource
 {
     private readonly string _path;
     private readonly CsvCaseSourceOptions _options;
@@ -30,29 +30,33 @@ internal sealed class CsvCaseRecordSource : ICaseRecordSource
     /// </summary>
     public async IAsyncEnumerable<SourceRow> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await using var stream = new FileStream(
-            _path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        using var text = new StreamReader(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), detectEncodingFromByteOrderMarks: true);
-        var records = new CsvRecordReader(text, _options.Delimiter).ReadAllAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
-        await using (records)
+        await using var file = await CsvFile.OpenAsync(_path, _options.Delimiter, cancellationToken);
+        var layout = new CsvColumnLayout(file.Header, _options, Name);
+        while (await file.Records.ReadAsync(cancellationToken))
         {
-            if (!await records.MoveNextAsync())
-            {
-                throw new InvalidDataException($"{Name}: the file is empty; a header row is required.");
-            }
-
-            var header = records.Current;
-            if (header.Error is not null)
-            {
-                throw new InvalidDataException($"{Name} line {header.LineNumber}: the header row is malformed: {header.Error}.");
-            }
-
-            var layout = new CsvColumnLayout(header.Fields, _options, Name);
-            while (await records.MoveNextAsync())
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                yield return layout.ToRow(records.Current, $"{Name} line {records.Current.LineNumber}");
-            }
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return layout.ToRow(file.Records.ToRecord(), file.LocationOf(file.Records.LineNumber));
         }
+    }
+
+    /// <summary>The rows as spans of an HTCDS dataset record's fields (<see cref="HtcdsCaseRecordFields"/>); null for another record.</summary>
+    public IRecordSpanCursor? OpenSpans(RecordDefinition record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (HtcdsCaseRecordFields.FindProblem(record) is not null)
+        {
+            return null;
+        }
+
+        CsvColumnLayout? layout = null;
+        return new CsvRecordSpanCursor(
+            cancellationToken => CsvFile.OpenAsync(_path, _options.Delimiter, cancellationToken),
+            file =>
+            {
+                layout = new CsvColumnLayout(file.Header, _options, Name);
+                return [.. record.Fields.Select(f => layout.ColumnOf(f.Id))];
+            },
+            (_, row, location) => HtcdsCaseRecordFields.ToRecordRow(record, layout!.ToRow(row, location)),
+            _options.ListSeparator);
     }
 }

@@ -63,6 +63,24 @@ internal sealed class CsvColumnLayout
         }
     }
 
+    /// <summary>The column of an HTCDS field (<see cref="HtcdsCaseRecordFields"/> ids), or -1 when an optional column is absent or the field is not HTCDS's.</summary>
+    public int ColumnOf(string fieldId) => fieldId switch
+    {
+        "case_id" => _caseId,
+        "person_name" => _personName ?? -1,
+        "person_key" => _personKey ?? -1,
+        "birth_date" => _birthDate,
+        "identification_date" => _identificationDate,
+        "gender" => _gender,
+        "types_of_exploitation" => _exploitationTypes,
+        "indigenous_identity" => _indigenousIdentity,
+        "citizenship" => _citizenship,
+        "residence_status" => _residenceStatus,
+        "relationship_to_trafficker" => _relationshipToTrafficker,
+        "trafficking_status" => _traffickingStatus,
+        _ => -1,
+    };
+
     public SourceRow ToRow(CsvRecord record, string location)
     {
         if (record.Error is not null)

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using Federation.Sdk.Catalog;
 using Federation.Sdk.Records;
 
@@ -10,7 +9,7 @@ namespace Federation.Sdk.Adapters.Csv;
 /// catalogue field from its column (named like the field, or as <see cref="CsvRecordSourceOptions.Columns"/> says).
 /// A required field's column must be in the header; an optional field's column may be left out (the field is blank).
 /// </summary>
-internal sealed class CsvDatasetRecordSource : IDatasetRecordSource
+internal sealed class CsvDatasetRecordSource : IDatasetRecordSource, IRecordSpanSource
 {
     private readonly string _path;
     private readonly CsvRecordSourceOptions _options;
@@ -29,62 +28,58 @@ internal sealed class CsvDatasetRecordSource : IDatasetRecordSource
     public async IAsyncEnumerable<RecordRow> ReadAsync(RecordDefinition record, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
-        await using var stream = new FileStream(
-            _path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        using var text = new StreamReader(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), detectEncodingFromByteOrderMarks: true);
-        var rows = new CsvRecordReader(text, _options.Delimiter).ReadAllAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
-        await using (rows)
+        await using var file = await CsvFile.OpenAsync(_path, _options.Delimiter, cancellationToken);
+        var columns = ColumnsOf(record, file.Header);
+        while (await file.Records.ReadAsync(cancellationToken))
         {
-            if (!await rows.MoveNextAsync())
+            cancellationToken.ThrowIfCancellationRequested();
+            var row = file.Records;
+            yield return ToRecordRow(record, columns, file.Header.Count, row.ToRecord(), file.LocationOf(row.LineNumber));
+        }
+    }
+
+    public IRecordSpanCursor OpenSpans(RecordDefinition record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        int?[]? columns = null;
+        return new CsvRecordSpanCursor(
+            cancellationToken => CsvFile.OpenAsync(_path, _options.Delimiter, cancellationToken),
+            file => [.. (columns = ColumnsOf(record, file.Header)).Select(c => c ?? -1)],
+            (file, row, location) => ToRecordRow(record, columns!, file.Header.Count, row, location),
+            _options.ListSeparator);
+    }
+
+    private RecordRow ToRecordRow(RecordDefinition record, int?[] columns, int headerCount, CsvRecord row, string location)
+    {
+        if (row.Error is not null)
+        {
+            return RecordRow.Unreadable(location, row.Error);
+        }
+
+        if (row.Fields.Count != headerCount)
+        {
+            return RecordRow.Unreadable(location, $"the row has {row.Fields.Count} fields; the header has {headerCount}");
+        }
+
+        var values = new DatasetRecord(record);
+        foreach (var field in record.Fields)
+        {
+            if (columns[field.Index] is not { } column)
             {
-                throw new InvalidDataException($"{Name}: the file is empty; a header row is required.");
+                continue;
             }
 
-            var header = rows.Current;
-            if (header.Error is not null)
+            if (field.Kind == RecordFieldKind.List)
             {
-                throw new InvalidDataException($"{Name} line {header.LineNumber}: the header row is malformed: {header.Error}.");
+                values.SetList(field, row.Fields[column].Split(_options.ListSeparator));
             }
-
-            var columns = ColumnsOf(record, header.Fields);
-            while (await rows.MoveNextAsync())
+            else
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var row = rows.Current;
-                var location = $"{Name} line {row.LineNumber}";
-                if (row.Error is not null)
-                {
-                    yield return RecordRow.Unreadable(location, row.Error);
-                    continue;
-                }
-
-                if (row.Fields.Count != header.Fields.Count)
-                {
-                    yield return RecordRow.Unreadable(location, $"the row has {row.Fields.Count} fields; the header has {header.Fields.Count}");
-                    continue;
-                }
-
-                var values = new DatasetRecord(record);
-                foreach (var field in record.Fields)
-                {
-                    if (columns[field.Index] is not { } column)
-                    {
-                        continue;
-                    }
-
-                    if (field.Kind == RecordFieldKind.List)
-                    {
-                        values.SetList(field, row.Fields[column].Split(_options.ListSeparator));
-                    }
-                    else
-                    {
-                        values.Set(field, row.Fields[column]);
-                    }
-                }
-
-                yield return RecordRow.Read(location, values);
+                values.Set(field, row.Fields[column]);
             }
         }
+
+        return RecordRow.Read(location, values);
     }
 
     // For each field (by index), its column in the header, or null when an optional field's column is absent.

@@ -11,6 +11,8 @@ public sealed class DatasetAggregator
     private readonly DatasetDefinition _dataset;
     private readonly TableGrid[] _grids;
     private readonly SortedDictionary<int, long[][]> _countsByYear = [];
+    private int _lastYear;
+    private long[][]? _lastCounts;
 
     public DatasetAggregator(DatasetDefinition dataset)
     {
@@ -29,6 +31,19 @@ public sealed class DatasetAggregator
     public void Add(int referenceYear, IReadOnlyList<int> codeIndexes)
     {
         ArgumentNullException.ThrowIfNull(codeIndexes);
+        var counts = CountsFor(referenceYear);
+        for (var t = 0; t < _grids.Length; t++)
+        {
+            counts[t][_grids[t].CellIndexOf(codeIndexes)]++;
+        }
+    }
+
+    /// <summary>
+    /// Counts one record, as <see cref="Add(int, IReadOnlyList{int})"/> does, from a span of code indexes (the pipeline's
+    /// fast path: nothing allocated per record).
+    /// </summary>
+    public void Add(int referenceYear, ReadOnlySpan<int> codeIndexes)
+    {
         var counts = CountsFor(referenceYear);
         for (var t = 0; t < _grids.Length; t++)
         {
@@ -67,12 +82,18 @@ public sealed class DatasetAggregator
 
     private long[][] CountsFor(int referenceYear)
     {
+        if (_lastCounts is not null && _lastYear == referenceYear)
+        {
+            return _lastCounts;
+        }
+
         if (!_countsByYear.TryGetValue(referenceYear, out var counts))
         {
             counts = _grids.Select(g => new long[g.Table.CellCount]).ToArray();
             _countsByYear.Add(referenceYear, counts);
         }
 
+        (_lastYear, _lastCounts) = (referenceYear, counts);
         return counts;
     }
 

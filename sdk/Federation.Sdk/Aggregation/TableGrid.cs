@@ -37,4 +37,16 @@ internal sealed class TableGrid
 
         return index;
     }
+
+    /// <summary>The cell a record counts in, from its code index in each dimension of the dataset.</summary>
+    public int CellIndexOf(ReadOnlySpan<int> codeIndexes)
+    {
+        var index = 0;
+        for (var d = 0; d < _strides.Length; d++)
+        {
+            index += codeIndexes[_dimensionPositions[d]] * _strides[d];
+        }
+
+        return index;
+    }
 }

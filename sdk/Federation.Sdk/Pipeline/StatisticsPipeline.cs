@@ -87,48 +87,138 @@ public sealed class StatisticsPipeline
                 nameof(jurisdiction));
         }
 
-        var aggregator = new DatasetAggregator(_dataset);
-        foreach (var year in referenceYears ?? [])
-        {
-            aggregator.IncludeYear(year);
-        }
-
-        var record = _dataset.Record!;
-        var recordIds = new CaseIdRegister();
-        var people = _personKeySecret is null ? null : new Privacy.PersonYearBound(_personKeySecret);
-        var quarantined = new List<QuarantinedRecord>();
-        int read = 0, accepted = 0, outOfScope = 0;
+        var run = new Run(this, referenceYears);
         foreach (var source in sources)
         {
-            await foreach (var row in source.ReadAsync(record, cancellationToken).WithCancellation(cancellationToken))
+            if (run.HasFastPath && source is IRecordSpanSource spans && spans.OpenSpans(_dataset.Record!) is { } cursor)
             {
-                read++;
-                switch (Screen(row, recordIds))
+                await using (cursor)
                 {
-                    case RecordVerdict.Accepted victim when referenceYears is not null && !referenceYears.Contains(victim.ReferenceYear):
-                        outOfScope++;
-                        break;
-                    case RecordVerdict.Accepted victim when people is not null && record.PersonKey is { } personKey && !people.TryCount(row.Record!.Text(personKey), victim.ReferenceYear):
-                        // The person is already counted this year: one person moves each table by at most one.
-                        outOfScope++;
-                        break;
-                    case RecordVerdict.Accepted victim:
-                        aggregator.Add(victim.ReferenceYear, victim.CodeIndexes);
-                        accepted++;
-                        break;
-                    case RecordVerdict.OutOfScope:
-                        outOfScope++;
-                        break;
-                    case RecordVerdict.Quarantined problem:
-                        quarantined.Add(new QuarantinedRecord(row.Location, row.Record?.Text(record.RecordId), problem.Reason) { Source = source.Name });
-                        break;
+                    while (await cursor.MoveNextAsync(cancellationToken))
+                    {
+                        run.Count(cursor, source.Name);
+                    }
                 }
+
+                continue;
+            }
+
+            await foreach (var row in source.ReadAsync(_dataset.Record!, cancellationToken).WithCancellation(cancellationToken))
+            {
+                run.Count(row, source.Name);
             }
         }
 
         var producedAt = _timeProvider.GetUtcNow();
-        var submissions = _releaseMaker.Make(aggregator.Results().ToArray(), jurisdiction, nodeId, producedAt);
-        return new PipelineResult(submissions, read, accepted, outOfScope, quarantined);
+        var submissions = _releaseMaker.Make(run.Aggregator.Results().ToArray(), jurisdiction, nodeId, producedAt);
+        return new PipelineResult(submissions, run.Read, run.Accepted, run.OutOfScope, run.Quarantined);
+    }
+
+    /// <summary>
+    /// One run's state: the record ids seen, people counted, true counts and the account of rows. A row from a span
+    /// cursor is judged by the fast path when it can be (no allocation), otherwise read the general way, so both paths
+    /// give the same counts, reasons and order.
+    /// </summary>
+    private sealed class Run
+    {
+        private readonly StatisticsPipeline _pipeline;
+        private readonly HashSet<int>? _referenceYears;
+        private readonly CaseIdRegister _recordIds = new();
+        private readonly Privacy.PersonYearBound? _people;
+        private readonly int[] _codes;
+        private readonly SpanRecordValidator? _fastPath;
+
+        public Run(StatisticsPipeline pipeline, IReadOnlyCollection<int>? referenceYears)
+        {
+            _pipeline = pipeline;
+            Aggregator = new DatasetAggregator(pipeline._dataset);
+            foreach (var year in referenceYears ?? [])
+            {
+                Aggregator.IncludeYear(year);
+            }
+
+            _referenceYears = referenceYears is null ? null : [.. referenceYears];
+            _people = pipeline._personKeySecret is null ? null : new Privacy.PersonYearBound(pipeline._personKeySecret);
+            _codes = new int[pipeline._dataset.Dimensions.Count];
+            _fastPath = SpanRecordValidator.TryCompile(pipeline._dataset, pipeline._timeProvider);
+        }
+
+        /// <summary>Whether rows from a span cursor can be judged on the fast path (the dataset's record compiles to it).</summary>
+        public bool HasFastPath => _fastPath is not null;
+
+        public DatasetAggregator Aggregator { get; }
+
+        public List<QuarantinedRecord> Quarantined { get; } = [];
+
+        public int Read { get; private set; }
+
+        public int Accepted { get; private set; }
+
+        public int OutOfScope { get; private set; }
+
+        public void Count(IRecordSpanCursor cursor, string sourceName)
+        {
+            var fastPath = _fastPath!;
+            var verdict = fastPath.Screen(cursor, _codes, out var year);
+            if (verdict != SpanVerdict.General && !_recordIds.TryRegister(fastPath.RecordId(cursor), cursor, cursor.Position))
+            {
+                // A duplicate: the general path says where the id was first seen.
+                verdict = SpanVerdict.General;
+            }
+
+            switch (verdict)
+            {
+                case SpanVerdict.Accepted:
+                    Read++;
+                    CountAccepted(year, _codes, PersonKeyField is { } personKey ? cursor.Value(personKey.Index).Trim().ToString() : null);
+                    break;
+                case SpanVerdict.OutOfScope:
+                    Read++;
+                    OutOfScope++;
+                    break;
+                default:
+                    Count(cursor.ToRecordRow(), sourceName);
+                    break;
+            }
+        }
+
+        public void Count(RecordRow row, string sourceName)
+        {
+            Read++;
+            switch (_pipeline.Screen(row, _recordIds))
+            {
+                case RecordVerdict.Accepted victim:
+                    CountAccepted(victim.ReferenceYear, [.. victim.CodeIndexes], PersonKeyField is { } personKey ? row.Record!.Text(personKey) : null);
+                    break;
+                case RecordVerdict.OutOfScope:
+                    OutOfScope++;
+                    break;
+                case RecordVerdict.Quarantined problem:
+                    Quarantined.Add(new QuarantinedRecord(row.Location, row.Record?.Text(_pipeline._dataset.Record!.RecordId), problem.Reason) { Source = sourceName });
+                    break;
+            }
+        }
+
+        // The person key field, when people are bounded to one record per year (its text is read only then).
+        private Catalog.RecordField? PersonKeyField => _people is null ? null : _pipeline._dataset.Record!.PersonKey;
+
+        private void CountAccepted(int year, ReadOnlySpan<int> codes, string? personKey)
+        {
+            if (_referenceYears is not null && !_referenceYears.Contains(year))
+            {
+                OutOfScope++;
+            }
+            else if (PersonKeyField is not null && !_people!.TryCount(personKey, year))
+            {
+                // The person is already counted this year: one person moves each table by at most one.
+                OutOfScope++;
+            }
+            else
+            {
+                Aggregator.Add(year, codes);
+                Accepted++;
+            }
+        }
     }
 
     private RecordVerdict Screen(RecordRow row, CaseIdRegister recordIds)

@@ -57,26 +57,48 @@ public static class HtcdsCaseRecordFields
         return values;
     }
 
-    /// <summary>A case record source read as dataset records.</summary>
+    /// <summary>A case record source's row as a row of dataset records (an unreadable row stays unreadable).</summary>
+    public static RecordRow ToRecordRow(RecordDefinition record, SourceRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return row.Record is { } caseRecord
+            ? RecordRow.Read(row.Location, ToRecord(record, caseRecord))
+            : RecordRow.Unreadable(row.Location, row.Error ?? "the source gave no record");
+    }
+
+    /// <summary>
+    /// A case record source read as dataset records; a source that offers spans (<see cref="IRecordSpanSource"/>) still
+    /// offers them.
+    /// </summary>
     public static IDatasetRecordSource AsRecordSource(this ICaseRecordSource source) => new CaseRecordSource(source);
 
-    private sealed class CaseRecordSource(ICaseRecordSource source) : IDatasetRecordSource
+    private sealed class CaseRecordSource(ICaseRecordSource source) : IDatasetRecordSource, IRecordSpanSource
     {
         public string Name => source.Name;
 
         public async IAsyncEnumerable<RecordRow> ReadAsync(RecordDefinition record, [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
-            if (FindProblem(record) is { } problem)
-            {
-                throw new ArgumentException($"Source '{source.Name}' gives HTCDS case records, but {problem}", nameof(record));
-            }
-
+            RequireHtcds(record);
             RecordField[] fields = [.. s_fields.Select(f => record.Get(f.Id))];
             await foreach (var row in source.ReadAsync(cancellationToken).WithCancellation(cancellationToken))
             {
                 yield return row.Record is { } caseRecord
                     ? RecordRow.Read(row.Location, Fill(record, fields, caseRecord))
                     : RecordRow.Unreadable(row.Location, row.Error ?? "the source gave no record");
+            }
+        }
+
+        public IRecordSpanCursor? OpenSpans(RecordDefinition record)
+        {
+            RequireHtcds(record);
+            return (source as IRecordSpanSource)?.OpenSpans(record);
+        }
+
+        private void RequireHtcds(RecordDefinition record)
+        {
+            if (FindProblem(record) is { } problem)
+            {
+                throw new ArgumentException($"Source '{source.Name}' gives HTCDS case records, but {problem}", nameof(record));
             }
         }
     }
