@@ -37,8 +37,6 @@ public sealed class DirectoryRunner
 
     private string StateDirectory => Path.Combine(_configuration.Resolve(_configuration.StateDirectory), "directory");
 
-    private string LastSnapshotPath => Path.Combine(StateDirectory, "snapshot.bin");
-
     /// <summary>Reads and validates the directory without sending anything.</summary>
     public async Task<DirectoryBuildResult> PrepareAsync(CancellationToken cancellationToken)
     {
@@ -53,19 +51,13 @@ public sealed class DirectoryRunner
         return new DirectorySnapshotBuilder(new DirectoryValidator(_timeProvider)).Build(_configuration.Jurisdiction, content);
     }
 
-    /// <summary>Whether a run would send <paramref name="snapshot"/>: it differs from the last snapshot queued (or sent before the outbox).</summary>
+    /// <summary>Whether a run would send <paramref name="snapshot"/>: it differs from the last snapshot queued.</summary>
     public async Task<bool> IsNewSnapshotAsync(DirectorySnapshot snapshot, CancellationToken cancellationToken)
     {
         var outbox = await Outbox.OpenExistingAsync(_configuration.Resolve(_configuration.StateDirectory), _timeProvider, cancellationToken);
-        var previous = await DirectoryPublisher.LastQueuedSnapshotAsync(outbox, await SentBeforeOutboxAsync(cancellationToken), cancellationToken);
+        var previous = await DirectoryPublisher.LastQueuedSnapshotAsync(outbox, cancellationToken);
         return !snapshot.Equals(previous);
     }
-
-    // Before the outbox, nodes kept the last snapshot they sent in snapshot.bin.
-    private async Task<DirectorySnapshot?> SentBeforeOutboxAsync(CancellationToken cancellationToken) =>
-        File.Exists(LastSnapshotPath)
-            ? DirectorySnapshot.Parser.ParseFrom(await File.ReadAllBytesAsync(LastSnapshotPath, cancellationToken))
-            : null;
 
     /// <summary>
     /// Every directory item and capacity reading a run would hold back, with its reason: the directory's, and every
@@ -101,7 +93,7 @@ public sealed class DirectoryRunner
         var publisher = outbox.Directory;
 
         var snapshotEntry = await publisher.QueueSnapshotAsync(
-            _configuration.Jurisdiction, _configuration.NodeId, built.Snapshot, await SentBeforeOutboxAsync(cancellationToken), cancellationToken);
+            _configuration.Jurisdiction, _configuration.NodeId, built.Snapshot, cancellationToken);
         var queued = snapshotEntry is null ? new List<OutboxEntry>() : [snapshotEntry];
         var requeued = await publisher.RequeueRefusedCapacityAsync(cancellationToken);
 

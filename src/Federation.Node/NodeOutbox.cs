@@ -65,7 +65,7 @@ public sealed class NodeOutbox : IDisposable
         return new NodeOutbox(
             logKey,
             uploader,
-            new ReleasePublisher(connection.Signer, uploader, timeProvider, archive),
+            new ReleasePublisher(connection.Signer, uploader, timeProvider),
             new DirectoryPublisher(connection.Signer, uploader, timeProvider));
     }
 

@@ -6,9 +6,7 @@ namespace Federation.Sdk.Publishing;
 /// <summary>
 /// The node's receipts as files, for people and for <c>fed log verify</c>: every receipt the gateway signed, written
 /// atomically (temporary file, then rename) and named by its submission id, so writing one again changes nothing. The
-/// node's <see cref="Outbox"/> is the record of what was signed, sent and acknowledged; before it existed, nodes kept
-/// their last signed envelope per dataset and reference year here (<c>releases/</c>), still read by
-/// <see cref="FindLastEnvelope"/>.
+/// node's <see cref="Outbox"/> is the record of what was signed, sent and acknowledged.
 /// </summary>
 public sealed class ReleaseArchive
 {
@@ -19,13 +17,6 @@ public sealed class ReleaseArchive
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         _directory = directory;
         Directory.CreateDirectory(Path.Combine(_directory, "receipts"));
-    }
-
-    /// <summary>The last envelope a node signed for a dataset and year before it had an outbox, or null.</summary>
-    public SignedEnvelope? FindLastEnvelope(string datasetId, int referenceYear)
-    {
-        var path = EnvelopePath(datasetId, referenceYear);
-        return File.Exists(path) ? SignedEnvelope.Parser.ParseFrom(File.ReadAllBytes(path)) : null;
     }
 
     /// <summary>Keeps a receipt as JSON (protobuf JSON form), named by its submission id.</summary>
@@ -66,9 +57,6 @@ public sealed class ReleaseArchive
             .Select(f => Receipt.Parser.ParseJson(File.ReadAllText(f)))
             .OrderBy(r => r.ReceivedAt?.ToDateTimeOffset())
             .ToArray();
-
-    private string EnvelopePath(string datasetId, int referenceYear) =>
-        Path.Combine(_directory, "releases", $"{datasetId}_{referenceYear}.envelope");
 
     private static void WriteAtomically(string path, byte[] bytes)
     {
