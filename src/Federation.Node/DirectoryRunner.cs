@@ -35,7 +35,7 @@ public sealed class DirectoryRunner
         _sources = sources ?? new NodeSourceFactory(configuration, timeProvider);
     }
 
-    private string StateDirectory => Path.Combine(_configuration.Resolve(_configuration.StateDirectory), "directory");
+    private NodeStateLayout State => NodeStateLayout.Of(_configuration);
 
     /// <summary>Reads and validates the directory without sending anything.</summary>
     public async Task<DirectoryBuildResult> PrepareAsync(CancellationToken cancellationToken)
@@ -54,7 +54,7 @@ public sealed class DirectoryRunner
     /// <summary>Whether a run would send <paramref name="snapshot"/>: it differs from the last snapshot queued.</summary>
     public async Task<bool> IsNewSnapshotAsync(DirectorySnapshot snapshot, CancellationToken cancellationToken)
     {
-        var outbox = await Outbox.OpenExistingAsync(_configuration.Resolve(_configuration.StateDirectory), _timeProvider, cancellationToken);
+        var outbox = await Outbox.OpenExistingAsync(State.Root, _timeProvider, cancellationToken);
         var previous = await DirectoryPublisher.LastQueuedSnapshotAsync(outbox, cancellationToken);
         return !snapshot.Equals(previous);
     }
@@ -89,7 +89,7 @@ public sealed class DirectoryRunner
         await outbox.SendEarlierAsync(cancellationToken);
         var built = await PrepareAsync(cancellationToken);
         var quarantined = new List<QuarantinedRecord>(built.Quarantined);
-        System.IO.Directory.CreateDirectory(StateDirectory);
+        System.IO.Directory.CreateDirectory(State.ServiceDirectory);
         var publisher = outbox.Directory;
 
         var snapshotEntry = await publisher.QueueSnapshotAsync(
@@ -100,7 +100,7 @@ public sealed class DirectoryRunner
         var readingsSent = 0;
         if (_configuration.ServiceDirectory!.CapacityFeed is { } feed)
         {
-            var watermarkFile = Path.Combine(StateDirectory, "capacity.watermark");
+            var watermarkFile = State.CapacityWatermarkFile;
             var watermark = File.Exists(watermarkFile)
                 ? DateTimeOffset.Parse(await File.ReadAllTextAsync(watermarkFile, cancellationToken), CultureInfo.InvariantCulture)
                 : DateTimeOffset.MinValue;
@@ -130,7 +130,7 @@ public sealed class DirectoryRunner
         var receipts = await publisher.DeliverAsync(queued, cancellationToken);
         var snapshotReceipt = snapshotEntry is null ? null : receipts[0];
         var capacityReceipts = receipts.Skip(snapshotEntry is null ? 0 : 1).ToArray();
-        var report = QuarantineReport.Write(Path.Combine(StateDirectory, "quarantine.csv"), quarantined);
+        var report = QuarantineReport.Write(State.DirectoryQuarantineReport, quarantined);
         return new DirectoryRunReport(_configuration.Jurisdiction, built.Snapshot, snapshotReceipt, capacityReceipts, readingsSent, quarantined, report);
     }
 }

@@ -10,19 +10,22 @@ namespace Federation.Sdk.Publishing;
 /// </summary>
 public sealed class ReleaseArchive
 {
+    /// <summary>The folder of the receipts, under the archive's folder.</summary>
+    public const string ReceiptsFolder = "receipts";
+
     private readonly string _directory;
 
     public ReleaseArchive(string directory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         _directory = directory;
-        Directory.CreateDirectory(Path.Combine(_directory, "receipts"));
+        Directory.CreateDirectory(Path.Combine(_directory, ReceiptsFolder));
     }
 
     /// <summary>Keeps a receipt as JSON (protobuf JSON form), named by its submission id.</summary>
     public string SaveReceipt(Receipt receipt)
     {
-        var path = Path.Combine(_directory, "receipts", $"{receipt.DatasetId}_{receipt.ReferenceYear}_{receipt.SubmissionId}.json");
+        var path = Path.Combine(_directory, ReceiptsFolder, $"{receipt.DatasetId}_{receipt.ReferenceYear}_{receipt.SubmissionId}.json");
         WriteAtomically(path, System.Text.Encoding.UTF8.GetBytes(JsonFormatter.Default.Format(receipt) + Environment.NewLine));
         return path;
     }
@@ -45,7 +48,7 @@ public sealed class ReleaseArchive
     public (byte[] SignedReceipt, byte[] Signature)? FindReceiptSignature(Receipt receipt)
     {
         ArgumentNullException.ThrowIfNull(receipt);
-        var stem = Path.Combine(_directory, "receipts", $"{receipt.DatasetId}_{receipt.ReferenceYear}_{receipt.SubmissionId}");
+        var stem = Path.Combine(_directory, ReceiptsFolder, $"{receipt.DatasetId}_{receipt.ReferenceYear}_{receipt.SubmissionId}");
         return File.Exists(stem + ".receipt") && File.Exists(stem + ".receipt.p7s")
             ? (File.ReadAllBytes(stem + ".receipt"), File.ReadAllBytes(stem + ".receipt.p7s"))
             : null;
@@ -53,7 +56,7 @@ public sealed class ReleaseArchive
 
     /// <summary>Every receipt kept, oldest first by time received.</summary>
     public IReadOnlyList<Receipt> LoadReceipts() =>
-        Directory.EnumerateFiles(Path.Combine(_directory, "receipts"), "*.json")
+        Directory.EnumerateFiles(Path.Combine(_directory, ReceiptsFolder), "*.json")
             .Select(f => Receipt.Parser.ParseJson(File.ReadAllText(f)))
             .OrderBy(r => r.ReceivedAt?.ToDateTimeOffset())
             .ToArray();
