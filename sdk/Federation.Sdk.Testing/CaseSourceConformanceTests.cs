@@ -7,6 +7,7 @@ using Federation.Sdk.Pipeline;
 using Federation.Sdk.Privacy;
 using Federation.Sdk.Protection;
 using Federation.Sdk.Records;
+using Federation.Sdk.Synthetic;
 using Google.Protobuf;
 using Microsoft.Extensions.Configuration;
 using Xunit;

@@ -3,6 +3,7 @@ using System.Text;
 using Federation.Contracts.V1;
 using Federation.Sdk.Hosting;
 using Federation.Sdk.ServiceDirectory;
+using Federation.Sdk.Synthetic;
 using Federation.Sdk.Validation;
 using Google.Protobuf;
 using Xunit;

@@ -35,9 +35,7 @@ public sealed class DirectoryRunner
         _sources = sources ?? new NodeSourceFactory(configuration, timeProvider);
     }
 
-    private string StateDirectory => Path.Combine(_configuration.Resolve(_configuration.StateDirectory), "directory");
-
-    private string LastSnapshotPath => Path.Combine(StateDirectory, "snapshot.bin");
+    private NodeStateLayout State => NodeStateLayout.Of(_configuration);
 
     /// <summary>Reads and validates the directory without sending anything.</summary>
     public async Task<DirectoryBuildResult> PrepareAsync(CancellationToken cancellationToken)
@@ -53,19 +51,13 @@ public sealed class DirectoryRunner
         return new DirectorySnapshotBuilder(new DirectoryValidator(_timeProvider)).Build(_configuration.Jurisdiction, content);
     }
 
-    /// <summary>Whether a run would send <paramref name="snapshot"/>: it differs from the last snapshot queued (or sent before the outbox).</summary>
+    /// <summary>Whether a run would send <paramref name="snapshot"/>: it differs from the last snapshot queued.</summary>
     public async Task<bool> IsNewSnapshotAsync(DirectorySnapshot snapshot, CancellationToken cancellationToken)
     {
-        var outbox = await Outbox.OpenExistingAsync(_configuration.Resolve(_configuration.StateDirectory), _timeProvider, cancellationToken);
-        var previous = await DirectoryPublisher.LastQueuedSnapshotAsync(outbox, await SentBeforeOutboxAsync(cancellationToken), cancellationToken);
+        var outbox = await Outbox.OpenExistingAsync(State.Root, _timeProvider, cancellationToken);
+        var previous = await DirectoryPublisher.LastQueuedSnapshotAsync(outbox, cancellationToken);
         return !snapshot.Equals(previous);
     }
-
-    // Before the outbox, nodes kept the last snapshot they sent in snapshot.bin.
-    private async Task<DirectorySnapshot?> SentBeforeOutboxAsync(CancellationToken cancellationToken) =>
-        File.Exists(LastSnapshotPath)
-            ? DirectorySnapshot.Parser.ParseFrom(await File.ReadAllBytesAsync(LastSnapshotPath, cancellationToken))
-            : null;
 
     /// <summary>
     /// Every directory item and capacity reading a run would hold back, with its reason: the directory's, and every
@@ -97,18 +89,18 @@ public sealed class DirectoryRunner
         await outbox.SendEarlierAsync(cancellationToken);
         var built = await PrepareAsync(cancellationToken);
         var quarantined = new List<QuarantinedRecord>(built.Quarantined);
-        System.IO.Directory.CreateDirectory(StateDirectory);
+        System.IO.Directory.CreateDirectory(State.ServiceDirectory);
         var publisher = outbox.Directory;
 
         var snapshotEntry = await publisher.QueueSnapshotAsync(
-            _configuration.Jurisdiction, _configuration.NodeId, built.Snapshot, await SentBeforeOutboxAsync(cancellationToken), cancellationToken);
+            _configuration.Jurisdiction, _configuration.NodeId, built.Snapshot, cancellationToken);
         var queued = snapshotEntry is null ? new List<OutboxEntry>() : [snapshotEntry];
         var requeued = await publisher.RequeueRefusedCapacityAsync(cancellationToken);
 
         var readingsSent = 0;
         if (_configuration.ServiceDirectory!.CapacityFeed is { } feed)
         {
-            var watermarkFile = Path.Combine(StateDirectory, "capacity.watermark");
+            var watermarkFile = State.CapacityWatermarkFile;
             var watermark = File.Exists(watermarkFile)
                 ? DateTimeOffset.Parse(await File.ReadAllTextAsync(watermarkFile, cancellationToken), CultureInfo.InvariantCulture)
                 : DateTimeOffset.MinValue;
@@ -138,7 +130,7 @@ public sealed class DirectoryRunner
         var receipts = await publisher.DeliverAsync(queued, cancellationToken);
         var snapshotReceipt = snapshotEntry is null ? null : receipts[0];
         var capacityReceipts = receipts.Skip(snapshotEntry is null ? 0 : 1).ToArray();
-        var report = QuarantineReport.Write(Path.Combine(StateDirectory, "quarantine.csv"), quarantined);
+        var report = QuarantineReport.Write(State.DirectoryQuarantineReport, quarantined);
         return new DirectoryRunReport(_configuration.Jurisdiction, built.Snapshot, snapshotReceipt, capacityReceipts, readingsSent, quarantined, report);
     }
 }

@@ -31,19 +31,12 @@ public sealed class NodeOutbox : IDisposable
     /// <summary>Signs and queues directory snapshots and capacity updates, and delivers them.</summary>
     public DirectoryPublisher Directory { get; }
 
-    /// <summary>The node's state folder, where the outbox, receipts and privacy ledger are.</summary>
-    public static string StateDirectory(NodeConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        return configuration.Resolve(configuration.StateDirectory);
-    }
-
     public static async Task<NodeOutbox> OpenAsync(
         NodeConfiguration configuration, NodeGatewayConnection connection, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(connection);
-        var stateDirectory = StateDirectory(configuration);
+        var stateDirectory = NodeStateLayout.Of(configuration).Root;
         var outbox = await Outbox.OpenAsync(stateDirectory, timeProvider, cancellationToken);
         var logKey = LogVerifierKey.Load(configuration.Resolve(configuration.Gateway.LogVerifierKey));
         var archive = new ReleaseArchive(stateDirectory);
@@ -65,7 +58,7 @@ public sealed class NodeOutbox : IDisposable
         return new NodeOutbox(
             logKey,
             uploader,
-            new ReleasePublisher(connection.Signer, uploader, timeProvider, archive),
+            new ReleasePublisher(connection.Signer, uploader, timeProvider),
             new DirectoryPublisher(connection.Signer, uploader, timeProvider));
     }
 

@@ -36,10 +36,6 @@ public sealed class NodeRunner
         _sources = sources ?? new NodeSourceFactory(configuration, timeProvider);
     }
 
-    /// <summary>The folder of the node's privacy ledger.</summary>
-    public static string PrivacyDirectory(NodeConfiguration configuration) =>
-        Path.Combine(configuration.Resolve(configuration.StateDirectory), "privacy");
-
     /// <summary>
     /// Runs the pipeline of a run, just before signing. The releases due on the publication calendar are made (noise
     /// keyed to the node key, year, edition and counts; or keyed random rounding) and charged to the privacy ledger here,
@@ -50,7 +46,7 @@ public sealed class NodeRunner
     public async Task<NodePreparation> PrepareAsync(CancellationToken cancellationToken)
     {
         var key = await File.ReadAllBytesAsync(_configuration.Resolve(_configuration.Protection.KeyFile), cancellationToken);
-        using var ledger = PrivacyLedger.Open(PrivacyDirectory(_configuration));
+        using var ledger = PrivacyLedger.Open(NodeStateLayout.Of(_configuration).Privacy);
         using var sources = _sources.CreateRecordSources();
         var prepared = new List<DatasetPreparation>();
         foreach (var node in _configuration.StatisticsDatasets())
@@ -71,7 +67,7 @@ public sealed class NodeRunner
     public async Task<IReadOnlyList<NodePreview>> PreviewAsync(CancellationToken cancellationToken)
     {
         var key = await File.ReadAllBytesAsync(_configuration.Resolve(_configuration.Protection.KeyFile), cancellationToken);
-        using var ledger = PrivacyLedger.Open(PrivacyDirectory(_configuration));
+        using var ledger = PrivacyLedger.Open(NodeStateLayout.Of(_configuration).Privacy);
         using var sources = _sources.CreateRecordSources();
         var previews = new List<NodePreview>();
         foreach (var node in _configuration.StatisticsDatasets())
@@ -96,7 +92,7 @@ public sealed class NodeRunner
     {
         var refused = new HashSet<int>();
         var refusedForData = new HashSet<int>();
-        var outbox = await Outbox.OpenExistingAsync(NodeOutbox.StateDirectory(_configuration), _timeProvider, cancellationToken);
+        var outbox = await Outbox.OpenExistingAsync(NodeStateLayout.Of(_configuration).Root, _timeProvider, cancellationToken);
         if (outbox is null)
         {
             return (refused, refusedForData);
@@ -161,8 +157,7 @@ public sealed class NodeRunner
         await outbox.SendEarlierAsync(cancellationToken);
         var prepared = await PrepareAsync(cancellationToken);
         Telemetry.NodeTelemetry.RecordPrepared(_configuration, prepared);
-        var stateDirectory = _configuration.Resolve(_configuration.StateDirectory);
-        var quarantineReport = QuarantineReport.Write(Path.Combine(stateDirectory, "quarantine.csv"), prepared.Pipeline.Quarantined);
+        var quarantineReport = QuarantineReport.Write(NodeStateLayout.Of(_configuration).QuarantineReport, prepared.Pipeline.Quarantined);
         var published = await outbox.Statistics.PublishAsync(prepared.Pipeline.Submissions, cancellationToken);
         return new NodeRunReport(_configuration.Jurisdiction, prepared.Pipeline, prepared.Outlooks, published, quarantineReport)
         {

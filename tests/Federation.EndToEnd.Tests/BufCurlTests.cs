@@ -1,17 +1,16 @@
 using System.Text.Json;
-using Federation.Node;
 
 namespace Federation.EndToEnd.Tests;
 
 /// <summary>An independent gRPC client (buf curl, from the npm package @bufbuild/buf) drives the gateway through reflection.</summary>
-public sealed class BufCurlTests
+public sealed class BufCurlTests(OntarioReportedFixture demo) : IClassFixture<OntarioReportedFixture>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
     [Fact]
     public async Task Buf_curl_lists_the_federation_services_through_reflection()
     {
-        await using var fixture = await DemoFederationFixture.StartAsync();
+        var fixture = demo.Federation;
 
         var (exitCode, output, error) = await BufAsync("--list-services", fixture);
 
@@ -24,8 +23,7 @@ public sealed class BufCurlTests
     [Fact]
     public async Task Buf_curl_queries_national_figures_through_reflection()
     {
-        await using var fixture = await DemoFederationFixture.StartAsync();
-        await new NodeRunner(NodeConfiguration.Load(fixture.Layout.NodeConfiguration("ON")), TimeProvider.System).RunAsync(CancellationToken.None);
+        var fixture = demo.Federation;
 
         var (exitCode, output, error) = await ExternalProcess.RunAsync(
             Buf(),
@@ -44,7 +42,7 @@ public sealed class BufCurlTests
     [Fact]
     public async Task Buf_curl_sees_a_precise_refusal()
     {
-        await using var fixture = await DemoFederationFixture.StartAsync();
+        var fixture = demo.Federation;
 
         var (exitCode, _, error) = await ExternalProcess.RunAsync(
             Buf(),
@@ -62,7 +60,7 @@ public sealed class BufCurlTests
     [Fact]
     public async Task A_running_gateway_refuses_an_anonymous_query_and_answers_an_anonymous_health_check()
     {
-        await using var fixture = await DemoFederationFixture.StartAsync();
+        var fixture = demo.Federation;
         var address = fixture.Address.ToString().TrimEnd('/');
 
         var query = await ExternalProcess.RunAsync(

@@ -4,7 +4,7 @@ using Federation.Sdk.Catalog;
 
 namespace Federation.EndToEnd.Tests;
 
-public sealed class CommandLineTests
+public sealed class CommandLineTests(OntarioReportedFixture demo) : IClassFixture<OntarioReportedFixture>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);
 
@@ -58,8 +58,7 @@ public sealed class CommandLineTests
     [Fact]
     public async Task Fed_query_with_data_finds_the_running_gateway_and_prints_csv()
     {
-        await using var fixture = await DemoFederationFixture.StartAsync();
-        await new NodeRunner(NodeConfiguration.Load(fixture.Layout.NodeConfiguration("ON")), TimeProvider.System).RunAsync(CancellationToken.None);
+        var fixture = demo.Federation;
 
         var (exitCode, output, error) = await ExternalProcess.RunFedAsync(
             Timeout, "query", "--data", fixture.Layout.Root, "--group-by", "gender", "--year", "2024", "--format", "csv");
@@ -88,7 +87,7 @@ public sealed class CommandLineTests
     [Fact]
     public async Task Fed_datasets_shows_each_table_mechanism_parameter_and_rho()
     {
-        await using var fixture = await DemoFederationFixture.StartAsync();
+        var fixture = demo.Federation;
 
         var (exitCode, output, error) = await ExternalProcess.RunFedAsync(Timeout, "datasets", "trafficking.victims.v1", "--data", fixture.Layout.Root);
 
@@ -102,8 +101,7 @@ public sealed class CommandLineTests
     [Fact]
     public async Task Fed_query_json_output_has_provenance_and_numbers_as_numbers()
     {
-        await using var fixture = await DemoFederationFixture.StartAsync();
-        await new NodeRunner(NodeConfiguration.Load(fixture.Layout.NodeConfiguration("NS")), TimeProvider.System).RunAsync(CancellationToken.None);
+        var fixture = demo.Federation;
 
         var (exitCode, output, error) = await ExternalProcess.RunFedAsync(Timeout, "query", "--data", fixture.Layout.Root, "--format", "json");
 
@@ -119,7 +117,7 @@ public sealed class CommandLineTests
     [Fact]
     public async Task Fed_query_that_no_table_covers_prints_the_refusal_and_the_tables()
     {
-        await using var fixture = await DemoFederationFixture.StartAsync();
+        var fixture = demo.Federation;
 
         var (exitCode, _, error) = await ExternalProcess.RunFedAsync(
             Timeout, "query", "--data", fixture.Layout.Root, "--group-by", "gender,exploitation_type");

@@ -160,7 +160,7 @@ public sealed class GatewayReplicaProcessTests(PostgresDatabase database) : ICla
         {
             var configuration = NodeConfiguration.Load(layout.NodeConfiguration(jurisdiction));
             expectedStatistics += configuration.StatisticsDatasets().Sum(d => d.ReferenceYears.Count);
-            var outbox = await (await Outbox.OpenAsync(NodeOutbox.StateDirectory(configuration), TimeProvider.System)).ListAsync();
+            var outbox = await (await Outbox.OpenAsync(NodeStateLayout.Of(configuration).Root, TimeProvider.System)).ListAsync();
             Assert.All(outbox, e => Assert.True(e.State == OutboxEntryState.Delivered, $"{jurisdiction}: {e.Kind} {e.SubmissionId} is {e.State}"));
             signed.AddRange(outbox.Select(e => (e.Kind, e.SubmissionId)));
         }

@@ -23,7 +23,7 @@ public sealed class NodeOutboxTests
         var failure = await Assert.ThrowsAsync<GatewayUnreachableException>(() => new NodeRunner(configuration, TimeProvider.System).RunAsync(CancellationToken.None));
 
         Assert.Contains("cannot be reached", failure.Message, StringComparison.Ordinal);
-        Assert.Empty(PrivacyLedger.Read(NodeRunner.PrivacyDirectory(configuration)));
+        Assert.Empty(PrivacyLedger.Read(NodeStateLayout.Of(configuration).Privacy));
         var listing = new StringWriter();
         await NodeOutboxCommand.WriteAsync(configuration, null, listing, CancellationToken.None);
         Assert.Contains("has no outbox yet", listing.ToString(), StringComparison.Ordinal);
@@ -89,9 +89,9 @@ public sealed class NodeOutboxTests
         Assert.All(report.Published, p => Assert.True(p.Reused));
         Assert.Equal(Enumerable.Range(0, years).Select(i => (ulong)i), report.Published.Select(p => p.Receipt.LeafIndex).Order());
         Assert.Equal(years, await CountStoredAsync(fixture, "NS"));
-        var outbox = await Outbox.OpenAsync(NodeOutbox.StateDirectory(configuration), TimeProvider.System);
+        var outbox = await Outbox.OpenAsync(NodeStateLayout.Of(configuration).Root, TimeProvider.System);
         Assert.All(await outbox.ListAsync(), e => Assert.Equal(OutboxEntryState.Delivered, e.State));
-        Assert.Equal(years, new ReleaseArchive(NodeOutbox.StateDirectory(configuration)).LoadReceipts().Count);
+        Assert.Equal(years, new ReleaseArchive(NodeStateLayout.Of(configuration).Root).LoadReceipts().Count);
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public sealed class NodeOutboxTests
         // The pending snapshot and capacity updates went first; the unchanged snapshot was not signed again.
         Assert.Null(report.SnapshotReceipt);
         Assert.Equal(0, report.ReadingsSent);
-        var outbox = await Outbox.OpenAsync(NodeOutbox.StateDirectory(configuration), TimeProvider.System);
+        var outbox = await Outbox.OpenAsync(NodeStateLayout.Of(configuration).Root, TimeProvider.System);
         var entries = await outbox.ListAsync();
         Assert.Equal(failure.Undelivered.Select(e => e.Id), entries.Select(e => e.Id));
         Assert.All(entries, e => Assert.Equal(OutboxEntryState.Delivered, e.State));

@@ -34,7 +34,7 @@ public sealed class NodePreviewCommandTests
 
         Assert.Equal(logBefore, await LogTreeAsync(channel));
         Assert.Empty(await StoredCellsAsync(channel, 2024));
-        Assert.Empty(PrivacyLedger.Read(NodeRunner.PrivacyDirectory(configuration)));
+        Assert.Empty(PrivacyLedger.Read(NodeStateLayout.Of(configuration).Privacy));
         Assert.False(Directory.Exists(Path.Combine(state, "releases")) && Directory.EnumerateFiles(Path.Combine(state, "releases")).Any());
         Assert.Equal(configuration.ReferenceYears, first.Select(r => r.Year));
         // The demo's years are all past their second (last) edition on the catalogue's calendar.
@@ -56,7 +56,7 @@ public sealed class NodePreviewCommandTests
         var previewed2024 = first.Single(r => r.Year == 2024).Cells;
         Assert.Equal(20, stored.Count);
         Assert.All(stored, cell => Assert.Equal(previewed2024["T1 " + cell.Key], cell.Value));
-        var ledger = PrivacyLedger.Read(NodeRunner.PrivacyDirectory(configuration));
+        var ledger = PrivacyLedger.Read(NodeStateLayout.Of(configuration).Privacy);
         Assert.Equal(first.Select(r => r.SubmissionId), ledger.Select(e => e.SubmissionId));
         Assert.All(ledger, e => Assert.Equal(new Rational(1, 4), e.Rho));
 
@@ -125,7 +125,7 @@ public sealed class NodePreviewCommandTests
             g => (g.GetProperty("source").GetString(), g.GetProperty("reason").GetString()), g => g.GetProperty("records").GetInt32());
         Assert.True(reasons[("cases", "BirthDate is after IdentificationDate")] >= 1);
         Assert.True(reasons[("cases", "IdentificationDate is missing")] >= 1);
-        Assert.Empty(PrivacyLedger.Read(NodeRunner.PrivacyDirectory(configuration)));
+        Assert.Empty(PrivacyLedger.Read(NodeStateLayout.Of(configuration).Privacy));
     }
 
     [Theory]

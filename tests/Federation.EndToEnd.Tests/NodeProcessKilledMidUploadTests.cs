@@ -100,7 +100,7 @@ public sealed class NodeProcessKilledMidUploadTests
         Assert.Contains("Statistics: The token endpoint https://127.0.0.1:", pending.Error, StringComparison.Ordinal);
         Assert.Contains("cannot be reached", pending.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("signed and sent", pending.Output, StringComparison.Ordinal);
-        Assert.Empty(PrivacyLedger.Read(NodeRunner.PrivacyDirectory(NodeConfiguration.Load(unreachable))));
+        Assert.Empty(PrivacyLedger.Read(NodeStateLayout.Of(NodeConfiguration.Load(unreachable)).Privacy));
         var status = await ExternalProcess.RunFedAsync(Timeout, "node", "status", "--config", unreachable, "--format", "json");
         Assert.True(status.ExitCode == NodeExitCodes.Pending, $"fed node status exited {status.ExitCode}: {status.Error}\n{status.Output}");
         var lastRun = JsonNode.Parse(status.Output)!["lastRun"]!;
@@ -151,7 +151,7 @@ public sealed class NodeProcessKilledMidUploadTests
             outbox.Select(e => e.State));
         Assert.Equal([outbox[0].SubmissionId], ReceiptsKept(configuration).Select(r => r.SubmissionId));
 
-        var ledger = PrivacyLedger.Read(NodeRunner.PrivacyDirectory(configuration));
+        var ledger = PrivacyLedger.Read(NodeStateLayout.Of(configuration).Privacy);
         Assert.Equal(outbox.Select(e => (e.ReferenceYear!.Value, e.SubmissionId)), ledger.Select(e => (e.ReferenceYear, e.SubmissionId)));
         return new KilledRun(outbox, ledger, killedAt);
     }
@@ -206,7 +206,7 @@ public sealed class NodeProcessKilledMidUploadTests
         }
 
         // Every receipt is kept as files, and each is signed by the gateway and proves its release is in the log.
-        var archive = new ReleaseArchive(NodeOutbox.StateDirectory(configuration));
+        var archive = new ReleaseArchive(NodeStateLayout.Of(configuration).Root);
         var receipts = ReceiptsKept(configuration);
         Assert.Equal(queued.Order(), receipts.Select(r => r.SubmissionId).Order());
         using var logKey = LogVerifierKey.Load(configuration.Resolve(configuration.Gateway.LogVerifierKey));
@@ -227,7 +227,7 @@ public sealed class NodeProcessKilledMidUploadTests
         }
 
         // The budget was charged once per year, by the killed run; the new one spent nothing.
-        var ledger = PrivacyLedger.Read(NodeRunner.PrivacyDirectory(configuration));
+        var ledger = PrivacyLedger.Read(NodeStateLayout.Of(configuration).Privacy);
         Assert.Equal(beforeKill.Ledger.Select(e => (e.ReferenceYear, e.SubmissionId, e.ChargedAt)), ledger.Select(e => (e.ReferenceYear, e.SubmissionId, e.ChargedAt)));
         Assert.Equal(years.Order(), ledger.Select(e => e.ReferenceYear).Order());
         return outbox;
@@ -235,10 +235,10 @@ public sealed class NodeProcessKilledMidUploadTests
 
     // The node's statistics releases in its outbox, in the order queued (a full run also queues its service directory).
     private static async Task<IReadOnlyList<OutboxEntry>> StatisticsInOutboxAsync(NodeConfiguration configuration) =>
-        [.. (await (await Outbox.OpenAsync(NodeOutbox.StateDirectory(configuration), TimeProvider.System)).ListAsync()).Where(e => e.Kind == OutboxEntryKind.Statistics)];
+        [.. (await (await Outbox.OpenAsync(NodeStateLayout.Of(configuration).Root, TimeProvider.System)).ListAsync()).Where(e => e.Kind == OutboxEntryKind.Statistics)];
 
     private static IReadOnlyList<Receipt> ReceiptsKept(NodeConfiguration configuration) =>
-        new ReleaseArchive(NodeOutbox.StateDirectory(configuration)).LoadReceipts();
+        new ReleaseArchive(NodeStateLayout.Of(configuration).Root).LoadReceipts();
 
     private static async Task<IReadOnlyList<string>> StoredSubmissionIdsAsync(DemoFederationFixture fixture) =>
         (await StoredSubmissionsAsync(fixture)).Select(s => s.Id).ToArray();

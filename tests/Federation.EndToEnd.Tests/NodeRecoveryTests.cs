@@ -20,7 +20,7 @@ public sealed class NodeRecoveryTests
         await using var fixture = await DemoFederationFixture.StartAsync();
         var path = fixture.Layout.NodeConfiguration("NS");
         var configuration = NodeConfiguration.Load(path);
-        var state = NodeOutbox.StateDirectory(configuration);
+        var state = NodeStateLayout.Of(configuration).Root;
         await RunOnceAsync(path);
         var first = new ReleaseArchive(state).LoadReceipts().OrderBy(r => r.ReferenceYear).ToArray();
 
@@ -70,7 +70,7 @@ public sealed class NodeRecoveryTests
         }
 
         var configuration = NodeConfiguration.Load(path);
-        var charged = PrivacyLedger.Read(NodeRunner.PrivacyDirectory(configuration));
+        var charged = PrivacyLedger.Read(NodeStateLayout.Of(configuration).Privacy);
         Assert.Equal(years.Count, charged.Count);
         var preview = await FedAsync("node", "preview", "--config", path);
         Assert.Equal(years.Count, CountOccurrences(preview, "refused earlier, will be re-signed"));
@@ -97,8 +97,8 @@ public sealed class NodeRecoveryTests
 
         Assert.Contains($"Statistics: 0 release(s) signed and sent, {years.Count} refused earlier and signed again", published, StringComparison.Ordinal);
         Assert.Equal(years.Count, await NodeOutboxTests.CountStoredAsync(fixture, "NS"));
-        Assert.Equal(charged.Select(e => e.SubmissionId), PrivacyLedger.Read(NodeRunner.PrivacyDirectory(configuration)).Select(e => e.SubmissionId));
-        var outbox = await Outbox.OpenAsync(NodeOutbox.StateDirectory(configuration), TimeProvider.System);
+        Assert.Equal(charged.Select(e => e.SubmissionId), PrivacyLedger.Read(NodeStateLayout.Of(configuration).Privacy).Select(e => e.SubmissionId));
+        var outbox = await Outbox.OpenAsync(NodeStateLayout.Of(configuration).Root, TimeProvider.System);
         var entries = await outbox.ListAsync(OutboxEntryState.Delivered);
         Assert.Equal(charged.Select(e => e.SubmissionId).Order(), entries.Where(e => e.Kind == OutboxEntryKind.Statistics).Select(e => e.SubmissionId).Order());
         Assert.Equal(years.Count, (await outbox.ListAsync(OutboxEntryState.Failed)).Count(e => e.Kind == OutboxEntryKind.Statistics));

@@ -11,7 +11,7 @@ public sealed class NodeRestoreTests
     {
         await using var fixture = await DemoFederationFixture.StartAsync();
         var configuration = NodeConfiguration.Load(fixture.Layout.NodeConfiguration("NS"));
-        var state = NodeOutbox.StateDirectory(configuration);
+        var state = NodeStateLayout.Of(configuration).Root;
         var first = await new NodeRunner(configuration, TimeProvider.System).RunAsync(CancellationToken.None);
 
         // The backup predates that run: the outbox, ledger and receipts are gone; the keys are kept.

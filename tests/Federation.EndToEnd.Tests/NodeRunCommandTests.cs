@@ -26,7 +26,7 @@ public sealed class NodeRunCommandTests
         Assert.Contains($"Statistics: {configuration.ReferenceYears.Count} release(s) signed and sent, 0 refused earlier and signed again, 0 left pending earlier and sent, 0 unchanged", output, StringComparison.Ordinal);
         Assert.Contains("Service directory: ", output, StringComparison.Ordinal);
         Assert.Contains("Run 1 finished", output, StringComparison.Ordinal);
-        var receipts = Directory.GetFiles(Path.Combine(configuration.Resolve(configuration.StateDirectory), "receipts"), "*.json");
+        var receipts = Directory.GetFiles(NodeStateLayout.Of(configuration).Receipts, "*.json");
         Assert.Equal(configuration.ReferenceYears.Count, receipts.Length);
 
         var (againExit, again, againError) = await ExternalProcess.RunFedAsync(Timeout, "node", "run", "--config", path, "--once");
@@ -34,7 +34,7 @@ public sealed class NodeRunCommandTests
         Assert.True(againExit == 0, $"second fed node run exited {againExit}: {againError}\n{again}");
         Assert.Contains($"Statistics: 0 release(s) signed and sent, 0 refused earlier and signed again, 0 left pending earlier and sent, {configuration.ReferenceYears.Count} unchanged and delivered earlier (not sent again)", again, StringComparison.Ordinal);
         Assert.Contains("snapshot unchanged since the last one accepted, not sent", again, StringComparison.Ordinal);
-        Assert.Equal(receipts.Order(), Directory.GetFiles(Path.Combine(configuration.Resolve(configuration.StateDirectory), "receipts"), "*.json").Order());
+        Assert.Equal(receipts.Order(), Directory.GetFiles(NodeStateLayout.Of(configuration).Receipts, "*.json").Order());
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class NodeRunCommandTests
         Assert.False(host.Services.GetServices<IHostedService>().OfType<BackgroundService>().Single().ExecuteTask!.IsCompleted);
         Assert.Equal(
             startup.Configuration.ReferenceYears.Count,
-            Directory.GetFiles(Path.Combine(startup.Configuration.Resolve(startup.Configuration.StateDirectory), "receipts"), "*.json").Length);
+            Directory.GetFiles(NodeStateLayout.Of(startup.Configuration).Receipts, "*.json").Length);
         await host.StopAsync();
     }
 

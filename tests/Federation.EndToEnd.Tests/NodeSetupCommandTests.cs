@@ -52,7 +52,7 @@ public sealed class NodeSetupCommandTests
         var run = await FedAsync("node", "run", "--config", nodeJson, "--once");
 
         var configuration = NodeConfiguration.Load(nodeJson);
-        Assert.Equal(state, NodeOutbox.StateDirectory(configuration));
+        Assert.Equal(state, NodeStateLayout.Of(configuration).Root);
         var outbox = await Outbox.OpenAsync(state, TimeProvider.System);
         var entries = await outbox.ListAsync();
         Assert.NotEmpty(entries);
@@ -160,8 +160,8 @@ public sealed class NodeSetupCommandTests
     /// <summary>The node's privacy ledger has no entry and its outbox no envelope.</summary>
     private static async Task AssertNothingSignedOrChargedAsync(NodeConfiguration configuration)
     {
-        Assert.Empty(PrivacyLedger.Read(NodeRunner.PrivacyDirectory(configuration)));
-        var outbox = await Outbox.OpenExistingAsync(NodeOutbox.StateDirectory(configuration), TimeProvider.System);
+        Assert.Empty(PrivacyLedger.Read(NodeStateLayout.Of(configuration).Privacy));
+        var outbox = await Outbox.OpenExistingAsync(NodeStateLayout.Of(configuration).Root, TimeProvider.System);
         Assert.Empty(outbox is null ? [] : await outbox.ListAsync());
     }
 

@@ -4,12 +4,12 @@ using Grpc.Health.V1;
 
 namespace Federation.Gateway.Tests;
 
-public sealed class CatalogAndHealthTests
+public sealed class CatalogAndHealthTests(SharedGateway shared) : IClassFixture<SharedGateway>
 {
     [Fact]
     public async Task ListDatasets_names_the_victims_dataset()
     {
-        await using var gateway = await GatewayFixture.StartAsync();
+        var gateway = shared.Gateway;
 
         var response = await gateway.Catalog.ListDatasetsAsync(new ListDatasetsRequest());
 
@@ -19,7 +19,7 @@ public sealed class CatalogAndHealthTests
     [Fact]
     public async Task DescribeDataset_publishes_dimensions_tables_protection_and_publication_calendar()
     {
-        await using var gateway = await GatewayFixture.StartAsync();
+        var gateway = shared.Gateway;
 
         var dataset = (await gateway.Catalog.DescribeDatasetAsync(new DescribeDatasetRequest { DatasetId = "trafficking.victims.v1" })).Dataset;
 
@@ -38,7 +38,7 @@ public sealed class CatalogAndHealthTests
     [Fact]
     public async Task DescribeDataset_of_an_unknown_dataset_is_not_found()
     {
-        await using var gateway = await GatewayFixture.StartAsync();
+        var gateway = shared.Gateway;
 
         await RefusalAssert.RefusedAsync(StatusCode.NotFound, "dataset_id", async () =>
             await gateway.Catalog.DescribeDatasetAsync(new DescribeDatasetRequest { DatasetId = "nope" }));
@@ -47,7 +47,7 @@ public sealed class CatalogAndHealthTests
     [Fact]
     public async Task Health_reports_serving()
     {
-        await using var gateway = await GatewayFixture.StartAsync();
+        var gateway = shared.Gateway;
 
         var response = await new Health.HealthClient(gateway.Channel).CheckAsync(new HealthCheckRequest());
 

@@ -18,7 +18,7 @@ namespace Federation.Gateway.Tests;
 /// payloads and signatures, certificates of another root, another province's data and oversized messages are also
 /// covered in <see cref="SubmitTests"/>.)
 /// </summary>
-public sealed class SecurityTests
+public sealed class SecurityTests(SharedGateway shared) : IClassFixture<SharedGateway>
 {
     private static readonly int LastYear = DateTime.UtcNow.Year - 1;
     private static readonly QueryRequest s_query = new() { DatasetId = "trafficking.victims.v1" };
@@ -286,7 +286,7 @@ public sealed class SecurityTests
     [Fact]
     public async Task A_query_for_every_year_from_1900_to_9999_is_refused_before_any_work()
     {
-        await using var gateway = await GatewayFixture.StartAsync();
+        var gateway = shared.Gateway;
         await gateway.Analyst.GetAccessTokenAsync(); // the deadline below is for the refusal, not for getting a token
         var hostile = new QueryRequest
         {
@@ -330,7 +330,7 @@ public sealed class SecurityTests
     [Fact]
     public async Task An_oversized_string_and_an_overlong_list_are_refused_naming_each_field()
     {
-        await using var gateway = await GatewayFixture.StartAsync();
+        var gateway = shared.Gateway;
         await gateway.Analyst.GetAccessTokenAsync();
         var query = new QueryRequest { DatasetId = new string('x', 100_000) };
         query.Jurisdictions.AddRange(Enumerable.Repeat("ON", 1_000));
@@ -345,7 +345,7 @@ public sealed class SecurityTests
     [Fact]
     public async Task An_invalid_timestamp_or_duration_is_invalid_argument_not_internal()
     {
-        await using var gateway = await GatewayFixture.StartAsync();
+        var gateway = shared.Gateway;
 
         await gateway.Analyst.GetAccessTokenAsync();
         await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, "as_of_time", async () => await gateway.Queries.QueryAsync(
@@ -359,7 +359,7 @@ public sealed class SecurityTests
     [Fact]
     public async Task The_request_limits_are_published_in_DescribeDataset()
     {
-        await using var gateway = await GatewayFixture.StartAsync();
+        var gateway = shared.Gateway;
 
         var limits = (await gateway.Catalog.DescribeDatasetAsync(new DescribeDatasetRequest { DatasetId = "trafficking.victims.v1" })).Limits;
 

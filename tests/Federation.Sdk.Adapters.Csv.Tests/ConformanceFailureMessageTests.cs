@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Federation.Sdk.Hosting;
 using Federation.Sdk.Records;
+using Federation.Sdk.Synthetic;
 using Federation.Sdk.Testing;
 using Xunit.Sdk;
 

@@ -1,7 +1,7 @@
 using Federation.Sdk.Catalog;
 using Federation.Sdk.Hosting;
 using Federation.Sdk.Records;
-using Federation.Sdk.Testing;
+using Federation.Sdk.Synthetic;
 using Microsoft.Extensions.Options;
 
 namespace Federation.Sdk.Adapters.Csv.Tests;

@@ -1,4 +1,5 @@
 using Federation.Sdk.Hosting;
+using Federation.Sdk.Synthetic;
 using Federation.Sdk.Testing;
 
 namespace Federation.Sdk.Adapters.Csv.Tests;

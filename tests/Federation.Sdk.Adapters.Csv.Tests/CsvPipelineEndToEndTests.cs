@@ -2,6 +2,7 @@ using Federation.Sdk.Catalog;
 using Federation.Sdk.Pipeline;
 using Federation.Sdk.Privacy;
 using Federation.Sdk.Protection;
+using Federation.Sdk.Synthetic;
 
 namespace Federation.Sdk.Adapters.Csv.Tests;
 
@@ -50,7 +51,7 @@ public class CsvPipelineEndToEndTests
     public async Task Protected_submission_from_csv_declares_the_catalogue_policy_and_passes_the_gateway_rules()
     {
         using var file = TempCsv.Empty();
-        Federation.Sdk.Testing.SyntheticCaseData.WriteCsv(file.Path, "NS", [2023], seed: 3);
+        SyntheticCaseData.WriteCsv(file.Path, "NS", [2023], seed: 3);
         var dataset = DatasetCatalog.Default.Get("trafficking.victims.v1");
         var pipeline = new StatisticsPipeline(dataset, new PolicyNoise(dataset.Protection, new SeededRandomBitSource(3)), TimeProvider.System);
 

@@ -1,7 +1,7 @@
 using Federation.Contracts.V1;
 using Federation.Sdk.Catalog;
 using Federation.Sdk.ServiceDirectory;
-using Federation.Sdk.Testing;
+using Federation.Sdk.Synthetic;
 
 namespace Federation.Sdk.Adapters.Csv.Tests;
 

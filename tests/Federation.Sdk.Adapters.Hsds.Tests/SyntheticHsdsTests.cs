@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Federation.Sdk.Testing;
+using Federation.Sdk.Synthetic;
 using Json.Schema;
 
 namespace Federation.Sdk.Adapters.Hsds.Tests;

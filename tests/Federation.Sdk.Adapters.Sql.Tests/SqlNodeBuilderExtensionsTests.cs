@@ -1,6 +1,6 @@
 using Federation.Sdk.Hosting;
 using Federation.Sdk.Records;
-using Federation.Sdk.Testing;
+using Federation.Sdk.Synthetic;
 using Federation.Testing.Postgres;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;

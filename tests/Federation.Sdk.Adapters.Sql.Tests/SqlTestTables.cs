@@ -1,6 +1,6 @@
 using System.Data.Common;
 using System.Text;
-using Federation.Sdk.Testing;
+using Federation.Sdk.Synthetic;
 using Microsoft.Extensions.Configuration;
 
 namespace Federation.Sdk.Adapters.Sql.Tests;

@@ -6,32 +6,26 @@ namespace Federation.Sdk.Publishing;
 /// <summary>
 /// The node's receipts as files, for people and for <c>fed log verify</c>: every receipt the gateway signed, written
 /// atomically (temporary file, then rename) and named by its submission id, so writing one again changes nothing. The
-/// node's <see cref="Outbox"/> is the record of what was signed, sent and acknowledged; before it existed, nodes kept
-/// their last signed envelope per dataset and reference year here (<c>releases/</c>), still read by
-/// <see cref="FindLastEnvelope"/>.
+/// node's <see cref="Outbox"/> is the record of what was signed, sent and acknowledged.
 /// </summary>
 public sealed class ReleaseArchive
 {
+    /// <summary>The folder of the receipts, under the archive's folder.</summary>
+    public const string ReceiptsFolder = "receipts";
+
     private readonly string _directory;
 
     public ReleaseArchive(string directory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         _directory = directory;
-        Directory.CreateDirectory(Path.Combine(_directory, "receipts"));
-    }
-
-    /// <summary>The last envelope a node signed for a dataset and year before it had an outbox, or null.</summary>
-    public SignedEnvelope? FindLastEnvelope(string datasetId, int referenceYear)
-    {
-        var path = EnvelopePath(datasetId, referenceYear);
-        return File.Exists(path) ? SignedEnvelope.Parser.ParseFrom(File.ReadAllBytes(path)) : null;
+        Directory.CreateDirectory(Path.Combine(_directory, ReceiptsFolder));
     }
 
     /// <summary>Keeps a receipt as JSON (protobuf JSON form), named by its submission id.</summary>
     public string SaveReceipt(Receipt receipt)
     {
-        var path = Path.Combine(_directory, "receipts", $"{receipt.DatasetId}_{receipt.ReferenceYear}_{receipt.SubmissionId}.json");
+        var path = Path.Combine(_directory, ReceiptsFolder, $"{receipt.DatasetId}_{receipt.ReferenceYear}_{receipt.SubmissionId}.json");
         WriteAtomically(path, System.Text.Encoding.UTF8.GetBytes(JsonFormatter.Default.Format(receipt) + Environment.NewLine));
         return path;
     }
@@ -54,7 +48,7 @@ public sealed class ReleaseArchive
     public (byte[] SignedReceipt, byte[] Signature)? FindReceiptSignature(Receipt receipt)
     {
         ArgumentNullException.ThrowIfNull(receipt);
-        var stem = Path.Combine(_directory, "receipts", $"{receipt.DatasetId}_{receipt.ReferenceYear}_{receipt.SubmissionId}");
+        var stem = Path.Combine(_directory, ReceiptsFolder, $"{receipt.DatasetId}_{receipt.ReferenceYear}_{receipt.SubmissionId}");
         return File.Exists(stem + ".receipt") && File.Exists(stem + ".receipt.p7s")
             ? (File.ReadAllBytes(stem + ".receipt"), File.ReadAllBytes(stem + ".receipt.p7s"))
             : null;
@@ -62,13 +56,10 @@ public sealed class ReleaseArchive
 
     /// <summary>Every receipt kept, oldest first by time received.</summary>
     public IReadOnlyList<Receipt> LoadReceipts() =>
-        Directory.EnumerateFiles(Path.Combine(_directory, "receipts"), "*.json")
+        Directory.EnumerateFiles(Path.Combine(_directory, ReceiptsFolder), "*.json")
             .Select(f => Receipt.Parser.ParseJson(File.ReadAllText(f)))
             .OrderBy(r => r.ReceivedAt?.ToDateTimeOffset())
             .ToArray();
-
-    private string EnvelopePath(string datasetId, int referenceYear) =>
-        Path.Combine(_directory, "releases", $"{datasetId}_{referenceYear}.envelope");
 
     private static void WriteAtomically(string path, byte[] bytes)
     {

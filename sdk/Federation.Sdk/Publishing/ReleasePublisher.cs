@@ -21,16 +21,11 @@ public sealed class ReleasePublisher
     private readonly X509Certificate2 _signer;
     private readonly OutboxUploader _uploader;
     private readonly TimeProvider _timeProvider;
-    private readonly ReleaseArchive? _earlierArchive;
 
     /// <param name="signer">The node's signing certificate with its private key.</param>
     /// <param name="uploader">The uploader of the node's outbox (one per run).</param>
     /// <param name="timeProvider">The clock of the signing time.</param>
-    /// <param name="earlierArchive">
-    /// The archive where nodes kept their last envelopes before the outbox: consulted for a dataset and year the
-    /// outbox has never held, so a node upgraded in place does not sign its unchanged releases again.
-    /// </param>
-    public ReleasePublisher(X509Certificate2 signer, OutboxUploader uploader, TimeProvider timeProvider, ReleaseArchive? earlierArchive = null)
+    public ReleasePublisher(X509Certificate2 signer, OutboxUploader uploader, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(signer);
         ArgumentNullException.ThrowIfNull(uploader);
@@ -38,7 +33,6 @@ public sealed class ReleasePublisher
         _signer = signer;
         _uploader = uploader;
         _timeProvider = timeProvider;
-        _earlierArchive = earlierArchive;
     }
 
     /// <summary>
@@ -55,12 +49,7 @@ public sealed class ReleasePublisher
             return new QueuedRelease(latest, Reused: true, Resigned: false);
         }
 
-        var candidate = latest switch
-        {
-            null => _earlierArchive?.FindLastEnvelope(submission.DatasetId, submission.ReferenceYear),
-            { State: OutboxEntryState.Failed } => null,
-            _ => latest.Envelope,
-        };
+        var candidate = latest is { State: OutboxEntryState.Failed } ? null : latest?.Envelope;
         var reused = candidate is not null && SameContent(candidate, submission);
         var envelope = reused ? candidate! : Sign(submission);
         var entry = await outbox.AddAsync(OutboxEntryKind.Statistics, submission.DatasetId, submission.ReferenceYear, envelope, cancellationToken);

@@ -60,12 +60,12 @@ public sealed class DirectoryPublisher
     }
 
     /// <summary>
-    /// Signs and queues a snapshot unless it equals the newest snapshot queued (pending or delivered), or, when the
-    /// outbox has none, <paramref name="sentBeforeOutbox"/>; returns the new entry, or null when unchanged. A snapshot
-    /// equal to the newest one, refused for its data, is not signed again: that failed entry is returned.
+    /// Signs and queues a snapshot unless it equals the newest snapshot queued (pending or delivered); returns the new
+    /// entry, or null when unchanged. A snapshot equal to the newest one, refused for its data, is not signed again:
+    /// that failed entry is returned.
     /// </summary>
     public async Task<OutboxEntry?> QueueSnapshotAsync(
-        string jurisdiction, string nodeId, DirectorySnapshot snapshot, DirectorySnapshot? sentBeforeOutbox = null, CancellationToken cancellationToken = default)
+        string jurisdiction, string nodeId, DirectorySnapshot snapshot, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var latest = await _uploader.Outbox.FindLatestAsync(OutboxEntryKind.DirectorySnapshot, cancellationToken: cancellationToken);
@@ -74,7 +74,7 @@ public sealed class DirectoryPublisher
             return latest;
         }
 
-        var previous = await LastQueuedSnapshotAsync(_uploader.Outbox, sentBeforeOutbox, cancellationToken);
+        var previous = await LastQueuedSnapshotAsync(_uploader.Outbox, cancellationToken);
         return snapshot.Equals(previous)
             ? null
             : await _uploader.Outbox.AddAsync(
@@ -82,17 +82,15 @@ public sealed class DirectoryPublisher
     }
 
     /// <summary>
-    /// The snapshot a new one is compared with: the newest queued (pending or delivered) in <paramref name="outbox"/>, or,
-    /// when it has none, <paramref name="sentBeforeOutbox"/>; null after a refusal (the next snapshot is signed again).
+    /// The snapshot a new one is compared with: the newest queued (pending or delivered) in <paramref name="outbox"/>;
+    /// null when there is none, or after a refusal (the next snapshot is signed again).
     /// </summary>
-    public static async Task<DirectorySnapshot?> LastQueuedSnapshotAsync(
-        Outbox? outbox, DirectorySnapshot? sentBeforeOutbox, CancellationToken cancellationToken = default)
+    public static async Task<DirectorySnapshot?> LastQueuedSnapshotAsync(Outbox? outbox, CancellationToken cancellationToken = default)
     {
         var latest = outbox is null ? null : await outbox.FindLatestAsync(OutboxEntryKind.DirectorySnapshot, cancellationToken: cancellationToken);
         return latest switch
         {
-            null => sentBeforeOutbox,
-            { State: OutboxEntryState.Failed } => null,
+            null or { State: OutboxEntryState.Failed } => null,
             _ => DirectoryRelease.Parser.ParseFrom(latest.Envelope.Submission).Snapshot,
         };
     }

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Federation.Sdk.Testing;
+using Federation.Sdk.Synthetic;
 
 namespace Federation.Samples.JsonLinesAdapter.Tests;
 

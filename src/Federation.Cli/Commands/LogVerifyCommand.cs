@@ -89,9 +89,9 @@ internal static class LogVerifyCommand
     private static VerifyTarget ForNode(string configPath, string? stateFile)
     {
         var configuration = NodeConfiguration.Load(configPath);
-        var stateDirectory = configuration.Resolve(configuration.StateDirectory);
-        var receipts = Directory.Exists(Path.Combine(stateDirectory, "receipts"))
-            ? new ReleaseArchive(stateDirectory).LoadReceipts().Select(r => new HeldReceipt(configuration.NodeId, r)).ToArray()
+        var state = NodeStateLayout.Of(configuration);
+        var receipts = Directory.Exists(state.Receipts)
+            ? new ReleaseArchive(state.Root).LoadReceipts().Select(r => new HeldReceipt(configuration.NodeId, r)).ToArray()
             : [];
         var key = LogVerifierKey.Load(configuration.Resolve(configuration.Gateway.LogVerifierKey));
         var connection = NodeGatewayConnection.Open(configuration, TimeProvider.System);
@@ -100,7 +100,7 @@ internal static class LogVerifyCommand
             connection.Channel,
             key,
             FederationTrust.FromPemFile(configuration.Resolve(configuration.Gateway.TrustRoot)),
-            stateFile ?? Path.Combine(stateDirectory, "log", "last-verified-checkpoint.json"),
+            stateFile ?? state.LastVerifiedCheckpointFile,
             receipts,
             CanQuery: false,
             connection);
@@ -129,9 +129,10 @@ internal static class LogVerifyCommand
         {
             foreach (var node in Directory.EnumerateDirectories(nodes).Order(StringComparer.Ordinal))
             {
-                if (Directory.Exists(Path.Combine(node, "state", "receipts")))
+                var state = new NodeStateLayout(Path.Combine(node, "state"));
+                if (Directory.Exists(state.Receipts))
                 {
-                    receipts.AddRange(new ReleaseArchive(Path.Combine(node, "state")).LoadReceipts().Select(r => new HeldReceipt(Path.GetFileName(node), r)));
+                    receipts.AddRange(new ReleaseArchive(state.Root).LoadReceipts().Select(r => new HeldReceipt(Path.GetFileName(node), r)));
                 }
             }
         }

@@ -148,7 +148,7 @@ internal static class NodeCommand
             return;
         }
 
-        var directory = NodeRunner.PrivacyDirectory(configuration);
+        var directory = NodeStateLayout.Of(configuration).Privacy;
         var entries = PrivacyLedger.Read(directory).Where(e => e.DatasetId == dataset.Id).ToArray();
         output.WriteLine($"Budget: rho {policy.BudgetRho} per reference year; one release costs rho {policy.ReleaseRho}. Ledger: {Path.Combine(directory, PrivacyLedger.FileName)}");
         var years = entries.Select(e => e.ReferenceYear).Concat(node.ReferenceYears).Distinct().Order().ToArray();

@@ -36,7 +36,7 @@ internal static class NodeOutboxCommand
 
     internal static async Task WriteAsync(NodeConfiguration configuration, OutboxEntryState? state, TextWriter output, CancellationToken cancellationToken)
     {
-        var stateDirectory = NodeOutbox.StateDirectory(configuration);
+        var stateDirectory = NodeStateLayout.Of(configuration).Root;
         var outbox = await Outbox.OpenExistingAsync(stateDirectory, TimeProvider.System, cancellationToken);
         if (outbox is null)
         {

@@ -90,7 +90,7 @@ internal sealed record NodeStatusDocument(
 
     public static async Task<NodeStatusDocument> ReadAsync(NodeConfiguration configuration, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        var stateDirectory = NodeOutbox.StateDirectory(configuration);
+        var stateDirectory = NodeStateLayout.Of(configuration).Root;
         var outbox = await Federation.Sdk.Publishing.Outbox.OpenExistingAsync(stateDirectory, timeProvider, cancellationToken);
         var entries = outbox is null ? [] : await outbox.ListAsync(cancellationToken: cancellationToken);
         var pending = entries.Where(e => e.State == OutboxEntryState.Pending).ToArray();
@@ -121,7 +121,7 @@ internal sealed record NodeStatusDocument(
 
     private static StatusBudget[] Budgets(NodeConfiguration configuration)
     {
-        var ledger = PrivacyLedger.Read(NodeRunner.PrivacyDirectory(configuration));
+        var ledger = PrivacyLedger.Read(NodeStateLayout.Of(configuration).Privacy);
         return [.. configuration.StatisticsDatasets().SelectMany(node =>
         {
             var dataset = configuration.Catalog().Get(node.DatasetId);

@@ -5,7 +5,7 @@ using Federation.Node;
 using Federation.Node.Setup;
 using Federation.Sdk.Catalog;
 using Federation.Sdk.Identity;
-using Federation.Sdk.Testing;
+using Federation.Sdk.Synthetic;
 using Federation.Sdk.Transparency;
 using Federation.Sdk.Trust;
 using Microsoft.Extensions.DependencyInjection;

@@ -26,6 +26,10 @@ public static class NodeHost
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(timeProvider);
         builder.Services.AddSingleton<NodeHostStatus>();
+
+        // The runners read the sources the start-up check made (plug-ins loaded once, every adapter's options checked).
+        builder.Services.AddSingleton(s => new NodeRunner(startup.Configuration, s.GetRequiredService<TimeProvider>(), startup.Sources));
+        builder.Services.AddSingleton(s => new DirectoryRunner(startup.Configuration, s.GetRequiredService<TimeProvider>(), startup.Sources));
         startup.Configuration.Telemetry?.AddTo(builder.Services, startup.Configuration);
         builder.Services.AddHostedService<NodeHostService>();
         ConfigureLogging(builder.Logging);

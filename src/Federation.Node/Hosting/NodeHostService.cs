@@ -19,6 +19,8 @@ namespace Federation.Node.Hosting;
 /// </summary>
 internal sealed partial class NodeHostService(
     NodeStartup startup,
+    NodeRunner statistics,
+    DirectoryRunner directory,
     NodeHostSettings settings,
     NodeHostStatus status,
     TimeProvider timeProvider,
@@ -135,7 +137,7 @@ internal sealed partial class NodeHostService(
     /// <summary>Keeps what the run did in the state folder, for `fed node status` and monitoring.</summary>
     private async Task RecordAsync(RunTally tally, DateTimeOffset started, int exitCode, IReadOnlyList<OutboxEntry> undelivered, CancellationToken cancellationToken)
     {
-        var stateDirectory = NodeOutbox.StateDirectory(Configuration);
+        var stateDirectory = NodeStateLayout.Of(Configuration).Root;
         var outbox = await Outbox.OpenExistingAsync(stateDirectory, timeProvider, cancellationToken);
         var pending = outbox is null ? 0 : (await outbox.ListAsync(OutboxEntryState.Pending, cancellationToken)).Count;
         new NodeRunRecord(
@@ -192,11 +194,11 @@ internal sealed partial class NodeHostService(
 
     private async Task RunStatisticsAsync(RunTally tally, CancellationToken cancellationToken)
     {
-        var report = await new NodeRunner(Configuration, timeProvider, startup.Sources).RunAsync(cancellationToken);
+        var report = await statistics.RunAsync(cancellationToken);
         tally.Published.AddRange(report.Published);
         var pipeline = report.Pipeline;
         LogRecordsRead(pipeline.RecordsRead, pipeline.RecordsAccepted, pipeline.RecordsOutOfScope, pipeline.Quarantined.Count, report.QuarantineReportPath);
-        var receipts = Path.Combine(Configuration.Resolve(Configuration.StateDirectory), "receipts");
+        var receipts = NodeStateLayout.Of(Configuration).Receipts;
         var (signed, resigned) = (tally.Count(ReleaseDelivery.SignedAndSent), tally.Count(ReleaseDelivery.Resigned));
         var (resent, alreadyDelivered) = (tally.Count(ReleaseDelivery.Resent), tally.Count(ReleaseDelivery.AlreadyDelivered));
         LogReleasesSent(signed, resigned, resent, alreadyDelivered, receipts);
@@ -229,7 +231,7 @@ internal sealed partial class NodeHostService(
 
     private async Task RunDirectoryAsync(RunTally tally, CancellationToken cancellationToken)
     {
-        var report = await new DirectoryRunner(Configuration, timeProvider, startup.Sources).RunAsync(cancellationToken);
+        var report = await directory.RunAsync(cancellationToken);
         tally.DirectoryReleasesSent += (report.SnapshotReceipt is null ? 0 : 1) + report.CapacityReceipts.Count;
         var snapshot = report.SnapshotReceipt is { } receipt
             ? $"sent as revision {receipt.SnapshotRevision} (receipt {receipt.ReleaseId})"

@@ -1,4 +1,4 @@
-namespace Federation.Sdk.Testing;
+namespace Federation.Sdk.Synthetic;
 
 /// <summary>
 /// Draws synthetic victims with the published profile: mostly women and girls, mostly 18-24, about one third

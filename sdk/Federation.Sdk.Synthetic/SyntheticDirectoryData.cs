@@ -1,7 +1,7 @@
 using System.Globalization;
 using Federation.Sdk.Catalog;
 
-namespace Federation.Sdk.Testing;
+namespace Federation.Sdk.Synthetic;
 
 /// <summary>
 /// Synthetic service directories shaped by <see cref="ServiceCalibration"/>: a <see cref="SyntheticDirectory"/> to

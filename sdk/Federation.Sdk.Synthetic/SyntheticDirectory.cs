@@ -1,4 +1,4 @@
-namespace Federation.Sdk.Testing;
+namespace Federation.Sdk.Synthetic;
 
 /// <summary>
 /// A synthetic service directory of one jurisdiction as rows of a directory export (<see cref="SyntheticDirectoryRow"/>),

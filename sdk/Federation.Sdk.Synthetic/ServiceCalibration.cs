@@ -1,4 +1,4 @@
-namespace Federation.Sdk.Testing;
+namespace Federation.Sdk.Synthetic;
 
 /// <summary>
 /// The shape of synthetic service directories, from published figures (shared/domain/calibration.md): 560

@@ -3,7 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Federation.Sdk.ServiceDirectory;
 
-namespace Federation.Sdk.Testing;
+namespace Federation.Sdk.Synthetic;
 
 /// <summary>
 /// Writes a <see cref="SyntheticDirectory"/> as Open Referral HSDS 3.1 JSON, as an HSDS API's

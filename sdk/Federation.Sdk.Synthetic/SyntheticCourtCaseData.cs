@@ -1,7 +1,7 @@
 using System.Globalization;
 using Federation.Sdk.Catalog;
 
-namespace Federation.Sdk.Testing;
+namespace Federation.Sdk.Synthetic;
 
 /// <summary>
 /// Synthetic adult criminal court cases with a human trafficking charge (trafficking.prosecutions.v1), in the CSV

@@ -1,4 +1,4 @@
-namespace Federation.Sdk.Testing;
+namespace Federation.Sdk.Synthetic;
 
 /// <summary>
 /// One row of a synthetic directory export: a service offered at a location, each column's text as an export holds

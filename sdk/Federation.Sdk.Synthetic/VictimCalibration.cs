@@ -1,4 +1,4 @@
-namespace Federation.Sdk.Testing;
+namespace Federation.Sdk.Synthetic;
 
 /// <summary>
 /// How many victims a synthetic jurisdiction identifies in a year, shaped on the published police-reported figures

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Federation.Sdk.Testing;
+namespace Federation.Sdk.Synthetic;
 
 /// <summary>Writes the synthetic exports as the CSV adapter reads them: UTF-8 without BOM, CRLF, RFC 4180 quoting.</summary>
 internal static class CsvText

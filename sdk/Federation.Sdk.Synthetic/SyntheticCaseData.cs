@@ -1,6 +1,6 @@
 using Federation.Sdk.Catalog;
 
-namespace Federation.Sdk.Testing;
+namespace Federation.Sdk.Synthetic;
 
 /// <summary>
 /// Synthetic case exports shaped like Canada's published figures, for demos and tests. Fake names and birth dates,

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Federation.Sdk.Testing;
+namespace Federation.Sdk.Synthetic;
 
 /// <summary>
 /// One synthetic case, with its fields as a case export holds them: codes in the CSV adapter's vocabulary, list

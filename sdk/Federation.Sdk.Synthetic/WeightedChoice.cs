@@ -1,4 +1,4 @@
-namespace Federation.Sdk.Testing;
+namespace Federation.Sdk.Synthetic;
 
 /// <summary>Picks a value with probability proportional to its weight.</summary>
 internal static class WeightedChoice
