@@ -136,7 +136,7 @@ public sealed class ReleaseAttackTests(ReleaseAttackTests.SharedGateway shared) 
     public async Task A_release_declaring_random_rounding_is_refused_where_the_catalogue_requires_noise(string datasetId)
     {
         var submission = Release(datasetId, "ON");
-        submission.Protection = new ProtectionPolicy { Mechanism = ProtectionMechanism.RandomRounding, RoundingBase = 5 };
+        submission.Protection = new Contracts.V1.ProtectionPolicy { Mechanism = ProtectionMechanism.RandomRounding, RoundingBase = 5 };
 
         await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, "submission.protection.mechanism", () =>
             Gateway.SubmitAsync(TestSubmissions.Sign(submission, Gateway.Federation.Node("ON"))));
