@@ -19,7 +19,7 @@ internal static class NodeValidateCommand
         var command = new Command(
             "validate",
             "Check the node's identity (its certificate against its key, jurisdiction, node id, validity and the federation root, and with the gateway "
-            + "when it can be reached, that it is not revoked), then read the node's case records (and its service directory, when configured) through the pipeline's validation and list every record a run "
+            + "when it can be reached, that it is not revoked), then read the node's records of every dataset (and its service directory, when configured) through the pipeline's validation and list every record a run "
             + "would quarantine, with its location and reason. Sends nothing and spends no privacy budget. "
             + $"Exit code 0: nothing quarantined; {QuarantinedExitCode}: records quarantined; 2: a setting, the identity or a source cannot be used (the message names it).")
         {
