@@ -115,12 +115,12 @@ public sealed class CommandLineTests
         Assert.Equal(6, rows.GetArrayLength());
         Assert.All(rows.EnumerateArray(), r => Assert.Equal(JsonValueKind.Number, r.GetProperty("value").ValueKind));
 
-        // The court dataset's years are fiscal years, written as such (the gateway's catalogue says so).
+        // The court dataset's years are fiscal years: the gateway's catalogue says so, and the table's year column says
+        // "fiscal year" (the fixture's node has released no court cases yet; QueryResultWriterTests checks the labels).
         var (courtExit, court, courtError) = await ExternalProcess.RunFedAsync(
             Timeout, "query", "--data", fixture.Layout.Root, "--dataset", "trafficking.prosecutions.v1", "--group-by", "decision");
         Assert.True(courtExit == 0, courtError);
-        Assert.StartsWith("fiscal year", court, StringComparison.Ordinal);
-        Assert.Matches(@"(?m)^20\d\d/\d\d +GUILTY ", court);
+        Assert.StartsWith("fiscal year  decision", court, StringComparison.Ordinal);
     }
 
     [Fact]
