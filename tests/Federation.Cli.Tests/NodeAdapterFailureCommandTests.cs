@@ -55,7 +55,7 @@ public sealed class NodeAdapterFailureCommandTests : IDisposable
 
         Assert.True(exitCode == 3, error);
         Assert.Contains(
-            $"Case records from: intake (adapter 'xmlcases', plug-in '{Path.Combine(_directory, "plugins", "xml", "Federation.Node.TestPlugin.dll")}').",
+            $"Records from: intake (adapter 'xmlcases', plug-in '{Path.Combine(_directory, "plugins", "xml", "Federation.Node.TestPlugin.dll")}').",
             output,
             StringComparison.Ordinal);
         Assert.Contains("intake  cases.xml case 2", output, StringComparison.Ordinal);

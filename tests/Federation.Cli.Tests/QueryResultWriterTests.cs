@@ -40,11 +40,11 @@ public sealed class QueryResultWriterTests
         const string provenance = "trafficking.victims.v1,T1,false,40,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=,0a1b2c3d,2026-12-03T16:00:00.000Z";
         Assert.Equal(
             [
-                "reference_year,jurisdiction,gender,value,status,contributing_jurisdictions,missing_jurisdictions,variance,margin_95,lower_95,upper_95,"
+                "reference_year,reference_period,jurisdiction,gender,value,status,contributing_jurisdictions,missing_jurisdictions,variance,margin_95,lower_95,upper_95,"
                     + "revised,preliminary,dataset_id,table_id,publication,tree_size,root_hash,log_key_id,computed_at",
-                "2024,,WOMAN_GIRL,1235,A,NS ON,YT,40,12.4,1222.6,1247.4,true,false," + provenance,
-                "2024,,MAN_BOY,3,F,NS ON,YT,40,12.4,0,15.4,false,false," + provenance,
-                "2025,,WOMAN_GIRL,,..,,NS ON YT,,,,,false,false," + provenance,
+                "2024,2024,,WOMAN_GIRL,1235,A,NS ON,YT,40,12.4,1222.6,1247.4,true,false," + provenance,
+                "2024,2024,,MAN_BOY,3,F,NS ON,YT,40,12.4,0,15.4,false,false," + provenance,
+                "2025,2025,,WOMAN_GIRL,,..,,NS ON YT,,,,,false,false," + provenance,
             ],
             writer.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
     }
@@ -58,9 +58,9 @@ public sealed class QueryResultWriterTests
         QueryResultWriter.Write(Response(), OutputFormat.Csv, writer, expectedJurisdictions: 3, new QueryExport(PublicationSafe: true, labels));
 
         var lines = writer.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
-        Assert.StartsWith("reference_year,jurisdiction,gender,gender_label,value,status,", lines[0], StringComparison.Ordinal);
-        Assert.StartsWith("2024,,WOMAN_GIRL,\"Woman or girl, \"\"cis or trans\"\"\",1235,A,", lines[1], StringComparison.Ordinal);
-        Assert.StartsWith("2024,,MAN_BOY,MAN_BOY,,F,NS ON,YT,40,12.4,,,false,false,", lines[2], StringComparison.Ordinal);
+        Assert.StartsWith("reference_year,reference_period,jurisdiction,gender,gender_label,value,status,", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("2024,2024,,WOMAN_GIRL,\"Woman or girl, \"\"cis or trans\"\"\",1235,A,", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("2024,2024,,MAN_BOY,MAN_BOY,,F,NS ON,YT,40,12.4,,,false,false,", lines[2], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -111,5 +111,27 @@ public sealed class QueryResultWriterTests
         Assert.True(rows[0].GetProperty("revised").GetBoolean());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, rows[1].GetProperty("value").ValueKind);
         Assert.Equal("F", rows[1].GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public void A_fiscal_year_dataset_writes_its_years_as_fiscal_years_in_every_form()
+    {
+        var fiscal = new QueryExport(PublicationSafe: false, null) { PeriodType = Federation.Sdk.Catalog.ReferencePeriodType.FiscalYear };
+        string Written(OutputFormat format)
+        {
+            var writer = new StringWriter();
+            QueryResultWriter.Write(Response(), format, writer, expectedJurisdictions: 3, fiscal);
+            return writer.ToString();
+        }
+
+        var table = Written(OutputFormat.Table).Split(Environment.NewLine);
+        Assert.StartsWith("fiscal year", table[0], StringComparison.Ordinal);
+        Assert.Contains(table, l => l.StartsWith("2024/25      WOMAN_GIRL", StringComparison.Ordinal));
+        Assert.Contains(table, l => l.StartsWith("2025/26      WOMAN_GIRL", StringComparison.Ordinal));
+        Assert.StartsWith("2024,2024/25,,WOMAN_GIRL,1235,", Written(OutputFormat.Csv).Split(Environment.NewLine)[1], StringComparison.Ordinal);
+        using var json = System.Text.Json.JsonDocument.Parse(Written(OutputFormat.Json));
+        Assert.Equal("fiscal-year", json.RootElement.GetProperty("period_type").GetString());
+        Assert.Equal((2024, "2024/25"), (json.RootElement.GetProperty("rows")[0].GetProperty("reference_year").GetInt32(), json.RootElement.GetProperty("rows")[0].GetProperty("reference_period").GetString()));
+        Assert.Equal("FEDERATION:TRAFFICKING_VICTIMS(1.0),CA,WOMAN_GIRL,2024-04-01/P1Y,1235,R,F", Written(OutputFormat.SdmxCsv).Split(Environment.NewLine)[1]);
     }
 }

@@ -66,7 +66,7 @@ public sealed class CommandLineTests(OntarioReportedFixture demo) : IClassFixtur
         Assert.True(exitCode == 0, error);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Equal(
-            "reference_year,jurisdiction,gender,value,status,contributing_jurisdictions,missing_jurisdictions,variance,margin_95,lower_95,upper_95,"
+            "reference_year,reference_period,jurisdiction,gender,value,status,contributing_jurisdictions,missing_jurisdictions,variance,margin_95,lower_95,upper_95,"
             + "revised,preliminary,dataset_id,table_id,publication,tree_size,root_hash,log_key_id,computed_at",
             lines[0]);
         Assert.Equal(5, lines.Length);
@@ -112,6 +112,13 @@ public sealed class CommandLineTests(OntarioReportedFixture demo) : IClassFixtur
         var rows = json.RootElement.GetProperty("rows");
         Assert.Equal(6, rows.GetArrayLength());
         Assert.All(rows.EnumerateArray(), r => Assert.Equal(JsonValueKind.Number, r.GetProperty("value").ValueKind));
+
+        // The court dataset's years are fiscal years: the gateway's catalogue says so, and the table's year column says
+        // "fiscal year" (the fixture's node has released no court cases yet; QueryResultWriterTests checks the labels).
+        var (courtExit, court, courtError) = await ExternalProcess.RunFedAsync(
+            Timeout, "query", "--data", fixture.Layout.Root, "--dataset", "trafficking.prosecutions.v1", "--group-by", "decision");
+        Assert.True(courtExit == 0, courtError);
+        Assert.StartsWith("fiscal year  decision", court, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using Federation.Contracts.V1;
-using Federation.Sdk.Trust;
 using Google.Protobuf;
 using Google.Rpc;
 using Grpc.Core;
@@ -87,83 +86,6 @@ public sealed class SubmitTests
     }
 
     [Fact]
-    public async Task A_submission_with_one_byte_changed_is_refused_with_a_reason()
-    {
-        await using var gateway = await GatewayFixture.StartAsync();
-        var bytes = TestSubmissions.Complete("ON", LastYear, total: 300).ToByteArray();
-        var envelope = TestSubmissions.Sign(bytes, gateway.Federation.Node("ON"));
-        var tampered = envelope.Submission.ToByteArray();
-        tampered[^1] ^= 0x01;
-        envelope.Submission = ByteString.CopyFrom(tampered);
-
-        var refusal = await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, "envelope.signature", () => gateway.SubmitAsync(envelope));
-
-        Assert.Contains("does not match", refusal.Status.Detail, StringComparison.OrdinalIgnoreCase);
-        await AssertNothingStoredAsync(gateway);
-    }
-
-    [Fact]
-    public async Task A_signature_with_one_byte_changed_is_refused()
-    {
-        await using var gateway = await GatewayFixture.StartAsync();
-        var envelope = TestSubmissions.Sign(TestSubmissions.Complete("ON", LastYear), gateway.Federation.Node("ON"));
-        var signature = envelope.Signature.ToByteArray();
-        signature[^10] ^= 0x01;
-        envelope.Signature = ByteString.CopyFrom(signature);
-
-        await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, "envelope.signature", () => gateway.SubmitAsync(envelope));
-        await AssertNothingStoredAsync(gateway);
-    }
-
-    [Fact]
-    public async Task A_submission_signed_by_a_certificate_of_another_root_is_refused()
-    {
-        await using var gateway = await GatewayFixture.StartAsync();
-        using var otherRoot = FederationCertificateAuthority.Create("Somebody Else's Root");
-        using var impostor = otherRoot.IssueNodeCertificate("ON", "node-on");
-        var envelope = TestSubmissions.Sign(TestSubmissions.Complete("ON", LastYear), impostor);
-
-        await RefusalAssert.RefusedAsync(StatusCode.PermissionDenied, "envelope.signature", () => gateway.SubmitAsync(envelope));
-        await AssertNothingStoredAsync(gateway);
-    }
-
-    [Fact]
-    public async Task Submit_with_certificate_of_another_province_is_refused()
-    {
-        await using var gateway = await GatewayFixture.StartAsync();
-        var envelope = TestSubmissions.Sign(TestSubmissions.Complete("NS", LastYear), gateway.Federation.Node("ON"));
-
-        var refusal = await RefusalAssert.RefusedAsync(StatusCode.PermissionDenied, "submission.jurisdiction", () => gateway.SubmitAsync(envelope));
-
-        Assert.Contains("'NS'", refusal.Status.Detail, StringComparison.Ordinal);
-        Assert.Contains("'ON'", refusal.Status.Detail, StringComparison.Ordinal);
-        await AssertNothingStoredAsync(gateway);
-    }
-
-    [Fact]
-    public async Task An_incomplete_grid_is_refused_naming_the_missing_cells()
-    {
-        await using var gateway = await GatewayFixture.StartAsync();
-        var submission = TestSubmissions.Complete("ON", LastYear);
-        submission.Tables.First(t => t.TableId == "T1").Cells.RemoveAt(3);
-
-        await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, "submission.tables[1]", () =>
-            gateway.SubmitAsync(TestSubmissions.Sign(submission, gateway.Federation.Node("ON"))));
-        await AssertNothingStoredAsync(gateway);
-    }
-
-    [Fact]
-    public async Task An_unknown_code_is_refused()
-    {
-        await using var gateway = await GatewayFixture.StartAsync();
-        var submission = TestSubmissions.Complete("ON", LastYear);
-        submission.Tables.First(t => t.TableId == "T1").Cells[0].Codes[0] = "FEMALE";
-
-        await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, "submission.tables[1]", () =>
-            gateway.SubmitAsync(TestSubmissions.Sign(submission, gateway.Federation.Node("ON"))));
-    }
-
-    [Fact]
     public async Task A_negative_noisy_value_is_accepted_and_kept_as_drawn()
     {
         await using var gateway = await GatewayFixture.StartAsync();
@@ -174,17 +96,6 @@ public sealed class SubmitTests
         var row = Assert.Single((await gateway.QueryAsync(new QueryRequest { DatasetId = "trafficking.victims.v1" })).Rows);
         Assert.Equal(-2, row.Value);
         Assert.Equal(CellStatus.TooUnreliable, row.Status);
-    }
-
-    [Fact]
-    public async Task A_declared_noise_variance_other_than_the_catalogue_is_refused_at_its_field()
-    {
-        await using var gateway = await GatewayFixture.StartAsync();
-        var submission = TestSubmissions.Complete("ON", LastYear);
-        submission.Protection.TableNoise[0].Variance = "1";
-
-        await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, "submission.protection.table_noise[0].variance", () =>
-            gateway.SubmitAsync(TestSubmissions.Sign(submission, gateway.Federation.Node("ON"))));
     }
 
     [Fact]
@@ -200,40 +111,6 @@ public sealed class SubmitTests
         var violation = Assert.Single(refusal.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations);
         Assert.Equal("submission.protection.table_noise[4].mechanism", violation.Field);
         Assert.Equal("Table T4 declares discrete Laplace, scale 2, but dataset trafficking.victims.v1 requires discrete Gaussian, variance 20 for it.", violation.Description);
-    }
-
-    [Fact]
-    public async Task A_release_declaring_random_rounding_is_refused_where_the_catalogue_requires_noise()
-    {
-        await using var gateway = await GatewayFixture.StartAsync();
-        var submission = TestSubmissions.Complete("ON", LastYear);
-        submission.Protection = new ProtectionPolicy { Mechanism = ProtectionMechanism.RandomRounding, RoundingBase = 5 };
-
-        await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, "submission.protection.mechanism", () =>
-            gateway.SubmitAsync(TestSubmissions.Sign(submission, gateway.Federation.Node("ON"))));
-    }
-
-    [Fact]
-    public async Task A_future_reference_year_is_refused()
-    {
-        await using var gateway = await GatewayFixture.StartAsync();
-        var submission = TestSubmissions.Complete("ON", DateTime.UtcNow.Year + 1);
-
-        await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, "submission.reference_year", () =>
-            gateway.SubmitAsync(TestSubmissions.Sign(submission, gateway.Federation.Node("ON"))));
-    }
-
-    [Fact]
-    public async Task Submission_bytes_with_an_unknown_field_are_refused_even_when_signed()
-    {
-        await using var gateway = await GatewayFixture.StartAsync();
-        var bytes = TestSubmissions.Complete("ON", LastYear).ToByteArray();
-        // Field 99, wire type 2 (length-delimited), carrying text the contract has no field for.
-        byte[] smuggled = [0x9A, 0x06, 0x05, (byte)'J', (byte)'a', (byte)'n', (byte)'e', (byte)'D'];
-        var envelope = TestSubmissions.Sign([.. bytes, .. smuggled], gateway.Federation.Node("ON"));
-
-        await RefusalAssert.RefusedAsync(StatusCode.InvalidArgument, "envelope.submission", () => gateway.SubmitAsync(envelope));
-        await AssertNothingStoredAsync(gateway);
     }
 
     [Fact]
@@ -267,11 +144,5 @@ public sealed class SubmitTests
         var exception = await Assert.ThrowsAsync<RpcException>(() => gateway.SubmitAsync(envelope));
 
         Assert.Equal(StatusCode.ResourceExhausted, exception.StatusCode);
-    }
-
-    private static async Task AssertNothingStoredAsync(GatewayFixture gateway)
-    {
-        var store = gateway.App.Services.GetRequiredService<Federation.Gateway.Storage.ILogStore>();
-        Assert.Equal(0, await store.GetTreeSizeAsync(CancellationToken.None));
     }
 }

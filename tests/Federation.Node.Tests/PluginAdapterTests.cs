@@ -101,7 +101,7 @@ public sealed class PluginAdapterTests : IDisposable
 
         var problems = Problems("""[ { "adapter": "keyvalue", "options": { "path": "node.pem" } } ]""", _node.PinnedPlugins());
 
-        var claimed = Assert.Single(problems, p => p.StartsWith("plugins: adapter 'keyvalue'", StringComparison.Ordinal));
+        var claimed = Assert.Single(problems, p => p.StartsWith("plugins: adapter 'keyvalue' (case records)", StringComparison.Ordinal));
         Assert.Contains("claimed by more than one assembly", claimed, StringComparison.Ordinal);
         Assert.Contains(Path.Combine(plugins, "first", "Federation.Node.TestPlugin.dll"), claimed, StringComparison.Ordinal);
         Assert.Contains(Path.Combine(plugins, "second", "Federation.Node.TestPlugin.dll"), claimed, StringComparison.Ordinal);

@@ -151,11 +151,14 @@ public sealed class SqlNodeBuilderExtensionsTests(PostgresDatabase database) : I
     }
 
     [Fact]
-    public void The_configuration_method_is_marked_as_the_sql_case_records_adapter()
+    public void The_configuration_methods_are_marked_as_the_sql_adapter_of_case_records_and_of_dataset_records()
     {
-        var method = typeof(SqlNodeBuilderExtensions).GetMethods().Single(m => Attribute.IsDefined(m, typeof(NodeAdapterAttribute)));
-        var adapter = (NodeAdapterAttribute)Attribute.GetCustomAttribute(method, typeof(NodeAdapterAttribute))!;
+        var adapters = typeof(SqlNodeBuilderExtensions).GetMethods()
+            .Select(m => (Method: m.Name, Adapter: (NodeAdapterAttribute?)Attribute.GetCustomAttribute(m, typeof(NodeAdapterAttribute))))
+            .Where(m => m.Adapter is not null)
+            .Select(m => (m.Method, m.Adapter!.Name, m.Adapter.Kind))
+            .OrderBy(m => m.Kind);
 
-        Assert.Equal(("sql", NodeSourceKind.CaseRecords), (adapter.Name, adapter.Kind));
+        Assert.Equal([(nameof(SqlNodeBuilderExtensions.AddSqlCaseSource), "sql", NodeSourceKind.CaseRecords), (nameof(SqlNodeBuilderExtensions.AddSqlRecordSource), "sql", NodeSourceKind.DatasetRecords)], adapters);
     }
 }

@@ -1,11 +1,14 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Text;
+using Federation.Sdk.Catalog;
 using Federation.Sdk.Synthetic;
+using Federation.Sdk.Testing;
 using Microsoft.Extensions.Configuration;
 
 namespace Federation.Sdk.Adapters.Sql.Tests;
 
-/// <summary>Writes synthetic cases into a table with the CSV adapter's default column names, for any provider.</summary>
+/// <summary>Writes synthetic cases and conformance records into tables, for any provider.</summary>
 internal static class SqlTestTables
 {
     public static IConfiguration Json(string json) =>
@@ -35,6 +38,50 @@ internal static class SqlTestTables
                     : column == "birth_date" ? cases[position].BirthDate
                     : cases[position].RecordedIdentificationDate;
                 Add(insert, column, value);
+            }
+
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes conformance records into <paramref name="table"/>, one column per field under the column name the records
+    /// give. With <paramref name="typed"/>, dates are date columns, numbers integer columns and lists text[] arrays
+    /// (PostgreSQL); otherwise every column is text, lists ';'-separated.
+    /// </summary>
+    public static async Task CreateAndFillAsync(DbConnection connection, string table, ConformanceRecords records, bool typed, CancellationToken cancellationToken)
+    {
+        var fields = records.Record.Fields;
+        string Type(RecordField field) => !typed ? "TEXT" : field.Kind switch
+        {
+            RecordFieldKind.Date => "date",
+            RecordFieldKind.Number => "integer",
+            RecordFieldKind.List => "text[]",
+            _ => "text",
+        };
+        object? Value(object?[] row, RecordField field) => !typed ? ConformanceRecords.Text(row, field) : row[field.Index] switch
+        {
+            null => null,
+            string[] list => list,
+            string text when field.Kind == RecordFieldKind.Date => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+            string text when field.Kind == RecordFieldKind.Number => int.Parse(text, CultureInfo.InvariantCulture),
+            var text => text,
+        };
+
+        await ExecuteAsync(connection, $"DROP TABLE IF EXISTS {table}", cancellationToken);
+        await ExecuteAsync(connection, $"CREATE TABLE {table} (position integer, {string.Join(", ", fields.Select(f => $"{records.Columns[f.Index]} {Type(f)}"))})", cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        for (var position = 0; position < records.Rows.Count; position++)
+        {
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = $"INSERT INTO {table} VALUES (@position, {string.Join(", ", fields.Select(f => $"@f{f.Index}"))})";
+            Add(insert, "position", position);
+            foreach (var field in fields)
+            {
+                Add(insert, $"f{field.Index}", Value(records.Rows[position], field));
             }
 
             await insert.ExecuteNonQueryAsync(cancellationToken);

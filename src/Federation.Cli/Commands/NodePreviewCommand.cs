@@ -55,7 +55,7 @@ internal static class NodePreviewCommand
             // One document per dataset; the service directory's summary goes with the first.
             var documents = previews.Select((preview, i) => NodePreviewDocument.From(preview, i == 0 ? directory : null, parse.GetValue(years) ?? []) with
             {
-                CaseSources = startup.Sources.DescribeDataset(preview.Dataset.Id),
+                Sources = startup.Sources.DescribeDataset(preview.Dataset.Id),
             }).ToArray();
             if (parse.GetValue(format) == OutputFormat.Json)
             {

@@ -19,7 +19,7 @@ internal static class NodeValidateCommand
         var command = new Command(
             "validate",
             "Check the node's identity (its certificate against its key, jurisdiction, node id, validity and the federation root, and with the gateway "
-            + "when it can be reached, that it is not revoked), then read the node's case records (and its service directory, when configured) through the pipeline's validation and list every record a run "
+            + "when it can be reached, that it is not revoked), then read the node's records of every dataset (and its service directory, when configured) through the pipeline's validation and list every record a run "
             + "would quarantine, with its location and reason. Sends nothing and spends no privacy budget. "
             + $"Exit code 0: nothing quarantined; {QuarantinedExitCode}: records quarantined; 2: a setting, the identity or a source cannot be used (the message names it).")
         {
@@ -55,6 +55,7 @@ internal static class NodeValidateCommand
                             datasetId = node.DatasetId,
                             identity = new { certificate = identity.Certificate, gatewayReached = identity.Access.Reached, gateway = identity.Access.Description },
                             caseSources = startup.Sources.Describe(NodeSourceKind.CaseRecords),
+                            recordSources = startup.Sources.Describe(NodeSourceKind.DatasetRecords),
                             records = new { read = cases.RecordsRead, accepted = cases.RecordsAccepted, outOfScope = cases.RecordsOutOfScope, quarantined = cases.Quarantined.Count },
                             serviceDirectory = node.ServiceDirectory is null ? null : new { quarantined = directory.Count },
                         },
@@ -64,15 +65,15 @@ internal static class NodeValidateCommand
                 default:
                     output.WriteLine($"Node {node.NodeId} ({node.Jurisdiction}), dataset {node.DatasetId}: validated only; nothing was sent and no privacy budget was spent.");
                     output.WriteLine($"Identity: {identity.Certificate}; {identity.Access.Description}.");
-                    output.WriteLine($"Case records from: {string.Join("; ", startup.Sources.Describe(NodeSourceKind.CaseRecords))}.");
+                    output.WriteLine($"Records from: {string.Join("; ", [.. startup.Sources.Describe(NodeSourceKind.CaseRecords), .. startup.Sources.Describe(NodeSourceKind.DatasetRecords)])}.");
                     if (node.ServiceDirectory is not null)
                     {
                         output.WriteLine($"Service directory from: {string.Join("; ", startup.Sources.Describe(NodeSourceKind.ServiceDirectory))}.");
                     }
 
                     output.WriteLine(
-                        $"Case records: {cases.RecordsRead} read: {cases.RecordsAccepted} accepted, {cases.RecordsOutOfScope} out of scope "
-                        + $"(not victims, or outside the reference years), {cases.Quarantined.Count} quarantined.");
+                        $"Records: {cases.RecordsRead} read: {cases.RecordsAccepted} accepted, {cases.RecordsOutOfScope} out of scope "
+                        + $"(outside the dataset's scope or reference years), {cases.Quarantined.Count} quarantined.");
                     if (node.ServiceDirectory is not null)
                     {
                         output.WriteLine($"Service directory: {directory.Count} items or capacity readings held back.");

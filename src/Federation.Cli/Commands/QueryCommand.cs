@@ -80,11 +80,16 @@ internal static class QueryCommand
                 request,
                 deadline: DateTime.UtcNow.AddSeconds(parse.GetValue(timeout)),
                 cancellationToken: cancellationToken);
-            var expected = DatasetCatalog.Default.Find(request.DatasetId)?.Jurisdictions.Count ?? Jurisdiction.All.Count;
-            var codeLabels = parse.GetValue(labels)
-                ? await CodeLabelsAsync(new CatalogService.CatalogServiceClient(channel), request.DatasetId, parse.GetValue(timeout), cancellationToken)
-                : null;
-            var export = new QueryExport(parse.GetValue(publicationSafe) ?? request.Publication, codeLabels);
+            // The gateway's catalogue says what the dataset's year is, its jurisdictions and its codes' labels.
+            var described = (await new CatalogService.CatalogServiceClient(channel).DescribeDatasetAsync(
+                new DescribeDatasetRequest { DatasetId = request.DatasetId },
+                deadline: DateTime.UtcNow.AddSeconds(parse.GetValue(timeout)),
+                cancellationToken: cancellationToken)).Dataset;
+            var expected = described.Jurisdictions.Count > 0 ? described.Jurisdictions.Count : Jurisdiction.All.Count;
+            var export = new QueryExport(parse.GetValue(publicationSafe) ?? request.Publication, parse.GetValue(labels) ? CodeLabels(described) : null)
+            {
+                PeriodType = ReferencePeriodType.Find(described.PeriodType) ?? ReferencePeriodType.CalendarYear,
+            };
             QueryResultWriter.Write(response, parse.GetValue(format), Console.Out, expected, export);
             return 0;
         }));
@@ -128,18 +133,11 @@ internal static class QueryCommand
     }
 
     // The label of every code of the dataset's dimensions, as the gateway publishes them.
-    private static async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>> CodeLabelsAsync(
-        CatalogService.CatalogServiceClient client, string datasetId, int timeoutSeconds, CancellationToken cancellationToken)
-    {
-        var dataset = (await client.DescribeDatasetAsync(
-            new DescribeDatasetRequest { DatasetId = datasetId },
-            deadline: DateTime.UtcNow.AddSeconds(timeoutSeconds),
-            cancellationToken: cancellationToken)).Dataset;
-        return dataset.Dimensions.ToDictionary(
+    private static Dictionary<string, IReadOnlyDictionary<string, string>> CodeLabels(Dataset dataset) =>
+        dataset.Dimensions.ToDictionary(
             d => d.Id,
             d => (IReadOnlyDictionary<string, string>)d.Codes.ToDictionary(c => c.Code_, c => c.Label, StringComparer.Ordinal),
             StringComparer.Ordinal);
-    }
 
     private static IEnumerable<string> SplitList(string[]? values) =>
         (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

@@ -25,8 +25,11 @@ internal sealed record NodePreviewDocument(
     IReadOnlyList<PreviewRelease> Releases,
     PreviewDirectory? ServiceDirectory)
 {
-    /// <summary>Each case record source as configured, with the adapter (and plug-in) that reads it.</summary>
-    public IReadOnlyList<string> CaseSources { get; init; } = [];
+    /// <summary>Each source of the dataset's records as configured, with the adapter (and plug-in) that reads it.</summary>
+    public IReadOnlyList<string> Sources { get; init; } = [];
+
+    /// <summary>What one record is, in the catalogue's words: "victim identified", "completed court case".</summary>
+    public string Unit { get; init; } = string.Empty;
 
     public static NodePreviewDocument From(NodePreview preview, PreviewDirectory? directory, IReadOnlyCollection<int> years)
     {
@@ -53,7 +56,10 @@ internal sealed record NodePreviewDocument(
             preview.Refused,
             shortfalls.Length > 0 ? new PrivacyBudgetExceededException(shortfalls).Message : null,
             releases.Where(r => years.Count == 0 || years.Contains(r.ReferenceYear)).ToArray(),
-            directory);
+            directory)
+        {
+            Unit = dataset.Unit,
+        };
     }
 
     private static PreviewRelease Release(
@@ -86,7 +92,10 @@ internal sealed record NodePreviewDocument(
             fixedRelease && release is not null ? Convert.ToHexStringLower(SHA256.HashData(release.ToByteArray())) : null,
             fixedRelease ? release?.ProducedAt?.ToDateTimeOffset() : null,
             outlook is null ? null : new PreviewBudget(outlook.SpentRho.ToString(), outlook.CostRho.ToString(), outlook.RemainingRho.ToString(), outlook.BudgetRho.ToString(), outlook.Refused),
-            tables);
+            tables)
+        {
+            ReferencePeriod = dataset.YearLabel(year),
+        };
     }
 
     private static string MechanismName(ProtectionMechanismKind mechanism) => mechanism switch
@@ -135,7 +144,11 @@ internal sealed record PreviewRelease(
     string? SubmissionId,
     DateTimeOffset? ProducedAt,
     PreviewBudget? Budget,
-    IReadOnlyList<PreviewTable> Tables);
+    IReadOnlyList<PreviewTable> Tables)
+{
+    /// <summary>The reference year as the dataset writes it: "2023", or "2023/24" for a fiscal year.</summary>
+    public string ReferencePeriod { get; init; } = ReferenceYear.ToString(CultureInfo.InvariantCulture);
+}
 
 internal sealed record PreviewBudget(string SpentRho, string CostRho, string RemainingRho, string BudgetRho, bool Refused);
 

@@ -32,10 +32,10 @@ internal static class NodePreviewWriter
         writer.WriteLine($"Preview of node {document.NodeId} ({document.Jurisdiction}), dataset {document.DatasetId}: what a run would send to {document.Gateway}");
         writer.WriteLine("Nothing was sent and no privacy budget was spent.");
         writer.WriteLine($"Protection: {document.Protection.Description}.");
-        writer.WriteLine($"Case records from: {string.Join("; ", document.CaseSources)}.");
+        writer.WriteLine($"Records (one per {document.Unit}) from: {string.Join("; ", document.Sources)}.");
         var records = document.Records;
         writer.WriteLine(
-            $"Case records: {records.Read} read: {records.Accepted} accepted, {records.OutOfScope} out of scope, {records.Quarantined} quarantined"
+            $"Records: {records.Read} read: {records.Accepted} accepted, {records.OutOfScope} out of scope, {records.Quarantined} quarantined"
             + (records.Quarantined > 0 ? $" (list them: fed node validate --config {configurationPath})." : "."));
         writer.WriteLine();
         WriteBudget(document, writer);
@@ -81,7 +81,7 @@ internal static class NodePreviewWriter
         {
             var budget = release.Budget!;
             table.AddRow(
-                release.ReferenceYear.ToString(CultureInfo.InvariantCulture),
+                release.ReferencePeriod,
                 release.Status switch
                 {
                     NodePreviewDocument.RefusedEarlier => "refused earlier, will be re-signed",
@@ -130,7 +130,7 @@ internal static class NodePreviewWriter
     private static void WriteRelease(PreviewRelease release, TextWriter writer)
     {
         var id = release.SubmissionId is null ? string.Empty : $", submission {release.SubmissionId}";
-        writer.WriteLine($"== {release.ReferenceYear} {release.Jurisdiction} {release.DatasetId} ({release.Status.Replace('-', ' ')}{id})");
+        writer.WriteLine($"== {release.ReferencePeriod} {release.Jurisdiction} {release.DatasetId} ({release.Status.Replace('-', ' ')}{id})");
         foreach (var table in release.Tables)
         {
             var cost = table.Rho is null ? string.Empty : $", rho {table.Rho}";

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Federation.Contracts.V1;
+using Federation.Sdk.Catalog;
 
 namespace Federation.Cli.Output;
 
@@ -11,12 +12,17 @@ namespace Federation.Cli.Output;
 internal sealed record QueryExport(bool PublicationSafe, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? Labels)
 {
     public static QueryExport Raw { get; } = new(false, null);
+
+    /// <summary>What the dataset's reference year is (a fiscal year is written "2023/24"); a calendar year unless set.</summary>
+    public ReferencePeriodType PeriodType { get; init; } = ReferencePeriodType.CalendarYear;
 }
 
 /// <summary>
 /// Prints a query answer as an aligned table, CSV, JSON or SDMX-CSV. Every form carries the answer's provenance
 /// (dataset, table, publication flag, tree size, checkpoint root hash, log key id, when computed) and each row's
-/// status and revision marks. CSV and JSON have the same columns (JSON: one object per row, numbers as numbers).
+/// status and revision marks. CSV and JSON have the same columns (JSON: one object per row, numbers as numbers). A
+/// reference year is written as its dataset's period type writes it: "2023" for a calendar year, "2023/24" for a
+/// fiscal year (the table's year column, the reference_period column; reference_year stays the number).
 /// </summary>
 internal static class QueryResultWriter
 {
@@ -35,7 +41,7 @@ internal static class QueryResultWriter
                 WriteSdmxCsv(response, export, writer);
                 return;
             default:
-                WriteTable(response, writer, expectedJurisdictions);
+                WriteTable(response, export.PeriodType, writer, expectedJurisdictions);
                 return;
         }
     }
@@ -66,10 +72,19 @@ internal static class QueryResultWriter
     public static string Marks(QueryRow row) =>
         string.Join(' ', new[] { row.Revised ? "r" : null, row.Preliminary ? "p" : null }.OfType<string>());
 
-    private static void WriteTable(QueryResponse response, TextWriter writer, int expectedJurisdictions)
+    /// <summary>
+    /// SDMX's TIME_PERIOD of a reference year: "2023" for a calendar year; for another year (a fiscal year, April to
+    /// March) the SDMX time range of its first day and length, "2023-04-01/P1Y".
+    /// </summary>
+    public static string SdmxTimePeriod(ReferencePeriodType periodType, int referenceYear) =>
+        periodType.StartMonth == 1
+            ? referenceYear.ToString(CultureInfo.InvariantCulture)
+            : periodType.Start(referenceYear).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "/P1Y";
+
+    private static void WriteTable(QueryResponse response, ReferencePeriodType periodType, TextWriter writer, int expectedJurisdictions)
     {
         var byJurisdiction = response.Rows.Any(r => r.Jurisdiction.Length > 0);
-        var headers = new List<string> { "year" };
+        var headers = new List<string> { periodType == ReferencePeriodType.FiscalYear ? "fiscal year" : "year" };
         if (byJurisdiction)
         {
             headers.Add("jurisdiction");
@@ -87,7 +102,7 @@ internal static class QueryResultWriter
         var table = new TextTable([.. headers]);
         foreach (var row in response.Rows)
         {
-            var cells = new List<string> { row.ReferenceYear.ToString(CultureInfo.InvariantCulture) };
+            var cells = new List<string> { periodType.Label(row.ReferenceYear) };
             if (byJurisdiction)
             {
                 cells.Add(row.Jurisdiction);
@@ -125,6 +140,7 @@ internal static class QueryResultWriter
         var available = row.Status != CellStatus.NotAvailable;
         var withheld = !available || (export.PublicationSafe && row.Status == CellStatus.TooUnreliable);
         yield return ("reference_year", row.ReferenceYear);
+        yield return ("reference_period", export.PeriodType.Label(row.ReferenceYear));
         yield return ("jurisdiction", row.Jurisdiction);
         for (var i = 0; i < response.GroupBy.Count; i++)
         {
@@ -192,6 +208,7 @@ internal static class QueryResultWriter
             json.WriteStartObject();
             json.WriteString("dataset_id", response.DatasetId);
             json.WriteString("table_id", response.TableId);
+            json.WriteString("period_type", export.PeriodType.Name);
             json.WriteStartArray("group_by");
             foreach (var dimension in response.GroupBy)
             {
@@ -252,7 +269,7 @@ internal static class QueryResultWriter
 
     /// <summary>
     /// SDMX-CSV (version 1 layout): DATAFLOW, the dimensions (REF_AREA: CA, or CA-XX for a province or territory; then
-    /// the grouped dimensions in upper case), TIME_PERIOD, OBS_VALUE, and the attributes OBS_STATUS (M not available,
+    /// the grouped dimensions in upper case), TIME_PERIOD (<see cref="SdmxTimePeriod"/>), OBS_VALUE, and the attributes OBS_STATUS (M not available,
     /// U low reliability (E or F), else P preliminary, R revised, A normal) and CONF_STATUS (N not for publication for F,
     /// F free otherwise). With labels, each code is written "CODE: label" (SDMX-CSV's labels=both).
     /// </summary>
@@ -269,7 +286,7 @@ internal static class QueryResultWriter
             writer.WriteLine(string.Join(',', new[] { dataflow, row.Jurisdiction.Length == 0 ? "CA" : "CA-" + row.Jurisdiction }
                 .Concat(codes)
                 .Concat([
-                    row.ReferenceYear.ToString(CultureInfo.InvariantCulture),
+                    SdmxTimePeriod(export.PeriodType, row.ReferenceYear),
                     withheld ? string.Empty : row.Value.ToString(CultureInfo.InvariantCulture),
                     ObsStatus(row),
                     row.Status == CellStatus.TooUnreliable ? "N" : "F",
