@@ -104,13 +104,19 @@ public sealed class HttpJsonEndpointTests : IAsyncLifetime
 
         var oversizedBody = await oversized.Content.ReadAsStringAsync();
         Assert.True(oversized.StatusCode == HttpStatusCode.RequestEntityTooLarge, $"{oversized.StatusCode}: {oversizedBody}");
-        Assert.Contains("limit", oversizedBody, StringComparison.OrdinalIgnoreCase);
+        using (var status = JsonDocument.Parse(oversizedBody))
+        {
+            Assert.Equal(8, status.RootElement.GetProperty("code").GetInt32());
+            Assert.Contains($"at most {limit} are accepted (Gateway:MaxReceiveMessageBytes)", status.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
+        }
+
         Assert.Equal(HttpStatusCode.BadRequest, overlong.StatusCode);
         using var error = JsonDocument.Parse(await overlong.Content.ReadAsStringAsync());
         var details = error.RootElement.GetProperty("details").EnumerateArray().Single();
         Assert.Equal("years", details.GetProperty("fieldViolations")[0].GetProperty("field").GetString());
         var refusals = await _gateway.ReadAuditAsync(new Audit.AuditQuery(RefusalsOnly: true));
         Assert.Contains(refusals, r => r.Method == "/federation.v1.QueryService/Query" && r.Outcome == "InvalidArgument");
+        Assert.Contains(refusals, r => r.Method == "/federation.v1.QueryService/Query" && r.Outcome == "ResourceExhausted");
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? body = null)

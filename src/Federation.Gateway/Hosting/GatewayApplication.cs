@@ -137,6 +137,7 @@ public static partial class GatewayApplication
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<MalformedMessageGuard>();
+        app.UseMiddleware<JsonBodyLimit>();
         if (!gatewayOptions.UsesExternalTokenServer)
         {
             app.MapFederationTokenEndpoint();
