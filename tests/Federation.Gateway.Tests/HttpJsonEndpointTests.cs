@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Federation.Contracts.V1;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Federation.Gateway.Tests;
 
@@ -91,6 +92,31 @@ public sealed class HttpJsonEndpointTests : IAsyncLifetime
         using var response = await _http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_body_over_the_message_limit_and_a_field_over_the_request_limits_are_refused_as_over_grpc()
+    {
+        var limit = _gateway.App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Hosting.GatewayOptions>>().Value.MaxReceiveMessageBytes;
+
+        using var oversized = await SendAsync(HttpMethod.Post, "/v1/query", $"{{\"datasetId\":\"{new string('x', limit + 1)}\"}}");
+        using var overlong = await SendAsync(HttpMethod.Post, "/v1/query", $"{{\"datasetId\":\"{DatasetId}\",\"years\":[{string.Join(',', Enumerable.Repeat(Year, 1_000))}]}}");
+
+        var oversizedBody = await oversized.Content.ReadAsStringAsync();
+        Assert.True(oversized.StatusCode == HttpStatusCode.RequestEntityTooLarge, $"{oversized.StatusCode}: {oversizedBody}");
+        using (var status = JsonDocument.Parse(oversizedBody))
+        {
+            Assert.Equal(8, status.RootElement.GetProperty("code").GetInt32());
+            Assert.Contains($"at most {limit} are accepted (Gateway:MaxReceiveMessageBytes)", status.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(HttpStatusCode.BadRequest, overlong.StatusCode);
+        using var error = JsonDocument.Parse(await overlong.Content.ReadAsStringAsync());
+        var details = error.RootElement.GetProperty("details").EnumerateArray().Single();
+        Assert.Equal("years", details.GetProperty("fieldViolations")[0].GetProperty("field").GetString());
+        var refusals = await _gateway.ReadAuditAsync(new Audit.AuditQuery(RefusalsOnly: true));
+        Assert.Contains(refusals, r => r.Method == "/federation.v1.QueryService/Query" && r.Outcome == "InvalidArgument");
+        Assert.Contains(refusals, r => r.Method == "/federation.v1.QueryService/Query" && r.Outcome == "ResourceExhausted");
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? body = null)

@@ -105,6 +105,26 @@ public sealed class NodeLifecycleTests
     }
 
     [Fact]
+    public async Task An_analyst_deleted_from_the_identity_store_by_another_process_is_refused_at_its_next_call()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        await gateway.QueryAsync(new QueryRequest { DatasetId = "trafficking.victims.v1" }); // the clients are held in memory now
+
+        // Another connection to the file (as a tool or an operator in sqlite3 would): the gateway's registry is not involved.
+        await using (var other = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(gateway.Federation.Directory, "identity.db")};Pooling=False"))
+        {
+            await other.OpenAsync();
+            await using var delete = other.CreateCommand();
+            delete.CommandText = $"""DELETE FROM "FederationClients" WHERE "ClientId" = '{GatewayFixture.AnalystId}'""";
+            Assert.Equal(1, await delete.ExecuteNonQueryAsync());
+        }
+
+        var refusal = await Assert.ThrowsAsync<RpcException>(() => gateway.QueryAsync(new QueryRequest { DatasetId = "trafficking.victims.v1" }));
+        Assert.Equal(StatusCode.PermissionDenied, refusal.StatusCode);
+        Assert.Contains($"'{GatewayFixture.AnalystId}' is not registered", refusal.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_administrator_registers_an_analyst_whose_secret_works_and_is_stored_only_hashed()
     {
         await using var gateway = await GatewayFixture.StartAsync();

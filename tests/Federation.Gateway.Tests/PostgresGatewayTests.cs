@@ -175,6 +175,32 @@ public sealed class PostgresGatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_client_revoked_through_one_replica_or_deleted_in_SQL_is_refused_at_its_next_call_on_another()
+    {
+        var federation = new TestFederation();
+        await using var first = await GatewayFixture.StartAsync(OnPostgres(), federation: federation);
+        await using var second = await GatewayFixture.StartAsync(OnPostgres(), federation: federation);
+        var query = new QueryRequest { DatasetId = "trafficking.victims.v1" };
+        await second.QueryAsync(query); // the second replica holds its clients in memory now
+        const string secret = "replica-analyst-secret-for-the-revocation-test";
+        await first.WithRegistryAsync(r => r.EnsureSecretClientAsync("analyst-deleted", ClientKind.Analyst, secret, replaceSecret: true, CancellationToken.None));
+        using var deletedTokens = second.TokensFor(Sdk.Identity.GatewayCredentials.ForSecret("analyst-deleted", secret, Sdk.Identity.FederationScopes.Query));
+        using var deletedChannel = second.ChannelFor(deletedTokens);
+        var deleted = new QueryService.QueryServiceClient(deletedChannel);
+        await deleted.QueryAsync(query, deadline: DateTime.UtcNow.AddSeconds(30));
+
+        await first.WithRegistryAsync(r => r.RevokeClientAsync(GatewayFixture.AnalystId, "left the agency", CancellationToken.None));
+        await ScalarAsync("""DELETE FROM "FederationClients" WHERE "ClientId" = 'analyst-deleted'""");
+
+        var revoked = await Assert.ThrowsAsync<RpcException>(() => second.QueryAsync(query));
+        Assert.Equal(StatusCode.PermissionDenied, revoked.StatusCode);
+        Assert.Contains("left the agency", revoked.Status.Detail, StringComparison.Ordinal);
+        var gone = await Assert.ThrowsAsync<RpcException>(async () => await deleted.QueryAsync(query, deadline: DateTime.UtcNow.AddSeconds(30)));
+        Assert.Equal(StatusCode.PermissionDenied, gone.StatusCode);
+        Assert.Contains("'analyst-deleted' is not registered", gone.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_database_password_appears_in_no_log_line_even_at_trace_level()
     {
         var logs = new CapturedLogs();

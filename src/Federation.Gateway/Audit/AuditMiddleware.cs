@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using Federation.Contracts.V1;
-using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.AspNetCore.Grpc.JsonTranscoding;
@@ -39,15 +36,16 @@ internal sealed partial class AuditMiddleware(RequestDelegate next, IAuditLog au
             return;
         }
 
-        var client = context.User.GetClaim(Claims.Subject) ?? "anonymous";
-        var parameters = context.Items.TryGetValue(ParametersKey, out var value) ? value as string ?? string.Empty : string.Empty;
+        // Only references and the status are taken here: the writer formats the record (AuditCall.ToRecord).
+        var call = new AuditCall(
+            timeProvider.GetUtcNow(), context.User.GetClaim(Claims.Subject), method, context.Items.TryGetValue(ParametersKey, out var request) ? request : null, code, message);
         try
         {
-            await audit.AppendAsync(new AuditRecord(timeProvider.GetUtcNow(), client, method, parameters, code.ToString(), message, refused), CancellationToken.None);
+            await audit.RecordAsync(call, CancellationToken.None);
         }
         catch (Exception e) when (e is System.Data.Common.DbException or IOException or Storage.GatewayDatabaseUnavailableException)
         {
-            LogAuditFailure(e, method, client);
+            LogAuditFailure(e, method, call.ClientId ?? "anonymous");
         }
     }
 
@@ -114,36 +112,15 @@ internal sealed partial class AuditMiddleware(RequestDelegate next, IAuditLog au
     private partial void LogAuditFailure(Exception exception, string method, string client);
 }
 
-/// <summary>Puts each request's parameters where the audit middleware finds them: JSON, but for Submit only ids and sizes.</summary>
+/// <summary>Puts each request message where the audit middleware finds it (formatted later, by the audit writer).</summary>
 internal sealed class AuditParametersInterceptor : Interceptor
 {
-    private const int MaxParameterChars = 4096;
-
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request,
         ServerCallContext context,
         UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        context.GetHttpContext().Items[AuditMiddleware.ParametersKey] = Describe(request);
+        context.GetHttpContext().Items[AuditMiddleware.ParametersKey] = request;
         return continuation(request, context);
-    }
-
-    private static string Describe(object? request)
-    {
-        var text = request switch
-        {
-            SubmitRequest submit => DescribeSubmit(submit),
-            RegisterClientRequest register => $"{{\"clientId\":\"{register.ClientId}\",\"role\":\"{register.Role}\"}}",
-            IMessage message => JsonFormatter.Default.Format(message),
-            _ => string.Empty,
-        };
-        return text.Length <= MaxParameterChars ? text : text[..MaxParameterChars] + "...";
-    }
-
-    private static string DescribeSubmit(SubmitRequest submit)
-    {
-        var bytes = submit.Envelope?.Submission ?? ByteString.Empty;
-        var id = Convert.ToHexStringLower(SHA256.HashData(bytes.Span));
-        return $"{{\"submissionId\":\"{id}\",\"submissionBytes\":{bytes.Length},\"signatureBytes\":{submit.Envelope?.Signature.Length ?? 0}}}";
     }
 }

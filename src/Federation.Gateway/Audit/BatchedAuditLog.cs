@@ -3,12 +3,14 @@ using System.Threading.Channels;
 namespace Federation.Gateway.Audit;
 
 /// <summary>
-/// Keeps audit writes off the request path: a record is put in a bounded queue, and one writer stores what is queued
-/// in batches, each in one transaction (one commit for up to <see cref="MaxBatch"/> records). A full queue makes
-/// callers wait (records are never dropped). A read first waits until every record queued before it is stored, so it
-/// sees them. On a clean shutdown (dispose) the queue is drained before the writer stops, and a record that comes later
-/// is stored directly; a crash loses at most the records still queued (up to <see cref="Capacity"/>, normally the last
-/// batch). A batch the store refuses is logged as an error, as a single failed write was.
+/// Keeps audit work off the request path: a call is put in a bounded queue as it is (<see cref="AuditCall"/>: a small
+/// struct of references, nothing formatted), and one writer formats what is queued (JSON parameters, the flood limit
+/// of <see cref="AuditRefusalLimit"/> when given one) and stores it in batches, each in one transaction (one commit for
+/// up to <see cref="MaxBatch"/> records). A full queue makes callers wait (records are never dropped). A read first
+/// waits until every record queued before it is stored, so it sees them. On a clean shutdown (dispose) the queue is
+/// drained before the writer stops, and a record that comes later is stored directly; a crash loses at most the
+/// records still queued (up to <see cref="Capacity"/>, normally the last batch). A batch the store refuses is logged as
+/// an error, as a single failed write was.
 /// </summary>
 public sealed partial class BatchedAuditLog : IAuditLog, IAsyncDisposable
 {
@@ -19,39 +21,39 @@ public sealed partial class BatchedAuditLog : IAuditLog, IAsyncDisposable
     public const int MaxBatch = 500;
 
     private readonly IAuditStore _store;
+    private readonly AuditRefusalLimit? _limit;
+    private readonly TimeProvider _timeProvider;
     private readonly ILogger<BatchedAuditLog> _logger;
     private readonly Channel<Queued> _queue = Channel.CreateBounded<Queued>(
         new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
 
     private readonly Task _writer;
 
-    public BatchedAuditLog(IAuditStore store, ILogger<BatchedAuditLog> logger)
+    /// <summary>A queue in front of <paramref name="store"/>; with <paramref name="limit"/>, every record passes it in the writer.</summary>
+    public BatchedAuditLog(IAuditStore store, ILogger<BatchedAuditLog> logger, AuditRefusalLimit? limit = null, TimeProvider? timeProvider = null)
     {
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _logger = logger;
+        _limit = limit;
+        _timeProvider = timeProvider ?? TimeProvider.System;
         _writer = Task.Run(WriteQueuedAsync);
     }
 
-    public async Task AppendAsync(AuditRecord record, CancellationToken cancellationToken)
+    public Task AppendAsync(AuditRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        try
-        {
-            await _queue.Writer.WriteAsync(new Queued(record, null), cancellationToken);
-        }
-        catch (ChannelClosedException)
-        {
-            // After shutdown began: stored directly, so nothing is lost.
-            await _store.AppendAsync(record, cancellationToken);
-        }
+        return EnqueueAsync(new Queued(record), cancellationToken).AsTask();
     }
+
+    /// <summary>One enqueue of the call, formatted by the writer; waits only while the queue is full.</summary>
+    public ValueTask RecordAsync(AuditCall recorded, CancellationToken cancellationToken) => EnqueueAsync(new Queued(recorded), cancellationToken);
 
     public async Task<IReadOnlyList<AuditRecord>> ReadAsync(AuditQuery query, CancellationToken cancellationToken)
     {
         var stored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
-            await _queue.Writer.WriteAsync(new Queued(null, stored), cancellationToken);
+            await _queue.Writer.WriteAsync(new Queued(stored), cancellationToken);
             await stored.Task.WaitAsync(cancellationToken);
         }
         catch (ChannelClosedException)
@@ -69,21 +71,68 @@ public sealed partial class BatchedAuditLog : IAuditLog, IAsyncDisposable
         await _writer;
     }
 
+    private ValueTask EnqueueAsync(Queued queued, CancellationToken cancellationToken) =>
+        _queue.Writer.TryWrite(queued) ? ValueTask.CompletedTask : WaitToEnqueueAsync(queued, cancellationToken);
+
+    private async ValueTask WaitToEnqueueAsync(Queued queued, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _queue.Writer.WriteAsync(queued, cancellationToken);
+        }
+        catch (ChannelClosedException)
+        {
+            // After shutdown began: stored directly, so nothing is lost.
+            var records = new List<AuditRecord>(2);
+            Admit(queued, records);
+            if (records.Count > 0)
+            {
+                await _store.AppendAllAsync(records, cancellationToken);
+            }
+        }
+    }
+
+    private void Admit(Queued queued, List<AuditRecord> records)
+    {
+        var record = queued.Record ?? queued.Call.ToRecord();
+        if (_limit is null)
+        {
+            records.Add(record);
+        }
+        else
+        {
+            _limit.Admit(record, records);
+        }
+    }
+
     private async Task WriteQueuedAsync()
     {
-        var records = new List<AuditRecord>(MaxBatch);
+        var records = new List<AuditRecord>(MaxBatch + 1);
         var waiting = new List<TaskCompletionSource>();
         while (await _queue.Reader.WaitToReadAsync())
         {
             while (records.Count < MaxBatch && _queue.Reader.TryRead(out var queued))
             {
-                if (queued.Record is { } record)
+                if (queued.Stored is { } reader)
                 {
-                    records.Add(record);
+                    // A minute that has ended is summarised before anyone reads, even if no record came after it.
+                    if (_limit?.EndedMinuteSummary(_timeProvider.GetUtcNow()) is { } summary)
+                    {
+                        records.Add(summary);
+                    }
+
+                    waiting.Add(reader);
                 }
                 else
                 {
-                    waiting.Add(queued.Stored!);
+                    try
+                    {
+                        Admit(queued, records);
+                    }
+                    catch (Exception e)
+                    {
+                        LogFormatFailure(e, queued.Call.Method);
+                    }
                 }
             }
 
@@ -112,6 +161,22 @@ public sealed partial class BatchedAuditLog : IAuditLog, IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not store a batch of {Count} audit records")]
     private partial void LogBatchFailure(Exception exception, int count);
 
-    // A record to store, or (Record null) a reader waiting until what was queued before it is stored.
-    private sealed record Queued(AuditRecord? Record, TaskCompletionSource? Stored);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not format the audit record of a call of {Method}")]
+    private partial void LogFormatFailure(Exception exception, string method);
+
+    // A call or record to store, or (Stored set) a reader waiting until what was queued before it is stored.
+    private readonly struct Queued
+    {
+        public Queued(AuditCall call) => Call = call;
+
+        public Queued(AuditRecord record) => Record = record;
+
+        public Queued(TaskCompletionSource stored) => Stored = stored;
+
+        public AuditCall Call { get; }
+
+        public AuditRecord? Record { get; }
+
+        public TaskCompletionSource? Stored { get; }
+    }
 }

@@ -4,10 +4,10 @@ using System.Text;
 namespace Federation.Gateway.Audit;
 
 /// <summary>
-/// Stands in front of the audit store so no caller can flood it: every field is bounded and escaped (no control
-/// characters, so a record cannot forge another line), and refusals beyond <see cref="MaxRefusalsPerMinute"/> in a
-/// minute are counted rather than stored one by one; the count is stored as one summary record when the minute ends.
-/// Records of accepted calls (authenticated, authorized queries) are always stored.
+/// Stands in front of an audit store so no caller can flood it (<see cref="AuditRefusalLimit"/>: every field bounded
+/// and escaped, refusals beyond <see cref="MaxRefusalsPerMinute"/> in a minute counted and stored as one summary record
+/// when the minute ends), for a host whose records are few (the token server). The gateway applies the same limit in
+/// its audit writer (<see cref="BatchedAuditLog"/>), off the request path.
 /// </summary>
 public sealed class BoundedAuditLog(IAuditLog store, TimeProvider timeProvider) : IAuditLog
 {
@@ -21,67 +21,23 @@ public sealed class BoundedAuditLog(IAuditLog store, TimeProvider timeProvider) 
     /// <summary>The method name of a summary record.</summary>
     public const string SummaryMethod = "(refusals over the audit limit)";
 
-    private const int MaxClientsNamedInSummary = 10;
-
-    private readonly Lock _lock = new();
-    private readonly Dictionary<string, long> _countedByClient = new(StringComparer.Ordinal);
-    private DateTimeOffset _minute = DateTimeOffset.MinValue;
-    private int _storedRefusals;
-    private long _counted;
+    private readonly AuditRefusalLimit _limit = new();
 
     public async Task AppendAsync(AuditRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        AuditRecord? bounded = record with
+        var admitted = new List<AuditRecord>(2);
+        _limit.Admit(record, admitted);
+        foreach (var stored in admitted)
         {
-            ClientId = Bound(record.ClientId, MaxClientIdLength),
-            Method = Bound(record.Method, MaxMethodLength),
-            Parameters = Bound(record.Parameters, MaxParametersLength),
-            Outcome = Bound(record.Outcome, MaxOutcomeLength),
-            Detail = Bound(record.Detail, MaxDetailLength),
-        };
-
-        AuditRecord? summary;
-        lock (_lock)
-        {
-            summary = StartMinuteIfDue(bounded.Time);
-            if (bounded.Refused && _storedRefusals >= MaxRefusalsPerMinute)
-            {
-                _counted++;
-                if (_countedByClient.Count < 1_000 || _countedByClient.ContainsKey(bounded.ClientId))
-                {
-                    _countedByClient[bounded.ClientId] = _countedByClient.GetValueOrDefault(bounded.ClientId) + 1;
-                }
-
-                bounded = null;
-            }
-            else if (bounded.Refused)
-            {
-                _storedRefusals++;
-            }
-        }
-
-        if (summary is not null)
-        {
-            await store.AppendAsync(summary, cancellationToken);
-        }
-
-        if (bounded is not null)
-        {
-            await store.AppendAsync(bounded, cancellationToken);
+            await store.AppendAsync(stored, cancellationToken);
         }
     }
 
     public async Task<IReadOnlyList<AuditRecord>> ReadAsync(AuditQuery query, CancellationToken cancellationToken)
     {
         // A minute that has ended is summarised before anyone reads, even if no record came after it.
-        AuditRecord? summary;
-        lock (_lock)
-        {
-            summary = StartMinuteIfDue(timeProvider.GetUtcNow());
-        }
-
-        if (summary is not null)
+        if (_limit.EndedMinuteSummary(timeProvider.GetUtcNow()) is { } summary)
         {
             await store.AppendAsync(summary, cancellationToken);
         }
@@ -129,6 +85,73 @@ public sealed class BoundedAuditLog(IAuditLog store, TimeProvider timeProvider) 
 
         return truncated ? escaped.Append("...").ToString() : escaped.ToString();
     }
+}
+
+/// <summary>
+/// The audit log's protection against floods: every field bounded and escaped (no control characters, so a record
+/// cannot forge another line; <see cref="BoundedAuditLog.Bound"/>), and refusals beyond <see
+/// cref="BoundedAuditLog.MaxRefusalsPerMinute"/> in a minute counted rather than stored one by one; the count is
+/// stored as one summary record when the minute ends. Records of accepted calls are always stored. Thread-safe.
+/// </summary>
+public sealed class AuditRefusalLimit
+{
+    private const int MaxClientsNamedInSummary = 10;
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, long> _countedByClient = new(StringComparer.Ordinal);
+    private DateTimeOffset _minute = DateTimeOffset.MinValue;
+    private int _storedRefusals;
+    private long _counted;
+
+    /// <summary>Adds to <paramref name="admitted"/> what to store for <paramref name="record"/>: the summary of a minute it ends, and itself bounded unless it is a refusal over the limit.</summary>
+    public void Admit(AuditRecord record, ICollection<AuditRecord> admitted)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(admitted);
+        AuditRecord? bounded = record with
+        {
+            ClientId = BoundedAuditLog.Bound(record.ClientId, BoundedAuditLog.MaxClientIdLength),
+            Method = BoundedAuditLog.Bound(record.Method, BoundedAuditLog.MaxMethodLength),
+            Parameters = BoundedAuditLog.Bound(record.Parameters, BoundedAuditLog.MaxParametersLength),
+            Outcome = BoundedAuditLog.Bound(record.Outcome, BoundedAuditLog.MaxOutcomeLength),
+            Detail = BoundedAuditLog.Bound(record.Detail, BoundedAuditLog.MaxDetailLength),
+        };
+
+        lock (_lock)
+        {
+            if (StartMinuteIfDue(bounded.Time) is { } summary)
+            {
+                admitted.Add(summary);
+            }
+
+            if (bounded.Refused && _storedRefusals >= BoundedAuditLog.MaxRefusalsPerMinute)
+            {
+                _counted++;
+                if (_countedByClient.Count < 1_000 || _countedByClient.ContainsKey(bounded.ClientId))
+                {
+                    _countedByClient[bounded.ClientId] = _countedByClient.GetValueOrDefault(bounded.ClientId) + 1;
+                }
+
+                return;
+            }
+
+            if (bounded.Refused)
+            {
+                _storedRefusals++;
+            }
+
+            admitted.Add(bounded);
+        }
+    }
+
+    /// <summary>The summary of the counted refusals of a minute that has ended by <paramref name="now"/>, or null.</summary>
+    public AuditRecord? EndedMinuteSummary(DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            return StartMinuteIfDue(now);
+        }
+    }
 
     private AuditRecord? StartMinuteIfDue(DateTimeOffset now)
     {
@@ -146,10 +169,10 @@ public sealed class BoundedAuditLog(IAuditLog store, TimeProvider timeProvider) 
             summary = new AuditRecord(
                 _minute.AddMinutes(1),
                 "(many)",
-                SummaryMethod,
+                BoundedAuditLog.SummaryMethod,
                 $"{{\"minute\":\"{_minute.UtcDateTime:yyyy-MM-dd'T'HH:mm}Z\",\"counted\":{_counted}}}",
                 "ResourceExhausted",
-                Bound($"{_counted} refusals after the first {MaxRefusalsPerMinute} of the minute were counted, not stored one by one. Most by: {clients}.", MaxDetailLength),
+                BoundedAuditLog.Bound($"{_counted} refusals after the first {BoundedAuditLog.MaxRefusalsPerMinute} of the minute were counted, not stored one by one. Most by: {clients}.", BoundedAuditLog.MaxDetailLength),
                 Refused: true);
         }
 

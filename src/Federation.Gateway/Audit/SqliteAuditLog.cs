@@ -26,6 +26,12 @@ public interface IAuditLog
 {
     Task AppendAsync(AuditRecord record, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Records a call as the request path leaves it (<see cref="AuditCall"/>: nothing formatted yet). A log with a
+    /// writer of its own (<see cref="BatchedAuditLog"/>) formats it there; by default it is formatted here and appended.
+    /// </summary>
+    ValueTask RecordAsync(AuditCall recorded, CancellationToken cancellationToken) => new(AppendAsync(recorded.ToRecord(), cancellationToken));
+
     /// <summary>Matching records, newest first.</summary>
     Task<IReadOnlyList<AuditRecord>> ReadAsync(AuditQuery query, CancellationToken cancellationToken);
 }

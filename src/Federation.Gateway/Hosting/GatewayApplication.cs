@@ -137,6 +137,7 @@ public static partial class GatewayApplication
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<MalformedMessageGuard>();
+        app.UseMiddleware<JsonBodyLimit>();
         if (!gatewayOptions.UsesExternalTokenServer)
         {
             app.MapFederationTokenEndpoint();
@@ -171,9 +172,9 @@ public static partial class GatewayApplication
             IAuditStore store = options.UsesPostgres
                 ? new PostgresAuditLog(sp.GetRequiredService<PostgresGatewayDatabase>())
                 : new SqliteAuditLog(options.ResolvedDatabasePath);
-            return new BatchedAuditLog(store, sp.GetRequiredService<ILogger<BatchedAuditLog>>());
+            return new BatchedAuditLog(store, sp.GetRequiredService<ILogger<BatchedAuditLog>>(), new AuditRefusalLimit(), sp.GetRequiredService<TimeProvider>());
         });
-        services.AddSingleton<IAuditLog>(sp => new BoundedAuditLog(sp.GetRequiredService<BatchedAuditLog>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<BatchedAuditLog>());
         services.AddFederationAccessControl();
         if (externalTokenServer)
         {

@@ -45,7 +45,8 @@ public static class AccessPolicies
                 scheme.ForwardForbid = OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme;
             });
         services.AddAuthorization(Configure);
-        services.AddScoped<IAuthorizationHandler, ActiveClientHandler>();
+        services.AddSingleton<ActiveClients>();
+        services.AddSingleton<IAuthorizationHandler, ActiveClientHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, GrpcAuthorizationResultHandler>();
         return services;
     }
@@ -61,7 +62,7 @@ public static class AccessPolicies
         }
 
         options.AddPolicy(StatisticsReader, policy => policy
-            .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
+            .AddAuthenticationSchemes(ValidatedTokenAuthentication.SchemeName)
             .RequireAuthenticatedUser()
             .AddRequirements(new ActiveClientRequirement([FederationScopes.Query, FederationScopes.Province])));
 
@@ -85,7 +86,7 @@ internal sealed record ActiveClientRequirement(IReadOnlyList<string> Scopes) : I
 /// Checks <see cref="ActiveClientRequirement"/>, and that the token's jurisdiction claim is the one registered for its
 /// client; revocation takes effect on the next call, whatever the token's expiry.
 /// </summary>
-internal sealed class ActiveClientHandler(ClientRegistry registry) : AuthorizationHandler<ActiveClientRequirement>
+internal sealed class ActiveClientHandler(ActiveClients clients) : AuthorizationHandler<ActiveClientRequirement>
 {
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, ActiveClientRequirement requirement)
     {
@@ -104,7 +105,7 @@ internal sealed class ActiveClientHandler(ClientRegistry registry) : Authorizati
             return;
         }
 
-        var inactive = await registry.DescribeRefusedTokenAsync(clientId, context.User.GetClaim(FederationScopes.JurisdictionClaim), CancellationToken.None);
+        var inactive = await clients.DescribeRefusedTokenAsync(clientId, context.User.GetClaim(FederationScopes.JurisdictionClaim), CancellationToken.None);
         if (inactive is not null)
         {
             context.Fail(new AuthorizationFailureReason(this, inactive + " Its tokens are refused."));

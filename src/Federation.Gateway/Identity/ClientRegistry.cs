@@ -348,18 +348,15 @@ public sealed class ClientRegistry
 
     /// <summary>
     /// Why a token of <paramref name="clientId"/> naming <paramref name="tokenJurisdiction"/> (its jurisdiction claim,
-    /// null when it has none) may not be used now: the client is not registered or revoked, or the claim is not the
-    /// jurisdiction registered for the client (a node or province client must carry exactly its own; other clients none).
-    /// Null when it may.
+    /// null when it has none) may not be used now, given the client's registration (<paramref name="client"/>, null when
+    /// it is not registered): the client is not registered or revoked, or the claim is not the jurisdiction registered
+    /// for the client (a node or province client must carry exactly its own; other clients none). Null when it may.
     /// </summary>
-    public async Task<string?> DescribeRefusedTokenAsync(string clientId, string? tokenJurisdiction, CancellationToken cancellationToken)
-    {
-        var client = await _db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.ClientId == clientId, cancellationToken);
-        return DescribeInactive(clientId, client) ?? (client!.Jurisdiction == tokenJurisdiction
+    internal static string? DescribeRefusedToken(string clientId, RegisteredClient? client, string? tokenJurisdiction) =>
+        DescribeInactive(clientId, client) ?? (client!.Jurisdiction == tokenJurisdiction
             ? null
             : $"The token of '{clientId}' names jurisdiction {(tokenJurisdiction is null ? "none" : $"'{tokenJurisdiction}'")}, but the client is registered as "
               + $"{Describe(client)}{(client.Jurisdiction is null ? " (no jurisdiction)" : string.Empty)}. Get a new token from the federation's token server.");
-    }
 
     private static string? DescribeInactive(string clientId, RegisteredClient? client) => client switch
     {

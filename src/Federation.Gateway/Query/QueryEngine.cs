@@ -42,11 +42,14 @@ public sealed class QueryEngine
     private readonly TransparencyLog _log;
     private readonly AnswerProvenance _provenance;
     private readonly bool _othersAppend;
+    private readonly TimeProvider _timeProvider;
     private readonly ConcurrentDictionary<long, AnswersOfTree> _trees = new();
     private int _rememberedAnswers;
 
-    public QueryEngine(DatasetCatalog catalog, ServedLog served, TransparencyLog log, AnswerProvenance provenance, IOptions<GatewayOptions> options)
+    public QueryEngine(
+        DatasetCatalog catalog, ServedLog served, TransparencyLog log, AnswerProvenance provenance, IOptions<GatewayOptions> options, TimeProvider timeProvider)
     {
+        _timeProvider = timeProvider;
         _provenance = provenance;
         _catalog = catalog;
         _served = served;
@@ -78,9 +81,9 @@ public sealed class QueryEngine
 
         var answers = AnswersAt(treeSize);
         var key = request.ToByteString();
-        if (answers.ByRequest.TryGetValue(key, out var remembered))
+        if (answers.ByRequest.TryGetValue(key, out var remembered) && _timeProvider.GetUtcNow() < remembered.MarksHoldUntil)
         {
-            return remembered;
+            return remembered.Response;
         }
 
         plan ??= Plan(request);
@@ -88,7 +91,14 @@ public sealed class QueryEngine
         // Provenance is part of the answer kept for this tree size: the checkpoint it was computed at and when.
         var checkpoint = asOf ?? await _log.CheckpointAsync(treeSize, "as_of_tree_size", cancellationToken);
         _provenance.Add(request, response, snapshot, checkpoint, asOf is not null);
-        if (Volatile.Read(ref _rememberedAnswers) < MaxRememberedAnswers && answers.ByRequest.TryAdd(key, response))
+        // A current answer's preliminary marks refer to now: kept until the first of its preliminary years' last
+        // editions falls due (then computed again, its figures alike, that year's "p" gone). "As of" marks refer to the checkpoint.
+        var kept = new KeptAnswer(response, asOf is null ? RevisionMarks.PreliminaryUntil(plan.Dataset, response) : DateTimeOffset.MaxValue);
+        if (remembered is not null)
+        {
+            answers.ByRequest[key] = kept;
+        }
+        else if (Volatile.Read(ref _rememberedAnswers) < MaxRememberedAnswers && answers.ByRequest.TryAdd(key, kept))
         {
             Interlocked.Increment(ref _rememberedAnswers);
         }
@@ -335,7 +345,7 @@ public sealed class QueryEngine
     {
         private readonly ConcurrentDictionary<string, Lazy<ServedTables>> _tables = new(StringComparer.Ordinal);
 
-        public ConcurrentDictionary<ByteString, QueryResponse> ByRequest { get; } = new();
+        public ConcurrentDictionary<ByteString, KeptAnswer> ByRequest { get; } = new();
 
         /// <summary>The figures of a dataset at this tree size, laid out from <paramref name="snapshot"/> (which holds at least this many leaves) on first use.</summary>
         public ServedTables TablesOf(ServedSnapshot snapshot, string datasetId) =>
@@ -346,6 +356,9 @@ public sealed class QueryEngine
         $"'{id}' is not a dimension of {dataset.Id}. Dimensions: {string.Join(", ", dataset.Dimensions.Select(d => d.Id))}.";
 
     private readonly record struct CellSum(long Value, double Variance, int Cells);
+
+    // An answer given, and until when its preliminary marks hold (DateTimeOffset.MaxValue: for as long as it is kept).
+    private sealed record KeptAnswer(QueryResponse Response, DateTimeOffset MarksHoldUntil);
 
     // A checked query on its answering table: the groups it answers (code combinations of the grouped dimensions,
     // restricted by the filters, in code-list order, first dimension slowest), and the table's cell positions that add

@@ -77,4 +77,25 @@ public static class RevisionMarks
             row.Revised = change != 0;
         }
     }
+
+    /// <summary>
+    /// Until when the preliminary marks of a current answer hold: the first time the last scheduled edition of a
+    /// year marked preliminary falls due (that year's mark then goes), or <see cref="DateTimeOffset.MaxValue"/> when no
+    /// row is marked preliminary.
+    /// </summary>
+    public static DateTimeOffset PreliminaryUntil(DatasetDefinition dataset, QueryResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(response);
+        var until = DateTimeOffset.MaxValue;
+        foreach (var row in response.Rows)
+        {
+            if (row.Preliminary && dataset.Calendar.DueAt(row.ReferenceYear, dataset.Calendar.Editions) is var due && due < until)
+            {
+                until = due;
+            }
+        }
+
+        return until;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.IO.Compression;
@@ -53,20 +54,35 @@ internal sealed class MalformedMessageGuard(RequestDelegate next, IOptions<GrpcS
     private static async Task<string?> DescribeProblemAsync(HttpRequest request, MessageParser parser, int limit, CancellationToken cancellationToken)
     {
         byte[] body;
-        using (var buffer = new MemoryStream())
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
         {
-            var chunk = new byte[16 * 1024];
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            // Most requests are one small read: no stream to copy through.
+            var first = await request.Body.ReadAtLeastAsync(chunk, chunk.Length, throwOnEndOfStream: false, cancellationToken);
+            if (first < chunk.Length)
             {
-                buffer.Write(chunk, 0, read);
-                if (buffer.Length > limit + FrameHeaderLength)
-                {
-                    return null; // gRPC refuses it as too large
-                }
+                body = chunk.AsSpan(0, first).ToArray();
             }
+            else
+            {
+                using var buffer = new MemoryStream();
+                buffer.Write(chunk, 0, first);
+                int read;
+                while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+                {
+                    buffer.Write(chunk, 0, read);
+                    if (buffer.Length > limit + FrameHeaderLength)
+                    {
+                        return null; // gRPC refuses it as too large
+                    }
+                }
 
-            body = buffer.ToArray();
+                body = buffer.ToArray();
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
 
         if (body.Length < FrameHeaderLength)
@@ -92,11 +108,11 @@ internal sealed class MalformedMessageGuard(RequestDelegate next, IOptions<GrpcS
             {
                 await using var gzip = new GZipStream(new MemoryStream(body, FrameHeaderLength, body.Length - FrameHeaderLength), CompressionMode.Decompress);
                 using var inflated = new MemoryStream();
-                var chunk = new byte[16 * 1024];
+                var inflatedChunk = new byte[16 * 1024];
                 int read;
-                while ((read = await gzip.ReadAsync(chunk, cancellationToken)) > 0)
+                while ((read = await gzip.ReadAsync(inflatedChunk, cancellationToken)) > 0)
                 {
-                    inflated.Write(chunk, 0, read);
+                    inflated.Write(inflatedChunk, 0, read);
                     if (inflated.Length > limit)
                     {
                         return null; // gRPC refuses it as too large
