@@ -26,7 +26,8 @@ public static class CanonicalMessage
             return null;
         }
 
-        if (!IsEncodingOf(message, bytes))
+        // Recognised in one pass over the bytes when it can be; otherwise compared with the writer's output.
+        if (!CanonicalEncoding.IsCertainlyCanonical(message.Descriptor, bytes) && !IsEncodingOf(message, bytes))
         {
             problem = $"The envelope bytes are not the canonical encoding of a {Parsers<T>.MessageName} (unknown fields or non-canonical field order).";
             return null;
