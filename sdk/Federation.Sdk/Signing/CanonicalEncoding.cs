@@ -17,9 +17,9 @@ internal static class CanonicalEncoding
     private const int MaxDepth = 32;
 
     /// <summary>True when <paramref name="bytes"/> are certainly what the writer produces for the message they encode.</summary>
-    public static bool IsCertainlyCanonical(MessageDescriptor descriptor, ReadOnlySpan<byte> bytes) => IsCanonical(descriptor, bytes, 0);
+    public static bool IsCertainlyCanonical(MessageDescriptor descriptor, ReadOnlySpan<byte> bytes) => IsCanonical(MessageShape.Of(descriptor), bytes, 0);
 
-    private static bool IsCanonical(MessageDescriptor descriptor, ReadOnlySpan<byte> bytes, int depth)
+    private static bool IsCanonical(MessageShape shape, ReadOnlySpan<byte> bytes, int depth)
     {
         if (depth > MaxDepth)
         {
@@ -27,7 +27,7 @@ internal static class CanonicalEncoding
         }
 
         var lastNumber = 0;
-        Span<bool> oneofSeen = descriptor.Oneofs.Count <= 64 ? stackalloc bool[descriptor.Oneofs.Count] : new bool[descriptor.Oneofs.Count];
+        Span<bool> oneofSeen = shape.OneofCount <= 64 ? stackalloc bool[shape.OneofCount] : new bool[shape.OneofCount];
         while (!bytes.IsEmpty)
         {
             if (!TryReadVarint(ref bytes, out var tag) || tag > uint.MaxValue)
@@ -37,37 +37,36 @@ internal static class CanonicalEncoding
 
             var number = (int)(tag >> 3);
             var wireType = (int)(tag & 7);
-            var field = number == 0 ? null : descriptor.FindFieldByNumber(number);
+            var field = shape.Find(number);
             if (field is null || field.IsMap || number < lastNumber)
             {
                 return false;
             }
 
-            var repeatsElement = field.IsRepeated && field.FieldType is FieldType.String or FieldType.Bytes or FieldType.Message;
-            if (number == lastNumber && !repeatsElement)
+            if (number == lastNumber && !field.RepeatsElement)
             {
                 return false;
             }
 
-            if (number != lastNumber && field.ContainingOneof is { } oneof)
+            if (number != lastNumber && field.OneofIndex >= 0)
             {
-                if (oneofSeen[oneof.Index])
+                if (oneofSeen[field.OneofIndex])
                 {
                     return false;
                 }
 
-                oneofSeen[oneof.Index] = true;
+                oneofSeen[field.OneofIndex] = true;
             }
 
             lastNumber = number;
-            var ok = field.FieldType switch
+            var ok = field.Type switch
             {
-                FieldType.Message => wireType == 2 && TryReadLengthDelimited(ref bytes, out var message) && IsCanonical(field.MessageType, message, depth + 1),
+                FieldType.Message => wireType == 2 && TryReadLengthDelimited(ref bytes, out var message) && IsCanonical(field.Message!, message, depth + 1),
                 FieldType.String => wireType == 2 && TryReadLengthDelimited(ref bytes, out var text) && Utf8.IsValid(text) && (!text.IsEmpty || field.IsRepeated || field.HasPresence),
                 FieldType.Bytes => wireType == 2 && TryReadLengthDelimited(ref bytes, out var data) && (!data.IsEmpty || field.IsRepeated || field.HasPresence),
                 FieldType.Group => false,
-                _ when field.IsRepeated => field.IsPacked && wireType == 2 && TryReadLengthDelimited(ref bytes, out var packed) && IsPackedCanonical(field.FieldType, packed),
-                _ => wireType == WireTypeOf(field.FieldType) && TryReadScalar(field.FieldType, ref bytes, out var isDefault) && (!isDefault || field.HasPresence),
+                _ when field.IsRepeated => field.IsPacked && wireType == 2 && TryReadLengthDelimited(ref bytes, out var packed) && IsPackedCanonical(field.Type, packed),
+                _ => wireType == WireTypeOf(field.Type) && TryReadScalar(field.Type, ref bytes, out var isDefault) && (!isDefault || field.HasPresence),
             };
             if (!ok)
             {
@@ -194,5 +193,71 @@ internal static class CanonicalEncoding
         }
 
         return false;
+    }
+
+    /// <summary>What the check needs of a message's fields, read once from the descriptor (some of its properties are computed on every read).</summary>
+    private sealed class MessageShape
+    {
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<MessageDescriptor, MessageShape> s_shapes = new();
+
+        private readonly Dictionary<int, FieldShape> _fields = [];
+
+        private MessageShape(MessageDescriptor descriptor)
+        {
+            OneofCount = descriptor.Oneofs.Count;
+        }
+
+        public int OneofCount { get; }
+
+        public static MessageShape Of(MessageDescriptor descriptor)
+        {
+            if (s_shapes.TryGetValue(descriptor, out var known))
+            {
+                return known;
+            }
+
+            // Built whole before it is shared; a message type that contains itself refers to the instance being built.
+            var building = new Dictionary<MessageDescriptor, MessageShape>();
+            var shape = Build(descriptor, building);
+            foreach (var (built, builtShape) in building)
+            {
+                s_shapes.TryAdd(built, builtShape);
+            }
+
+            return shape;
+        }
+
+        public FieldShape? Find(int number) => _fields.GetValueOrDefault(number);
+
+        private static MessageShape Build(MessageDescriptor descriptor, Dictionary<MessageDescriptor, MessageShape> building)
+        {
+            if (s_shapes.TryGetValue(descriptor, out var known) || building.TryGetValue(descriptor, out known))
+            {
+                return known;
+            }
+
+            var shape = new MessageShape(descriptor);
+            building.Add(descriptor, shape);
+            foreach (var field in descriptor.Fields.InFieldNumberOrder())
+            {
+                var isMap = field.IsMap;
+                shape._fields.Add(field.FieldNumber, new FieldShape(
+                    field.FieldType,
+                    field.IsRepeated,
+                    field.IsRepeated && field.IsPacked,
+                    isMap,
+                    field.HasPresence,
+                    field.ContainingOneof?.Index ?? -1,
+                    field.FieldType == FieldType.Message && !isMap ? Build(field.MessageType, building) : null));
+            }
+
+            return shape;
+        }
+    }
+
+    private sealed record FieldShape(FieldType Type, bool IsRepeated, bool IsPacked, bool IsMap, bool HasPresence, int OneofIndex, MessageShape? Message)
+    {
+        /// <summary>A repeated string, bytes or message field: its elements follow one another under the same number.</summary>
+        public bool RepeatsElement => IsRepeated && Type is FieldType.String or FieldType.Bytes or FieldType.Message;
     }
 }
