@@ -111,51 +111,51 @@ internal static class CanonicalEncoding
         {
             case FieldType.Fixed64 or FieldType.SFixed64:
             case FieldType.Fixed32 or FieldType.SFixed32:
-            {
-                var size = type is FieldType.Fixed64 or FieldType.SFixed64 ? 8 : 4;
-                if (bytes.Length < size)
                 {
-                    return false;
-                }
+                    var size = type is FieldType.Fixed64 or FieldType.SFixed64 ? 8 : 4;
+                    if (bytes.Length < size)
+                    {
+                        return false;
+                    }
 
-                isDefault = !bytes[..size].ContainsAnyExcept((byte)0);
-                bytes = bytes[size..];
-                return true;
-            }
+                    isDefault = !bytes[..size].ContainsAnyExcept((byte)0);
+                    bytes = bytes[size..];
+                    return true;
+                }
 
             case FieldType.Double or FieldType.Float:
-            {
-                var size = type == FieldType.Double ? 8 : 4;
-                if (bytes.Length < size)
                 {
-                    return false;
-                }
+                    var size = type == FieldType.Double ? 8 : 4;
+                    if (bytes.Length < size)
+                    {
+                        return false;
+                    }
 
-                // Only finite, non-zero values: the writer's handling of a zero's sign and of NaN payloads is left to it.
-                var value = size == 8
-                    ? BitConverter.ToDouble(bytes[..8])
-                    : BitConverter.ToSingle(bytes[..4]);
-                bytes = bytes[size..];
-                return double.IsFinite(value) && value != 0;
-            }
+                    // Only finite, non-zero values: the writer's handling of a zero's sign and of NaN payloads is left to it.
+                    var value = size == 8
+                        ? BitConverter.ToDouble(bytes[..8])
+                        : BitConverter.ToSingle(bytes[..4]);
+                    bytes = bytes[size..];
+                    return double.IsFinite(value) && value != 0;
+                }
 
             default:
-            {
-                if (!TryReadVarint(ref bytes, out var value))
                 {
-                    return false;
-                }
+                    if (!TryReadVarint(ref bytes, out var value))
+                    {
+                        return false;
+                    }
 
-                isDefault = value == 0;
-                return type switch
-                {
-                    FieldType.Int32 or FieldType.Enum => value == (ulong)(long)(int)(uint)value,
-                    FieldType.UInt32 or FieldType.SInt32 => value <= uint.MaxValue,
-                    FieldType.Int64 or FieldType.UInt64 or FieldType.SInt64 => true,
-                    FieldType.Bool => value <= 1,
-                    _ => false,
-                };
-            }
+                    isDefault = value == 0;
+                    return type switch
+                    {
+                        FieldType.Int32 or FieldType.Enum => value == (ulong)(long)(int)(uint)value,
+                        FieldType.UInt32 or FieldType.SInt32 => value <= uint.MaxValue,
+                        FieldType.Int64 or FieldType.UInt64 or FieldType.SInt64 => true,
+                        FieldType.Bool => value <= 1,
+                        _ => false,
+                    };
+                }
         }
     }
 
