@@ -1,3 +1,4 @@
+using System.Buffers;
 using Google.Protobuf;
 
 namespace Federation.Sdk.Signing;
@@ -14,27 +15,56 @@ public static class CanonicalMessage
         where T : class, IMessage<T>, new()
     {
         ArgumentNullException.ThrowIfNull(bytes);
-        var messageName = new T().Descriptor.FullName;
-        // Unknown fields are dropped on parse, so the comparison below catches any that were sent.
-        var parser = new MessageParser<T>(() => new T()).WithDiscardUnknownFields(true);
         T message;
         try
         {
-            message = parser.ParseFrom(bytes);
+            message = Parsers<T>.DiscardingUnknownFields.ParseFrom(bytes);
         }
         catch (InvalidProtocolBufferException e)
         {
-            problem = $"The envelope bytes are not a {messageName} message: {e.Message}";
+            problem = $"The envelope bytes are not a {Parsers<T>.MessageName} message: {e.Message}";
             return null;
         }
 
-        if (!message.ToByteArray().AsSpan().SequenceEqual(bytes))
+        // Recognised in one pass over the bytes when it can be; otherwise compared with the writer's output.
+        if (!CanonicalEncoding.IsCertainlyCanonical(message.Descriptor, bytes) && !IsEncodingOf(message, bytes))
         {
-            problem = $"The envelope bytes are not the canonical encoding of a {messageName} (unknown fields or non-canonical field order).";
+            problem = $"The envelope bytes are not the canonical encoding of a {Parsers<T>.MessageName} (unknown fields or non-canonical field order).";
             return null;
         }
 
         problem = null;
         return message;
+    }
+
+    // The canonical writer's output, into a pooled buffer, is exactly the bytes: same length first, then every byte.
+    private static bool IsEncodingOf(IMessage message, byte[] bytes)
+    {
+        var size = message.CalculateSize();
+        if (size != bytes.Length)
+        {
+            return false;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            var written = buffer.AsSpan(0, size);
+            message.WriteTo(written);
+            return written.SequenceEqual(bytes);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    // Unknown fields are dropped on parse, so the comparison with the canonical encoding catches any that were sent.
+    private static class Parsers<T>
+        where T : class, IMessage<T>, new()
+    {
+        public static readonly MessageParser<T> DiscardingUnknownFields = new MessageParser<T>(() => new T()).WithDiscardUnknownFields(true);
+
+        public static readonly string MessageName = new T().Descriptor.FullName;
     }
 }

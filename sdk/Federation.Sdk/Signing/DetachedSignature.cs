@@ -10,9 +10,37 @@ namespace Federation.Sdk.Signing;
 /// one ECDSA P-256 / SHA-256 signer, the signature over exactly the content, a signer certificate that chains to the
 /// federation root at the given time. What the signer must be (a node of one jurisdiction, the gateway) is the caller's.
 /// </summary>
+/// <remarks>
+/// The signature is checked directly on its bytes with the signer certificate loaded once
+/// (<see cref="DirectCmsVerification"/>) when it has the shape federation signers produce; any other signature, and
+/// any that this does not accept, is checked by <see cref="SignedCms"/>, which gives the refusal. The chain is checked
+/// on every signature either way.
+/// </remarks>
 internal static class DetachedSignature
 {
     public static DetachedSignatureCheck Check(
+        ReadOnlySpan<byte> content,
+        ReadOnlySpan<byte> signature,
+        FederationTrust trust,
+        DateTimeOffset at,
+        string contentName)
+    {
+        if (signature.IsEmpty)
+        {
+            return Refused(SignatureFailure.Malformed, $"The signature is empty: a {contentName} must carry a CMS SignedData signature.");
+        }
+
+        if (DirectCmsVerification.TryVerify(content, signature, SignerCertificates.Shared) is { } verified)
+        {
+            var signer = verified.Signer.Certificate;
+            return CheckChain(signer, verified.SigningTime, trust, at, []);
+        }
+
+        return CheckWithSignedCms(content, signature, trust, at, contentName);
+    }
+
+    /// <summary>The same checks with <see cref="SignedCms"/> decoding and verifying the signature (every shape it reads).</summary>
+    internal static DetachedSignatureCheck CheckWithSignedCms(
         ReadOnlySpan<byte> content,
         ReadOnlySpan<byte> signature,
         FederationTrust trust,
@@ -34,21 +62,49 @@ internal static class DetachedSignature
             return Refused(SignatureFailure.Malformed, $"The signature is not a DER-encoded CMS SignedData (RFC 5652): {e.Message}");
         }
 
-        if (cms.SignerInfos.Count != 1)
+        SignerInfoCollection signerInfos;
+        try
         {
-            return Refused(SignatureFailure.SignerCount,
-                $"The signature has {cms.SignerInfos.Count} signers; a {contentName} is signed by exactly one party.");
+            signerInfos = cms.SignerInfos;
+        }
+        catch (CryptographicException e)
+        {
+            return Refused(SignatureFailure.Malformed, $"The signature's signer information (its signed attributes) does not decode: {e.Message}");
         }
 
-        var signerInfo = cms.SignerInfos[0];
-        var signer = signerInfo.Certificate;
+        if (signerInfos.Count != 1)
+        {
+            return Refused(SignatureFailure.SignerCount,
+                $"The signature has {signerInfos.Count} signers; a {contentName} is signed by exactly one party.");
+        }
+
+        var signerInfo = signerInfos[0];
+        X509Certificate2? signer;
+        try
+        {
+            signer = signerInfo.Certificate;
+        }
+        catch (CryptographicException e)
+        {
+            return Refused(SignatureFailure.Malformed, $"A certificate embedded in the signature is not a valid X.509 certificate: {e.Message}");
+        }
+
         if (signer is null)
         {
             return Refused(SignatureFailure.Malformed,
                 "The signature does not embed its signer's certificate, so it cannot be checked; sign with the certificate included.");
         }
 
-        var unsupported = DescribeUnsupportedAlgorithm(signerInfo, signer);
+        string? unsupported;
+        try
+        {
+            unsupported = DescribeUnsupportedAlgorithm(signerInfo, signer);
+        }
+        catch (CryptographicException e)
+        {
+            return Refused(SignatureFailure.Malformed, $"The signer certificate's key cannot be read: {e.Message}", signer);
+        }
+
         if (unsupported is not null)
         {
             return Refused(SignatureFailure.UnsupportedAlgorithm, unsupported, signer);
@@ -74,14 +130,28 @@ internal static class DetachedSignature
             }
         }
 
+        return CheckChain(signer, ReadSigningTime(signerInfo), trust, at, intermediates);
+    }
+
+    private static DetachedSignatureCheck CheckChain(
+        X509Certificate2 signer, DateTimeOffset? signingTime, FederationTrust trust, DateTimeOffset at, X509Certificate2Collection intermediates)
+    {
         var chain = trust.Validate(signer, at, intermediates);
         return chain.IsTrusted
-            ? new DetachedSignatureCheck(null, signer, signerInfo)
+            ? new DetachedSignatureCheck(null, signer, signingTime)
             : Refused(SignatureFailure.UntrustedCertificate, chain.Message, signer);
     }
 
     private static DetachedSignatureCheck Refused(SignatureFailure failure, string message, X509Certificate2? signer = null) =>
         new(SignatureVerification.Refused(failure, message, signer), signer, null);
+
+    private static DateTimeOffset? ReadSigningTime(SignerInfo signerInfo) =>
+        signerInfo.SignedAttributes
+            .Cast<CryptographicAttributeObject>()
+            .SelectMany(a => a.Values.Cast<AsnEncodedData>())
+            .OfType<Pkcs9SigningTime>()
+            .Select(t => (DateTimeOffset?)SigningTimes.AsUtc(t.SigningTime))
+            .FirstOrDefault();
 
     private static string? DescribeUnsupportedAlgorithm(SignerInfo signerInfo, X509Certificate2 signer)
     {
@@ -103,8 +173,17 @@ internal static class DetachedSignature
     }
 }
 
-/// <summary>The outcome of <see cref="DetachedSignature.Check"/>: a refusal, or the verified signer.</summary>
-internal sealed record DetachedSignatureCheck(SignatureVerification? Refusal, X509Certificate2? Signer, SignerInfo? SignerInfo)
+/// <summary>The outcome of <see cref="DetachedSignature.Check"/>: a refusal, or the verified signer and the signing time it claims.</summary>
+internal sealed record DetachedSignatureCheck(SignatureVerification? Refusal, X509Certificate2? Signer, DateTimeOffset? SigningTime)
 {
     public bool IsValid => Refusal is null;
+}
+
+/// <summary>The signing-time attribute's time as a UTC instant (an unspecified kind is UTC).</summary>
+internal static class SigningTimes
+{
+    public static DateTimeOffset AsUtc(DateTime time) =>
+        time.Kind == DateTimeKind.Unspecified
+            ? new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc))
+            : new DateTimeOffset(time).ToUniversalTime();
 }

@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Security.Cryptography.Pkcs;
-using System.Security.Cryptography.X509Certificates;
 using Federation.Sdk.Trust;
 
 namespace Federation.Sdk.Signing;
@@ -39,7 +36,6 @@ public sealed class SubmissionVerifier
         }
 
         var signer = check.Signer!;
-        var signerInfo = check.SignerInfo!;
         var (jurisdiction, problem) = FederationIdentity.Describe(signer);
         if (jurisdiction is null)
         {
@@ -52,20 +48,7 @@ public sealed class SubmissionVerifier
             signer,
             jurisdiction)
         {
-            SigningTime = ReadSigningTime(signerInfo),
+            SigningTime = check.SigningTime,
         };
     }
-
-    private static DateTimeOffset? ReadSigningTime(SignerInfo signerInfo) =>
-        signerInfo.SignedAttributes
-            .Cast<CryptographicAttributeObject>()
-            .SelectMany(a => a.Values.Cast<AsnEncodedData>())
-            .OfType<Pkcs9SigningTime>()
-            .Select(t => (DateTimeOffset?)AsUtc(t.SigningTime))
-            .FirstOrDefault();
-
-    private static DateTimeOffset AsUtc(DateTime time) =>
-        time.Kind == DateTimeKind.Unspecified
-            ? new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc))
-            : new DateTimeOffset(time).ToUniversalTime();
 }

@@ -28,7 +28,7 @@ public sealed class SubmissionValidator
     public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
     private const string Root = "submission";
-    private const char KeySeparator = '\u001F';
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<TableDefinition, TableGrid> s_grids = new();
 
     private readonly DatasetCatalog _catalog;
     private readonly TimeProvider _timeProvider;
@@ -305,47 +305,55 @@ public sealed class SubmissionValidator
             return;
         }
 
-        var firstIndexOfCell = new Dictionary<string, int>(StringComparer.Ordinal);
+        // Per place of the grid, 1 + the index of the cell sent for it (0: none yet). Field names are only formed for violations.
+        var grid = s_grids.GetValue(table, t => new TableGrid(t));
+        var cellAt = new int[table.CellCount];
         for (var j = 0; j < release.Cells.Count; j++)
         {
             var cell = release.Cells[j];
-            var cellField = $"{cellsField}[{j}]";
-            if (CodesAreValid(cell, cellField, table, violations))
+            var place = grid.PlaceOf(cell.Codes);
+            if (place < 0)
             {
-                var key = string.Join(KeySeparator, cell.Codes);
-                if (firstIndexOfCell.TryGetValue(key, out var first))
-                {
-                    violations.Add(cellField, $"Cell {Describe(table, cell.Codes)} of table {table.Id} appears more than once (first at cells[{first}]).");
-                }
-                else
-                {
-                    firstIndexOfCell.Add(key, j);
-                }
+                ReportInvalidCodes(cell, $"{cellsField}[{j}]", table, violations);
+            }
+            else if (cellAt[place] != 0)
+            {
+                violations.Add($"{cellsField}[{j}]", $"Cell {Describe(table, cell.Codes)} of table {table.Id} appears more than once (first at cells[{cellAt[place] - 1}]).");
+            }
+            else
+            {
+                cellAt[place] = j + 1;
             }
 
-            CheckValue(cell.Value, cellField + ".value", protection, violations);
+            CheckValue(cell.Value, tableIndex, j, protection, violations);
         }
 
+        if (Array.IndexOf(cellAt, 0) < 0)
+        {
+            return;
+        }
+
+        // The grid's places in the order EnumerateCells gives them (the last dimension varying fastest).
+        var next = 0;
         foreach (var codes in table.EnumerateCells())
         {
-            if (!firstIndexOfCell.ContainsKey(string.Join(KeySeparator, codes)))
+            if (cellAt[next++] == 0)
             {
                 violations.Add(cellsField, $"Cell {Describe(table, codes)} of table {table.Id} is missing; every cell of the grid is sent, zeros included.");
             }
         }
     }
 
-    private static bool CodesAreValid(Cell cell, string cellField, TableDefinition table, ViolationList violations)
+    private static void ReportInvalidCodes(Cell cell, string cellField, TableDefinition table, ViolationList violations)
     {
         if (cell.Codes.Count != table.Dimensions.Count)
         {
             violations.Add(cellField + ".codes",
                 $"The cell has {cell.Codes.Count} codes; table {table.Id} has {table.Dimensions.Count} dimensions "
                 + $"({DimensionList(table)}), one code each in that order.");
-            return false;
+            return;
         }
 
-        var valid = true;
         for (var k = 0; k < cell.Codes.Count; k++)
         {
             var dimension = table.Dimensions[k];
@@ -355,19 +363,22 @@ public sealed class SubmissionValidator
                 continue;
             }
 
-            valid = false;
             var hint = table.Dimensions.Any(d => d.Contains(code))
                 ? $" (it is a code of another dimension: codes are given in the order {DimensionList(table)})"
                 : string.Empty;
             violations.Add($"{cellField}.codes[{k}]",
                 $"'{code}' is not a code of dimension {dimension.Id}{hint}; its codes are {string.Join(", ", dimension.Codes.Select(c => c.Code))}.");
         }
-
-        return valid;
     }
 
-    private static void CheckValue(long value, string field, TableProtection protection, ViolationList violations)
+    private static void CheckValue(long value, int tableIndex, int cellIndex, TableProtection protection, ViolationList violations)
     {
+        if (IsAllowed(value, protection))
+        {
+            return;
+        }
+
+        var field = $"{Root}.tables[{tableIndex}].cells[{cellIndex}].value";
         if (value is > MaxCellMagnitude or < -MaxCellMagnitude)
         {
             violations.Add(field, $"The value {value} is outside -{MaxCellMagnitude} to {MaxCellMagnitude}, the bound on any protected cell (table {protection.TableId}), so that sums cannot overflow.");
@@ -392,8 +403,55 @@ public sealed class SubmissionValidator
         }
     }
 
+    private static bool IsAllowed(long value, TableProtection protection) =>
+        value is <= MaxCellMagnitude and >= -MaxCellMagnitude && (protection.IsNoise || (value >= 0 && value % protection.RoundingBase == 0));
+
     private static string DimensionList(TableDefinition table) =>
         table.Dimensions.Count == 0 ? "none" : string.Join(", ", table.Dimensions.Select(d => d.Id));
+
+    /// <summary>A table's grid: each dimension's codes by their index, and the place of a cell in the grid.</summary>
+    private sealed class TableGrid
+    {
+        private readonly Dictionary<string, int>[] _codeIndex;
+        private readonly int[] _stride;
+
+        public TableGrid(TableDefinition table)
+        {
+            var count = table.Dimensions.Count;
+            _codeIndex = new Dictionary<string, int>[count];
+            _stride = new int[count];
+            var stride = 1;
+            for (var d = count - 1; d >= 0; d--)
+            {
+                var codes = table.Dimensions[d].Codes;
+                _codeIndex[d] = codes.Select((c, i) => (c.Code, i)).ToDictionary(c => c.Code, c => c.i, StringComparer.Ordinal);
+                _stride[d] = stride;
+                stride *= codes.Count;
+            }
+        }
+
+        /// <summary>The cell's place in the grid (as <see cref="TableDefinition.EnumerateCells"/> counts), or -1 when its codes are not valid.</summary>
+        public int PlaceOf(Google.Protobuf.Collections.RepeatedField<string> codes)
+        {
+            if (codes.Count != _codeIndex.Length)
+            {
+                return -1;
+            }
+
+            var place = 0;
+            for (var d = 0; d < codes.Count; d++)
+            {
+                if (!_codeIndex[d].TryGetValue(codes[d], out var index))
+                {
+                    return -1;
+                }
+
+                place += index * _stride[d];
+            }
+
+            return place;
+        }
+    }
 
     private static string Describe(TableDefinition table, IReadOnlyList<string> codes) =>
         table.Dimensions.Count == 0

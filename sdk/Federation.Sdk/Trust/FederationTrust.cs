@@ -71,7 +71,18 @@ public sealed class FederationTrust
     private ChainCheck Validate(X509Certificate2 certificate, DateTimeOffset at, X509Certificate2Collection? intermediates, string? requiredUsageOid)
     {
         ArgumentNullException.ThrowIfNull(certificate);
-        if (certificate.Extensions.OfType<X509BasicConstraintsExtension>().Any(b => b.CertificateAuthority))
+        bool isAuthority;
+        try
+        {
+            isAuthority = certificate.Extensions.OfType<X509BasicConstraintsExtension>().Any(b => b.CertificateAuthority);
+        }
+        catch (CryptographicException e)
+        {
+            return new ChainCheck(false, $"The certificate '{certificate.Subject}' has a basic constraints extension that does not decode: {e.Message}",
+                X509ChainStatusFlags.InvalidBasicConstraints);
+        }
+
+        if (isAuthority)
         {
             return new ChainCheck(false,
                 $"The certificate '{certificate.Subject}' is a certificate authority, not a node or gateway certificate.",
@@ -160,6 +171,19 @@ public sealed class FederationTrust
         _trustedChains[key] = (notBefore, notAfter);
     }
 
+    // A certificate whose validity dates do not decode (a month 13) still loads; its dates are read only here.
+    private static string DescribeValidity(X509Certificate2 certificate)
+    {
+        try
+        {
+            return $"valid from {certificate.NotBefore.ToUniversalTime():u} to {certificate.NotAfter.ToUniversalTime():u}";
+        }
+        catch (CryptographicException)
+        {
+            return "of unreadable validity dates";
+        }
+    }
+
     private static string Explain(X509Certificate2 certificate, DateTimeOffset at, X509ChainStatusFlags status, X509ChainStatus[] details)
     {
         var subject = certificate.Subject;
@@ -172,7 +196,7 @@ public sealed class FederationTrust
         if (status.HasFlag(X509ChainStatusFlags.NotTimeValid))
         {
             return $"The certificate '{subject}' (or a certificate of its chain) is not valid at {at.UtcDateTime:u}: "
-                + $"'{subject}' is valid from {certificate.NotBefore.ToUniversalTime():u} to {certificate.NotAfter.ToUniversalTime():u}.";
+                + $"'{subject}' is {DescribeValidity(certificate)}.";
         }
 
         if (status.HasFlag(X509ChainStatusFlags.NotSignatureValid))

@@ -3,6 +3,7 @@ using Federation.Gateway.Serving;
 using Federation.Gateway.Storage;
 using Federation.Gateway.Transparency;
 using Federation.Sdk.Transparency;
+using Google.Protobuf;
 
 namespace Federation.Gateway.Ingestion;
 
@@ -18,8 +19,8 @@ namespace Federation.Gateway.Ingestion;
 /// with one signed checkpoint for the tree that ends with the last of them (each receipt carries that checkpoint and
 /// its leaf's inclusion proof in it), committed once, so a commit's fsync and a checkpoint's signature are paid per
 /// batch, not per release. The writer extends the served snapshot's verified frontier (it reads no hashes back), and
-/// once committed the batch's leaves are served from the very bytes written, parsed and checked as any leaf is
-/// (<see cref="ServedLog.ServeAppendedAsync"/>), without reading them back. Releases whose decisions
+/// once committed the batch's leaves are served from the very bytes written, checked as any leaf is, and from the
+/// messages the ingestion already parsed from them (<see cref="ServedLog.ServeAppendedAsync"/>), without reading them back. Releases whose decisions
 /// read the same part of the served state (<see cref="ReleaseToAppend.DecisionScope"/>) never share a batch: each is
 /// decided on a snapshot that already holds the other, exactly as if they had come one after the other. A release
 /// refused by its rule writes nothing and does not affect the others of its batch; a store failure fails the whole
@@ -190,7 +191,7 @@ public sealed class ReleaseAppender(ILogStore store, TransparencyLog log, Served
         }
 
         // Served before any receipt is returned: a caller holding a receipt finds its release in every answer.
-        var after = appended is null ? snapshot : await served.ServeAppendedAsync(snapshot, appended, CancellationToken.None);
+        var after = appended is null ? snapshot : await served.ServeAppendedAsync(snapshot, appended, accepted.Select(a => a.Pending.Release.Message).ToArray(), CancellationToken.None);
         for (var i = 0; i < accepted.Count; i++)
         {
             accepted[i].Pending.Result.TrySetResult(new ReleaseAppendResult(AppendOutcome.Stored, appended!.Leaves[i].Receipt, accepted[i].Pending.Release.ReleaseId, after));
@@ -232,6 +233,12 @@ public sealed record ReleaseToAppend(
     byte[] Signature)
 {
     private readonly SeriesKey? _decisionScope;
+
+    /// <summary>
+    /// The message <see cref="SignedBytes"/> hold, as the ingestion parsed them (their canonical encoding checked): once
+    /// appended, the release is served from it without parsing the bytes again. Null: the bytes are parsed.
+    /// </summary>
+    public IMessage? Message { get; init; }
 
     /// <summary>
     /// The part of the served state the decision on this release reads (its series, unless set): two releases of one

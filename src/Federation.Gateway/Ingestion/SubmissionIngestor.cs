@@ -77,7 +77,10 @@ public sealed partial class SubmissionIngestor
             signer.Subject,
             signer.Thumbprint,
             submissionBytes,
-            signature);
+            signature)
+        {
+            Message = submission,
+        };
 
         var result = await _appender.AppendAsync(
             release,

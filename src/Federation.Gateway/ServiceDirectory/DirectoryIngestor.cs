@@ -80,6 +80,7 @@ public sealed partial class DirectoryIngestor
         {
             // A capacity update is decided on the jurisdiction's directory: never in one batch with another release of it.
             DecisionScope = SeriesKey.DirectorySnapshots(release.Jurisdiction),
+            Message = release,
         };
         CapacityEvaluation? evaluation = null;
         var snapshotRevision = 0;

@@ -79,10 +79,23 @@ public sealed partial class ServedLog : IDisposable
     /// log computed from those bytes. When the served snapshot has meanwhile moved (another caller caught up from the
     /// store), the store is caught up instead.
     /// </summary>
-    public async Task<ServedSnapshot> ServeAppendedAsync(ServedSnapshot before, LogAppend appended, CancellationToken cancellationToken)
+    /// <param name="before">The snapshot the append was decided on.</param>
+    /// <param name="appended">The leaves written and committed.</param>
+    /// <param name="messages">
+    /// Per leaf, the message its signed bytes hold as the ingestion parsed them (canonical encoding checked), served
+    /// without parsing those bytes again; null (or a null entry) parses the bytes.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the wait for the served state.</param>
+    public async Task<ServedSnapshot> ServeAppendedAsync(
+        ServedSnapshot before, LogAppend appended, IReadOnlyList<IMessage?>? messages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(appended);
+        if (messages is not null && messages.Count != appended.Leaves.Count)
+        {
+            throw new ArgumentException($"{messages.Count} parsed messages for {appended.Leaves.Count} appended leaves.", nameof(messages));
+        }
+
         var start = appended.Leaves[0].LeafIndex;
         var end = appended.Leaves[^1].LeafIndex + 1;
         await _catchUp.WaitAsync(cancellationToken);
@@ -97,7 +110,7 @@ public sealed partial class ServedLog : IDisposable
 
             if (snapshot.TreeSize == start && before.TreeSize == start)
             {
-                snapshot = Apply(snapshot, appended.Leaves, appended.Frontier);
+                snapshot = Apply(snapshot, appended.Leaves, appended.Frontier, messages);
                 Volatile.Write(ref _snapshot, snapshot);
                 LogCaughtUp(start, end);
                 return snapshot;
@@ -252,12 +265,14 @@ public sealed partial class ServedLog : IDisposable
 
     // Parses verified leaves (following the snapshot's last one) into the snapshot, checking what the gateway never
     // accepts: a revision produced no later than the release it supersedes, a release twice.
-    private ServedSnapshot Apply(ServedSnapshot snapshot, IReadOnlyList<StoredLeaf> leaves, ImmutableDictionary<MerkleSubtree, byte[]> frontier)
+    private ServedSnapshot Apply(
+        ServedSnapshot snapshot, IReadOnlyList<StoredLeaf> leaves, ImmutableDictionary<MerkleSubtree, byte[]> frontier, IReadOnlyList<IMessage?>? messages = null)
     {
         var end = snapshot.TreeSize + leaves.Count;
-        foreach (var leaf in leaves)
+        for (var i = 0; i < leaves.Count; i++)
         {
-            var release = Parse(leaf);
+            var leaf = leaves[i];
+            var release = Parse(leaf, messages?[i]);
             if (release.Revision != 0)
             {
                 var decision = ReleaseSeries.Decide(snapshot.Current(release.Series), release.ProducedAt);
@@ -335,7 +350,7 @@ public sealed partial class ServedLog : IDisposable
             : string.Create(CultureInfo.InvariantCulture, $"the checkpoint signed at tree size {size} holds another root than the one recomputed from the stored bytes");
     }
 
-    private ServedRelease Parse(StoredLeaf leaf)
+    private ServedRelease Parse(StoredLeaf leaf, IMessage? parsed)
     {
         SignedEnvelope envelope;
         try
@@ -357,7 +372,9 @@ public sealed partial class ServedLog : IDisposable
 
         try
         {
-            return kind == LeafKind.DirectoryRelease ? ParseDirectoryRelease(leaf, envelope) : ParseStatisticsRelease(leaf, envelope);
+            return kind == LeafKind.DirectoryRelease
+                ? ParseDirectoryRelease(leaf, envelope, parsed as DirectoryRelease)
+                : ParseStatisticsRelease(leaf, envelope, parsed as Submission);
         }
         catch (InvalidProtocolBufferException e)
         {
@@ -366,9 +383,9 @@ public sealed partial class ServedLog : IDisposable
         }
     }
 
-    private StatisticsRelease ParseStatisticsRelease(StoredLeaf leaf, SignedEnvelope envelope)
+    private StatisticsRelease ParseStatisticsRelease(StoredLeaf leaf, SignedEnvelope envelope, Submission? parsed)
     {
-        var submission = Submission.Parser.ParseFrom(envelope.Submission);
+        var submission = parsed ?? Submission.Parser.ParseFrom(envelope.Submission);
         var policy = _catalog.Find(submission.DatasetId)?.Protection;
         var cells = submission.Tables
             .SelectMany(t => t.Cells.Select(c => new StoredCell(t.TableId, c.Codes.ToArray(), c.Value, policy?.CellVariance(t.TableId) ?? 0)))
@@ -389,9 +406,9 @@ public sealed partial class ServedLog : IDisposable
         { Revision = 1 };
     }
 
-    private static DirectoryLogRelease ParseDirectoryRelease(StoredLeaf leaf, SignedEnvelope envelope)
+    private static DirectoryLogRelease ParseDirectoryRelease(StoredLeaf leaf, SignedEnvelope envelope, DirectoryRelease? parsed)
     {
-        var release = DirectoryRelease.Parser.ParseFrom(envelope.Submission);
+        var release = parsed ?? DirectoryRelease.Parser.ParseFrom(envelope.Submission);
         return new DirectoryLogRelease(
             leaf.LeafIndex,
             leaf.ReleaseId,

@@ -243,6 +243,12 @@ public sealed class TransparencyLog
     /// </summary>
     public async Task<StoredCheckpoint> CheckpointAsync(long treeSize, string field, CancellationToken cancellationToken)
     {
+        // The asked checkpoint is one read; the latest is read only for the latest (0) or to explain a refusal.
+        if (treeSize > 0 && await _store.GetCheckpointAsync(treeSize, cancellationToken) is { } asked)
+        {
+            return asked;
+        }
+
         var latest = await GetLatestCheckpointAsync(cancellationToken);
         if (treeSize == 0 || treeSize == latest.TreeSize)
         {
@@ -255,11 +261,6 @@ public sealed class TransparencyLog
                 RefusalKind.InvalidArgument,
                 string.Create(CultureInfo.InvariantCulture, $"The log has {latest.TreeSize} leaves; there is no tree of size {treeSize} yet."),
                 field);
-        }
-
-        if (await _store.GetCheckpointAsync(treeSize, cancellationToken) is { } checkpoint)
-        {
-            return checkpoint;
         }
 
         var nearest = await NearestCheckpointsAsync(treeSize, latest.TreeSize, cancellationToken);

@@ -204,6 +204,19 @@ public sealed class SubmissionVerifierTests : IDisposable
     }
 
     [Fact]
+    public void Signature_embedding_a_corrupt_certificate_is_malformed()
+    {
+        var signature = SubmissionSigner.Sign(s_submission, _node, s_now);
+        var certificate = signature.AsSpan().IndexOf(_node.RawData);
+        signature[certificate + 4] ^= 0xFF; // the TBSCertificate's tag: no longer a certificate
+
+        var result = _verifier.Verify(s_submission, signature);
+
+        Assert.Equal(SignatureFailure.Malformed, result.Failure);
+        Assert.StartsWith("A certificate embedded in the signature is not a valid X.509 certificate", result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Signature_without_the_signer_certificate_is_malformed()
     {
         var cms = new SignedCms(new ContentInfo(s_submission), detached: true);
