@@ -39,6 +39,7 @@ public static class DatasetDocument
                     ?? throw new InvalidDataException($"{source}: table '{t.Id}' names unknown dimension '{id}'.")).ToArray()))
             .ToArray();
         var protection = ParseProtection(document.Protection, tables, source);
+        var workload = ParseWorkload(document.Workload ?? [], dimensions, source);
         var periodType = document.PeriodType is null ? ReferencePeriodType.CalendarYear : ReferencePeriodType.Find(document.PeriodType)
             ?? throw new InvalidDataException(
                 $"{source}: periodType '{document.PeriodType}' is unknown; use {string.Join(" or ", ReferencePeriodType.All.Select(t => t.Name))}.");
@@ -55,7 +56,53 @@ public static class DatasetDocument
             protection,
             ParseCalendar(document.PublicationCalendar, periodType, source),
             record,
-            document.UnitOfPrivacy);
+            document.UnitOfPrivacy,
+            workload);
+    }
+
+    private static WorkloadQuery[] ParseWorkload(WorkloadQueryJson[] queries, IReadOnlyList<DimensionDefinition> dimensions, string source)
+    {
+        var parsed = new List<WorkloadQuery>(queries.Length);
+        for (var i = 0; i < queries.Length; i++)
+        {
+            var query = queries[i];
+            var setting = $"workload[{i}]";
+            if (string.IsNullOrWhiteSpace(query.Id))
+            {
+                throw new InvalidDataException($"{source}: {setting}.id names the query, such as \"W1\".");
+            }
+
+            if (parsed.Any(q => q.Id == query.Id))
+            {
+                throw new InvalidDataException($"{source}: {setting}.id '{query.Id}' names another workload query too.");
+            }
+
+            var grouped = new List<DimensionDefinition>();
+            var names = query.Dimensions ?? throw new InvalidDataException(
+                $"{source}: {setting}.dimensions lists the dimensions query '{query.Id}' groups by ([] for a total).");
+            for (var k = 0; k < names.Length; k++)
+            {
+                var dimension = dimensions.FirstOrDefault(d => d.Id == names[k]) ?? throw new InvalidDataException(
+                    $"{source}: {setting}.dimensions[{k}] of query '{query.Id}' names unknown dimension '{names[k]}'; "
+                    + $"the dimensions are {string.Join(", ", dimensions.Select(d => d.Id))}.");
+                if (grouped.Contains(dimension))
+                {
+                    throw new InvalidDataException($"{source}: {setting}.dimensions[{k}] of query '{query.Id}' names dimension '{dimension.Id}' twice.");
+                }
+
+                grouped.Add(dimension);
+            }
+
+            if (query.Weight is not { } weight || !(weight > 0) || double.IsInfinity(weight))
+            {
+                throw new InvalidDataException(
+                    $"{source}: {setting}.weight of query '{query.Id}' must be a positive number (how much each cell's squared error counts); it is '{query.Weight}'.");
+            }
+
+            parsed.Add(new WorkloadQuery(query.Id, query.Title ?? query.Id, grouped, query.ByJurisdiction ?? false, weight));
+        }
+
+        return [.. parsed];
     }
 
     private static PublicationCalendar ParseCalendar(CalendarJson? json, ReferencePeriodType periodType, string source)
@@ -161,7 +208,10 @@ public static class DatasetDocument
         CalendarJson? PublicationCalendar,
         string? PeriodType,
         string? UnitOfPrivacy,
-        RecordDocument.RecordJson? Record);
+        RecordDocument.RecordJson? Record,
+        WorkloadQueryJson[]? Workload);
+
+    private sealed record WorkloadQueryJson(string? Id, string? Title, string[]? Dimensions, bool? ByJurisdiction, double? Weight);
 
     private sealed record CalendarJson(string? Description, EditionJson[]? Editions);
 
