@@ -1,4 +1,6 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Federation.Sdk.Privacy;
 
@@ -103,6 +105,33 @@ public static class DatasetDocument
         }
 
         return [.. parsed];
+    }
+
+    /// <summary>
+    /// <paramref name="json"/>, a dataset document, with its tables and their protection replaced by
+    /// <paramref name="tables"/>: each table's id, title and dimensions, and discrete Gaussian noise of its exact
+    /// variance (the budget and every other section are kept). The result is checked as <see cref="Parse"/> checks any
+    /// document; <paramref name="source"/> names it in errors.
+    /// </summary>
+    public static string WithTables(string json, IReadOnlyList<(string Id, string Title, IReadOnlyList<string> Dimensions, Rational Variance)> tables, string source)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        var document = JsonNode.Parse(json) as JsonObject ?? throw new InvalidDataException($"{source}: not a JSON object.");
+        var tableArray = new JsonArray();
+        var protections = new JsonObject();
+        foreach (var (id, title, dimensions, variance) in tables)
+        {
+            tableArray.Add(new JsonObject { ["id"] = id, ["title"] = title, ["dimensions"] = new JsonArray([.. dimensions.Select(d => JsonValue.Create(d))]) });
+            protections[id] = new JsonObject { ["mechanism"] = "discrete-gaussian", ["variance"] = variance.ToString() };
+        }
+
+        document["tables"] = tableArray;
+        var protection = document["protection"] as JsonObject ?? throw new InvalidDataException($"{source}: the document has no protection section.");
+        protection["tables"] = protections;
+        var text = document.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
+        using var check = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text));
+        Parse(check, source);
+        return text;
     }
 
     private static PublicationCalendar ParseCalendar(CalendarJson? json, ReferencePeriodType periodType, string source)

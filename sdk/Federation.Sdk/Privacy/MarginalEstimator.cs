@@ -162,6 +162,16 @@ public sealed class MarginalEstimator
     /// </summary>
     public EstimableCell? Cell(IReadOnlyDictionary<string, IReadOnlyCollection<string>> codes, out string? problem)
     {
+        var u = CoordinatesOf(codes, out problem);
+        return u is null ? null : new EstimableCell(u, QuadraticForm(u));
+    }
+
+    /// <summary>The coordinates of a measured cell (table after table, row-major) in the orthonormal basis of the span.</summary>
+    internal double[] MeasuredCoordinates(int cell) => _coordinates[cell];
+
+    /// <summary>The coordinates of a query cell in the orthonormal basis of the span, or null (with the reason) when it is outside.</summary>
+    internal double[]? CoordinatesOf(IReadOnlyDictionary<string, IReadOnlyCollection<string>> codes, out string? problem)
+    {
         ArgumentNullException.ThrowIfNull(codes);
         var allowed = new bool[]?[_domain.Length];
         var size = 1.0;
@@ -205,7 +215,7 @@ public sealed class MarginalEstimator
         }
 
         problem = null;
-        return new EstimableCell(u, QuadraticForm(u));
+        return u;
     }
 
     private static string Describe(IEnumerable<MeasuredTable> tables) =>
