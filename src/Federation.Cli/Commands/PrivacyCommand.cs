@@ -104,7 +104,9 @@ internal static class PrivacyCommand
         var planRho = plan.Aggregate(Rational.Zero, (sum, t) => sum + ZeroConcentratedDp.RhoOfGaussian(t.Variance));
         var invariant = CultureInfo.InvariantCulture;
         Console.WriteLine($"Workload of {dataset.Id}: expected 95% margin of the widest cell of each query (national: {dataset.Jurisdictions.Count} jurisdictions added up),");
-        Console.WriteLine($"least-squares estimates from every table measured; rho per release {dataset.Protection.ReleaseRho} today, {planRho} planned.");
+        Console.WriteLine(string.Create(
+            invariant,
+            $"least-squares estimates from every table measured; rho per release {dataset.Protection.ReleaseRho} today, {planRho.ToDouble():0.######} planned (exactly {planRho})."));
         Console.WriteLine();
         Console.WriteLine(string.Create(invariant, $"{"Query",-6} {"Title",-58} {"Today",9} {"Plan",9}"));
         var todayMargins = MeasurementPlanner.Margins(dataset, today);
