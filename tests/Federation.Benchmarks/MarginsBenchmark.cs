@@ -128,26 +128,14 @@ internal sealed class MarginsBenchmark : IBenchmark
         }).ToArray();
     }
 
-    // The plan's answer: the GLS estimate of each code from every table of the release.
+    // The plan's answer: the GLS estimate of each code from every table of the release (as the gateway answers).
     private static (double Value, double Variance)[] EstimatedCells(DatasetDefinition dataset, Submission release, DimensionDefinition dimension)
     {
-        var estimator = MarginalEstimator.For(dataset.Tables.Select(t => MeasuredTable.Of(t, dataset.Protection)).ToArray());
-        var values = dataset.Tables.SelectMany(t =>
-        {
-            var layout = new CellLayout(t.Dimensions);
-            var ordered = new double[layout.CellCount];
-            foreach (var cell in release.Tables.Single(r => r.TableId == t.Id).Cells)
-            {
-                ordered[layout.PositionOf(cell.Codes)] = cell.Value;
-            }
-
-            return ordered;
-        }).ToArray();
-        var fit = estimator.Fit(values);
+        var fit = ReleaseFit.Of(dataset, release.Tables.SelectMany(t => t.Cells.Select(c => (t.TableId, (IReadOnlyList<string>)c.Codes, c.Value))))!;
         return dimension.Codes.Select(code =>
         {
-            var cell = estimator.Cell(new Dictionary<string, IReadOnlyCollection<string>> { [dimension.Id] = [code.Code] }, out _)!;
-            return (cell.Estimate(fit), cell.Variance);
+            var cell = fit.Estimator.Cell(new Dictionary<string, IReadOnlyCollection<string>> { [dimension.Id] = [code.Code] }, out _)!;
+            return (fit.Estimate(cell), cell.Variance);
         }).ToArray();
     }
 

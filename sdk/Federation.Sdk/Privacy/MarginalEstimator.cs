@@ -420,3 +420,86 @@ public sealed class EstimableCell
         return sum;
     }
 }
+
+/// <summary>
+/// One release's GLS fit: the estimator of the tables the release measured whole, under the dataset's policy
+/// variances, and the fitted coordinates. The one place where a release's cells become estimates: the gateway answers
+/// from it and the served-state auditor recomputes the answers with it.
+/// </summary>
+public sealed class ReleaseFit
+{
+    private readonly double[] _fit;
+
+    private ReleaseFit(MarginalEstimator estimator, double[] fit)
+    {
+        Estimator = estimator;
+        _fit = fit;
+    }
+
+    public MarginalEstimator Estimator { get; }
+
+    /// <summary>
+    /// The fit of one release of a noise-protected <paramref name="dataset"/> from its cells (table id, codes in the
+    /// table's dimension order, value). A table is measured when the release has every one of its cells once (a table
+    /// sent in part, or not at all, is left out); null when it measured no table whole.
+    /// </summary>
+    public static ReleaseFit? Of(DatasetDefinition dataset, IEnumerable<(string TableId, IReadOnlyList<string> Codes, long Value)> cells)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(cells);
+        var positions = dataset.Tables.Select(t => t.EnumerateCells()
+            .Select((codes, i) => (Key: string.Join('\u001f', codes), Index: i))
+            .ToDictionary(p => p.Key, p => p.Index, StringComparer.Ordinal)).ToArray();
+        var values = dataset.Tables.Select(t => new double[t.CellCount]).ToArray();
+        var sent = dataset.Tables.Select(t => new int[t.CellCount]).ToArray();
+        foreach (var (tableId, codes, value) in cells)
+        {
+            var t = FindIndex(dataset, tableId);
+            if (t >= 0 && positions[t].TryGetValue(string.Join('\u001f', codes), out var position))
+            {
+                values[t][position] += value;
+                sent[t][position]++;
+            }
+        }
+
+        var measured = Enumerable.Range(0, dataset.Tables.Count).Where(t => sent[t].All(n => n == 1)).ToArray();
+        if (measured.Length == 0)
+        {
+            return null;
+        }
+
+        var estimator = MarginalEstimator.For(measured.Select(t => MeasuredTable.Of(dataset.Tables[t], dataset.Protection)).ToArray());
+        return new ReleaseFit(estimator, estimator.Fit(measured.SelectMany(t => values[t]).ToArray()));
+    }
+
+    /// <summary>The GLS estimate of an estimable cell of <see cref="Estimator"/>.</summary>
+    public double Estimate(EstimableCell cell)
+    {
+        ArgumentNullException.ThrowIfNull(cell);
+        return cell.Estimate(_fit);
+    }
+
+    /// <summary>
+    /// The GLS estimate of the cell with these codes (dimension id to code; others: any), or null when the release
+    /// does not determine it.
+    /// </summary>
+    public double? Estimate(IReadOnlyDictionary<string, string> codes)
+    {
+        ArgumentNullException.ThrowIfNull(codes);
+        var cell = Estimator.Cell(codes.ToDictionary(c => c.Key, c => (IReadOnlyCollection<string>)[c.Value], StringComparer.Ordinal), out _);
+        return cell is null ? null : cell.Estimate(_fit);
+    }
+
+    private static int FindIndex(DatasetDefinition dataset, string tableId)
+    {
+        for (var t = 0; t < dataset.Tables.Count; t++)
+        {
+            if (dataset.Tables[t].Id == tableId)
+            {
+                return t;
+            }
+        }
+
+        return -1;
+    }
+}

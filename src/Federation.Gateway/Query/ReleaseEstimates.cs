@@ -23,42 +23,18 @@ public sealed class ReleaseEstimates
             .ToDictionary(g => g.Key, g => g.Select(k => k.Jurisdiction).Order(StringComparer.Ordinal).ToArray());
     }
 
-    /// <summary>
-    /// The fits of <paramref name="releases"/> of <paramref name="dataset"/>. A table of a release is measured when the
-    /// release sends every one of its cells (a table it sends in part, or not at all, is left out of its fit); its
-    /// noise variance is the one its cells state.
-    /// </summary>
+    /// <summary>The fits of <paramref name="releases"/> of <paramref name="dataset"/> (<see cref="ReleaseFit.Of"/>).</summary>
     public static ReleaseEstimates Of(DatasetDefinition dataset, IEnumerable<StatisticsRelease> releases)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(releases);
-        var layouts = dataset.Tables.Select(t => new CellLayout(t.Dimensions)).ToArray();
         var fits = new Dictionary<(int Year, string Jurisdiction), ReleaseFit>();
         foreach (var release in releases)
         {
-            var values = layouts.Select(l => new double[l.CellCount]).ToArray();
-            var sent = layouts.Select(l => new int[l.CellCount]).ToArray();
-            var variances = new double[layouts.Length];
-            foreach (var cell in release.Cells)
+            if (ReleaseFit.Of(dataset, release.Cells.Select(c => (c.TableId, c.Codes, c.Value))) is { } fit)
             {
-                var t = IndexOfTable(dataset, cell.TableId);
-                var position = t < 0 ? -1 : layouts[t].PositionOf(cell.Codes);
-                if (position >= 0)
-                {
-                    values[t][position] += cell.Value;
-                    sent[t][position]++;
-                    variances[t] = cell.Variance;
-                }
+                fits[(release.ReferenceYear, release.Jurisdiction)] = fit;
             }
-
-            var measured = Enumerable.Range(0, layouts.Length).Where(t => variances[t] > 0 && sent[t].All(n => n == 1)).ToArray();
-            if (measured.Length == 0)
-            {
-                continue;
-            }
-
-            var estimator = MarginalEstimator.For(measured.Select(t => new MeasuredTable(dataset.Tables[t].Id, dataset.Tables[t].Dimensions, variances[t])).ToArray());
-            fits[(release.ReferenceYear, release.Jurisdiction)] = new ReleaseFit(estimator, estimator.Fit(measured.SelectMany(t => values[t]).ToArray()));
         }
 
         return new ReleaseEstimates(fits);
@@ -69,32 +45,6 @@ public sealed class ReleaseEstimates
 
     /// <summary>The jurisdictions with a fit of a year, in ordinal order.</summary>
     public IReadOnlyList<string> JurisdictionsOf(int year) => _jurisdictionsByYear.GetValueOrDefault(year) ?? [];
-
-    private static int IndexOfTable(DatasetDefinition dataset, string tableId)
-    {
-        for (var t = 0; t < dataset.Tables.Count; t++)
-        {
-            if (dataset.Tables[t].Id == tableId)
-            {
-                return t;
-            }
-        }
-
-        return -1;
-    }
-}
-
-/// <summary>One release's GLS fit: the estimator of the tables it measured, and the fitted coordinates.</summary>
-public sealed class ReleaseFit(MarginalEstimator estimator, double[] fit)
-{
-    public MarginalEstimator Estimator => estimator;
-
-    /// <summary>The GLS estimate of an estimable cell of the estimator.</summary>
-    public double Estimate(EstimableCell cell)
-    {
-        ArgumentNullException.ThrowIfNull(cell);
-        return cell.Estimate(fit);
-    }
 }
 
 /// <summary>
