@@ -227,13 +227,15 @@ public sealed class MarginalEstimator
         var product = 1.0;
         for (var d = 0; d < _domain.Length && product != 0; d++)
         {
-            product *= (row[d], allowed[d]) switch
+            var set = allowed[d];
+            if (row[d] < 0)
             {
-                (< 0, null) => _domain[d].Codes.Count,
-                (< 0, { } set) => set.Count(a => a),
-                (_, null) => 1,
-                (var code, { } set) => set[code] ? 1 : 0,
-            };
+                product *= set?.Count(a => a) ?? _domain[d].Codes.Count;
+            }
+            else if (set is not null && !set[row[d]])
+            {
+                product = 0;
+            }
         }
 
         return product;
