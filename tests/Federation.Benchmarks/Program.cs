@@ -12,6 +12,7 @@ IBenchmark[] benchmarks =
     new QueryBenchmark(),
     new AcceptToQueryableBenchmark(),
     new NodePipelineBenchmark(),
+    new MarginsBenchmark(),
 ];
 
 var smoke = args.Contains("--smoke", StringComparer.Ordinal);

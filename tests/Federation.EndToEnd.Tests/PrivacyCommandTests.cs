@@ -62,6 +62,50 @@ public sealed class PrivacyCommandTests
     }
 
     [Fact]
+    public async Task Writing_a_plan_without_the_document_to_write_is_refused_naming_the_option()
+    {
+        var (exitCode, _, error) = await ExternalProcess.RunFedAsync(Timeout, "privacy", "plan", "trafficking.victims.v1", "--write");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--write writes into the --document file", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_plan_written_into_a_dataset_document_keeps_the_catalogue_tables_adds_one_way_ones_and_costs_no_more()
+    {
+        var folder = Directory.CreateTempSubdirectory("federation-plan-");
+        try
+        {
+            var before = DatasetCatalog.Default.Get("trafficking.victims.v1");
+            var path = Path.Combine(folder.FullName, "trafficking.victims.v1.json");
+            using (var resource = typeof(DatasetCatalog).Assembly.GetManifestResourceStream("Federation.Sdk.Catalog.Datasets.trafficking.victims.v1.json")!)
+            using (var file = File.Create(path))
+            {
+                await resource.CopyToAsync(file);
+            }
+
+            var (exitCode, output, error) = await ExternalProcess.RunFedAsync(Timeout, "privacy", "plan", before.Id, "--document", path, "--write");
+            DatasetDefinition after;
+            using (var written = File.OpenRead(path))
+            {
+                after = DatasetDocument.Parse(written, path);
+            }
+
+            Assert.True(exitCode == 0, error);
+            Assert.Contains("W2     Gender, national", output, StringComparison.Ordinal);
+            Assert.Contains($"Wrote the plan into {path}.", output, StringComparison.Ordinal);
+            Assert.True(after.Protection.ReleaseRho <= before.Protection.ReleaseRho, $"{after.Protection.ReleaseRho} > {before.Protection.ReleaseRho}");
+            Assert.All(before.Tables, t => Assert.Equal(t.Dimensions.Select(d => d.Id), after.FindTable(t.Id)!.Dimensions.Select(d => d.Id)));
+            Assert.All(before.Dimensions, d => Assert.Contains(after.Tables, t => t.Dimensions.Count == 1 && t.Dimensions[0].Id == d.Id));
+            Assert.Equal(before.Workload.Select(q => q.Id), after.Workload.Select(q => q.Id));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_node_that_deletes_its_whole_state_and_changes_its_data_never_gets_more_than_the_budget_accepted()
     {
         await using var fixture = await DemoFederationFixture.StartAsync();

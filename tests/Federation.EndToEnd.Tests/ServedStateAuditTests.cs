@@ -63,7 +63,8 @@ public sealed class ServedStateAuditTests
         });
         var published = (await RunNodeAsync(fixture, "NS")).Published;
         var target = published[0].Receipt;
-        var total = await ServedTotalAsync(fixture.Gateway, target);
+        // What the gateway answers for the release's total: the least-squares estimate from all its tables.
+        var total = await AnsweredTotalAsync(fixture.Gateway, target);
         var honest = await ExternalProcess.RunFedAsync(s_timeout, "log", "verify", "--data", fixture.Layout.Root);
 
         tampered.Set(target.Jurisdiction, target.ReferenceYear);
@@ -88,6 +89,11 @@ public sealed class ServedStateAuditTests
     private static async Task<long> ServedTotalAsync(WebApplication gateway, Receipt release) =>
         (await gateway.Services.GetRequiredService<ServedStatistics>().GetCurrentCellsAsync(release.DatasetId, "T0", [release.ReferenceYear], CancellationToken.None))
         .Single(c => c.Jurisdiction == release.Jurisdiction).Value;
+
+    private static async Task<long> AnsweredTotalAsync(WebApplication gateway, Receipt release) =>
+        (await gateway.Services.GetRequiredService<Federation.Gateway.Query.QueryEngine>().QueryAsync(
+            new QueryRequest { DatasetId = release.DatasetId, Years = { release.ReferenceYear }, Jurisdictions = { release.Jurisdiction }, ByJurisdiction = true },
+            CancellationToken.None)).Rows.Single().Value;
 
     private static void RaiseTotal(Submission submission) => submission.Tables.Single(t => t.TableId == "T0").Cells.Single().Value += Raise;
 

@@ -18,13 +18,13 @@ public sealed class ProsecutionsDatasetTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _gateway = await GatewayFixture.StartAsync();
-        // Ontario's court cases of one fiscal year: 50 guilty and 10 in each other cell of T1 (decision by offence).
-        var submission = TestSubmissions.Complete("ON", s_lastYear, (table, codes) => table.Id switch
-        {
-            "T0" => 400,
-            "T1" => codes[0] == "GUILTY" ? 50 : 10,
-            _ => 3,
-        }, of: s_dataset);
+        // Ontario's court cases of one fiscal year: 50 guilty and 10 of each other decision for each offence (400 in all).
+        var offences = s_dataset.FindDimension("most_serious_offence")!.Codes;
+        var decisions = s_dataset.FindDimension("decision")!.Codes;
+        var cases = decisions.SelectMany(d => offences.Select(o => (
+            (IReadOnlyDictionary<string, string>)new Dictionary<string, string> { ["decision"] = d.Code, ["most_serious_offence"] = o.Code },
+            d.Code == "GUILTY" ? 50L : 10L))).ToArray();
+        var submission = TestSubmissions.Counting("ON", s_lastYear, cases, of: s_dataset);
         await _gateway.SubmitAsync(TestSubmissions.Sign(submission, _gateway.Federation.Node("ON")));
     }
 

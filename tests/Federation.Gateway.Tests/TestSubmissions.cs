@@ -12,9 +12,35 @@ internal static class TestSubmissions
 {
     public static DatasetDefinition Dataset => DatasetCatalog.Default.Get("trafficking.victims.v1");
 
-    /// <summary>A complete release whose every cell holds <paramref name="cellValue"/> (a multiple of 5), T0 holding <paramref name="total"/>.</summary>
-    public static Submission Complete(string jurisdiction, int year, long total = 25, long cellValue = 5, DateTimeOffset? producedAt = null) =>
-        Complete(jurisdiction, year, (table, _) => table.Dimensions.Count == 0 ? total : cellValue, producedAt);
+    /// <summary>
+    /// A complete, noise-free release of <paramref name="total"/> victims who all have the first code of every dimension:
+    /// the first cell of every table holds the total, the others 0, so that every table agrees on every margin (as a
+    /// release does but for its noise) and every estimate of the total is <paramref name="total"/>.
+    /// </summary>
+    public static Submission Complete(string jurisdiction, int year, long total = 25, DateTimeOffset? producedAt = null) =>
+        Counting(jurisdiction, year, [(new Dictionary<string, string>(), total)], producedAt);
+
+    /// <summary>
+    /// A complete, noise-free release counting groups of people: each group's code of some dimensions (the other
+    /// dimensions: their first code) and how many people it has. Every table cell counts the groups that have its codes.
+    /// </summary>
+    public static Submission Counting(
+        string jurisdiction,
+        int year,
+        IReadOnlyList<(IReadOnlyDictionary<string, string> Codes, long Count)> groups,
+        DateTimeOffset? producedAt = null,
+        DatasetDefinition? of = null)
+    {
+        var dataset = of ?? Dataset;
+        string CodeOf((IReadOnlyDictionary<string, string> Codes, long Count) group, DimensionDefinition dimension) =>
+            group.Codes.TryGetValue(dimension.Id, out var code) ? code : dimension.Codes[0].Code;
+        return Complete(
+            jurisdiction,
+            year,
+            (table, codes) => groups.Where(g => table.Dimensions.Select((d, k) => CodeOf(g, d) == codes[k]).All(m => m)).Sum(g => g.Count),
+            producedAt,
+            dataset);
+    }
 
     public static Submission Complete(
         string jurisdiction,

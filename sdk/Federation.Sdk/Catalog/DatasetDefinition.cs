@@ -15,7 +15,8 @@ public sealed class DatasetDefinition
         ProtectionPolicy protection,
         PublicationCalendar calendar,
         RecordDefinition? record = null,
-        string? unitOfPrivacy = null)
+        string? unitOfPrivacy = null,
+        IReadOnlyList<WorkloadQuery>? workload = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         ArgumentNullException.ThrowIfNull(protection);
@@ -32,6 +33,16 @@ public sealed class DatasetDefinition
         Calendar = calendar;
         Record = record;
         UnitOfPrivacy = unitOfPrivacy ?? unit;
+        Workload = workload ?? [];
+        if (Workload.Select(q => q.Id).Distinct(StringComparer.Ordinal).Count() != Workload.Count)
+        {
+            throw new ArgumentException($"Dataset '{id}' names a workload query twice.", nameof(workload));
+        }
+
+        if (Workload.SelectMany(q => q.Dimensions).FirstOrDefault(d => !dimensions.Contains(d)) is { } foreign)
+        {
+            throw new ArgumentException($"Dataset '{id}' has a workload query on '{foreign.Id}', which is not one of its dimensions.", nameof(workload));
+        }
         if (protection.IsNoise && protection.ReleaseRho * new Privacy.Rational(calendar.Editions, 1) > protection.BudgetRho)
         {
             throw new ArgumentException(
@@ -87,6 +98,12 @@ public sealed class DatasetDefinition
     /// these (for example "one court case").
     /// </summary>
     public string UnitOfPrivacy { get; }
+
+    /// <summary>
+    /// The queries the federation publishes for each reference year, with a weight each: what a measurement plan is
+    /// chosen for (<c>fed privacy plan</c>). Empty when the catalogue document lists none.
+    /// </summary>
+    public IReadOnlyList<WorkloadQuery> Workload { get; }
 
     /// <summary>How people write <paramref name="referenceYear"/> for this dataset ("2023", or "2023/24" for a fiscal year).</summary>
     public string YearLabel(int referenceYear) => PeriodType.Label(referenceYear);

@@ -1,4 +1,6 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Federation.Sdk.Privacy;
 
@@ -39,6 +41,7 @@ public static class DatasetDocument
                     ?? throw new InvalidDataException($"{source}: table '{t.Id}' names unknown dimension '{id}'.")).ToArray()))
             .ToArray();
         var protection = ParseProtection(document.Protection, tables, source);
+        var workload = ParseWorkload(document.Workload ?? [], dimensions, source);
         var periodType = document.PeriodType is null ? ReferencePeriodType.CalendarYear : ReferencePeriodType.Find(document.PeriodType)
             ?? throw new InvalidDataException(
                 $"{source}: periodType '{document.PeriodType}' is unknown; use {string.Join(" or ", ReferencePeriodType.All.Select(t => t.Name))}.");
@@ -55,7 +58,80 @@ public static class DatasetDocument
             protection,
             ParseCalendar(document.PublicationCalendar, periodType, source),
             record,
-            document.UnitOfPrivacy);
+            document.UnitOfPrivacy,
+            workload);
+    }
+
+    private static WorkloadQuery[] ParseWorkload(WorkloadQueryJson[] queries, IReadOnlyList<DimensionDefinition> dimensions, string source)
+    {
+        var parsed = new List<WorkloadQuery>(queries.Length);
+        for (var i = 0; i < queries.Length; i++)
+        {
+            var query = queries[i];
+            var setting = $"workload[{i}]";
+            if (string.IsNullOrWhiteSpace(query.Id))
+            {
+                throw new InvalidDataException($"{source}: {setting}.id names the query, such as \"W1\".");
+            }
+
+            if (parsed.Any(q => q.Id == query.Id))
+            {
+                throw new InvalidDataException($"{source}: {setting}.id '{query.Id}' names another workload query too.");
+            }
+
+            var grouped = new List<DimensionDefinition>();
+            var names = query.Dimensions ?? throw new InvalidDataException(
+                $"{source}: {setting}.dimensions lists the dimensions query '{query.Id}' groups by ([] for a total).");
+            for (var k = 0; k < names.Length; k++)
+            {
+                var dimension = dimensions.FirstOrDefault(d => d.Id == names[k]) ?? throw new InvalidDataException(
+                    $"{source}: {setting}.dimensions[{k}] of query '{query.Id}' names unknown dimension '{names[k]}'; "
+                    + $"the dimensions are {string.Join(", ", dimensions.Select(d => d.Id))}.");
+                if (grouped.Contains(dimension))
+                {
+                    throw new InvalidDataException($"{source}: {setting}.dimensions[{k}] of query '{query.Id}' names dimension '{dimension.Id}' twice.");
+                }
+
+                grouped.Add(dimension);
+            }
+
+            if (query.Weight is not { } weight || !(weight > 0) || double.IsInfinity(weight))
+            {
+                throw new InvalidDataException(
+                    $"{source}: {setting}.weight of query '{query.Id}' must be a positive number (how much each cell's squared error counts); it is '{query.Weight}'.");
+            }
+
+            parsed.Add(new WorkloadQuery(query.Id, query.Title ?? query.Id, grouped, query.ByJurisdiction ?? false, weight));
+        }
+
+        return [.. parsed];
+    }
+
+    /// <summary>
+    /// <paramref name="json"/>, a dataset document, with its tables and their protection replaced by
+    /// <paramref name="tables"/>: each table's id, title and dimensions, and discrete Gaussian noise of its exact
+    /// variance (the budget and every other section are kept). The result is checked as <see cref="Parse"/> checks any
+    /// document; <paramref name="source"/> names it in errors.
+    /// </summary>
+    public static string WithTables(string json, IReadOnlyList<(string Id, string Title, IReadOnlyList<string> Dimensions, Rational Variance)> tables, string source)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        var document = JsonNode.Parse(json) as JsonObject ?? throw new InvalidDataException($"{source}: not a JSON object.");
+        var tableArray = new JsonArray();
+        var protections = new JsonObject();
+        foreach (var (id, title, dimensions, variance) in tables)
+        {
+            tableArray.Add(new JsonObject { ["id"] = id, ["title"] = title, ["dimensions"] = new JsonArray([.. dimensions.Select(d => JsonValue.Create(d))]) });
+            protections[id] = new JsonObject { ["mechanism"] = "discrete-gaussian", ["variance"] = variance.ToString() };
+        }
+
+        document["tables"] = tableArray;
+        var protection = document["protection"] as JsonObject ?? throw new InvalidDataException($"{source}: the document has no protection section.");
+        protection["tables"] = protections;
+        var text = document.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
+        using var check = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text));
+        Parse(check, source);
+        return text;
     }
 
     private static PublicationCalendar ParseCalendar(CalendarJson? json, ReferencePeriodType periodType, string source)
@@ -161,7 +237,10 @@ public static class DatasetDocument
         CalendarJson? PublicationCalendar,
         string? PeriodType,
         string? UnitOfPrivacy,
-        RecordDocument.RecordJson? Record);
+        RecordDocument.RecordJson? Record,
+        WorkloadQueryJson[]? Workload);
+
+    private sealed record WorkloadQueryJson(string? Id, string? Title, string[]? Dimensions, bool? ByJurisdiction, double? Weight);
 
     private sealed record CalendarJson(string? Description, EditionJson[]? Editions);
 

@@ -7,10 +7,12 @@ namespace Federation.Gateway.Query;
 /// <summary>
 /// The publication view of an answer: non-negative integers that add up every way. Per year, the jurisdictions' cells
 /// of the groups the query needs (its grouped and filtered dimensions) are published as one consistent table
-/// (<see cref="ConsistentTable"/>): each jurisdiction's groups add up to its published total (from T0, the
-/// least-variance table, the same whatever the breakdown), the jurisdictions' totals to the national total, and each
-/// group's jurisdictions to the group's national figure. Every row of the answer is a sum of that table's cells, so a
-/// jurisdiction's figures, national figures and their breakdowns agree. Margins stay those of the protected estimates.
+/// (<see cref="ConsistentTable"/>): each jurisdiction's groups add up to its published total (for noise, its
+/// least-squares estimate; for random rounding, T0; the same whatever the breakdown), the jurisdictions' totals to the
+/// national total, and each group's jurisdictions to the group's national figure. For noise the table starts from the
+/// least-squares estimates of every group (<see cref="ReleaseEstimates"/>). Every row of the answer is a sum of that
+/// table's cells, so a jurisdiction's figures, national figures and their breakdowns agree. Margins stay those of the
+/// protected estimates.
 /// Post-processing of protected values only: it costs no privacy.
 /// </summary>
 public static class PublicationView
@@ -121,6 +123,38 @@ public static class PublicationView
         }
 
         return new PublishedYear(year, rowOf, ConsistentTable.Publish(jurisdictionTotals, values, variances).Cells);
+    }
+
+    /// <summary>
+    /// The published table of one year of a noise-protected dataset, starting from the least-squares estimates: every
+    /// jurisdiction whose release determines the groups of <paramref name="grouping"/>, each group's estimate and its
+    /// variance, and the jurisdiction's estimated total (the sum of its groups when its release does not determine
+    /// it), made consistent by <see cref="ConsistentTable"/>.
+    /// </summary>
+    internal static PublishedYear Solve(PublicationGrouping grouping, ReleaseEstimates estimates, int year, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var groupCells = QueryCells.Of(grouping.DimensionIds, grouping.Groups, new Dictionary<string, HashSet<string>>());
+        var totalCell = QueryCells.Of([], [[]], new Dictionary<string, HashSet<string>>());
+        var rows = estimates.JurisdictionsOf(year)
+            .Select(j => (Jurisdiction: j, Fit: estimates.Find(year, j)!))
+            .Select(r => (r.Jurisdiction, r.Fit, Groups: groupCells.Under(r.Fit.Estimator), Total: totalCell.Under(r.Fit.Estimator)?[0]))
+            .Where(r => r.Groups is not null)
+            .ToArray();
+        var rowOf = new Dictionary<string, int>(rows.Length, StringComparer.Ordinal);
+        var values = new double[rows.Length][];
+        var variances = new double[rows.Length][];
+        var totals = new double[rows.Length];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var (jurisdiction, fit, groups, total) = rows[i];
+            rowOf[jurisdiction] = i;
+            values[i] = groups!.Select(fit.Estimate).ToArray();
+            variances[i] = groups!.Select(c => c.Variance).ToArray();
+            totals[i] = total is null ? values[i].Sum() : fit.Estimate(total);
+        }
+
+        return new PublishedYear(year, rowOf, ConsistentTable.Publish(totals, values, variances).Cells);
     }
 
     /// <summary>
@@ -237,6 +271,7 @@ internal sealed class PublicationGrouping
         var positions = ids.Select(table.IndexOf).ToArray();
         var dimensions = positions.Select(p => table.Dimensions[p]).ToArray();
         Key = string.Join(',', ids);
+        DimensionIds = ids;
         _grouped = groupBy.Count;
         _kept = ids.Select((id, k) => k < _grouped ? null : filters[id]).ToArray();
         string[][] groups = [[]];
@@ -262,6 +297,9 @@ internal sealed class PublicationGrouping
 
     /// <summary>The grouping's name within its table: its dimensions, in group order.</summary>
     public string Key { get; }
+
+    /// <summary>The grouping's dimensions: the grouped ones, then the filtered ones not grouped (in id order).</summary>
+    public IReadOnlyList<string> DimensionIds { get; }
 
     /// <summary>Each group's codes, in the order of the grouping's dimensions.</summary>
     public string[][] Groups { get; }

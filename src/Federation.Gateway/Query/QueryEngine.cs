@@ -130,19 +130,114 @@ public sealed class QueryEngine
 
     private static QueryResponse Answer(QueryRequest request, QueryPlan plan, ServedTables tables, CancellationToken cancellationToken)
     {
-        var cells = tables.Table(plan.Table);
         var response = new QueryResponse { DatasetId = plan.Dataset.Id, TableId = plan.Table.Id, TreeSize = (ulong)tables.TreeSize };
         foreach (var dimension in plan.GroupBy)
         {
             response.GroupBy.Add(dimension.Id);
         }
 
+        var years = plan.Years.Count > 0 ? plan.Years : tables.Years;
+        var estimates = plan.Dataset.Protection.IsNoise ? tables.Estimates(plan.Dataset) : null;
+        if (estimates is not null)
+        {
+            AddEstimatedRows(request, plan, estimates, years, response, cancellationToken);
+        }
+        else
+        {
+            AddSummedRows(request, plan, tables.Table(plan.Table), years, response, cancellationToken);
+        }
+
+        if (request.Publication)
+        {
+            // One published table per year for all jurisdictions, whatever was asked, so a jurisdiction's published
+            // figures do not depend on which others the query names; solved once per tree size and grouping.
+            var grouping = new PublicationGrouping(plan.Table, plan.GroupBy.Select(d => d.Id).ToArray(), plan.Filters);
+            Func<PublishedYear> Solver(int year)
+            {
+                if (estimates is not null)
+                {
+                    return () => PublicationView.Solve(grouping, estimates, year, cancellationToken);
+                }
+
+                var totalTable = plan.Dataset.Tables.FirstOrDefault(t => t.Dimensions.Count == 0);
+                var totals = totalTable is null ? null : tables.Table(totalTable);
+                return () => PublicationView.Solve(grouping, tables.Table(plan.Table), totals, year, cancellationToken);
+            }
+
+            PublicationView.Apply(response, grouping, year => tables.Published(plan.Table.Id, grouping.Key, year, Solver(year)), cancellationToken);
+        }
+
+        return response;
+    }
+
+    // Noise: a jurisdiction's figure is the generalised least-squares estimate from every table its release measured
+    // (ReleaseEstimates), with its exact variance; a national figure is the sum over the contributing jurisdictions
+    // (independent noise: the variances add). A jurisdiction contributes when its release of the year determines the
+    // query's cells.
+    private static void AddEstimatedRows(
+        QueryRequest request, QueryPlan plan, ReleaseEstimates estimates, IReadOnlyList<int> years, QueryResponse response, CancellationToken cancellationToken)
+    {
+        var queryCells = QueryCells.Of(plan.GroupBy.Select(d => d.Id).ToArray(), plan.GroupCodes, plan.Filters);
+        var jurisdictions = plan.Jurisdictions;
+        var fits = new ReleaseFit?[jurisdictions.Length];
+        var cells = new EstimableCell[]?[jurisdictions.Length];
+        var contributing = new List<string>(jurisdictions.Length);
+        var missing = new List<string>(jurisdictions.Length);
+        foreach (var year in years)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            contributing.Clear();
+            missing.Clear();
+            for (var j = 0; j < jurisdictions.Length; j++)
+            {
+                fits[j] = estimates.Find(year, jurisdictions[j]);
+                cells[j] = fits[j] is { } fit ? queryCells.Under(fit.Estimator) : null;
+                (cells[j] is null ? missing : contributing).Add(jurisdictions[j]);
+            }
+
+            for (var g = 0; g < plan.GroupCodes.Length; g++)
+            {
+                if (request.ByJurisdiction)
+                {
+                    for (var j = 0; j < jurisdictions.Length; j++)
+                    {
+                        var cell = cells[j]?[g];
+                        var row = EstimatedRow(year, jurisdictions[j], plan.GroupCodes[g], cell is null ? 0 : fits[j]!.Estimate(cell), cell?.Variance ?? 0, cell is not null);
+                        (cell is null ? row.MissingJurisdictions : row.ContributingJurisdictions).Add(jurisdictions[j]);
+                        response.Rows.Add(row);
+                    }
+                }
+                else
+                {
+                    double estimate = 0, variance = 0;
+                    for (var j = 0; j < jurisdictions.Length; j++)
+                    {
+                        if (cells[j]?[g] is { } cell)
+                        {
+                            estimate += fits[j]!.Estimate(cell);
+                            variance += cell.Variance;
+                        }
+                    }
+
+                    var row = EstimatedRow(year, string.Empty, plan.GroupCodes[g], estimate, variance, contributing.Count > 0);
+                    row.ContributingJurisdictions.AddRange(contributing);
+                    row.MissingJurisdictions.AddRange(missing);
+                    response.Rows.Add(row);
+                }
+            }
+        }
+    }
+
+    // Random rounding (no noise distribution to combine by): the answering table's cells summed, with their variances.
+    private static void AddSummedRows(
+        QueryRequest request, QueryPlan plan, TableCells cells, IReadOnlyList<int> years, QueryResponse response, CancellationToken cancellationToken)
+    {
         var protection = plan.Dataset.Protection.Of(plan.Table.Id);
         var jurisdictions = plan.Jurisdictions;
         var blocks = new CellBlock?[jurisdictions.Length];
         var contributing = new List<string>(jurisdictions.Length);
         var missing = new List<string>(jurisdictions.Length);
-        foreach (var year in plan.Years.Count > 0 ? plan.Years : tables.Years)
+        foreach (var year in years)
         {
             cancellationToken.ThrowIfCancellationRequested();
             contributing.Clear();
@@ -182,22 +277,24 @@ public sealed class QueryEngine
                 }
             }
         }
+    }
 
-        if (request.Publication)
+    // A GLS row: the value is the estimate rounded to the nearest integer (halves away from zero); the margin is the
+    // normal 95% margin of the estimate (a weighted sum of independent noise terms), the status from the estimate.
+    private static QueryRow EstimatedRow(int year, string jurisdiction, string[] codes, double estimate, double variance, bool reported)
+    {
+        var row = new QueryRow
         {
-            // One published table per year for all jurisdictions, whatever was asked, so a jurisdiction's published
-            // figures do not depend on which others the query names; solved once per tree size and grouping.
-            var totalTable = plan.Dataset.Tables.FirstOrDefault(t => t.Dimensions.Count == 0);
-            var totals = totalTable is null ? null : tables.Table(totalTable);
-            var grouping = new PublicationGrouping(plan.Table, plan.GroupBy.Select(d => d.Id).ToArray(), plan.Filters);
-            PublicationView.Apply(
-                response,
-                grouping,
-                year => tables.Published(plan.Table.Id, grouping.Key, year, () => PublicationView.Solve(grouping, cells, totals, year, cancellationToken)),
-                cancellationToken);
-        }
-
-        return response;
+            ReferenceYear = year,
+            Jurisdiction = jurisdiction,
+            Value = reported ? (long)Math.Round(estimate, MidpointRounding.AwayFromZero) : 0,
+            Estimate = reported ? estimate : 0,
+            Variance = variance,
+            Margin = Reliability.Margin(variance),
+            Status = reported ? Reliability.Classify(estimate, variance) : CellStatus.NotAvailable,
+        };
+        row.Codes.AddRange(codes);
+        return row;
     }
 
     // The value, variance and number of the sent cells of a block at some positions, added to a sum.

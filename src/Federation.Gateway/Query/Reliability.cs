@@ -13,12 +13,12 @@ public static class Reliability
     public const double Z95 = 1.959963984540054;
 
     /// <summary>
-    /// Half-width of the 95% margin of error by the normal approximation: only for random rounding, whose error has no
-    /// fixed distribution; noisy figures use the exact integer margin (<see cref="Sdk.Privacy.NoiseMargin"/>).
+    /// Half-width of the 95% margin of error by the normal approximation: for least-squares estimates (weighted sums of
+    /// independent noise terms) and for random rounding, whose error has no fixed distribution.
     /// </summary>
     public static double Margin(double variance) => variance > 0 ? Z95 * Math.Sqrt(variance) : 0;
 
-    public static CellStatus Classify(long value, double variance)
+    public static CellStatus Classify(double value, double variance)
     {
         if (variance <= 0)
         {

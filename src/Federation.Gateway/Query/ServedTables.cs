@@ -16,6 +16,7 @@ public sealed class ServedTables
     private readonly StatisticsRelease[] _releases;
     private readonly ConcurrentDictionary<string, Lazy<TableCells>> _tables = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<PublishedYearKey, PublishedYear> _published = new();
+    private ReleaseEstimates? _estimates;
 
     private ServedTables(long treeSize, StatisticsRelease[] releases)
     {
@@ -54,6 +55,10 @@ public sealed class ServedTables
             _releases.SelectMany(r => r.Cells.Where(c => c.TableId == table.Id)
                 .Select(c => new CurrentCell(r.Jurisdiction, r.ReferenceYear, c.Codes, c.Value, c.Variance)))))).Value;
     }
+
+    /// <summary>The GLS fits of the releases (of <paramref name="dataset"/>, this figures' dataset), computed on first use.</summary>
+    public ReleaseEstimates Estimates(DatasetDefinition dataset) =>
+        LazyInitializer.EnsureInitialized(ref _estimates, () => ReleaseEstimates.Of(dataset, _releases));
 
     /// <summary>
     /// The published table of a year for one grouping (<paramref name="grouping"/> names it), solved on first use. A

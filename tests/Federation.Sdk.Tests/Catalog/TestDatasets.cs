@@ -20,7 +20,8 @@ internal static class TestDatasets
         ProtectionPolicy.RandomRounding(Default.Tables.Select(t => t.Id), 5),
         Default.Calendar,
         Default.Record,
-        Default.UnitOfPrivacy);
+        Default.UnitOfPrivacy,
+        Default.Workload);
 
     public static DatasetCatalog RoundedCatalog { get; } = new([Rounded]);
 }
