@@ -1,5 +1,6 @@
 using System.Globalization;
 using Federation.Sdk.Catalog;
+using Federation.Sdk.Synthetic;
 
 namespace Federation.Sdk.Testing;
 

@@ -6,7 +6,7 @@ using Federation.Sdk.Catalog;
 using Federation.Sdk.Pipeline;
 using Federation.Sdk.Privacy;
 using Federation.Sdk.Protection;
-using Federation.Sdk.Testing;
+using Federation.Sdk.Synthetic;
 
 namespace Federation.Benchmarks;
 

@@ -5,7 +5,7 @@ using Federation.Sdk.Aggregation;
 using Federation.Sdk.Catalog;
 using Federation.Sdk.Pipeline;
 using Federation.Sdk.Records;
-using Federation.Sdk.Testing;
+using Federation.Sdk.Synthetic;
 
 namespace Federation.Sdk.Adapters.Csv.Tests;
 
