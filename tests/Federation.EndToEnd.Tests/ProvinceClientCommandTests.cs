@@ -34,9 +34,11 @@ public sealed class ProvinceClientCommandTests
         Assert.Contains("Registered province 'province-ns' (reads NS only)", registered.Output, StringComparison.Ordinal);
         Assert.Matches(@"province-ns\s+province\s+NS\s+active", clients.Output);
         Assert.True(own.ExitCode == 0, own.Error);
-        var rows = own.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1).ToArray();
+        var lines = own.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var jurisdictionColumn = Array.IndexOf(lines[0].Split(','), "jurisdiction");
+        var rows = lines.Skip(1).ToArray();
         Assert.NotEmpty(rows);
-        Assert.All(rows, row => Assert.Equal("NS", row.Split(',')[1]));
+        Assert.All(rows, row => Assert.Equal("NS", row.Split(',')[jurisdictionColumn]));
         Assert.Equal(1, national.ExitCode);
         Assert.Contains("PermissionDenied", national.Error, StringComparison.Ordinal);
         Assert.Contains("jurisdictions: A province client of NS reads only NS's figures", national.Error, StringComparison.Ordinal);
