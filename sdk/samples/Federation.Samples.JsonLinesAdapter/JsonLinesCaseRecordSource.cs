@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using Federation.Sdk.Records;
 
 namespace Federation.Samples.JsonLinesAdapter;
@@ -27,25 +26,9 @@ internal sealed class JsonLinesCaseRecordSource : ICaseRecordSource
 
     public async IAsyncEnumerable<SourceRow> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await using var stream = new FileStream(
-            _path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        using var text = new StreamReader(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), detectEncodingFromByteOrderMarks: true);
-        var lineNumber = 0;
-        while (true)
+        await foreach (var (line, location) in JsonLinesFile.ReadAsync(_path, Name, cancellationToken))
         {
-            // Checked on every line: a buffered read does not look at the token, and the node expects a cancelled read to stop at once.
-            cancellationToken.ThrowIfCancellationRequested();
-            var line = await text.ReadLineAsync(cancellationToken);
-            if (line is null)
-            {
-                yield break;
-            }
-
-            lineNumber++;
-            if (!string.IsNullOrWhiteSpace(line))
-            {
-                yield return _lines.ToRow(line, $"{Name} line {lineNumber}");
-            }
+            yield return _lines.ToRow(line, location);
         }
     }
 }

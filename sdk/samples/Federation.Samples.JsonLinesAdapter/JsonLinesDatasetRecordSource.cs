@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json;
 using Federation.Sdk.Catalog;
 using Federation.Sdk.Records;
@@ -41,25 +40,9 @@ internal sealed class JsonLinesDatasetRecordSource : IDatasetRecordSource
         }
 
         var properties = record.Fields.Select(f => (Field: f, Path: _options.Columns.GetValueOrDefault(f.Id, f.Id).Split('.'))).ToArray();
-        await using var stream = new FileStream(
-            _path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        using var text = new StreamReader(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), detectEncodingFromByteOrderMarks: true);
-        var lineNumber = 0;
-        while (true)
+        await foreach (var (line, location) in JsonLinesFile.ReadAsync(_path, Name, cancellationToken))
         {
-            // Checked on every line: a buffered read does not look at the token, and the node expects a cancelled read to stop at once.
-            cancellationToken.ThrowIfCancellationRequested();
-            var line = await text.ReadLineAsync(cancellationToken);
-            if (line is null)
-            {
-                yield break;
-            }
-
-            lineNumber++;
-            if (!string.IsNullOrWhiteSpace(line))
-            {
-                yield return ToRow(record, properties, line, $"{Name} line {lineNumber}");
-            }
+            yield return ToRow(record, properties, line, location);
         }
     }
 
